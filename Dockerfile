@@ -1,0 +1,24 @@
+# Slim runtime image: non-root user, health check, no build tools in the final layer.
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN python -m pip install --no-cache-dir --upgrade pip \
+ && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    COCKPIT_DATABASE_URL=sqlite:////srv/cockpit/var/cockpit.db
+RUN groupadd --system cockpit && useradd --system --gid cockpit --home-dir /srv/cockpit cockpit
+WORKDIR /srv/cockpit
+COPY --from=build /wheels /wheels
+RUN python -m pip install --no-cache-dir /wheels/* && rm -rf /wheels
+COPY --chown=cockpit:cockpit migrations ./migrations
+COPY --chown=cockpit:cockpit alembic.ini ./
+RUN mkdir -p var && chown cockpit:cockpit var
+USER cockpit
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health/ready', timeout=2).status == 200 else 1)"
+CMD ["sh", "-c", "cockpit db upgrade && cockpit serve --host 0.0.0.0 --port 8000"]

@@ -1,0 +1,176 @@
+"""SQLAlchemy tables. Rows are not domain objects: the repositories map between the two.
+
+Case content lives in `case_items` as one document per item, next to the plaintext metadata the
+policy needs before it decides (kind, category, owning institution). That keeps the decision ahead
+of any read of the content, and gives field encryption one place to wrap.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+SequenceNumber = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        datetime: DateTime(timezone=True),
+        date: Date(),
+        uuid.UUID: Uuid(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
+
+
+class InstitutionRow(Base):
+    __tablename__ = "institutions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"), index=True)
+    roles: Mapped[list[str]]
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class PersonRow(Base):
+    __tablename__ = "persons"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    ahvn13: Mapped[str] = mapped_column(String(13), unique=True)
+    registered_by_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    phase: Mapped[str] = mapped_column(String(20), index=True)
+    lead_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
+    contact_person_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    opened_on: Mapped[date]
+    reassessment_interval_months: Mapped[int]
+    current_segment: Mapped[str | None] = mapped_column(String(1))
+    reassessment_due_on: Mapped[date | None] = mapped_column(index=True)
+    follow_up_due_on: Mapped[date | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer)
+
+    participations: Mapped[list[ParticipationRow]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="ParticipationRow.joined_on"
+    )
+    items: Mapped[list[CaseItemRow]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="CaseItemRow.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __table_args__ = (
+        Index("ix_cases_opened_on_id", "opened_on", "id"),
+        # DFF: one shared case per client at a time.
+        Index(
+            "uq_cases_person_not_archived",
+            "person_id",
+            unique=True,
+            sqlite_where=text("phase != 'archived'"),
+            postgresql_where=text("phase != 'archived'"),
+        ),
+    )
+
+
+class ParticipationRow(Base):
+    __tablename__ = "case_participants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
+    local_reference: Mapped[str] = mapped_column(String(64))
+    joined_on: Mapped[date]
+    left_on: Mapped[date | None]
+
+    __table_args__ = (Index("ix_case_participants_institution_case", "institution_id", "case_id"),)
+
+
+class CaseItemRow(Base):
+    __tablename__ = "case_items"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(20))
+    owner_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
+    position: Mapped[int]
+    content: Mapped[dict[str, Any]]
+
+
+class AuditEventRow(Base):
+    """Append-only. Holds pseudonymous ids only, never cleartext personal data."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(SequenceNumber, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    institution_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    roles: Mapped[list[str]]
+    action: Mapped[str] = mapped_column(String(20))
+    operation: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    correlation_id: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    categories: Mapped[list[str]]
+    withheld_categories: Mapped[list[str]]
+    bases: Mapped[list[str]]
+    purpose: Mapped[str] = mapped_column(String(200))
+    recipient_institution_id: Mapped[uuid.UUID | None]
+    record_ids: Mapped[list[str]]

@@ -1,0 +1,446 @@
+"""Repositories: the services' collections, backed by one SQLAlchemy session."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.adapters.db.mapping import dump_address, dump_item, load_address, load_item
+from app.adapters.db.models import (
+    AuditEventRow,
+    CaseItemRow,
+    CaseRow,
+    InstitutionRow,
+    ParticipationRow,
+    PersonRow,
+    UserRow,
+)
+from app.domain.ahvn13 import Ahvn13
+from app.domain.audit import AuditEvent
+from app.domain.cases import (
+    CasePhase,
+    Closure,
+    ContactPerson,
+    FollowUp,
+    Participation,
+    Segment,
+    SharedCase,
+)
+from app.domain.cases.listing import CaseFilter, CaseSummary, Page
+from app.domain.errors import InvalidValue, StaleVersion
+from app.domain.institutions import Institution, InstitutionKind
+from app.domain.persons import Person
+from app.domain.principal import Role
+from app.domain.users import User
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlInstitutionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, institution_id: uuid.UUID) -> Institution | None:
+        row = self._session.get(InstitutionRow, institution_id)
+        return _institution(row) if row else None
+
+    def by_code(self, code: str) -> Institution | None:
+        row = self._session.scalar(select(InstitutionRow).where(InstitutionRow.code == code))
+        return _institution(row) if row else None
+
+    def list(self) -> list[Institution]:
+        return [_institution(r) for r in self._session.scalars(select(InstitutionRow))]
+
+    def add(self, institution: Institution) -> None:
+        self._session.add(
+            InstitutionRow(
+                id=institution.id,
+                kind=institution.kind.value,
+                code=institution.code,
+                name=institution.name,
+                active=institution.active,
+            )
+        )
+
+
+def _institution(row: InstitutionRow) -> Institution:
+    return Institution(InstitutionKind(row.kind), row.code, row.name, row.id, row.active)
+
+
+class SqlUserRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        row = self._session.get(UserRow, user_id)
+        return _user(row) if row else None
+
+    def by_username(self, username: str) -> User | None:
+        row = self._session.scalar(select(UserRow).where(UserRow.username == username))
+        return _user(row) if row else None
+
+    def add(self, user: User) -> None:
+        self._session.add(
+            UserRow(
+                id=user.id,
+                username=user.username,
+                display_name=user.display_name,
+                institution_id=user.institution_id,
+                roles=sorted(r.value for r in user.roles),
+                active=user.active,
+            )
+        )
+
+    def list(self) -> list[User]:
+        return [_user(r) for r in self._session.scalars(select(UserRow).order_by(UserRow.username))]
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        row.id,
+        row.username,
+        row.display_name,
+        row.institution_id,
+        frozenset(Role(r) for r in row.roles),
+        row.active,
+    )
+
+
+class SqlPersonRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, person: Person) -> None:
+        now = _utcnow()
+        self._session.add(
+            PersonRow(
+                id=person.id,
+                ahvn13=person.ahvn13.digits,
+                registered_by_institution_id=person.registered_by_institution_id,
+                data=_person_data(person),
+                created_at=now,
+                updated_at=now,
+                version=person.version,
+            )
+        )
+
+    def get(self, person_id: uuid.UUID) -> Person | None:
+        row = self._session.get(PersonRow, person_id)
+        return _person(row) if row else None
+
+    def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
+        if not person_ids:
+            return {}
+        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(set(person_ids))))
+        return {row.id: _person(row) for row in rows}
+
+    def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None:
+        row = self._session.scalar(select(PersonRow).where(PersonRow.ahvn13 == ahvn13.digits))
+        return _person(row) if row else None
+
+    def save(self, person: Person) -> None:
+        row = self._session.get(PersonRow, person.id)
+        if row is None or row.version != person.version:
+            raise StaleVersion()
+        row.data = _person_data(person)
+        row.updated_at = _utcnow()
+        row.version = person.version + 1
+        _flush(self._session)
+        person.version += 1
+
+
+def _person_data(person: Person) -> dict[str, Any]:
+    return {
+        "family_name": person.family_name,
+        "given_name": person.given_name,
+        "birth_date": person.birth_date.isoformat(),
+        "address": dump_address(person.address),
+        "phone": person.phone,
+        "email": person.email,
+    }
+
+
+def _person(row: PersonRow) -> Person:
+    data = row.data
+    return Person(
+        ahvn13=Ahvn13(row.ahvn13),
+        family_name=data["family_name"],
+        given_name=data["given_name"],
+        birth_date=date.fromisoformat(data["birth_date"]),
+        address=load_address(data.get("address")),
+        phone=data.get("phone"),
+        email=data.get("email"),
+        registered_by_institution_id=row.registered_by_institution_id,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise StaleVersion() from error
+
+
+_CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))
+
+
+class SqlCaseRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, case: SharedCase) -> None:
+        now = _utcnow()
+        row = CaseRow(id=case.id, created_at=now, participations=[], items=[], version=case.version)
+        _write_case(row, case, now)
+        self._session.add(row)
+        _flush(self._session)
+
+    def get(self, case_id: uuid.UUID) -> SharedCase | None:
+        row = self._session.get(CaseRow, case_id, options=_CASE_LOAD)
+        return _case(row) if row else None
+
+    def save(self, case: SharedCase) -> None:
+        row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
+        if row is None or row.version != case.version:
+            raise StaleVersion()
+        _write_case(row, case, _utcnow())
+        row.version = case.version + 1
+        _flush(self._session)
+        case.version += 1
+
+    def page_for_institution(
+        self, institution_id: uuid.UUID, case_filter: CaseFilter, cursor: str | None, limit: int
+    ) -> Page[CaseSummary]:
+        query = select(CaseRow).join(
+            ParticipationRow,
+            and_(
+                ParticipationRow.case_id == CaseRow.id,
+                ParticipationRow.institution_id == institution_id,
+                ParticipationRow.left_on.is_(None),
+            ),
+        )
+        if case_filter.segment is not None:
+            query = query.where(CaseRow.current_segment == case_filter.segment.value)
+        if case_filter.phase is not None:
+            query = query.where(CaseRow.phase == case_filter.phase.value)
+        if case_filter.reassessment_due_by is not None:
+            query = query.where(CaseRow.reassessment_due_on <= case_filter.reassessment_due_by)
+        if cursor is not None:
+            opened_on, case_id = _decode_cursor(cursor)
+            query = query.where(
+                or_(CaseRow.opened_on < opened_on, and_(CaseRow.opened_on == opened_on, CaseRow.id < case_id))
+            )
+        query = query.order_by(CaseRow.opened_on.desc(), CaseRow.id.desc()).limit(limit + 1)
+        rows = list(self._session.scalars(query))
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        participants = self._active_participants([r.id for r in rows])
+        summaries = [_summary(row, participants.get(row.id, frozenset())) for row in rows]
+        next_cursor = _encode_cursor(rows[-1].opened_on, rows[-1].id) if has_more else None
+        return Page(summaries, next_cursor)
+
+    def _active_participants(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+        if not case_ids:
+            return {}
+        found: dict[uuid.UUID, set[uuid.UUID]] = {}
+        query = select(ParticipationRow.case_id, ParticipationRow.institution_id).where(
+            ParticipationRow.case_id.in_(case_ids), ParticipationRow.left_on.is_(None)
+        )
+        for case_id, institution_id in self._session.execute(query):
+            found.setdefault(case_id, set()).add(institution_id)
+        return {case_id: frozenset(ids) for case_id, ids in found.items()}
+
+    def institutions_of_person(self, person_id: uuid.UUID) -> set[uuid.UUID]:
+        query = (
+            select(ParticipationRow.institution_id)
+            .join(CaseRow, CaseRow.id == ParticipationRow.case_id)
+            .where(CaseRow.person_id == person_id, ParticipationRow.left_on.is_(None))
+            .distinct()
+        )
+        return set(self._session.scalars(query))
+
+    def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
+        query = select(CaseRow.id).where(
+            CaseRow.person_id == person_id, CaseRow.phase != CasePhase.ARCHIVED.value
+        )
+        return self._session.scalar(query)
+
+    def lead_institutions_of_person(self, person_id: uuid.UUID) -> set[uuid.UUID]:
+        query = select(CaseRow.lead_institution_id).where(
+            CaseRow.person_id == person_id, CaseRow.phase != CasePhase.ARCHIVED.value
+        )
+        return set(self._session.scalars(query))
+
+
+def _write_case(row: CaseRow, case: SharedCase, now: datetime) -> None:
+    row.person_id = case.person_id
+    row.phase = case.phase.value
+    row.lead_institution_id = case.lead_institution_id
+    row.contact_person_user_id = case.contact_person.user_id if case.contact_person else None
+    row.opened_on = case.opened_on
+    row.reassessment_interval_months = case.reassessment_interval_months
+    row.current_segment = case.current_segment.value if case.current_segment else None
+    row.reassessment_due_on = case.reassessment_due_on
+    row.follow_up_due_on = (
+        case.follow_up.due_on if case.follow_up is not None and case.follow_up.completed_on is None else None
+    )
+    row.updated_at = now
+    _sync_participations(row, case)
+    _sync_items(row, case)
+
+
+def _sync_participations(row: CaseRow, case: SharedCase) -> None:
+    existing = {p.id: p for p in row.participations}
+    for participation in case.participations:
+        target = existing.pop(participation.id, None)
+        if target is None:
+            target = ParticipationRow(id=participation.id, case_id=case.id)
+            row.participations.append(target)
+        target.institution_id = participation.institution_id
+        target.local_reference = participation.local_reference
+        target.joined_on = participation.joined_on
+        target.left_on = participation.left_on
+    for stale in existing.values():
+        row.participations.remove(stale)
+
+
+def _content_items(case: SharedCase) -> list[Any]:
+    singles = [x for x in (case.closure, case.follow_up) if x is not None]
+    return [
+        *case.segment_history,
+        *case.goals,
+        *case.measures,
+        *case.assessments,
+        *case.reviews,
+        *case.conferences,
+        *case.journal,
+        *singles,
+    ]
+
+
+def _sync_items(row: CaseRow, case: SharedCase) -> None:
+    existing = {item.id: item for item in row.items}
+    for position, item in enumerate(_content_items(case)):
+        kind, content = dump_item(item)
+        target = existing.pop(item.id, None)
+        if target is None:
+            target = CaseItemRow(id=item.id, case_id=case.id)
+            row.items.append(target)
+        if target.content != content or target.position != position:
+            target.kind = kind
+            target.category = item.category.value
+            target.owner_institution_id = item.owner_institution_id
+            target.position = position
+            target.content = content
+    for stale in existing.values():
+        row.items.remove(stale)
+
+
+def _case(row: CaseRow) -> SharedCase:
+    loaded: dict[str, list[Any]] = {}
+    for item_row in row.items:
+        loaded.setdefault(item_row.kind, []).append(load_item(item_row.kind, item_row.content))
+    closure: list[Closure] = loaded.get("closure", [])
+    follow_up: list[FollowUp] = loaded.get("follow_up", [])
+    contact = (
+        ContactPerson(row.contact_person_user_id, row.lead_institution_id)
+        if row.contact_person_user_id is not None
+        else None
+    )
+    return SharedCase(
+        person_id=row.person_id,
+        opened_on=row.opened_on,
+        lead_institution_id=row.lead_institution_id,
+        participations=[
+            Participation(p.institution_id, p.local_reference, p.joined_on, p.left_on, p.id)
+            for p in row.participations
+        ],
+        contact_person=contact,
+        phase=CasePhase(row.phase),
+        reassessment_interval_months=row.reassessment_interval_months,
+        segment_history=loaded.get("segment", []),
+        goals=loaded.get("goal", []),
+        measures=loaded.get("measure", []),
+        assessments=loaded.get("assessment", []),
+        reviews=loaded.get("review", []),
+        conferences=loaded.get("conference", []),
+        journal=loaded.get("journal", []),
+        closure=closure[0] if closure else None,
+        follow_up=follow_up[0] if follow_up else None,
+        id=row.id,
+        version=row.version,
+    )
+
+
+def _summary(row: CaseRow, participants: frozenset[uuid.UUID]) -> CaseSummary:
+    return CaseSummary(
+        id=row.id,
+        person_id=row.person_id,
+        phase=CasePhase(row.phase),
+        lead_institution_id=row.lead_institution_id,
+        opened_on=row.opened_on,
+        current_segment=Segment(row.current_segment) if row.current_segment else None,
+        reassessment_due_on=row.reassessment_due_on,
+        version=row.version,
+        participant_institution_ids=participants,
+    )
+
+
+def _encode_cursor(opened_on: date, case_id: uuid.UUID) -> str:
+    raw = json.dumps({"o": opened_on.isoformat(), "i": str(case_id)}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[date, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        return date.fromisoformat(data["o"]), uuid.UUID(data["i"])
+    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        raise InvalidValue("Der Cursor ist ungültig.", "cursor") from error
+
+
+class SqlAuditRecorder:
+    """The foundation's audit adapter: plain append-only rows in the caller's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def append(self, event: AuditEvent) -> None:
+        self._session.add(
+            AuditEventRow(
+                id=event.id,
+                occurred_at=event.occurred_at,
+                actor_id=event.actor_id,
+                actor_kind=event.actor_kind,
+                actor_name=event.actor_name,
+                institution_id=event.institution_id,
+                roles=list(event.roles),
+                action=event.action.value,
+                operation=event.operation,
+                outcome=event.outcome.value,
+                reason=event.reason,
+                correlation_id=event.correlation_id,
+                case_id=event.case_id,
+                person_id=event.person_id,
+                categories=[c.value for c in event.categories],
+                withheld_categories=[c.value for c in event.withheld_categories],
+                bases=list(event.bases),
+                purpose=event.purpose,
+                recipient_institution_id=event.recipient_institution_id,
+                record_ids=[str(r) for r in event.record_ids],
+            )
+        )

@@ -1,0 +1,55 @@
+"""The unit of work: one session, one transaction, committed only here."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.adapters.db.repositories import (
+    SqlAuditRecorder,
+    SqlCaseRepository,
+    SqlInstitutionRepository,
+    SqlPersonRepository,
+    SqlUserRepository,
+)
+from app.domain.errors import StaleVersion
+
+
+class SqlUnitOfWork:
+    """Commits when the `with` block ends normally and rolls back on any exception."""
+
+    def __init__(
+        self, session_factory: sessionmaker[Session], audit_factory: type = SqlAuditRecorder
+    ) -> None:
+        self._session_factory = session_factory
+        self._audit_factory = audit_factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("Unit of work is already in use")
+        self._session = session = self._session_factory()
+        self.institutions = SqlInstitutionRepository(session)
+        self.users = SqlUserRepository(session)
+        self.persons = SqlPersonRepository(session)
+        self.cases = SqlCaseRepository(session)
+        self.audit = self._audit_factory(session)
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        session = self._session
+        assert session is not None
+        try:
+            if exc_type is None:
+                try:
+                    session.commit()
+                except StaleDataError as error:
+                    session.rollback()
+                    raise StaleVersion() from error
+            else:
+                session.rollback()
+        finally:
+            session.close()
+            self._session = None

@@ -1,0 +1,25 @@
+"""What the composition root hands to the API: settings and factories, nothing global."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from app.services.ports import UnitOfWork
+from app.settings import Settings
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    uow_factory: Callable[[], UnitOfWork]
+    clock: SystemClock

@@ -1,0 +1,31 @@
+"""Liveness and readiness for the orchestrator."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app.api.container import Container
+from app.api.deps import get_container
+
+router = APIRouter(prefix="/health", tags=["Betrieb"])
+
+
+@router.get("/live")
+def live() -> dict[str, str]:
+    """The process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/ready")
+def ready(container: Annotated[Container, Depends(get_container)]) -> JSONResponse:
+    """The database answers and carries the current schema."""
+    try:
+        with container.engine.connect() as connection:
+            connection.execute(text("SELECT 1 FROM alembic_version"))
+    except Exception:
+        return JSONResponse({"status": "unavailable", "database": "nicht erreichbar"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,29 @@
+"""Correlation ids and security headers on every response."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+CORRELATION_HEADER = "X-Correlation-ID"
+_VALID_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def correlation_and_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        supplied = request.headers.get(CORRELATION_HEADER, "")
+        request.state.correlation_id = supplied if _VALID_CORRELATION.match(supplied) else uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers[CORRELATION_HEADER] = request.state.correlation_id
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.url.path.startswith("/api/"):
+            # Responses may carry personal data: never store them in a cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,146 @@
+"""Request bodies for the shared case and its sub-resources."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field
+
+from app.api.v1.schemas.common import Command, LongText, Reference, ShortText
+from app.domain.cases import (
+    AssessmentKind,
+    ClosureReason,
+    FollowUpResult,
+    GoalProgress,
+    GoalStatus,
+    MeasureKind,
+    MeasureStatus,
+    ProgressRating,
+    Segment,
+)
+from app.domain.categories import DataCategory
+
+Interval = Annotated[int, Field(ge=1, le=12, description="Monate bis zur nächsten Neubeurteilung")]
+
+
+class CaseIn(Command):
+    person_id: uuid.UUID
+    local_reference: Reference = Field(description="Aktenzeichen der eigenen Stelle")
+    opened_on: date
+    contact_person_id: uuid.UUID | None = None
+    reassessment_interval_months: Interval | None = None
+
+
+class CasePatch(Command):
+    contact_person_id: uuid.UUID | None = None
+    reassessment_interval_months: Interval | None = None
+
+
+class ParticipantIn(Command):
+    institution_id: uuid.UUID
+    local_reference: Reference
+    joined_on: date | None = None
+
+
+class ParticipantPatch(Command):
+    local_reference: Reference
+
+
+class LeadIn(Command):
+    institution_id: uuid.UUID
+    contact_person_id: uuid.UUID | None = None
+
+
+class SegmentIn(Command):
+    segment: Segment
+    assessed_on: date | None = None
+    reason: LongText = ""
+
+
+class GoalIn(Command):
+    title: ShortText
+    description: LongText = ""
+    target_on: date | None = None
+
+
+class GoalPatch(Command):
+    title: ShortText | None = None
+    description: LongText | None = None
+    target_on: date | None = None
+    status: GoalStatus | None = None
+
+
+class MeasureIn(Command):
+    title: ShortText
+    kind: MeasureKind
+    owner_institution_id: uuid.UUID | None = None
+    provider: Annotated[str, Field(max_length=200)] = ""
+    goal_id: uuid.UUID | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    status: MeasureStatus = MeasureStatus.PLANNED
+
+
+class MeasurePatch(Command):
+    title: ShortText | None = None
+    provider: Annotated[str, Field(max_length=200)] | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    status: MeasureStatus | None = None
+    outcome: LongText | None = None
+
+
+class AssessmentIn(Command):
+    kind: AssessmentKind
+    assessed_on: date
+    findings: LongText
+    recommendation: LongText = ""
+    category: DataCategory = DataCategory.POTENZIAL
+
+
+class GoalProgressIn(Command):
+    goal_id: uuid.UUID
+    rating: ProgressRating
+    comment: LongText = ""
+
+    def to_domain(self) -> GoalProgress:
+        return GoalProgress(self.goal_id, self.rating, self.comment)
+
+
+class ReviewIn(Command):
+    held_on: date
+    summary: LongText
+    progress: list[GoalProgressIn] = []
+    next_review_on: date | None = None
+
+
+class ConferenceIn(Command):
+    held_on: date
+    participant_institution_ids: Annotated[list[uuid.UUID], Field(min_length=1)]
+    decisions: LongText
+    category: DataCategory = DataCategory.FALLFUEHRUNG
+
+
+class JournalEntryIn(Command):
+    category: DataCategory
+    text: LongText
+    subject: Annotated[str, Field(max_length=200)] = ""
+    occurred_on: date | None = None
+
+
+class ClosureIn(Command):
+    reason: ClosureReason
+    closed_on: date | None = None
+    note: LongText = ""
+
+
+class FollowUpStartIn(Command):
+    started_on: date | None = None
+
+
+class FollowUpResultIn(Command):
+    result: FollowUpResult
+    completed_on: date | None = None
+    note: LongText = ""

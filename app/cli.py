@@ -1,0 +1,93 @@
+"""Operator command line: `cockpit --help`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from app.settings import PROJECT_ROOT, Settings
+
+app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)
+db_app = typer.Typer(help="Datenbankschema (alembic)", no_args_is_help=True)
+demo_app = typer.Typer(help="Demodaten", no_args_is_help=True)
+openapi_app = typer.Typer(help="OpenAPI-Beschreibung", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(openapi_app, name="openapi")
+
+OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as error:
+        typer.echo(f"Konfiguration ungültig: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Zielrevision")) -> None:
+    """Schema auf den neuesten (oder angegebenen) Stand bringen."""
+    from app.adapters.db import migrations
+
+    migrations.upgrade(_settings().database_url, revision)
+    typer.echo(f"Datenbankschema auf Stand {revision}.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="Zielrevision, z. B. -1 oder base")) -> None:
+    """Schema auf eine frühere Revision zurücksetzen."""
+    from app.adapters.db import migrations
+
+    migrations.downgrade(_settings().database_url, revision)
+    typer.echo(f"Datenbankschema auf Stand {revision}.")
+
+
+@demo_app.command("seed")
+def demo_seed() -> None:
+    """Demodaten anlegen (idempotent: ein zweiter Lauf ändert nichts)."""
+    from app.demo.seed import seed_demo
+    from app.main import build_container
+
+    settings = _settings()
+    if settings.is_production:
+        typer.echo("Demodaten sind im Produktionsmodus nicht erlaubt.", err=True)
+        raise typer.Exit(2)
+    container = build_container(settings)
+    report = seed_demo(container.uow_factory, container.clock.now())
+    typer.echo(report.summary())
+
+
+@app.command("serve")
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Den Dienst starten."""
+    import uvicorn
+
+    from app.main import create_app
+
+    application = create_app(_settings())
+    typer.echo(f"Cockpit läuft auf http://{host}:{port}  (API-Dokumentation: http://{host}:{port}/api/docs)")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@openapi_app.command("export")
+def openapi_export(output: Path = typer.Option(OPENAPI_FILE, help="Zieldatei")) -> None:
+    """Die OpenAPI-Beschreibung nach openapi/openapi.json schreiben."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_openapi(), encoding="utf-8")
+    typer.echo(f"OpenAPI geschrieben: {output}")
+
+
+def render_openapi() -> str:
+    from app.main import create_app
+
+    settings = Settings(environment="test", database_url="sqlite://")
+    document = create_app(settings).openapi()
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def main() -> None:
+    app()

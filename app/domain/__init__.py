@@ -1,0 +1,1 @@
+"""Pure domain model of Cockpit: no framework, no database, no I/O."""

@@ -1,0 +1,429 @@
+"""The shared case: one per client, one lead institution, one contact person."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.domain.cases.closure import FOLLOW_UP_MONTHS, Closure, ClosureReason, FollowUp, FollowUpResult
+from app.domain.cases.phase import TRANSITIONS, CasePhase
+from app.domain.cases.plan import Goal, Measure
+from app.domain.cases.records import Assessment, CaseConference, CaseItem, JournalEntry, Review
+from app.domain.cases.segment import (
+    DEFAULT_REASSESSMENT_INTERVAL_MONTHS,
+    MAX_REASSESSMENT_INTERVAL_MONTHS,
+    Segment,
+    SegmentAssessment,
+    reassessment_due_on,
+)
+from app.domain.categories import DataCategory
+from app.domain.dates import add_months
+from app.domain.errors import InvalidValue, InvariantViolation, PhaseConflict
+
+
+@dataclass
+class Participation:
+    """An institution working on the case, with its own reference number."""
+
+    institution_id: uuid.UUID
+    local_reference: str
+    joined_on: date
+    left_on: date | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    category = DataCategory.FALLFUEHRUNG
+
+    @property
+    def owner_institution_id(self) -> uuid.UUID:
+        return self.institution_id
+
+    @property
+    def active(self) -> bool:
+        return self.left_on is None
+
+
+@dataclass(frozen=True)
+class ContactPerson:
+    """Ansprechperson: a user of the lead institution."""
+
+    user_id: uuid.UUID
+    institution_id: uuid.UUID
+
+
+@dataclass
+class SharedCase:
+    person_id: uuid.UUID
+    opened_on: date
+    lead_institution_id: uuid.UUID
+    participations: list[Participation]
+    contact_person: ContactPerson | None = None
+    phase: CasePhase = CasePhase.INTAKE
+    reassessment_interval_months: int = DEFAULT_REASSESSMENT_INTERVAL_MONTHS
+    segment_history: list[SegmentAssessment] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    conferences: list[CaseConference] = field(default_factory=list)
+    journal: list[JournalEntry] = field(default_factory=list)
+    closure: Closure | None = None
+    follow_up: FollowUp | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    version: int = 1
+
+    # -- creation ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        person_id: uuid.UUID,
+        lead_institution_id: uuid.UUID,
+        local_reference: str,
+        opened_on: date,
+        today: date,
+        contact_person: ContactPerson | None = None,
+        reassessment_interval_months: int = DEFAULT_REASSESSMENT_INTERVAL_MONTHS,
+    ) -> SharedCase:
+        _not_in_future(opened_on, today, "opened_on", "Das Eröffnungsdatum")
+        _require_reference(local_reference)
+        case = cls(
+            person_id=person_id,
+            opened_on=opened_on,
+            lead_institution_id=lead_institution_id,
+            participations=[Participation(lead_institution_id, local_reference.strip(), opened_on)],
+            reassessment_interval_months=reassessment_interval_months,
+        )
+        case.set_reassessment_interval(reassessment_interval_months)
+        if contact_person is not None:
+            case.set_contact_person(contact_person)
+        return case
+
+    # -- participants, lead, contact person --------------------------------------------------------
+
+    @property
+    def active_participations(self) -> list[Participation]:
+        return [p for p in self.participations if p.active]
+
+    def participation_of(self, institution_id: uuid.UUID) -> Participation | None:
+        return next((p for p in self.active_participations if p.institution_id == institution_id), None)
+
+    def is_participant(self, institution_id: uuid.UUID) -> bool:
+        return self.participation_of(institution_id) is not None
+
+    def add_participant(self, institution_id: uuid.UUID, local_reference: str, on: date, today: date) -> None:
+        self._require_not_archived()
+        _require_reference(local_reference)
+        _not_in_future(on, today, "joined_on", "Das Beitrittsdatum")
+        if on < self.opened_on:
+            raise InvalidValue("Der Beitritt liegt vor der Fallaufnahme.", "joined_on")
+        if self.is_participant(institution_id):
+            raise InvariantViolation("Diese Stelle ist bereits am Fall beteiligt.", "institution_id")
+        self.participations.append(Participation(institution_id, local_reference.strip(), on))
+
+    def change_local_reference(self, institution_id: uuid.UUID, local_reference: str) -> None:
+        _require_reference(local_reference)
+        participation = self._require_participation(institution_id)
+        participation.local_reference = local_reference.strip()
+
+    def remove_participant(self, institution_id: uuid.UUID, on: date, today: date) -> None:
+        self._require_not_archived()
+        participation = self._require_participation(institution_id)
+        if institution_id == self.lead_institution_id:
+            raise InvariantViolation(
+                "Die fallführende Stelle kann nicht austreten; übergeben Sie zuerst die Fallführung.",
+                "institution_id",
+            )
+        _not_in_future(on, today, "left_on", "Das Austrittsdatum")
+        if on < participation.joined_on:
+            raise InvalidValue("Der Austritt liegt vor dem Beitritt.", "left_on")
+        participation.left_on = on
+
+    def hand_over_lead(self, institution_id: uuid.UUID, contact_person: ContactPerson | None) -> None:
+        self._require_phase_open("Die Fallführung")
+        self._require_participation(institution_id)
+        self.lead_institution_id = institution_id
+        self.contact_person = None
+        if contact_person is not None:
+            self.set_contact_person(contact_person)
+
+    def set_contact_person(self, contact_person: ContactPerson) -> None:
+        if contact_person.institution_id != self.lead_institution_id:
+            raise InvariantViolation(
+                "Die Ansprechperson muss zur fallführenden Stelle gehören.", "contact_person_id"
+            )
+        self.contact_person = contact_person
+
+    def set_reassessment_interval(self, months: int) -> None:
+        if not 1 <= months <= MAX_REASSESSMENT_INTERVAL_MONTHS:
+            raise InvalidValue(
+                f"Das Intervall der Neubeurteilung muss zwischen 1 und "
+                f"{MAX_REASSESSMENT_INTERVAL_MONTHS} Monaten liegen.",
+                "reassessment_interval_months",
+            )
+        self.reassessment_interval_months = months
+
+    # -- segmentation ------------------------------------------------------------------------------
+
+    @property
+    def current_segment(self) -> Segment | None:
+        return self.segment_history[-1].segment if self.segment_history else None
+
+    @property
+    def last_segment_assessment(self) -> SegmentAssessment | None:
+        return self.segment_history[-1] if self.segment_history else None
+
+    @property
+    def reassessment_due_on(self) -> date | None:
+        """None while unsegmented and once the case is no longer open."""
+        last = self.last_segment_assessment
+        if last is None or not self.phase.is_open:
+            return None
+        return reassessment_due_on(last.assessed_on, self.reassessment_interval_months)
+
+    def is_reassessment_due(self, today: date) -> bool:
+        due = self.reassessment_due_on
+        return due is not None and due <= today
+
+    def assess_segment(
+        self,
+        *,
+        segment: Segment,
+        assessed_on: date,
+        reason: str,
+        institution_id: uuid.UUID,
+        recorded_by: uuid.UUID,
+        now: datetime,
+    ) -> SegmentAssessment:
+        self._require_phase_open("Die Segmentierung")
+        self._require_participation(institution_id)
+        _not_in_future(assessed_on, now.date(), "assessed_on", "Das Beurteilungsdatum")
+        if assessed_on < self.opened_on:
+            raise InvalidValue("Die Beurteilung liegt vor der Fallaufnahme.", "assessed_on")
+        last = self.last_segment_assessment
+        if last is not None and assessed_on < last.assessed_on:
+            raise InvalidValue("Die Beurteilung liegt vor der letzten Segmentierung.", "assessed_on")
+        if last is not None and segment != last.segment and not reason.strip():
+            raise InvariantViolation("Ein Segmentwechsel braucht eine Begründung.", "reason")
+        entry = SegmentAssessment(segment, assessed_on, reason.strip(), institution_id, recorded_by, now)
+        self.segment_history.append(entry)
+        return entry
+
+    # -- integration plan --------------------------------------------------------------------------
+
+    def goal(self, goal_id: uuid.UUID) -> Goal:
+        for goal in self.goals:
+            if goal.id == goal_id:
+                return goal
+        raise InvalidValue("Dieses Ziel gibt es im Integrationsplan nicht.", "goal_id")
+
+    def measure(self, measure_id: uuid.UUID) -> Measure:
+        for measure in self.measures:
+            if measure.id == measure_id:
+                return measure
+        raise InvalidValue("Diese Massnahme gibt es im Integrationsplan nicht.", "measure_id")
+
+    def add_goal(self, goal: Goal) -> Goal:
+        self._require_phase_open("Der Integrationsplan")
+        self._require_participation(goal.owner_institution_id, "owner_institution_id")
+        if goal.target_on is not None and goal.target_on < self.opened_on:
+            raise InvalidValue("Das Zieldatum liegt vor der Fallaufnahme.", "target_on")
+        self.goals.append(goal)
+        return goal
+
+    def add_measure(self, measure: Measure) -> Measure:
+        self._require_phase_open("Der Integrationsplan")
+        self._check_measure(measure)
+        self.measures.append(measure)
+        return measure
+
+    def revise_measure(self, measure: Measure) -> None:
+        """Validate a measure after its fields were changed in place."""
+        self._require_phase_open("Der Integrationsplan")
+        measure.validate()
+        self._check_measure(measure)
+
+    def _check_measure(self, measure: Measure) -> None:
+        self._require_participation(measure.owner_institution_id, "owner_institution_id")
+        if measure.goal_id is not None:
+            self.goal(measure.goal_id)
+        if measure.start_on is not None and measure.start_on < self.opened_on:
+            raise InvalidValue("Die Massnahme beginnt vor der Fallaufnahme.", "start_on")
+
+    # -- assessments, reviews, conferences, journal ------------------------------------------------
+
+    def record_assessment(self, assessment: Assessment, today: date) -> Assessment:
+        self._require_phase_open("Ein Assessment")
+        self._require_participation(assessment.author_institution_id, "author_institution_id")
+        _not_in_future(assessment.assessed_on, today, "assessed_on", "Das Assessmentdatum")
+        if assessment.assessed_on < self.opened_on:
+            raise InvalidValue("Das Assessment liegt vor der Fallaufnahme.", "assessed_on")
+        self.assessments.append(assessment)
+        return assessment
+
+    def record_review(self, review: Review, today: date) -> Review:
+        self._require_phase_open("Eine Standortbestimmung")
+        self._require_participation(review.institution_id)
+        _not_in_future(review.held_on, today, "held_on", "Die Standortbestimmung")
+        if review.held_on < self.opened_on:
+            raise InvalidValue("Die Standortbestimmung liegt vor der Fallaufnahme.", "held_on")
+        for index, progress in enumerate(review.progress):
+            try:
+                self.goal(progress.goal_id)
+            except InvalidValue as error:
+                raise InvalidValue(error.message, f"progress.{index}.goal_id") from None
+        self.reviews.append(review)
+        return review
+
+    @property
+    def next_review_on(self) -> date | None:
+        dated = [r for r in self.reviews if r.next_review_on is not None]
+        return max(dated, key=lambda r: r.held_on).next_review_on if dated else None
+
+    def record_conference(self, conference: CaseConference, today: date) -> CaseConference:
+        self._require_not_archived()
+        _not_in_future(conference.held_on, today, "held_on", "Die Fallkonferenz")
+        if conference.held_on < self.opened_on:
+            raise InvalidValue("Die Fallkonferenz liegt vor der Fallaufnahme.", "held_on")
+        known = {p.institution_id for p in self.participations}
+        for index, institution_id in enumerate(conference.participant_institution_ids):
+            if institution_id not in known:
+                raise InvalidValue(
+                    "Diese Stelle ist nicht am Fall beteiligt.", f"participant_institution_ids.{index}"
+                )
+        self._require_participation(conference.organiser_institution_id)
+        self.conferences.append(conference)
+        return conference
+
+    def add_journal_entry(self, entry: JournalEntry, today: date) -> JournalEntry:
+        self._require_not_archived()
+        self._require_participation(entry.author_institution_id)
+        _not_in_future(entry.occurred_on, today, "occurred_on", "Das Datum des Eintrags")
+        self.journal.append(entry)
+        return entry
+
+    # -- closure and follow-up ---------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """End of intake: needs a first segmentation."""
+        if self.current_segment is None:
+            raise InvariantViolation("Vor der Aktivierung muss der Fall segmentiert werden.", "segment")
+        self._transition(CasePhase.ACTIVE)
+
+    def close(
+        self,
+        *,
+        reason: ClosureReason,
+        closed_on: date,
+        note: str,
+        institution_id: uuid.UUID,
+        recorded_by: uuid.UUID,
+        today: date,
+    ) -> Closure:
+        self._require_participation(institution_id)
+        if institution_id != self.lead_institution_id:
+            raise InvariantViolation("Nur die fallführende Stelle kann den Fall abschliessen.")
+        _not_in_future(closed_on, today, "closed_on", "Das Abschlussdatum")
+        if closed_on < self.opened_on:
+            raise InvalidValue("Der Abschluss liegt vor der Fallaufnahme.", "closed_on")
+        self._transition(CasePhase.CLOSED)
+        for measure in self.measures:
+            measure.settle_on_closure(closed_on)
+        self.closure = Closure(closed_on, reason, note.strip(), institution_id, recorded_by)
+        if reason.is_detachment:
+            self.follow_up = FollowUp(add_months(closed_on, FOLLOW_UP_MONTHS), institution_id)
+        return self.closure
+
+    def start_follow_up(self, started_on: date, today: date) -> FollowUp:
+        follow_up = self._require_pending_follow_up()
+        self._check_follow_up_date(started_on, today, "started_on")
+        self._transition(CasePhase.FOLLOW_UP)
+        follow_up.started_on = started_on
+        return follow_up
+
+    def complete_follow_up(self, result: FollowUpResult, completed_on: date, note: str, today: date) -> None:
+        follow_up = self._require_pending_follow_up()
+        self._check_follow_up_date(completed_on, today, "completed_on")
+        if follow_up.started_on is not None and completed_on < follow_up.started_on:
+            raise InvalidValue("Die Nachbetreuung endet vor ihrem Beginn.", "completed_on")
+        self._transition(CasePhase.ARCHIVED)
+        follow_up.started_on = follow_up.started_on or completed_on
+        follow_up.completed_on = completed_on
+        follow_up.result = result
+        follow_up.note = note.strip()
+
+    def archive(self) -> None:
+        """Archive a closed case that needs no follow-up."""
+        if self.follow_up is not None and self.follow_up.completed_on is None:
+            raise InvariantViolation("Die Nachbetreuung ist noch offen.", "follow_up")
+        self._transition(CasePhase.ARCHIVED)
+
+    def _require_pending_follow_up(self) -> FollowUp:
+        if self.phase not in (CasePhase.CLOSED, CasePhase.FOLLOW_UP) or self.closure is None:
+            raise PhaseConflict("Die Nachbetreuung ist erst nach dem Fallabschluss möglich.")
+        if self.follow_up is None or self.follow_up.completed_on is not None:
+            raise InvariantViolation("Für diesen Fall ist keine Nachbetreuung offen.", "follow_up")
+        return self.follow_up
+
+    def _check_follow_up_date(self, on: date, today: date, field_name: str) -> None:
+        assert self.closure is not None
+        _not_in_future(on, today, field_name, "Das Datum der Nachbetreuung")
+        if on < self.closure.closed_on:
+            raise InvalidValue("Die Nachbetreuung liegt vor dem Fallabschluss.", field_name)
+
+    # -- every data item with its category and owner -------------------------------------------------
+
+    def items(self) -> Iterator[CaseItem]:
+        yield from self.participations  # type: ignore[misc]
+        yield from self.segment_history
+        yield from self.goals
+        yield from self.measures
+        yield from self.assessments
+        yield from self.reviews
+        yield from self.conferences
+        yield from self.journal
+
+    def categories_held(self) -> set[DataCategory]:
+        categories = {item.category for item in self.items()}
+        categories.add(DataCategory.FALLFUEHRUNG)
+        return categories
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _transition(self, target: CasePhase) -> None:
+        if target not in TRANSITIONS[self.phase]:
+            raise PhaseConflict(
+                f"Ein Fall in der Phase «{self.phase.label}» kann nicht in die Phase "
+                f"«{target.label}» wechseln."
+            )
+        self.phase = target
+
+    def _require_phase_open(self, what: str) -> None:
+        if not self.phase.is_open:
+            raise PhaseConflict(f"{what} kann in der Phase «{self.phase.label}» nicht mehr geändert werden.")
+
+    def _require_not_archived(self) -> None:
+        if self.phase is CasePhase.ARCHIVED:
+            raise PhaseConflict("Ein archivierter Fall kann nicht mehr geändert werden.")
+
+    def _require_participation(
+        self, institution_id: uuid.UUID, field_name: str = "institution_id"
+    ) -> Participation:
+        participation = self.participation_of(institution_id)
+        if participation is None:
+            raise InvariantViolation("Diese Stelle ist nicht am Fall beteiligt.", field_name)
+        return participation
+
+
+def _require_reference(local_reference: str) -> None:
+    if not local_reference.strip():
+        raise InvalidValue("Das Aktenzeichen der Stelle fehlt.", "local_reference")
+    if len(local_reference) > 64:
+        raise InvalidValue("Das Aktenzeichen ist zu lang (höchstens 64 Zeichen).", "local_reference")
+
+
+def _not_in_future(value: date, today: date, field_name: str, what: str) -> None:
+    if value > today:
+        raise InvalidValue(f"{what} darf nicht in der Zukunft liegen.", field_name)

@@ -1,0 +1,32 @@
+"""Domain errors carry a German message and, where known, the field they concern."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken. `field` is a dotted path into the input, if any."""
+
+    title = "Fachliche Regel verletzt"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidValue(DomainError):
+    title = "Ungültiger Wert"
+
+
+class InvariantViolation(DomainError):
+    title = "Fachliche Regel verletzt"
+
+
+class PhaseConflict(DomainError):
+    title = "In dieser Fallphase nicht möglich"
+
+
+class StaleVersion(Exception):
+    """The record changed since the caller read it (optimistic concurrency)."""
+
+    message = "Der Datensatz wurde inzwischen geändert. Laden Sie ihn neu und wiederholen Sie die Änderung."

@@ -1,0 +1,91 @@
+"""Composition root: the one place that builds adapters from settings and wires the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from app.adapters.db.engine import make_engine, make_session_factory
+from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.api import health, problem_docs
+from app.api import v1 as api_v1
+from app.api.container import Container, SystemClock
+from app.api.middleware import install_middleware
+from app.api.problems import install_problem_handlers
+from app.settings import Settings
+
+API_VERSION = "1.0.0"
+DESCRIPTION = """\
+Datenaustauschplattform für die interinstitutionelle Zusammenarbeit (IIZ) im Kanton Solothurn:
+ein gemeinsamer Fall pro Klient/in in der Durchgehenden Fallführung (DFF).
+
+Fehler werden als `application/problem+json` (RFC 9457) in deutscher Sprache gemeldet.
+Änderungen an bestehenden Ressourcen verlangen `If-Match` mit dem ETag der gelesenen Version.
+"""
+
+
+def build_container(settings: Settings) -> Container:
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    return Container(
+        settings=settings,
+        engine=engine,
+        uow_factory=lambda: SqlUnitOfWork(session_factory),
+        clock=SystemClock(),
+    )
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    settings = settings or Settings()
+    container = container or build_container(settings)
+    app = FastAPI(
+        title="Cockpit IIZ Solothurn",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.container = container
+    install_problem_handlers(app)
+    install_middleware(app)
+    app.include_router(health.router)
+    app.include_router(problem_docs.router)
+    app.include_router(api_v1.router)
+    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
+    return app
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        problem_schema = problem_docs.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(problem_schema.pop("$defs", {}))
+        schemas["Problem"] = problem_schema
+        _validation_errors_are_problems(document)
+        app.openapi_schema = document
+    return app.openapi_schema
+
+
+def _validation_errors_are_problems(document: dict[str, Any]) -> None:
+    """FastAPI documents its own 422 body; ours is problem+json (see app/api/problems.py)."""
+    problem = {
+        "description": "Problem nach RFC 9457",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "422" in responses and "application/json" in responses["422"].get("content", {}):
+                responses["422"] = problem
+            for response in responses.values():
+                if response.get("description") == "Successful Response":
+                    response["description"] = "Erfolg"
+    schemas = document["components"]["schemas"]
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)

@@ -1,0 +1,129 @@
+"""Loading a case for a principal: the need-to-know gate, optimistic concurrency and the audit trail.
+
+Every use case on an existing case goes through `read_case` or `change_case`, so the access
+check and the one audit event per request live in one place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.cases import SharedCase
+from app.domain.categories import DataCategory
+from app.domain.errors import InvariantViolation, StaleVersion
+from app.domain.policy import may_open_case
+from app.services.case_view import CaseView, build_case_view
+from app.services.context import RequestContext
+from app.services.errors import CaseNotFound
+from app.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What a change touched, for the audit event."""
+
+    categories: tuple[DataCategory, ...]
+    record_ids: tuple[uuid.UUID, ...] = ()
+    action: AuditAction = AuditAction.CHANGE
+
+
+def _sorted(categories: Iterable[DataCategory]) -> tuple[DataCategory, ...]:
+    return tuple(sorted(set(categories)))
+
+
+def _gate(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str, action: AuditAction
+) -> SharedCase | None:
+    """The case if the principal may open it; otherwise records the denial and returns None."""
+    case = uow.cases.get(case_id)
+    if case is not None:
+        decision = may_open_case(ctx.principal, case)
+        if decision.allow:
+            return case
+        reason = decision.reason
+    else:
+        reason = "Fall nicht vorhanden."
+    uow.audit.append(
+        ctx.audit_event(
+            action=action,
+            operation=operation,
+            outcome=AuditOutcome.DENIED,
+            reason=reason,
+            case_id=case_id,
+            person_id=case.person_id if case else None,
+        )
+    )
+    return None
+
+
+def read_case(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
+) -> CaseView:
+    with uow:
+        case = _gate(uow, ctx, case_id, operation, AuditAction.READ)
+        if case is not None:
+            view = view_for(uow, ctx, case)
+            uow.audit.append(
+                ctx.audit_event(
+                    action=AuditAction.READ,
+                    operation=operation,
+                    outcome=AuditOutcome.ALLOWED,
+                    reason="Fall gelesen.",
+                    case_id=case.id,
+                    person_id=case.person_id,
+                    categories=_sorted(view.allowed),
+                    withheld_categories=_sorted(view.withheld),
+                    bases=tuple(sorted(view.bases)),
+                )
+            )
+    if case is None:
+        raise CaseNotFound()
+    return view
+
+
+def change_case(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    operation: str,
+    mutate: Callable[[SharedCase], CaseChange],
+) -> CaseView:
+    """Apply `mutate` to the case if the principal may open it and the version still matches."""
+    with uow:
+        case = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE)
+        if case is not None:
+            if expected_version is not None and expected_version != case.version:
+                raise StaleVersion()
+            change = mutate(case)
+            uow.cases.save(case)
+            view = view_for(uow, ctx, case)
+            uow.audit.append(
+                ctx.audit_event(
+                    action=change.action,
+                    operation=operation,
+                    outcome=AuditOutcome.ALLOWED,
+                    reason="Fall geändert.",
+                    case_id=case.id,
+                    person_id=case.person_id,
+                    categories=_sorted(change.categories),
+                    record_ids=change.record_ids,
+                    bases=("own",),
+                )
+            )
+    if case is None:
+        raise CaseNotFound()
+    return view
+
+
+def require_lead(case: SharedCase, ctx: RequestContext) -> None:
+    if case.lead_institution_id != ctx.principal.institution_id:
+        raise InvariantViolation("Nur die fallführende Stelle kann dies ändern.")
+
+
+def view_for(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> CaseView:
+    contact = uow.users.get(case.contact_person.user_id) if case.contact_person else None
+    return build_case_view(ctx.principal, case, uow.persons.get(case.person_id), contact)

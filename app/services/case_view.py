@@ -1,0 +1,128 @@
+"""A case as one principal may see it: withheld items are absent, not empty."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from app.domain.cases import (
+    Assessment,
+    CaseConference,
+    CaseItem,
+    Closure,
+    FollowUp,
+    Goal,
+    JournalEntry,
+    Measure,
+    Participation,
+    Review,
+    SegmentAssessment,
+    SharedCase,
+)
+from app.domain.categories import DataCategory
+from app.domain.persons import Person
+from app.domain.policy import Decision, decide
+from app.domain.principal import Principal
+from app.domain.users import User
+
+Item = TypeVar("Item")
+
+
+@dataclass
+class CaseView:
+    case: SharedCase
+    show_core: bool
+    person: Person | None
+    participations: list[Participation]
+    segment_history: list[SegmentAssessment]
+    goals: list[Goal]
+    measures: list[Measure]
+    assessments: list[Assessment]
+    reviews: list[Review]
+    conferences: list[CaseConference]
+    journal: list[JournalEntry]
+    closure: Closure | None
+    follow_up: FollowUp | None
+    allowed: set[DataCategory] = field(default_factory=set)
+    withheld: set[DataCategory] = field(default_factory=set)
+    bases: set[str] = field(default_factory=set)
+    contact_display_name: str | None = None
+
+    @property
+    def visible_record_count(self) -> int:
+        return sum(
+            len(items)
+            for items in (
+                self.goals,
+                self.measures,
+                self.assessments,
+                self.reviews,
+                self.conferences,
+                self.journal,
+            )
+        )
+
+
+class _Sieve:
+    """Applies the policy item by item and remembers what it allowed and withheld."""
+
+    def __init__(self, principal: Principal, case: SharedCase) -> None:
+        self.principal = principal
+        self.case = case
+        self.allowed: set[DataCategory] = set()
+        self.withheld: set[DataCategory] = set()
+        self.bases: set[str] = set()
+
+    def decision(self, category: DataCategory, owner: object) -> Decision:
+        decision = decide(self.principal, self.case, category, owner)  # type: ignore[arg-type]
+        if decision.allow:
+            self.allowed.add(category)
+            self.bases.add(decision.basis_label)
+        else:
+            self.withheld.add(category)
+        return decision
+
+    def keep(self, items: Iterable[Item]) -> list[Item]:
+        return [
+            item
+            for item in items
+            if self.decision(item.category, item.owner_institution_id).allow  # type: ignore[attr-defined]
+        ]
+
+    def keep_one(self, item: CaseItem | Closure | FollowUp | None) -> Item | None:  # type: ignore[type-var]
+        if item is None:
+            return None
+        return item if self.decision(item.category, item.owner_institution_id).allow else None  # type: ignore[return-value]
+
+
+def build_case_view(
+    principal: Principal, case: SharedCase, person: Person | None, contact: User | None = None
+) -> CaseView:
+    sieve = _Sieve(principal, case)
+    show_core = sieve.decision(DataCategory.FALLFUEHRUNG, case.lead_institution_id).allow
+    visible_person = None
+    if person is not None and sieve.decision(person.category, person.owner_institution_id).allow:
+        visible_person = person
+    view = CaseView(
+        case=case,
+        show_core=show_core,
+        person=visible_person,
+        participations=sieve.keep(case.participations),
+        segment_history=sieve.keep(case.segment_history),
+        goals=sieve.keep(case.goals),
+        measures=sieve.keep(case.measures),
+        assessments=sieve.keep(case.assessments),
+        reviews=sieve.keep(case.reviews),
+        conferences=sieve.keep(case.conferences),
+        journal=sieve.keep(case.journal),
+        closure=sieve.keep_one(case.closure),
+        follow_up=sieve.keep_one(case.follow_up),
+    )
+    # A category may be in both sets: own items shown, another institution's items withheld.
+    view.allowed = sieve.allowed
+    view.withheld = sieve.withheld
+    view.bases = sieve.bases
+    if show_core and contact is not None:
+        view.contact_display_name = contact.display_name
+    return view

@@ -1,0 +1,151 @@
+"""Use cases on the shared case itself: open, list, read, change its settings."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.cases import ContactPerson, SharedCase
+from app.domain.categories import DataCategory
+from app.domain.errors import InvalidValue, InvariantViolation
+from app.domain.policy import decide
+from app.services.case_access import CaseChange, change_case, read_case, require_lead, view_for
+from app.services.case_view import CaseView
+from app.services.context import RequestContext
+from app.services.errors import PersonNotFound
+from app.services.persons import person_is_accessible
+from app.services.ports import CaseFilter, CaseSummary, Page, UnitOfWork
+
+MAX_PAGE_SIZE = 100
+
+
+def resolve_contact_person(uow: UnitOfWork, user_id: uuid.UUID | None) -> ContactPerson | None:
+    if user_id is None:
+        return None
+    user = uow.users.get(user_id)
+    if user is None or not user.active:
+        raise InvalidValue("Diese Ansprechperson gibt es nicht.", "contact_person_id")
+    return ContactPerson(user.id, user.institution_id)
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    person_id: uuid.UUID
+    local_reference: str
+    opened_on: date
+    contact_person_id: uuid.UUID | None = None
+    reassessment_interval_months: int | None = None
+
+
+def open_case(
+    uow: UnitOfWork, ctx: RequestContext, command: OpenCase, default_interval_months: int
+) -> CaseView:
+    """A caseworker or system of any institution opens a shared case; its institution leads it."""
+    institution_id = ctx.principal.institution_id
+    with uow:
+        person = uow.persons.get(command.person_id)
+        if person is None or not person_is_accessible(uow, ctx, person):
+            raise PersonNotFound(field="person_id")
+        if uow.cases.open_case_of_person(person.id) is not None:
+            raise InvariantViolation(
+                "Für diese Person besteht bereits ein gemeinsamer Fall. "
+                "Die fallführende Stelle kann Ihre Stelle als Beteiligte aufnehmen.",
+                "person_id",
+            )
+        case = SharedCase.open(
+            person_id=person.id,
+            lead_institution_id=institution_id,
+            local_reference=command.local_reference,
+            opened_on=command.opened_on,
+            today=ctx.today,
+            contact_person=resolve_contact_person(uow, command.contact_person_id),
+            reassessment_interval_months=command.reassessment_interval_months or default_interval_months,
+        )
+        uow.cases.add(case)
+        view = view_for(uow, ctx, case)
+        uow.audit.append(
+            ctx.audit_event(
+                action=AuditAction.CREATE,
+                operation="cases.open",
+                outcome=AuditOutcome.ALLOWED,
+                reason="Fall eröffnet.",
+                case_id=case.id,
+                person_id=person.id,
+                categories=(DataCategory.FALLFUEHRUNG,),
+                bases=("own",),
+            )
+        )
+    return view
+
+
+@dataclass(frozen=True)
+class CaseListItem:
+    summary: CaseSummary
+    display_name: str | None  # only where the principal may see the Stammdaten
+
+
+def list_cases(
+    uow: UnitOfWork, ctx: RequestContext, case_filter: CaseFilter, cursor: str | None, limit: int
+) -> Page[CaseListItem]:
+    """Cases the principal's institution participates in; nothing else is counted or hinted at."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    with uow:
+        page = uow.cases.page_for_institution(ctx.principal.institution_id, case_filter, cursor, limit)
+        persons = uow.persons.get_many([s.person_id for s in page.items])
+        items = []
+        for summary in page.items:
+            person = persons.get(summary.person_id)
+            name = None
+            if (
+                person is not None
+                and decide(ctx.principal, summary, person.category, person.owner_institution_id).allow
+            ):
+                name = f"{person.family_name}, {person.given_name}"
+            items.append(CaseListItem(summary, name))
+        uow.audit.append(
+            ctx.audit_event(
+                action=AuditAction.READ,
+                operation="cases.list",
+                outcome=AuditOutcome.ALLOWED,
+                reason=f"{len(items)} Fälle aufgelistet.",
+                categories=(DataCategory.FALLFUEHRUNG, DataCategory.STAMMDATEN),
+                record_ids=tuple(s.id for s in page.items),
+                bases=("participation",),
+            )
+        )
+    return Page(items, page.next_cursor)
+
+
+def get_case(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> CaseView:
+    """Any principal; an inaccessible case is reported exactly like a missing one."""
+    return read_case(uow, ctx, case_id)
+
+
+@dataclass(frozen=True)
+class CaseSettings:
+    contact_person_id: uuid.UUID | None = None
+    reassessment_interval_months: int | None = None
+
+
+def change_case_settings(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    settings: CaseSettings,
+) -> CaseView:
+    """The lead institution sets the contact person or the reassessment interval."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        require_lead(case, ctx)
+        if settings.contact_person_id is not None:
+            contact = resolve_contact_person(uow, settings.contact_person_id)
+            assert contact is not None
+            case.set_contact_person(contact)
+        if settings.reassessment_interval_months is not None:
+            case.set_reassessment_interval(settings.reassessment_interval_months)
+        return CaseChange((DataCategory.FALLFUEHRUNG,))
+
+    return change_case(uow, ctx, case_id, expected_version, "cases.change", mutate)

@@ -1,0 +1,90 @@
+"""Use cases closing a case, the follow-up six months later, and archiving."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from app.domain.cases import ClosureReason, FollowUpResult, SharedCase
+from app.domain.categories import DataCategory
+from app.services.case_access import CaseChange, change_case, require_lead
+from app.services.case_view import CaseView
+from app.services.context import RequestContext
+from app.services.ports import UnitOfWork
+
+_CLOSURE_CHANGE = CaseChange((DataCategory.FALLFUEHRUNG, DataCategory.INTEGRATIONSPLAN))
+_FOLLOW_UP_CHANGE = CaseChange((DataCategory.FALLFUEHRUNG,))
+
+
+def close_case(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    reason: ClosureReason,
+    closed_on: date | None,
+    note: str,
+) -> CaseView:
+    """The lead institution closes the case; open measures end with it."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        case.close(
+            reason=reason,
+            closed_on=closed_on or ctx.today,
+            note=note,
+            institution_id=ctx.principal.institution_id,
+            recorded_by=ctx.principal.id,
+            today=ctx.today,
+        )
+        return _CLOSURE_CHANGE
+
+    return change_case(uow, ctx, case_id, expected_version, "closure.close", mutate)
+
+
+def start_follow_up(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    started_on: date | None,
+) -> CaseView:
+    """The lead institution begins the Nachbetreuung after closure."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        require_lead(case, ctx)
+        case.start_follow_up(started_on or ctx.today, ctx.today)
+        return _FOLLOW_UP_CHANGE
+
+    return change_case(uow, ctx, case_id, expected_version, "follow_up.start", mutate)
+
+
+def complete_follow_up(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    result: FollowUpResult,
+    completed_on: date | None,
+    note: str,
+) -> CaseView:
+    """The lead institution records whether the detachment was sustainable; the case is archived."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        require_lead(case, ctx)
+        case.complete_follow_up(result, completed_on or ctx.today, note, ctx.today)
+        return _FOLLOW_UP_CHANGE
+
+    return change_case(uow, ctx, case_id, expected_version, "follow_up.complete", mutate)
+
+
+def archive_case(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None
+) -> CaseView:
+    """The lead institution archives a closed case without pending follow-up."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        require_lead(case, ctx)
+        case.archive()
+        return _FOLLOW_UP_CHANGE
+
+    return change_case(uow, ctx, case_id, expected_version, "cases.archive", mutate)

@@ -1,0 +1,182 @@
+"""Use cases on persons (Klient/innen): register, look up, correct Stammdaten."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
+
+from app.domain.ahvn13 import Ahvn13
+from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.categories import DataCategory
+from app.domain.errors import StaleVersion
+from app.domain.persons import Address, Person
+from app.services.context import RequestContext
+from app.services.errors import Forbidden, PersonAlreadyRegistered, PersonNotFound
+from app.services.ports import UnitOfWork
+
+_CATEGORIES = (DataCategory.STAMMDATEN,)
+
+
+def person_is_accessible(uow: UnitOfWork, ctx: RequestContext, person: Person) -> bool:
+    """Need-to-know for Stammdaten: the registering institution, or one working on a case of the person."""
+    institution_id = ctx.principal.institution_id
+    if person.registered_by_institution_id == institution_id:
+        return True
+    return institution_id in uow.cases.institutions_of_person(person.id)
+
+
+@dataclass(frozen=True)
+class PersonData:
+    ahvn13: Ahvn13
+    family_name: str
+    given_name: str
+    birth_date: date
+    address: Address | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+def register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> Person:
+    """Any caseworker or system registers a client. One person per AHVN13."""
+    with uow:
+        existing = uow.persons.by_ahvn13(data.ahvn13)
+        if existing is not None:
+            accessible = person_is_accessible(uow, ctx, existing)
+            raise PersonAlreadyRegistered(existing.id if accessible else None)
+        person = Person(
+            ahvn13=data.ahvn13,
+            family_name=data.family_name.strip(),
+            given_name=data.given_name.strip(),
+            birth_date=data.birth_date,
+            address=data.address,
+            phone=data.phone,
+            email=data.email,
+            registered_by_institution_id=ctx.principal.institution_id,
+        )
+        person.validate(today=ctx.today)
+        uow.persons.add(person)
+        _audit(
+            uow,
+            ctx,
+            AuditAction.CREATE,
+            "persons.register",
+            person.id,
+            AuditOutcome.ALLOWED,
+            "Person erfasst.",
+        )
+    return person
+
+
+def get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Person:
+    with uow:
+        person = uow.persons.get(person_id)
+        found = _visible(uow, ctx, person, "persons.read", person_id)
+    if found is None:
+        raise PersonNotFound()
+    return found
+
+
+def find_person_by_ahvn13(uow: UnitOfWork, ctx: RequestContext, ahvn13: Ahvn13) -> Person:
+    """Exact lookup; a person the caller has no basis for is reported as not found."""
+    with uow:
+        person = uow.persons.by_ahvn13(ahvn13)
+        found = _visible(uow, ctx, person, "persons.lookup", person.id if person else None)
+    if found is None:
+        raise PersonNotFound()
+    return found
+
+
+@dataclass(frozen=True)
+class PersonCorrection:
+    family_name: str | None = None
+    given_name: str | None = None
+    birth_date: date | None = None
+    address: Address | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+def correct_person(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    person_id: uuid.UUID,
+    expected_version: int | None,
+    fix: PersonCorrection,
+) -> Person:
+    """The registering institution or the lead of one of the person's cases corrects Stammdaten."""
+    with uow:
+        person = uow.persons.get(person_id)
+        visible = _visible(
+            uow, ctx, person, "persons.correct", person_id, action=AuditAction.CHANGE, audit_allowed=False
+        )
+        if visible is not None:
+            may_edit = visible.registered_by_institution_id == ctx.principal.institution_id or (
+                ctx.principal.institution_id in uow.cases.lead_institutions_of_person(visible.id)
+            )
+            if not may_edit:
+                raise Forbidden("Stammdaten ändern kann nur die erfassende oder eine fallführende Stelle.")
+            if expected_version is not None and expected_version != visible.version:
+                raise StaleVersion()
+            changes = {k: v for k, v in vars(fix).items() if v is not None}
+            corrected = replace(visible, **changes)
+            corrected.validate(today=ctx.today)
+            uow.persons.save(corrected)
+            _audit(
+                uow,
+                ctx,
+                AuditAction.CHANGE,
+                "persons.correct",
+                person_id,
+                AuditOutcome.ALLOWED,
+                "Stammdaten geändert.",
+            )
+    if visible is None:
+        raise PersonNotFound()
+    return corrected
+
+
+def _visible(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    person: Person | None,
+    operation: str,
+    person_id: uuid.UUID | None,
+    action: AuditAction = AuditAction.READ,
+    audit_allowed: bool = True,
+) -> Person | None:
+    if person is not None and person_is_accessible(uow, ctx, person):
+        if audit_allowed:
+            basis = (
+                "own"
+                if person.registered_by_institution_id == ctx.principal.institution_id
+                else "participation"
+            )
+            _audit(uow, ctx, action, operation, person.id, AuditOutcome.ALLOWED, "Stammdaten gelesen.", basis)
+        return person
+    _audit(uow, ctx, action, operation, person_id, AuditOutcome.DENIED, "Keine Grundlage für diese Person.")
+    return None
+
+
+def _audit(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    action: AuditAction,
+    operation: str,
+    person_id: uuid.UUID | None,
+    outcome: AuditOutcome,
+    reason: str,
+    basis: str = "own",
+) -> None:
+    uow.audit.append(
+        ctx.audit_event(
+            action=action,
+            operation=operation,
+            outcome=outcome,
+            reason=reason,
+            person_id=person_id,
+            categories=_CATEGORIES if outcome is AuditOutcome.ALLOWED else (),
+            withheld_categories=() if outcome is AuditOutcome.ALLOWED else _CATEGORIES,
+            bases=(basis,) if outcome is AuditOutcome.ALLOWED else (),
+        )
+    )

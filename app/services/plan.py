@@ -1,0 +1,155 @@
+"""Use cases on the integration plan: goals and measures."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from app.domain.cases import Goal, GoalStatus, Measure, MeasureKind, MeasureStatus, SharedCase
+from app.domain.categories import DataCategory
+from app.domain.errors import InvariantViolation
+from app.services.case_access import CaseChange, change_case
+from app.services.case_view import CaseView
+from app.services.context import RequestContext
+from app.services.ports import UnitOfWork
+
+
+def _planned(record_id: uuid.UUID) -> CaseChange:
+    return CaseChange((DataCategory.INTEGRATIONSPLAN,), (record_id,))
+
+
+def _require_owner(owner_institution_id: uuid.UUID, ctx: RequestContext) -> None:
+    if owner_institution_id != ctx.principal.institution_id:
+        raise InvariantViolation("Nur die zuständige Stelle kann diesen Eintrag ändern.")
+
+
+def _apply(target: Any, changes: object) -> None:
+    for f in fields(changes):  # type: ignore[arg-type]
+        value = getattr(changes, f.name)
+        if value is not None:
+            setattr(target, f.name, value)
+
+
+@dataclass(frozen=True)
+class NewGoal:
+    title: str
+    description: str = ""
+    target_on: date | None = None
+
+
+def add_goal(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewGoal
+) -> CaseView:
+    """A participating institution adds a goal it is responsible for."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        goal = case.add_goal(
+            Goal(
+                title=new.title.strip(),
+                description=new.description.strip(),
+                target_on=new.target_on,
+                owner_institution_id=ctx.principal.institution_id,
+                recorded_by=ctx.principal.id,
+                recorded_at=ctx.now,
+            )
+        )
+        return _planned(goal.id)
+
+    return change_case(uow, ctx, case_id, expected_version, "plan.add_goal", mutate)
+
+
+@dataclass(frozen=True)
+class GoalChanges:
+    title: str | None = None
+    description: str | None = None
+    target_on: date | None = None
+    status: GoalStatus | None = None
+
+
+def change_goal(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    goal_id: uuid.UUID,
+    changes: GoalChanges,
+) -> CaseView:
+    """The owning institution changes its goal."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        goal = case.goal(goal_id)
+        _require_owner(goal.owner_institution_id, ctx)
+        _apply(goal, changes)
+        goal.__post_init__()
+        return _planned(goal.id)
+
+    return change_case(uow, ctx, case_id, expected_version, "plan.change_goal", mutate)
+
+
+@dataclass(frozen=True)
+class NewMeasure:
+    title: str
+    kind: MeasureKind
+    owner_institution_id: uuid.UUID | None = None
+    provider: str = ""
+    goal_id: uuid.UUID | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    status: MeasureStatus = MeasureStatus.PLANNED
+
+
+def add_measure(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewMeasure
+) -> CaseView:
+    """A participating institution plans a measure; the owner defaults to its own institution."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        measure = case.add_measure(
+            Measure(
+                title=new.title.strip(),
+                kind=new.kind,
+                owner_institution_id=new.owner_institution_id or ctx.principal.institution_id,
+                provider=new.provider.strip(),
+                goal_id=new.goal_id,
+                start_on=new.start_on,
+                end_on=new.end_on,
+                status=new.status,
+                recorded_by=ctx.principal.id,
+                recorded_at=ctx.now,
+            )
+        )
+        return _planned(measure.id)
+
+    return change_case(uow, ctx, case_id, expected_version, "plan.add_measure", mutate)
+
+
+@dataclass(frozen=True)
+class MeasureChanges:
+    title: str | None = None
+    provider: str | None = None
+    start_on: date | None = None
+    end_on: date | None = None
+    status: MeasureStatus | None = None
+    outcome: str | None = None
+
+
+def change_measure(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    measure_id: uuid.UUID,
+    changes: MeasureChanges,
+) -> CaseView:
+    """The owning institution updates status, dates or outcome of its measure."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        measure = case.measure(measure_id)
+        _require_owner(measure.owner_institution_id, ctx)
+        _apply(measure, changes)
+        case.revise_measure(measure)
+        return _planned(measure.id)
+
+    return change_case(uow, ctx, case_id, expected_version, "plan.change_measure", mutate)

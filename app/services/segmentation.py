@@ -1,0 +1,52 @@
+"""Use cases on segmentation and the end of intake."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from app.domain.cases import Segment, SharedCase
+from app.domain.categories import DataCategory
+from app.services.case_access import CaseChange, change_case, require_lead
+from app.services.case_view import CaseView
+from app.services.context import RequestContext
+from app.services.ports import UnitOfWork
+
+
+def assess_segment(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    segment: Segment,
+    assessed_on: date | None,
+    reason: str,
+) -> CaseView:
+    """The lead institution (re-)assesses the segment; a change of segment needs a reason."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        require_lead(case, ctx)
+        entry = case.assess_segment(
+            segment=segment,
+            assessed_on=assessed_on or ctx.today,
+            reason=reason,
+            institution_id=ctx.principal.institution_id,
+            recorded_by=ctx.principal.id,
+            now=ctx.now,
+        )
+        return CaseChange((DataCategory.FALLFUEHRUNG,), (entry.id,))
+
+    return change_case(uow, ctx, case_id, expected_version, "segment.assess", mutate)
+
+
+def activate_case(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None
+) -> CaseView:
+    """The lead institution ends the intake once the case is segmented."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        require_lead(case, ctx)
+        case.activate()
+        return CaseChange((DataCategory.FALLFUEHRUNG,))
+
+    return change_case(uow, ctx, case_id, expected_version, "cases.activate", mutate)

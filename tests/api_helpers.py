@@ -1,0 +1,79 @@
+"""Small helpers that keep the API tests readable."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.domain.ahvn13 import ean13_check_digit
+from tests.world import World
+
+_serial = itertools.count(1)
+
+
+def new_ahvn13() -> str:
+    """A valid, formatted AHVN13 that no other test uses."""
+    body = f"756{next(_serial) + 10_000_000:09d}"
+    digits = body + str(ean13_check_digit(body))
+    return f"{digits[0:3]}.{digits[3:7]}.{digits[7:11]}.{digits[11:13]}"
+
+
+def days_ago(days: int) -> str:
+    return (date.today() - timedelta(days=days)).isoformat()
+
+
+class Api:
+    def __init__(self, client: TestClient, world: World) -> None:
+        self.client = client
+        self.world = world
+
+    def headers(self, user: str, etag: str | None = None) -> dict[str, str]:
+        extra = {"If-Match": etag} if etag else {}
+        return self.world.as_user(user, **extra)
+
+    def register_person(self, user: str = "sd", **fields: Any) -> dict[str, Any]:
+        body = {
+            "ahvn13": new_ahvn13(),
+            "family_name": "Keller",
+            "given_name": "Mara",
+            "birth_date": "1984-03-12",
+        }
+        body.update(fields)
+        response = self.client.post("/api/v1/persons", json=body, headers=self.headers(user))
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def open_case(self, user: str = "sd", opened_days_ago: int = 400, **fields: Any) -> dict[str, Any]:
+        person = self.register_person(user)
+        body = {
+            "person_id": person["id"],
+            "local_reference": f"REF-{next(_serial)}",
+            "opened_on": days_ago(opened_days_ago),
+        }
+        body.update(fields)
+        response = self.client.post("/api/v1/cases", json=body, headers=self.headers(user))
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def get_case(self, case_id: str, user: str = "sd") -> Any:
+        return self.client.get(f"/api/v1/cases/{case_id}", headers=self.headers(user))
+
+    def post(
+        self, case_id: str, path: str, body: dict[str, Any], user: str = "sd", etag: str | None = None
+    ) -> Any:
+        return self.client.post(
+            f"/api/v1/cases/{case_id}/{path}", json=body, headers=self.headers(user, etag)
+        )
+
+    def ok(self, case_id: str, path: str, body: dict[str, Any], user: str = "sd") -> dict[str, Any]:
+        response = self.post(case_id, path, body, user)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def add_participant(self, case_id: str, institution_id: Any, user: str = "sd") -> dict[str, Any]:
+        return self.ok(
+            case_id, "participants", {"institution_id": str(institution_id), "local_reference": "EXT-1"}, user
+        )

@@ -1,0 +1,70 @@
+"""Shared fixtures. Integration tests get a database of their own (see tests/databases.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.adapters.db.engine import make_engine, make_session_factory
+from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.api.container import Container, SystemClock
+from app.main import create_app
+from app.services.ports import UnitOfWork
+from app.settings import Settings
+from tests.databases import DatabaseFactory, backend_name
+from tests.world import World, build_world
+
+
+def pytest_report_header() -> str:
+    return f"Datenbank für Integrationstests: {backend_name()}"
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(tmp_path_factory.mktemp("databases"))
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture
+def database_url(databases: DatabaseFactory) -> str:
+    """A migrated database that only this test uses."""
+    return databases.migrated()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine: Engine) -> Callable[[], UnitOfWork]:
+    session_factory = make_session_factory(engine)
+    return lambda: SqlUnitOfWork(session_factory)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(environment="test", database_url=database_url)
+
+
+@pytest.fixture
+def container(settings: Settings, engine: Engine, uow_factory: Callable[[], UnitOfWork]) -> Container:
+    return Container(settings=settings, engine=engine, uow_factory=uow_factory, clock=SystemClock())
+
+
+@pytest.fixture
+def client(settings: Settings, container: Container) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, container), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def world(uow_factory: Callable[[], UnitOfWork]) -> World:
+    """Institutions and users of a small IIZ: two Sozialdienste, an RAV, the IV-Stelle."""
+    return build_world(uow_factory)

@@ -1,0 +1,230 @@
+"""A DFF case from intake to follow-up, through every sub-resource of the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api_helpers import Api, days_ago
+
+
+def _only(items: list[dict[str, Any]]) -> dict[str, Any]:
+    assert len(items) == 1
+    return items[0]
+
+
+def test_full_case_from_intake_to_archived_follow_up(api: Api) -> None:
+    world = api.world
+    case = api.open_case("sd", opened_days_ago=300)
+    case_id = case["id"]
+    api.add_participant(case_id, world.rav.id)
+    api.add_participant(case_id, world.iv.id)
+
+    body = api.ok(
+        case_id,
+        "assessments",
+        {"kind": "kurzassessment", "assessed_on": days_ago(290), "findings": "Motiviert"},
+    )
+    assert _only(body["potenzial"]["assessments"])["kind"] == "kurzassessment"
+
+    body = api.ok(case_id, "segment", {"segment": "O", "assessed_on": days_ago(285)})
+    body = api.ok(case_id, "activation", {})
+    assert body["fallfuehrung"]["phase"] == "active"
+
+    refused = api.post(case_id, "segment", {"segment": "V", "assessed_on": days_ago(100)})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0] == {
+        "detail": "Ein Segmentwechsel braucht eine Begründung.",
+        "pointer": "#/reason",
+    }
+    body = api.ok(
+        case_id, "segment", {"segment": "V", "assessed_on": days_ago(100), "reason": "vPe abgeschlossen"}
+    )
+    segment = body["fallfuehrung"]["segment"]
+    assert segment["current"] == "V"
+    assert [h["segment"] for h in segment["history"]] == ["O", "V"]
+    assert segment["reassessment_due"] is False
+
+    body = api.ok(case_id, "plan/goals", {"title": "Stelle im ersten Arbeitsmarkt"})
+    goal = _only(body["integrationsplan"]["goals"])
+    body = api.ok(
+        case_id,
+        "plan/measures",
+        {
+            "title": "Bewerbungscoaching",
+            "kind": "job_coaching",
+            "goal_id": goal["id"],
+            "start_on": days_ago(90),
+            "status": "running",
+            "provider": "Regiomech",
+        },
+    )
+    running = _only(body["integrationsplan"]["measures"])
+    api.ok(case_id, "plan/measures", {"title": "Praktikum", "kind": "practical_placement"}, user="rav")
+
+    body = api.ok(
+        case_id,
+        "reviews",
+        {
+            "held_on": days_ago(30),
+            "summary": "Gute Fortschritte",
+            "next_review_on": days_ago(-60),
+            "progress": [{"goal_id": goal["id"], "rating": "on_track"}],
+        },
+    )
+    assert _only(body["integrationsplan"]["reviews"])["progress"][0]["rating"] == "on_track"
+
+    body = api.ok(
+        case_id,
+        "conferences",
+        {
+            "held_on": days_ago(20),
+            "participant_institution_ids": [str(world.sozialdienst.id), str(world.rav.id)],
+            "decisions": "RAV übernimmt Stellensuche",
+        },
+    )
+    assert _only(body["fallfuehrung"]["conferences"])["decisions"] == "RAV übernimmt Stellensuche"
+
+    refused = api.post(case_id, "closure", {"reason": "erwerbsarbeit"}, user="rav")
+    assert refused.status_code == 422  # only the lead closes
+
+    body = api.ok(
+        case_id, "closure", {"reason": "erwerbsarbeit", "closed_on": days_ago(10), "note": "Festanstellung"}
+    )
+    core = body["fallfuehrung"]
+    assert core["phase"] == "closed"
+    assert core["closure"]["reason"] == "erwerbsarbeit"
+    assert core["follow_up"]["due_on"] > days_ago(0)
+    measures = {m["id"]: m for m in body["integrationsplan"]["measures"]}
+    assert measures[running["id"]]["status"] == "ended_by_closure"
+    assert measures[running["id"]]["end_on"] == days_ago(10)
+
+    refused = api.post(case_id, "plan/goals", {"title": "Noch ein Ziel"})
+    assert refused.status_code == 409
+    assert refused.json()["title"] == "In dieser Fallphase nicht möglich"
+
+    body = api.ok(case_id, "follow-up", {"started_on": days_ago(5)})
+    assert body["fallfuehrung"]["phase"] == "follow_up"
+    body = api.ok(case_id, "follow-up/result", {"result": "sustainable", "note": "Weiterhin angestellt"})
+    assert body["fallfuehrung"]["phase"] == "archived"
+    assert body["fallfuehrung"]["follow_up"]["result"] == "sustainable"
+
+    refused = api.post(case_id, "journal", {"category": "fallfuehrung", "text": "zu spät"})
+    assert refused.status_code == 409
+
+
+def test_follow_up_is_refused_before_closure(api: Api) -> None:
+    case = api.open_case()
+    response = api.post(case["id"], "follow-up", {})
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Die Nachbetreuung ist erst nach dem Fallabschluss möglich."
+
+
+def test_closure_without_follow_up_can_be_archived(api: Api) -> None:
+    case = api.open_case()
+    body = api.ok(case["id"], "closure", {"reason": "wegzug"})
+    assert body["fallfuehrung"]["follow_up"] is None
+    body = api.ok(case["id"], "archive", {})
+    assert body["fallfuehrung"]["phase"] == "archived"
+
+
+def test_activation_needs_a_segment(api: Api) -> None:
+    case = api.open_case()
+    response = api.post(case["id"], "activation", {})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Vor der Aktivierung muss der Fall segmentiert werden."
+
+
+def test_lead_handover_and_leaving(api: Api) -> None:
+    world = api.world
+    case = api.open_case("sd")
+    body = api.add_participant(case["id"], world.rav.id)
+    url = f"/api/v1/cases/{case['id']}"
+
+    cannot_leave = api.client.delete(
+        f"{url}/participants/{world.sozialdienst.id}", headers=api.headers("sd", f'"{body["version"]}"')
+    )
+    assert cannot_leave.status_code == 422
+    assert "fallführende Stelle" in cannot_leave.json()["detail"]
+
+    rav_user = world.users["rav"]
+    handed = api.client.put(
+        f"{url}/lead",
+        json={"institution_id": str(world.rav.id), "contact_person_id": str(rav_user.id)},
+        headers=api.headers("sd", f'"{body["version"]}"'),
+    )
+    assert handed.status_code == 200, handed.text
+    core = handed.json()["fallfuehrung"]
+    assert core["lead_institution_id"] == str(world.rav.id)
+    assert core["contact_person"]["display_name"] == rav_user.display_name
+
+    left = api.client.delete(
+        f"{url}/participants/{world.sozialdienst.id}", headers=api.headers("sd", handed.headers["ETag"])
+    )
+    assert left.status_code == 200, left.text
+    assert api.get_case(case["id"], user="sd").status_code == 404  # no longer working on it
+
+
+def test_contact_person_must_belong_to_the_lead(api: Api) -> None:
+    case = api.open_case("sd")
+    response = api.client.patch(
+        f"/api/v1/cases/{case['id']}",
+        json={"contact_person_id": str(api.world.users["rav"].id)},
+        headers=api.headers("sd", '"1"'),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "#/contact_person_id"
+
+
+def test_only_the_owner_changes_a_measure(api: Api) -> None:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    body = api.ok(case["id"], "plan/measures", {"title": "AMM Kurs", "kind": "labour_market"}, user="rav")
+    measure = _only(body["integrationsplan"]["measures"]) if "integrationsplan" in body else None
+    assert measure is not None
+    url = f"/api/v1/cases/{case['id']}/plan/measures/{measure['id']}"
+    etag = f'"{body["version"]}"'
+    refused = api.client.patch(url, json={"status": "cancelled"}, headers=api.headers("sd", etag))
+    assert refused.status_code == 422
+    done = api.client.patch(
+        url,
+        json={"status": "completed", "outcome": "Bestanden", "start_on": days_ago(40), "end_on": days_ago(5)},
+        headers=api.headers("rav", etag),
+    )
+    assert done.status_code == 200, done.text
+    assert _only(done.json()["integrationsplan"]["measures"])["status"] == "completed"
+
+
+def test_measure_ending_before_it_starts_is_refused_and_not_stored(api: Api) -> None:
+    case = api.open_case()
+    response = api.post(
+        case["id"],
+        "plan/measures",
+        {"title": "Kurs", "kind": "course", "start_on": days_ago(10), "end_on": days_ago(20)},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "#/end_on"
+    after = api.get_case(case["id"])
+    assert after.headers["ETag"] == '"1"'
+    assert "integrationsplan" not in after.json()
+
+
+def test_journal_category_stammdaten_is_refused(api: Api) -> None:
+    case = api.open_case()
+    response = api.post(case["id"], "journal", {"category": "stammdaten", "text": "x"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "#/category"
+
+
+def test_review_of_unknown_goal_points_at_the_progress_entry(api: Api) -> None:
+    case = api.open_case()
+    response = api.post(
+        case["id"],
+        "reviews",
+        {
+            "held_on": days_ago(1),
+            "summary": "x",
+            "progress": [{"goal_id": "00000000-0000-4000-8000-000000000000", "rating": "delayed"}],
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "#/progress/0/goal_id"

@@ -1,0 +1,24 @@
+"""Health endpoints for the orchestrator."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from tests.databases import DatabaseFactory
+
+
+def test_live_and_ready_on_a_migrated_database(client: TestClient) -> None:
+    assert client.get("/health/live").json() == {"status": "ok"}
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["database"] == "ok"
+
+
+def test_not_ready_without_schema(databases: DatabaseFactory) -> None:
+    app = create_app(Settings(environment="test", database_url=databases.empty()))
+    with TestClient(app) as client:
+        response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert client.get("/health/live").status_code == 200

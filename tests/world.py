@@ -1,0 +1,51 @@
+"""A small, fixed cast for integration tests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.api.deps import DEV_USER_HEADER
+from app.domain.institutions import Institution, InstitutionKind
+from app.domain.principal import Role
+from app.domain.users import User
+from app.services.ports import UnitOfWork
+
+
+@dataclass
+class World:
+    sozialdienst: Institution
+    other_sozialdienst: Institution
+    rav: Institution
+    iv: Institution
+    users: dict[str, User]
+
+    def as_user(self, username: str, **headers: str) -> dict[str, str]:
+        return {DEV_USER_HEADER: username, **headers}
+
+
+def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
+    sozialdienst = Institution(InstitutionKind.SOZIALDIENST, "T-SD-WA", "Sozialregion Wasseramt")
+    other = Institution(InstitutionKind.SOZIALDIENST, "T-SD-OL", "Sozialregion Olten")
+    rav = Institution(InstitutionKind.RAV, "T-RAV", "RAV Solothurn")
+    iv = Institution(InstitutionKind.IV, "T-IV", "IV-Stelle Solothurn")
+    people = [
+        ("sd", "Sara Dietler", sozialdienst, {Role.CASEWORKER}),
+        ("sd-colleague", "Simon Graf", sozialdienst, {Role.CASEWORKER}),
+        ("lead", "Lea Meier", sozialdienst, {Role.SUPERVISOR, Role.CASEWORKER}),
+        ("olten", "Otto Lanz", other, {Role.CASEWORKER}),
+        ("rav", "Rita Amsler", rav, {Role.CASEWORKER}),
+        ("iv", "Ivo Vogt", iv, {Role.CASEWORKER}),
+    ]
+    users = {
+        name: User(uuid.uuid4(), name, display, inst.id, frozenset(roles))
+        for name, display, inst, roles in people
+    }
+    with uow_factory() as uow:
+        for institution in (sozialdienst, other, rav, iv):
+            uow.institutions.add(institution)
+    with uow_factory() as uow:
+        for user in users.values():
+            uow.users.add(user)
+    return World(sozialdienst, other, rav, iv, users)
