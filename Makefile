@@ -25,6 +25,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/lint-imports
+	$(BIN)/mypy app
 
 # Unit and integration tests on SQLite, then the integration tests again on PostgreSQL
 # (each run in its own throw-away database, see tests/conftest.py).

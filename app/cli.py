@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from app.settings import PROJECT_ROOT, Settings
+from app.settings import PROJECT_ROOT, Environment, Settings
 
 app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)
 db_app = typer.Typer(help="Datenbankschema (alembic)", no_args_is_help=True)
@@ -84,7 +84,7 @@ def openapi_export(output: Path = typer.Option(OPENAPI_FILE, help="Zieldatei")) 
 def render_openapi() -> str:
     from app.main import create_app
 
-    settings = Settings(environment="test", database_url="sqlite://")
+    settings = Settings(environment=Environment.TEST, database_url="sqlite://")
     document = create_app(settings).openapi()
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 

@@ -17,7 +17,7 @@ DEV_USER_HEADER = "X-Cockpit-Dev-User"
 
 
 def get_container(request: Request) -> Container:
-    return request.app.state.container  # type: ignore[no-any-return]
+    return request.app.state.container
 
 
 def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWork:

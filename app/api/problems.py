@@ -158,8 +158,9 @@ async def _service(request: Request, exc: ServiceError) -> JSONResponse:
     if isinstance(exc, Forbidden):
         return problem_response(request, "forbidden", exc.message)
     if isinstance(exc, PersonAlreadyRegistered):
-        extensions = {"person_id": str(exc.person_id)} if exc.person_id else {}
-        return problem_response(request, "already-registered", exc.message, errors, **extensions)
+        if exc.person_id is None:
+            return problem_response(request, "already-registered", exc.message, errors)
+        return problem_response(request, "already-registered", exc.message, errors, person_id=str(exc.person_id))
     return problem_response(request, "rule-violation", exc.message, errors)
 
 

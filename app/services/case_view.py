@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -26,7 +27,7 @@ from app.domain.policy import Decision, decide
 from app.domain.principal import Principal
 from app.domain.users import User
 
-Item = TypeVar("Item")
+Item = TypeVar("Item", bound=CaseItem)
 
 
 @dataclass
@@ -49,20 +50,6 @@ class CaseView:
     bases: set[str] = field(default_factory=set)
     contact_display_name: str | None = None
 
-    @property
-    def visible_record_count(self) -> int:
-        return sum(
-            len(items)
-            for items in (
-                self.goals,
-                self.measures,
-                self.assessments,
-                self.reviews,
-                self.conferences,
-                self.journal,
-            )
-        )
-
 
 class _Sieve:
     """Applies the policy item by item and remembers what it allowed and withheld."""
@@ -74,8 +61,8 @@ class _Sieve:
         self.withheld: set[DataCategory] = set()
         self.bases: set[str] = set()
 
-    def decision(self, category: DataCategory, owner: object) -> Decision:
-        decision = decide(self.principal, self.case, category, owner)  # type: ignore[arg-type]
+    def decision(self, category: DataCategory, owner: uuid.UUID) -> Decision:
+        decision = decide(self.principal, self.case, category, owner)
         if decision.allow:
             self.allowed.add(category)
             self.bases.add(decision.basis_label)
@@ -84,16 +71,13 @@ class _Sieve:
         return decision
 
     def keep(self, items: Iterable[Item]) -> list[Item]:
-        return [
-            item
-            for item in items
-            if self.decision(item.category, item.owner_institution_id).allow  # type: ignore[attr-defined]
-        ]
+        return [item for item in items if self.shows(item)]
 
-    def keep_one(self, item: CaseItem | Closure | FollowUp | None) -> Item | None:  # type: ignore[type-var]
-        if item is None:
-            return None
-        return item if self.decision(item.category, item.owner_institution_id).allow else None  # type: ignore[return-value]
+    def keep_one(self, item: Item | None) -> Item | None:
+        return item if item is not None and self.shows(item) else None
+
+    def shows(self, item: CaseItem) -> bool:
+        return self.decision(item.category, item.owner_institution_id).allow
 
 
 def build_case_view(

@@ -7,7 +7,7 @@ from datetime import date
 
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
-from app.domain.errors import InvalidValue
+from app.domain.errors import InvalidValue, InvariantViolation
 from app.services.case_access import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
 from app.services.cases import resolve_contact_person
@@ -44,12 +44,15 @@ def change_local_reference(
     ctx: RequestContext,
     case_id: uuid.UUID,
     expected_version: int | None,
+    institution_id: uuid.UUID,
     local_reference: str,
 ) -> CaseView:
-    """Each institution keeps its own reference number up to date."""
+    """Each institution keeps its own reference number up to date, and only its own."""
 
     def mutate(case: SharedCase) -> CaseChange:
-        case.change_local_reference(ctx.principal.institution_id, local_reference)
+        if institution_id != ctx.principal.institution_id:
+            raise InvariantViolation("Das Aktenzeichen kann nur die eigene Stelle ändern.", "institution_id")
+        case.change_local_reference(institution_id, local_reference)
         return _CHANGE
 
     return change_case(uow, ctx, case_id, expected_version, "participants.change_reference", mutate)

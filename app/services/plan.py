@@ -82,7 +82,7 @@ def change_goal(
         goal = case.goal(goal_id)
         _require_owner(goal.owner_institution_id, ctx)
         _apply(goal, changes)
-        goal.__post_init__()
+        goal.validate()
         return _planned(goal.id)
 
     return change_case(uow, ctx, case_id, expected_version, "plan.change_goal", mutate)

@@ -31,7 +31,7 @@ ITEM_KINDS: dict[str, type] = {
     "follow_up": FollowUp,
 }
 KIND_OF = {cls: kind for kind, cls in ITEM_KINDS.items()}
-_ADAPTERS = {kind: TypeAdapter(cls) for kind, cls in ITEM_KINDS.items()}
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {kind: TypeAdapter(cls) for kind, cls in ITEM_KINDS.items()}
 _ADDRESS = TypeAdapter(Address)
 
 

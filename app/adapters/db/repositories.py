@@ -72,6 +72,7 @@ class SqlInstitutionRepository:
                 active=institution.active,
             )
         )
+        _flush(self._session)
 
 
 def _institution(row: InstitutionRow) -> Institution:
@@ -101,6 +102,7 @@ class SqlUserRepository:
                 active=user.active,
             )
         )
+        _flush(self._session)
 
     def list(self) -> list[User]:
         return [_user(r) for r in self._session.scalars(select(UserRow).order_by(UserRow.username))]
@@ -134,6 +136,7 @@ class SqlPersonRepository:
                 version=person.version,
             )
         )
+        _flush(self._session)
 
     def get(self, person_id: uuid.UUID) -> Person | None:
         row = self._session.get(PersonRow, person_id)

@@ -12,7 +12,6 @@ from app.api.v1.responses import CASE_APPEND_ERRORS, CASE_CHANGE_ERRORS, case_re
 from app.api.v1.schemas.case_in import LeadIn, ParticipantIn, ParticipantPatch
 from app.api.v1.schemas.case_out import CaseOut
 from app.services import participants as service
-from app.services.errors import Forbidden
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["Beteiligte und Fallführung"])
 
@@ -50,10 +49,8 @@ def change_local_reference(
     if_match: IfMatchHeader = None,
 ) -> JSONResponse:
     """Das eigene Aktenzeichen ändern (nur für die eigene Stelle)."""
-    if institution_id != ctx.principal.institution_id:
-        raise Forbidden("Das Aktenzeichen kann nur die eigene Stelle ändern.")
     view = service.change_local_reference(
-        uow, ctx, case_id, expected_version(if_match, required=True), body.local_reference
+        uow, ctx, case_id, expected_version(if_match, required=True), institution_id, body.local_reference
     )
     return case_response(request, view, ctx)
 

@@ -376,7 +376,7 @@ class SharedCase:
     # -- every data item with its category and owner -------------------------------------------------
 
     def items(self) -> Iterator[CaseItem]:
-        yield from self.participations  # type: ignore[misc]
+        yield from self.participations
         yield from self.segment_history
         yield from self.goals
         yield from self.measures
@@ -384,11 +384,6 @@ class SharedCase:
         yield from self.reviews
         yield from self.conferences
         yield from self.journal
-
-    def categories_held(self) -> set[DataCategory]:
-        categories = {item.category for item in self.items()}
-        categories.add(DataCategory.FALLFUEHRUNG)
-        return categories
 
     # -- helpers -----------------------------------------------------------------------------------
 

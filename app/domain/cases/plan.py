@@ -54,6 +54,9 @@ class Goal:
     category = DataCategory.INTEGRATIONSPLAN
 
     def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
         if not self.title.strip():
             raise InvalidValue("Ein Ziel braucht einen Titel.", "title")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import Field
 
@@ -33,6 +33,9 @@ class ItemOut(Out):
     id: uuid.UUID
     category: DataCategory
     owner_institution_id: uuid.UUID
+
+
+ItemOutT = TypeVar("ItemOutT", bound=ItemOut)
 
 
 class ParticipantOut(ItemOut):
@@ -201,7 +204,7 @@ class CaseOut(Out):
         return cls(**body)
 
 
-def _out(schema: type[ItemOut], item: Any) -> ItemOut:
+def _out(schema: type[ItemOutT], item: Any) -> ItemOutT:
     return schema.model_validate(item, from_attributes=True)
 
 
