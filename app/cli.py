@@ -49,7 +49,7 @@ def db_downgrade(revision: str = typer.Argument(..., help="Zielrevision, z. B. -
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Demodaten anlegen (idempotent: ein zweiter Lauf ändert nichts)."""
-    from app.demo.seed import seed_demo
+    from app.demo.seed import SeedConflict, seed_demo
     from app.main import build_container
 
     settings = _settings()
@@ -57,7 +57,13 @@ def demo_seed() -> None:
         typer.echo("Demodaten sind im Produktionsmodus nicht erlaubt.", err=True)
         raise typer.Exit(2)
     container = build_container(settings)
-    report = seed_demo(container.uow_factory, container.clock.now())
+    try:
+        report = seed_demo(container.uow_factory, container.clock.now())
+    except SeedConflict as conflict:
+        typer.echo(str(conflict), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        container.engine.dispose()
     typer.echo(report.summary())
 
 

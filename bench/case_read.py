@@ -1,4 +1,10 @@
-"""Where the time of a protected case read goes: raw rows vs repository vs the full API request.
+"""Where the time of a protected case read goes: raw rows, repository, use case, HTTP request.
+
+raw_rows      the four SELECTs of the case's rows, no ORM
+repository    the same through the repositories (ORM, mapping into the domain)
+service_read  principal lookup + get_case (policy, view, audit event, commit) + JSON of the response
+api_live      GET /health/live through the test client: the HTTP and thread hand-off floor
+api_read      GET /api/v1/cases/{id} through the test client, end to end
 
 Run: `make bench` (or `.venv/bin/python -m bench.case_read [--database-url URL]`).
 Reports ratios measured in one run, so machine noise cancels out.
@@ -15,15 +21,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.demo.seed import seed_demo
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.adapters.db.models import CaseItemRow, CaseRow, ParticipationRow, PersonRow
 from app.api.deps import DEV_USER_HEADER
+from app.api.v1.schemas.case_out import CaseOut
+from app.demo.seed import seed_demo
 from app.main import build_container, create_app
-from app.services.ports import CaseFilter
-from app.settings import Settings
+from app.services.cases import get_case
+from app.services.context import RequestContext
+from app.settings import Environment, Settings
 from tests.databases import DatabaseFactory
 
 
@@ -39,49 +48,67 @@ def _timed(action: Callable[[], object], rounds: int) -> float:
     return statistics.median(samples)
 
 
+def _richest_case(session: Session, institution_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """The demo case of the institution with the most recorded items, and its person."""
+    query = (
+        select(CaseRow.id, CaseRow.person_id)
+        .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
+        .join(CaseItemRow, CaseItemRow.case_id == CaseRow.id)
+        .where(ParticipationRow.institution_id == institution_id)
+        .group_by(CaseRow.id, CaseRow.person_id)
+        .order_by(func.count(CaseItemRow.id).desc())
+        .limit(1)
+    )
+    case_id, person_id = session.execute(query).one()
+    return case_id, person_id
+
+
 def run(database_url: str, rounds: int) -> dict[str, float]:
-    settings = Settings(environment="test", database_url=database_url)
+    settings = Settings(environment=Environment.TEST, database_url=database_url)
     container = build_container(settings)
     seed_demo(container.uow_factory, datetime.now(UTC))
     with container.uow_factory() as uow:
         user = uow.users.by_username("demo-sd")
         assert user is not None
-        page = uow.cases.page_for_institution(
-            user.institution_id,
-            __import__("app.services.ports", fromlist=["CaseFilter"]).CaseFilter(),
-            None,
-            1,
-        )
-        case_id: uuid.UUID = page.items[0].id
-
-    session_factory = container.engine
+    with Session(container.engine) as session:
+        case_id, person_id = _richest_case(session, user.institution_id)
 
     def raw_rows() -> None:
-        with session_factory.connect() as connection:
+        with container.engine.connect() as connection:
             connection.execute(select(CaseRow.__table__).where(CaseRow.id == case_id)).all()
-            connection.execute(
-                select(ParticipationRow.__table__).where(ParticipationRow.case_id == case_id)
-            ).all()
+            participants = ParticipationRow.__table__
+            connection.execute(select(participants).where(participants.c.case_id == case_id)).all()
             connection.execute(select(CaseItemRow.__table__).where(CaseItemRow.case_id == case_id)).all()
-            connection.execute(
-                select(PersonRow.__table__).where(PersonRow.id == page.items[0].person_id)
-            ).all()
+            connection.execute(select(PersonRow.__table__).where(PersonRow.id == person_id)).all()
 
     def repository() -> None:
         with container.uow_factory() as uow:
             uow.cases.get(case_id)
-            uow.persons.get(page.items[0].person_id)
+            uow.persons.get(person_id)
+
+    def service_read() -> None:
+        """What a request does without HTTP: find the principal, read through the policy, serialise."""
+        with container.uow_factory() as uow:
+            found = uow.users.by_username("demo-sd")
+        assert found is not None
+        ctx = RequestContext(found.as_principal(), "bench", datetime.now(UTC))
+        view = get_case(container.uow_factory(), ctx, case_id)
+        CaseOut.of(view, ctx.today).model_dump_json(exclude_unset=True)
 
     client = TestClient(create_app(settings, container))
     headers = {DEV_USER_HEADER: "demo-sd"}
 
+    def api_live() -> None:
+        assert client.get("/health/live").status_code == 200
+
     def api_read() -> None:
-        response = client.get(f"/api/v1/cases/{case_id}", headers=headers)
-        assert response.status_code == 200
+        assert client.get(f"/api/v1/cases/{case_id}", headers=headers).status_code == 200
 
     results = {
         "raw_rows": _timed(raw_rows, rounds),
         "repository": _timed(repository, rounds),
+        "service_read": _timed(service_read, rounds),
+        "api_live": _timed(api_live, rounds),
         "api_read": _timed(api_read, rounds),
     }
     container.engine.dispose()
@@ -90,7 +117,9 @@ def run(database_url: str, rounds: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--backend", default="sqlite", help="sqlite oder eine PostgreSQL-URL (Wegwerf-DB daneben)")
+    parser.add_argument(
+        "--backend", default="sqlite", help="sqlite or a PostgreSQL URL (throw-away DB beside it)"
+    )
     parser.add_argument("--rounds", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
@@ -100,7 +129,7 @@ def main() -> None:
         finally:
             databases.drop_all()
     base = results["raw_rows"]
-    print(f"Datenbank: {'postgresql' if databases.postgres else 'sqlite'}  Runden: {args.rounds}")
+    print(f"database: {'postgresql' if databases.postgres else 'sqlite'}, rounds: {args.rounds}, median")
     for name, seconds in results.items():
         print(f"{name:12s} {seconds * 1000:8.3f} ms   {seconds / base:6.2f}× raw_rows")
 

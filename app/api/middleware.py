@@ -8,11 +8,27 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from app.api.problems import problem_response
+
 CORRELATION_HEADER = "X-Correlation-ID"
 _VALID_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
+MAX_BODY_BYTES = 1_000_000
+
+
 def install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def limit_body_size(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            return problem_response(
+                request, "payload-too-large", "Der Inhalt der Anfrage ist grösser als 1 MB."
+            )
+        return await call_next(request)
+
     @app.middleware("http")
     async def correlation_and_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]

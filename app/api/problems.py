@@ -160,7 +160,9 @@ async def _service(request: Request, exc: ServiceError) -> JSONResponse:
     if isinstance(exc, PersonAlreadyRegistered):
         if exc.person_id is None:
             return problem_response(request, "already-registered", exc.message, errors)
-        return problem_response(request, "already-registered", exc.message, errors, person_id=str(exc.person_id))
+        return problem_response(
+            request, "already-registered", exc.message, errors, person_id=str(exc.person_id)
+        )
     return problem_response(request, "rule-violation", exc.message, errors)
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from app.domain.errors import InvalidValue
 
 COUNTRY_PREFIX = "756"
-_ACCEPTED = re.compile(r"^\d{3}\.?\d{4}\.?\d{4}\.?\d{2}$")
+_ACCEPTED = re.compile(r"^[0-9]{3}\.?[0-9]{4}\.?[0-9]{4}\.?[0-9]{2}$")  # ASCII digits only
+_THIRTEEN_DIGITS = re.compile(r"[0-9]{13}")
 
 
 def ean13_check_digit(first_twelve: str) -> int:
@@ -24,7 +25,7 @@ class Ahvn13:
     digits: str
 
     def __post_init__(self) -> None:
-        if len(self.digits) != 13 or not self.digits.isdigit():
+        if not _THIRTEEN_DIGITS.fullmatch(self.digits):
             raise InvalidValue("Die AHV-Nummer muss aus 13 Ziffern bestehen.")
         if not self.digits.startswith(COUNTRY_PREFIX):
             raise InvalidValue("Die AHV-Nummer muss mit 756 beginnen.")
@@ -35,7 +36,7 @@ class Ahvn13:
     def parse(cls, text: str) -> Ahvn13:
         """Accepts `756.1234.5678.97` or `7561234567897`, surrounding blanks ignored."""
         candidate = text.strip()
-        if not _ACCEPTED.match(candidate):
+        if not _ACCEPTED.fullmatch(candidate):
             raise InvalidValue(
                 "Die AHV-Nummer muss das Format 756.XXXX.XXXX.XX haben (13 Ziffern, Punkte optional)."
             )

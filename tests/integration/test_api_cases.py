@@ -176,3 +176,19 @@ def test_a_person_has_one_open_shared_case_at_a_time(api: Api) -> None:
         headers=api.headers("sd"),
     )
     assert third.status_code == 201, third.text
+
+
+def test_wrong_method_is_a_german_problem(api: Api) -> None:
+    response = api.client.delete("/api/v1/cases", headers=api.headers("sd"))
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Methode nicht erlaubt"
+
+
+def test_oversized_body_is_refused_before_parsing(api: Api) -> None:
+    case = api.open_case()
+    huge = {"category": "fallfuehrung", "text": "x" * 1_100_000}
+    response = api.post(case["id"], "journal", huge)
+    assert response.status_code == 413
+    assert response.json()["title"] == "Anfrage zu gross"
+    assert api.get_case(case["id"]).headers["ETag"] == '"1"'

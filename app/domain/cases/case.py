@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from app.domain.cases.closure import FOLLOW_UP_MONTHS, Closure, ClosureReason, FollowUp, FollowUpResult
 from app.domain.cases.phase import TRANSITIONS, CasePhase
-from app.domain.cases.plan import Goal, Measure
+from app.domain.cases.plan import Goal, Measure, MeasureStatus
 from app.domain.cases.records import Assessment, CaseConference, CaseItem, JournalEntry, Review
 from app.domain.cases.segment import (
     DEFAULT_REASSESSMENT_INTERVAL_MONTHS,
@@ -144,6 +144,10 @@ class SharedCase:
     def hand_over_lead(self, institution_id: uuid.UUID, contact_person: ContactPerson | None) -> None:
         self._require_phase_open("Die Fallführung")
         self._require_participation(institution_id)
+        if contact_person is not None and contact_person.institution_id != institution_id:
+            raise InvariantViolation(
+                "Die Ansprechperson muss zur fallführenden Stelle gehören.", "contact_person_id"
+            )
         self.lead_institution_id = institution_id
         self.contact_person = None
         if contact_person is not None:
@@ -246,6 +250,8 @@ class SharedCase:
         self._check_measure(measure)
 
     def _check_measure(self, measure: Measure) -> None:
+        if measure.status is MeasureStatus.ENDED_BY_CLOSURE:
+            raise InvalidValue("Dieser Status entsteht nur durch den Fallabschluss.", "status")
         self._require_participation(measure.owner_institution_id, "owner_institution_id")
         if measure.goal_id is not None:
             self.goal(measure.goal_id)

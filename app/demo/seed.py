@@ -1,0 +1,289 @@
+"""Demo data for the DFF pilot in the canton of Solothurn: `cockpit demo seed`.
+
+Creates the institutions of the IIZ (13 Sozialregionen, five RAV, the IV-Stelle, the Kanton), demo
+users and a dozen shared cases spread over the five pilot regions. The cases are written through the
+use cases in `app.services`, acting as the demo user of the responsible institution, so they obey
+every rule of the DFF and leave the same audit trail as real work.
+
+Idempotent: institutions are found by code, users by username and persons by AHVN13; a case is only
+built for a person that does not exist yet. A second run changes nothing. Institutions and users get
+fixed ids (uuid5) so links to them are stable across runs and machines.
+
+All dates are relative to the `now` passed in: `ago(5, 10)` means five months and ten days before
+today. Within a case, the steps are listed in chronological order (checked while seeding).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.demo.cases import COMPLETED, DEMO_CASES
+from app.demo.directory import (
+    CORRELATION_ID,
+    INSTITUTIONS,
+    PURPOSE,
+    USERS,
+    stable_id,
+)
+from app.demo.steps import (
+    Activate,
+    AddGoal,
+    AddMeasure,
+    Ago,
+    Archive,
+    Assess,
+    Close,
+    Conference,
+    DemoCase,
+    FollowUpDone,
+    FollowUpStarted,
+    Join,
+    Leave,
+    Note,
+    ReviewHeld,
+    Segmentation,
+    Step,
+)
+from app.domain.cases import (
+    GoalProgress,
+)
+from app.domain.cases.segment import DEFAULT_REASSESSMENT_INTERVAL_MONTHS
+from app.domain.institutions import Institution
+from app.domain.persons import Address
+from app.domain.users import User
+from app.services import cases, closure, participants, persons, plan, records, segmentation
+from app.services.context import RequestContext
+from app.services.ports import UnitOfWork
+
+# -- the report -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SeedReport:
+    institutions_created: int = 0
+    institutions_present: int = 0
+    users_created: int = 0
+    users_present: int = 0
+    persons_created: int = 0
+    persons_present: int = 0
+    cases_created: int = 0
+    cases_present: int = 0
+
+    @property
+    def created_total(self) -> int:
+        return self.institutions_created + self.users_created + self.persons_created + self.cases_created
+
+    def summary(self) -> str:
+        rows = (
+            ("Stellen", self.institutions_created, self.institutions_present),
+            ("Benutzer", self.users_created, self.users_present),
+            ("Personen", self.persons_created, self.persons_present),
+            ("Fälle", self.cases_created, self.cases_present),
+        )
+        lines = ["Demodaten (neu angelegt / bereits vorhanden):"]
+        lines += [f"  {label:<9} {created:>3} / {present}" for label, created, present in rows]
+        if self.created_total == 0:
+            lines.append("Nichts geändert: die Demodaten sind bereits vollständig vorhanden.")
+        else:
+            lines.append("Demo-Benutzer: " + ", ".join(username for username, *_ in USERS))
+        return "\n".join(lines)
+
+
+# -- seeding --------------------------------------------------------------------------------------------
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+class SeedConflict(RuntimeError):
+    """The database holds something under a demo key that does not fit the demo data."""
+
+
+def seed_demo(
+    uow_factory: UowFactory,
+    now: datetime,
+    default_interval_months: int = DEFAULT_REASSESSMENT_INTERVAL_MONTHS,
+) -> SeedReport:
+    report = SeedReport()
+    institutions = _ensure_institutions(uow_factory, report)
+    users = _ensure_users(uow_factory, institutions, report)
+    contexts = {
+        name: RequestContext(user.as_principal(), CORRELATION_ID, now, PURPOSE)
+        for name, user in users.items()
+    }
+    for demo in DEMO_CASES:
+        with uow_factory() as uow:
+            present = uow.persons.by_ahvn13(demo.client.ahvn13) is not None
+        if present:
+            report.persons_present += 1
+            report.cases_present += 1
+            continue
+        _CaseBuilder(uow_factory, demo, institutions, users, contexts, default_interval_months).build()
+        report.persons_created += 1
+        report.cases_created += 1
+    return report
+
+
+def _ensure_institutions(uow_factory: UowFactory, report: SeedReport) -> dict[str, Institution]:
+    found: dict[str, Institution] = {}
+    with uow_factory() as uow:
+        for kind, code, name in INSTITUTIONS:
+            institution = uow.institutions.by_code(code)
+            if institution is None:
+                institution = Institution(kind, code, name, id=stable_id("institution", code))
+                uow.institutions.add(institution)
+                report.institutions_created += 1
+            else:
+                report.institutions_present += 1
+            found[code] = institution
+    return found
+
+
+def _ensure_users(
+    uow_factory: UowFactory, institutions: dict[str, Institution], report: SeedReport
+) -> dict[str, User]:
+    found: dict[str, User] = {}
+    with uow_factory() as uow:
+        for username, display_name, code, roles in USERS:
+            institution_id = institutions[code].id
+            user = uow.users.by_username(username)
+            if user is None:
+                user = User(stable_id("user", username), username, display_name, institution_id, roles)
+                uow.users.add(user)
+                report.users_created += 1
+            elif user.institution_id != institution_id:
+                raise SeedConflict(
+                    f"Benutzer {username} gibt es schon, aber bei einer anderen Stelle als "
+                    f"{institutions[code].name}; Demodaten nicht angelegt."
+                )
+            else:
+                report.users_present += 1
+            found[username] = user
+    return found
+
+
+class _CaseBuilder:
+    """Registers the client, opens the case and plays its steps through the use cases."""
+
+    def __init__(
+        self,
+        uow_factory: UowFactory,
+        demo: DemoCase,
+        institutions: dict[str, Institution],
+        users: dict[str, User],
+        contexts: dict[str, RequestContext],
+        default_interval_months: int,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.demo = demo
+        self.institutions = institutions
+        self.users = users
+        self.contexts = contexts
+        self.default_interval_months = default_interval_months
+        caseworker = contexts[demo.caseworker]
+        self.today = caseworker.today
+        self.opened_on = demo.opened.on(self.today)
+        self.last_event = self.opened_on
+        self.goals: dict[str, uuid.UUID] = {}
+        self.case_id = uuid.UUID(int=0)
+
+    def build(self) -> None:
+        demo, ctx = self.demo, self.contexts[self.demo.caseworker]
+        client = demo.client
+        postal_code, city = client.place.split(" ", 1)
+        address = Address(client.street, postal_code, city)
+        data = persons.PersonData(
+            client.ahvn13, client.family_name, client.given_name, client.birth_date, address
+        )
+        person = persons.register_person(self.uow_factory(), ctx, data)
+        self._check(self.opened_on)
+        opened = cases.open_case(
+            self.uow_factory(),
+            ctx,
+            cases.OpenCase(person.id, demo.reference, self.opened_on, self.users[demo.caseworker].id),
+            self.default_interval_months,
+        )
+        self.case_id = opened.case.id
+        for step in demo.steps:
+            self._play(step)
+
+    def _event(self, when: Ago) -> date:
+        """A date something happened: not in the future, not before opening, not before the last step."""
+        return self._check(when.on(self.today))
+
+    def _check(self, on: date) -> date:
+        if not self.last_event <= on <= self.today:
+            raise ValueError(f"Demofall {self.demo.reference}: Datum {on} ausserhalb der Reihenfolge.")
+        self.last_event = on
+        return on
+
+    def _institution(self, code: str) -> uuid.UUID:
+        return self.institutions[code].id
+
+    def _play(self, step: Step) -> None:
+        ctx = self.contexts[step.by or self.demo.caseworker]
+        uow, case_id = self.uow_factory(), self.case_id
+        match step:
+            case Join(institution, reference, on):
+                participants.add_participant(
+                    uow, ctx, case_id, None, self._institution(institution), reference, self._event(on)
+                )
+            case Leave(institution, on):
+                participants.remove_participant(
+                    uow, ctx, case_id, None, self._institution(institution), self._event(on)
+                )
+            case Segmentation(segment, on, reason):
+                segmentation.assess_segment(uow, ctx, case_id, None, segment, self._event(on), reason)
+            case Activate():
+                segmentation.activate_case(uow, ctx, case_id, None)
+            case AddGoal(key, title, description, target):
+                target_on = target.on(self.today) if target else None
+                view = plan.add_goal(uow, ctx, case_id, None, plan.NewGoal(title, description, target_on))
+                self.goals[key] = view.case.goals[-1].id
+            case AddMeasure():
+                self._add_measure(uow, ctx, step)
+            case Assess(kind, on, findings, recommendation):
+                new = records.NewAssessment(kind, self._event(on), findings, recommendation)
+                records.record_assessment(uow, ctx, case_id, None, new)
+            case ReviewHeld(on, summary, progress, next_on):
+                ratings = [GoalProgress(self.goals[key], rating, note) for key, rating, note in progress]
+                next_review_on = next_on.on(self.today) if next_on else None
+                new_review = records.NewReview(self._event(on), summary, ratings, next_review_on)
+                records.record_review(uow, ctx, case_id, None, new_review)
+            case Conference(on, codes, decisions):
+                ids = [self._institution(code) for code in codes]
+                records.record_conference(
+                    uow, ctx, case_id, None, records.NewConference(self._event(on), ids, decisions)
+                )
+            case Note(on, category, subject, text):
+                entry = records.NewJournalEntry(category, text, subject, self._event(on))
+                records.add_journal_entry(uow, ctx, case_id, None, entry)
+            case Close(reason, on, note):
+                closure.close_case(uow, ctx, case_id, None, reason, self._event(on), note)
+            case FollowUpStarted(on):
+                closure.start_follow_up(uow, ctx, case_id, None, self._event(on))
+            case FollowUpDone(result, on, note):
+                closure.complete_follow_up(uow, ctx, case_id, None, result, self._event(on), note)
+            case Archive():
+                closure.archive_case(uow, ctx, case_id, None)
+            case _:
+                raise TypeError(f"Unbekannter Schritt: {step!r}")
+
+    def _add_measure(self, uow: UnitOfWork, ctx: RequestContext, step: AddMeasure) -> None:
+        start_on = self._event(step.start) if step.start else None
+        end_on = step.end.on(self.today) if step.end else None
+        if step.status is COMPLETED and (end_on is None or end_on > self.today):
+            raise ValueError(f"Demofall {self.demo.reference}: abgeschlossene Massnahme ohne Ende.")
+        new = plan.NewMeasure(
+            title=step.title,
+            kind=step.kind,
+            owner_institution_id=self._institution(step.owner) if step.owner else None,
+            provider=step.provider,
+            goal_id=self.goals[step.goal] if step.goal else None,
+            start_on=start_on,
+            end_on=end_on,
+            status=step.status,
+        )
+        plan.add_measure(uow, ctx, self.case_id, None, new)
