@@ -13,6 +13,7 @@ from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.policy import decide
 from app.services.case_access import CaseChange, change_case, read_case, require_lead, view_for
 from app.services.case_view import CaseView
+from app.services.changes import UNSET, Unset
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
 from app.services.persons import person_is_accessible
@@ -125,8 +126,8 @@ def get_case(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> CaseVi
 
 @dataclass(frozen=True)
 class CaseSettings:
-    contact_person_id: uuid.UUID | None = None
-    reassessment_interval_months: int | None = None
+    contact_person_id: uuid.UUID | Unset | None = UNSET  # None removes the contact person
+    reassessment_interval_months: int | Unset = UNSET
 
 
 def change_case_settings(
@@ -140,11 +141,13 @@ def change_case_settings(
 
     def mutate(case: SharedCase) -> CaseChange:
         require_lead(case, ctx)
-        if settings.contact_person_id is not None:
+        if settings.contact_person_id is not UNSET:
             contact = resolve_contact_person(uow, settings.contact_person_id)
-            assert contact is not None
-            case.set_contact_person(contact)
-        if settings.reassessment_interval_months is not None:
+            if contact is None:
+                case.clear_contact_person()
+            else:
+                case.set_contact_person(contact)
+        if settings.reassessment_interval_months is not UNSET:
             case.set_reassessment_interval(settings.reassessment_interval_months)
         return CaseChange((DataCategory.FALLFUEHRUNG,))
 

@@ -11,6 +11,7 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.categories import DataCategory
 from app.domain.errors import StaleVersion
 from app.domain.persons import Address, Person
+from app.services.changes import UNSET, Unset, changed_fields
 from app.services.context import RequestContext
 from app.services.errors import Forbidden, PersonAlreadyRegistered, PersonNotFound
 from app.services.ports import UnitOfWork
@@ -89,12 +90,12 @@ def find_person_by_ahvn13(uow: UnitOfWork, ctx: RequestContext, ahvn13: Ahvn13) 
 
 @dataclass(frozen=True)
 class PersonCorrection:
-    family_name: str | None = None
-    given_name: str | None = None
-    birth_date: date | None = None
-    address: Address | None = None
-    phone: str | None = None
-    email: str | None = None
+    family_name: str | Unset = UNSET
+    given_name: str | Unset = UNSET
+    birth_date: date | Unset = UNSET
+    address: Address | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
 
 
 def correct_person(
@@ -118,7 +119,7 @@ def correct_person(
                 raise Forbidden("Stammdaten ändern kann nur die erfassende oder eine fallführende Stelle.")
             if expected_version is not None and expected_version != visible.version:
                 raise StaleVersion()
-            changes = {k: v for k, v in vars(fix).items() if v is not None}
+            changes = changed_fields(fix)
             corrected = replace(visible, **changes)
             corrected.validate(today=ctx.today)
             uow.persons.save(corrected)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from app.domain.cases import Goal, GoalStatus, Measure, MeasureKind, MeasureStatus, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvariantViolation
 from app.services.case_access import CaseChange, change_case
 from app.services.case_view import CaseView
+from app.services.changes import UNSET, Unset, apply_changes
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
 
@@ -23,13 +23,6 @@ def _planned(record_id: uuid.UUID) -> CaseChange:
 def _require_owner(owner_institution_id: uuid.UUID, ctx: RequestContext) -> None:
     if owner_institution_id != ctx.principal.institution_id:
         raise InvariantViolation("Nur die zuständige Stelle kann diesen Eintrag ändern.")
-
-
-def _apply(target: Any, changes: object) -> None:
-    for f in fields(changes):  # type: ignore[arg-type]
-        value = getattr(changes, f.name)
-        if value is not None:
-            setattr(target, f.name, value)
 
 
 @dataclass(frozen=True)
@@ -62,10 +55,10 @@ def add_goal(
 
 @dataclass(frozen=True)
 class GoalChanges:
-    title: str | None = None
-    description: str | None = None
-    target_on: date | None = None
-    status: GoalStatus | None = None
+    title: str | Unset = UNSET
+    description: str | Unset = UNSET
+    target_on: date | Unset | None = UNSET
+    status: GoalStatus | Unset = UNSET
 
 
 def change_goal(
@@ -81,7 +74,7 @@ def change_goal(
     def mutate(case: SharedCase) -> CaseChange:
         goal = case.goal(goal_id)
         _require_owner(goal.owner_institution_id, ctx)
-        _apply(goal, changes)
+        apply_changes(goal, changes)
         goal.validate()
         return _planned(goal.id)
 
@@ -127,12 +120,12 @@ def add_measure(
 
 @dataclass(frozen=True)
 class MeasureChanges:
-    title: str | None = None
-    provider: str | None = None
-    start_on: date | None = None
-    end_on: date | None = None
-    status: MeasureStatus | None = None
-    outcome: str | None = None
+    title: str | Unset = UNSET
+    provider: str | Unset = UNSET
+    start_on: date | Unset | None = UNSET
+    end_on: date | Unset | None = UNSET
+    status: MeasureStatus | Unset = UNSET
+    outcome: str | Unset = UNSET
 
 
 def change_measure(
@@ -148,7 +141,7 @@ def change_measure(
     def mutate(case: SharedCase) -> CaseChange:
         measure = case.measure(measure_id)
         _require_owner(measure.owner_institution_id, ctx)
-        _apply(measure, changes)
+        apply_changes(measure, changes)
         case.revise_measure(measure)
         return _planned(measure.id)
 

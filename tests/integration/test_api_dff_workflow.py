@@ -228,3 +228,31 @@ def test_review_of_unknown_goal_points_at_the_progress_entry(api: Api) -> None:
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "#/progress/0/goal_id"
+
+
+def test_patch_clears_optional_dates_and_refuses_null_for_required_fields(api: Api) -> None:
+    case = api.open_case()
+    body = api.ok(
+        case["id"],
+        "plan/measures",
+        {"title": "Kurs", "kind": "course", "start_on": days_ago(10), "end_on": days_ago(1)},
+    )
+    measure = _only(body["integrationsplan"]["measures"])
+    url = f"/api/v1/cases/{case['id']}/plan/measures/{measure['id']}"
+    cleared = api.client.patch(url, json={"end_on": None}, headers=api.headers("sd", f'"{body["version"]}"'))
+    assert cleared.status_code == 200, cleared.text
+    changed = _only(cleared.json()["integrationsplan"]["measures"])
+    assert (changed["end_on"], changed["start_on"]) == (None, days_ago(10))
+    refused = api.client.patch(url, json={"title": None}, headers=api.headers("sd", cleared.headers["ETag"]))
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["pointer"] == "#/title"
+
+
+def test_contact_person_can_be_removed(api: Api) -> None:
+    case = api.open_case("sd", contact_person_id=str(api.world.users["sd"].id))
+    assert case["fallfuehrung"]["contact_person"]["display_name"] == "Sara Dietler"
+    response = api.client.patch(
+        f"/api/v1/cases/{case['id']}", json={"contact_person_id": None}, headers=api.headers("sd", '"1"')
+    )
+    assert response.status_code == 200
+    assert response.json()["fallfuehrung"]["contact_person"] is None

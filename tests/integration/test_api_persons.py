@@ -146,3 +146,15 @@ def test_only_registering_or_leading_institution_may_correct(api: Api) -> None:
     url = f"/api/v1/persons/{case['person_id']}"
     response = api.client.patch(url, json={"family_name": "Neu"}, headers=api.headers("rav", '"1"'))
     assert response.status_code == 403
+
+
+def test_null_removes_an_optional_field_and_is_refused_for_a_required_one(api: Api) -> None:
+    person = api.register_person(phone="+41 32 111 22 33", email="mara@example.ch")
+    url = f"/api/v1/persons/{person['id']}"
+    cleared = api.client.patch(url, json={"phone": None}, headers=api.headers("sd", '"1"'))
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["phone"] is None
+    assert cleared.json()["email"] == "mara@example.ch"  # left out, so unchanged
+    refused = api.client.patch(url, json={"family_name": None}, headers=api.headers("sd", '"2"'))
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["pointer"] == "#/family_name"

@@ -75,7 +75,7 @@ def change_case(
     if_match: IfMatchHeader = None,
 ) -> JSONResponse:
     """Ansprechperson oder Intervall der Neubeurteilung ändern (fallführende Stelle)."""
-    settings = service.CaseSettings(body.contact_person_id, body.reassessment_interval_months)
+    settings = service.CaseSettings(**body.model_dump(exclude_unset=True))
     view = service.change_case_settings(
         uow, ctx, case_id, expected_version(if_match, required=True), settings
     )

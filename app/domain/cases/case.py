@@ -160,6 +160,9 @@ class SharedCase:
             )
         self.contact_person = contact_person
 
+    def clear_contact_person(self) -> None:
+        self.contact_person = None
+
     def set_reassessment_interval(self, months: int) -> None:
         if not 1 <= months <= MAX_REASSESSMENT_INTERVAL_MONTHS:
             raise InvalidValue(

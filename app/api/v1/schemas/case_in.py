@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.api.v1.schemas.common import Command, LongText, Reference, ShortText
+from app.api.v1.schemas.common import Command, LongText, NotNull, Reference, ShortText
 from app.domain.cases import (
     AssessmentKind,
     ClosureReason,
@@ -34,8 +34,10 @@ class CaseIn(Command):
 
 
 class CasePatch(Command):
+    """Fields left out stay unchanged; `contact_person_id: null` removes the contact person."""
+
     contact_person_id: uuid.UUID | None = None
-    reassessment_interval_months: Interval | None = None
+    reassessment_interval_months: Annotated[Interval | None, NotNull] = None
 
 
 class ParticipantIn(Command):
@@ -66,10 +68,12 @@ class GoalIn(Command):
 
 
 class GoalPatch(Command):
-    title: ShortText | None = None
-    description: LongText | None = None
+    """Fields left out stay unchanged; `target_on: null` removes the target date."""
+
+    title: Annotated[ShortText | None, NotNull] = None
+    description: Annotated[LongText | None, NotNull] = None
     target_on: date | None = None
-    status: GoalStatus | None = None
+    status: Annotated[GoalStatus | None, NotNull] = None
 
 
 class MeasureIn(Command):
@@ -84,12 +88,14 @@ class MeasureIn(Command):
 
 
 class MeasurePatch(Command):
-    title: ShortText | None = None
-    provider: Annotated[str, Field(max_length=200)] | None = None
+    """Fields left out stay unchanged; null removes a start or end date."""
+
+    title: Annotated[ShortText | None, NotNull] = None
+    provider: Annotated[str | None, Field(max_length=200), NotNull] = None
     start_on: date | None = None
     end_on: date | None = None
-    status: MeasureStatus | None = None
-    outcome: LongText | None = None
+    status: Annotated[MeasureStatus | None, NotNull] = None
+    outcome: Annotated[LongText | None, NotNull] = None
 
 
 class AssessmentIn(Command):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.domain.ahvn13 import Ahvn13
 from app.domain.errors import InvalidValue
@@ -25,6 +25,16 @@ Ahvn13Text = Annotated[
         examples=["756.9217.0769.85"],
     ),
 ]
+
+
+def _not_null(value: object) -> object:
+    if value is None:
+        raise ValueError("Darf nicht null sein; lassen Sie das Feld weg, um es unverändert zu lassen.")
+    return value
+
+
+# For PATCH bodies: the field may be left out, but not set to null.
+NotNull = BeforeValidator(_not_null)
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

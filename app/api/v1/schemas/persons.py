@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from app.api.v1.schemas.common import Ahvn13Text, Command, Out, ShortText
+from app.api.v1.schemas.common import Ahvn13Text, Command, NotNull, Out, ShortText
 from app.domain.persons import Address, Person
 
 PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{4}$")]
@@ -38,9 +38,11 @@ class PersonIn(Command):
 
 
 class PersonPatch(Command):
-    family_name: ShortText | None = None
-    given_name: ShortText | None = None
-    birth_date: date | None = None
+    """Fields left out stay unchanged; null removes address, phone or e-mail."""
+
+    family_name: Annotated[ShortText | None, NotNull] = None
+    given_name: Annotated[ShortText | None, NotNull] = None
+    birth_date: Annotated[date | None, NotNull] = None
     address: AddressIn | None = None
     phone: Phone | None = None
     email: Email | None = None
