@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import typer
@@ -76,7 +77,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     application = create_app(_settings())
     typer.echo(f"Cockpit läuft auf http://{host}:{port}  (API-Dokumentation: http://{host}:{port}/api/docs)")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Our own access log (app/api/middleware.py) leaves out query strings; uvicorn's would not.
+    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
 
 
 @openapi_app.command("export")

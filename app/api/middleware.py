@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -15,6 +17,7 @@ _VALID_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 MAX_BODY_BYTES = 1_000_000
+access_log = logging.getLogger("cockpit.access")
 
 
 def install_middleware(app: FastAPI) -> None:
@@ -35,7 +38,17 @@ def install_middleware(app: FastAPI) -> None:
     ) -> Response:
         supplied = request.headers.get(CORRELATION_HEADER, "")
         request.state.correlation_id = supplied if _VALID_CORRELATION.match(supplied) else uuid.uuid4().hex
+        started = time.perf_counter()
         response = await call_next(request)
+        # Path without query string: ids are pseudonymous, query strings are not ours to judge.
+        access_log.info(
+            "%s %s %s %.1fms correlation_id=%s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            request.state.correlation_id,
+        )
         response.headers[CORRELATION_HEADER] = request.state.correlation_id
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")

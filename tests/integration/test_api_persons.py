@@ -103,17 +103,19 @@ def test_duplicate_from_institution_without_basis_does_not_reveal_the_person_id(
 def test_lookup_by_ahvn13_works_with_and_without_dots(api: Api) -> None:
     person = api.register_person()
     for form in (person["ahvn13"], person["ahvn13"].replace(".", "")):
-        response = api.client.get("/api/v1/persons", params={"ahvn13": form}, headers=api.headers("sd"))
+        response = api.client.post("/api/v1/persons/lookup", json={"ahvn13": form}, headers=api.headers("sd"))
         assert response.status_code == 200
         assert response.json()["id"] == person["id"]
 
 
 def test_lookup_without_basis_answers_like_a_missing_person(api: Api) -> None:
     person = api.register_person("sd")
-    hidden = api.client.get(
-        "/api/v1/persons", params={"ahvn13": person["ahvn13"]}, headers=api.headers("olten")
+    hidden = api.client.post(
+        "/api/v1/persons/lookup", json={"ahvn13": person["ahvn13"]}, headers=api.headers("olten")
     )
-    missing = api.client.get("/api/v1/persons", params={"ahvn13": new_ahvn13()}, headers=api.headers("olten"))
+    missing = api.client.post(
+        "/api/v1/persons/lookup", json={"ahvn13": new_ahvn13()}, headers=api.headers("olten")
+    )
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
     by_id = api.client.get(f"/api/v1/persons/{person['id']}", headers=api.headers("olten"))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.api.deps import Context, IfMatchHeader, Uow, expected_version
 from app.api.v1.responses import json_response, problems
-from app.api.v1.schemas.common import Ahvn13Text
-from app.api.v1.schemas.persons import PersonIn, PersonOut, PersonPatch
+from app.api.v1.schemas.persons import PersonIn, PersonLookupIn, PersonOut, PersonPatch
 from app.domain.ahvn13 import Ahvn13
 from app.services import persons as service
 
@@ -37,10 +36,13 @@ def register_person(body: PersonIn, request: Request, uow: Uow, ctx: Context) ->
     return json_response(PersonOut.of(person), 201, person.version, location)
 
 
-@router.get("", response_model=PersonOut, responses=problems(404, 422))
-def find_person(uow: Uow, ctx: Context, ahvn13: Ahvn13Text = Query(description="AHV-Nummer")) -> JSONResponse:
-    """Eine Person über die AHV-Nummer finden (nur mit Grundlage, sonst 404)."""
-    person = service.find_person_by_ahvn13(uow, ctx, Ahvn13.parse(ahvn13))
+@router.post("/lookup", response_model=PersonOut, responses=problems(404, 422))
+def find_person(body: PersonLookupIn, uow: Uow, ctx: Context) -> JSONResponse:
+    """Eine Person über die AHV-Nummer finden (nur mit Grundlage, sonst 404).
+
+    POST statt GET, damit die AHV-Nummer in keiner URL und damit in keinem Zugriffsprotokoll steht.
+    """
+    person = service.find_person_by_ahvn13(uow, ctx, Ahvn13.parse(body.ahvn13))
     return json_response(PersonOut.of(person), version=person.version)
 
 

@@ -37,6 +37,10 @@ class PersonIn(Command):
     email: Email | None = None
 
 
+class PersonLookupIn(Command):
+    ahvn13: Ahvn13Text
+
+
 class PersonPatch(Command):
     """Fields left out stay unchanged; null removes address, phone or e-mail."""
 

@@ -1,0 +1,232 @@
+"""Every v1 operation, taken from the app's route table: authentication, the 404 gate, one audit event.
+
+A new endpoint fails `test_every_route_has_a_sample` until it gets a sample call here, so it is
+covered by the other tests automatically.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from app.adapters.db.engine import make_session_factory
+from app.adapters.db.models import AuditEventRow
+from app.main import create_app
+from app.settings import Settings
+from tests.api_helpers import Api, days_ago, new_ahvn13
+
+
+@dataclass
+class Target:
+    """Ids a sample call may refer to; a fresh case with a goal, a measure and the RAV on board."""
+
+    case_id: str
+    person_id: str
+    goal_id: str
+    measure_id: str
+    version: int
+    world: Any
+
+
+def _target(api: Api) -> Target:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    body = api.ok(case["id"], "plan/goals", {"title": "Ziel"})
+    goal_id = body["integrationsplan"]["goals"][0]["id"]
+    body = api.ok(case["id"], "plan/measures", {"title": "Kurs", "kind": "course", "goal_id": goal_id})
+    api.ok(case["id"], "segment", {"segment": "V", "assessed_on": days_ago(30)})
+    body = api.get_case(case["id"]).json()
+    return Target(
+        case["id"],
+        case["person_id"],
+        goal_id,
+        body["integrationsplan"]["measures"][0]["id"],
+        body["version"],
+        api.world,
+    )
+
+
+Sample = Callable[[Target], dict[str, Any]]
+SAMPLES: dict[tuple[str, str], Sample] = {
+    ("GET", "/api/v1/institutions"): lambda t: {},
+    ("POST", "/api/v1/persons"): lambda t: {
+        "json": {
+            "ahvn13": new_ahvn13(),
+            "family_name": "Roth",
+            "given_name": "Eva",
+            "birth_date": "1990-01-01",
+        }
+    },
+    ("POST", "/api/v1/persons/lookup"): lambda t: {"json": {"ahvn13": new_ahvn13()}},
+    ("GET", "/api/v1/persons/{person_id}"): lambda t: {},
+    ("PATCH", "/api/v1/persons/{person_id}"): lambda t: {"json": {"given_name": "Eva"}},
+    ("POST", "/api/v1/cases"): lambda t: {
+        "json": {"person_id": t.person_id, "local_reference": "R", "opened_on": days_ago(1)}
+    },
+    ("GET", "/api/v1/cases"): lambda t: {},
+    ("GET", "/api/v1/cases/{case_id}"): lambda t: {},
+    ("PATCH", "/api/v1/cases/{case_id}"): lambda t: {"json": {"reassessment_interval_months": 5}},
+    ("POST", "/api/v1/cases/{case_id}/activation"): lambda t: {"json": {}},
+    ("POST", "/api/v1/cases/{case_id}/archive"): lambda t: {"json": {}},
+    ("POST", "/api/v1/cases/{case_id}/participants"): lambda t: {
+        "json": {"institution_id": str(t.world.iv.id), "local_reference": "IV-1"}
+    },
+    ("PATCH", "/api/v1/cases/{case_id}/participants/{institution_id}"): lambda t: {
+        "json": {"local_reference": "N"}
+    },
+    ("DELETE", "/api/v1/cases/{case_id}/participants/{institution_id}"): lambda t: {},
+    ("PUT", "/api/v1/cases/{case_id}/lead"): lambda t: {"json": {"institution_id": str(t.world.rav.id)}},
+    ("POST", "/api/v1/cases/{case_id}/segment"): lambda t: {"json": {"segment": "V"}},
+    ("POST", "/api/v1/cases/{case_id}/plan/goals"): lambda t: {"json": {"title": "Noch ein Ziel"}},
+    ("PATCH", "/api/v1/cases/{case_id}/plan/goals/{goal_id}"): lambda t: {"json": {"status": "achieved"}},
+    ("POST", "/api/v1/cases/{case_id}/plan/measures"): lambda t: {
+        "json": {"title": "Coaching", "kind": "job_coaching"}
+    },
+    ("PATCH", "/api/v1/cases/{case_id}/plan/measures/{measure_id}"): lambda t: {
+        "json": {"provider": "Regiomech"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/assessments"): lambda t: {
+        "json": {"kind": "praxisassessment", "assessed_on": days_ago(2), "findings": "belastbar"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/reviews"): lambda t: {
+        "json": {"held_on": days_ago(1), "summary": "gut"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/conferences"): lambda t: {
+        "json": {
+            "held_on": days_ago(1),
+            "participant_institution_ids": [str(t.world.sozialdienst.id)],
+            "decisions": "weiter",
+        }
+    },
+    ("POST", "/api/v1/cases/{case_id}/journal"): lambda t: {
+        "json": {"category": "fallfuehrung", "text": "Notiz"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/closure"): lambda t: {"json": {"reason": "erwerbsarbeit"}},
+    ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
+    ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
+}
+# Operations that only make sense after another one; the sample for the success test runs these first.
+PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
+    ("POST", "/api/v1/cases/{case_id}/archive"): [("closure", {"reason": "wegzug"})],
+    ("POST", "/api/v1/cases/{case_id}/follow-up"): [("closure", {"reason": "erwerbsarbeit"})],
+    ("POST", "/api/v1/cases/{case_id}/follow-up/result"): [("closure", {"reason": "erwerbsarbeit"})],
+}
+
+
+# Operations that touch no personal data and therefore leave no audit event.
+WITHOUT_PERSONAL_DATA = {("GET", "/api/v1/institutions")}
+
+
+def _v1_routes() -> list[tuple[str, str]]:
+    """The app's operations, read from the OpenAPI document the app builds from its route table."""
+    document = create_app(Settings(environment="test", database_url="sqlite://")).openapi()
+    return sorted(
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        if path.startswith("/api/v1")
+        for method in operations
+    )
+
+
+ROUTES = _v1_routes()
+CASE_ROUTES = [r for r in ROUTES if "{case_id}" in r[1]]
+
+
+def _url(path: str, target: Target, institution_id: str | None = None) -> str:
+    return path.format(
+        case_id=target.case_id,
+        person_id=target.person_id,
+        goal_id=target.goal_id,
+        measure_id=target.measure_id,
+        institution_id=institution_id or str(target.world.sozialdienst.id),
+    )
+
+
+def _audit_count(engine: Engine) -> int:
+    with make_session_factory(engine)() as session:
+        return session.scalar(select(func.count()).select_from(AuditEventRow)) or 0
+
+
+def _last_event(engine: Engine) -> AuditEventRow:
+    with make_session_factory(engine)() as session:
+        return session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).one()
+
+
+def test_every_route_has_a_sample() -> None:
+    missing = [f"{m} {p}" for m, p in ROUTES if (m, p) not in SAMPLES]
+    assert not missing, f"Routen ohne Beispielaufruf in SAMPLES: {missing}"
+    print(f"{len(ROUTES)} v1-Operationen, davon {len(CASE_ROUTES)} fallbezogen")
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_unknown_principal_is_refused_with_401(api: Api, method: str, path: str) -> None:
+    target = Target(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), 1, api.world)
+    response = api.client.request(
+        method, _url(path, target), headers=api.world.as_user("niemand"), **SAMPLES[(method, path)](target)
+    )
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(("method", "path"), CASE_ROUTES)
+def test_case_route_answers_404_to_a_non_participant_and_records_the_denial(
+    api: Api, engine: Engine, method: str, path: str
+) -> None:
+    target = _target(api)
+    before = _audit_count(engine)
+    headers = api.world.as_user("olten", **{"If-Match": f'"{target.version}"'})
+    hidden = api.client.request(
+        method, _url(path, target), headers=headers, **SAMPLES[(method, path)](target)
+    )
+    assert hidden.status_code == 404, hidden.text
+    assert _audit_count(engine) == before + 1
+    event = _last_event(engine)
+    assert (event.outcome, event.actor_name, str(event.case_id)) == ("denied", "olten", target.case_id)
+
+    missing = Target(str(uuid.uuid4()), target.person_id, target.goal_id, target.measure_id, 1, api.world)
+    absent = api.client.request(
+        method, _url(path, missing), headers=headers, **SAMPLES[(method, path)](missing)
+    )
+    assert absent.status_code == 404
+    assert {k: v for k, v in hidden.json().items() if k != "instance"} == {
+        k: v for k, v in absent.json().items() if k != "instance"
+    }
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_every_successful_operation_writes_exactly_one_audit_event(
+    api: Api, engine: Engine, method: str, path: str
+) -> None:
+    target = _target(api)
+    if path == "/api/v1/cases":
+        target.person_id = api.register_person("sd")["id"]
+    for step, body in PREPARE.get((method, path), []):
+        api.ok(target.case_id, step, body)
+    version = api.get_case(target.case_id).json()["version"]
+    if "{person_id}" in path:
+        version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
+    before = _audit_count(engine)
+    institution = str(api.world.rav.id) if path.endswith("{institution_id}") and method == "DELETE" else None
+    response = api.client.request(
+        method,
+        _url(path, target, institution),
+        headers=api.world.as_user("sd", **{"If-Match": f'"{version}"'}),
+        **SAMPLES[(method, path)](target),
+    )
+    if path == "/api/v1/persons/lookup":
+        assert response.status_code == 404  # an unknown number: the denial is audited too
+    else:
+        assert response.status_code in (200, 201), f"{method} {path}: {response.text}"
+    if (method, path) in WITHOUT_PERSONAL_DATA:
+        assert _audit_count(engine) == before
+        return
+    assert _audit_count(engine) == before + 1, f"{method} {path}"
+    event = _last_event(engine)
+    assert event.actor_name == "sd"
+    assert event.correlation_id == response.headers["X-Correlation-ID"]
+    assert event.operation
