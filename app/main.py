@@ -12,7 +12,7 @@ from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api import health, problem_docs
 from app.api import v1 as api_v1
 from app.api.container import Container, SystemClock
-from app.api.middleware import install_middleware
+from app.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
 from app.api.problems import install_problem_handlers
 from app.settings import Settings
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        max_body_size=STREAMED_BODY_BACKSTOP,
     )
     app.state.container = container
     install_problem_handlers(app)

@@ -71,6 +71,10 @@ def expected_version(if_match: str | None, *, required: bool) -> int | None:
         return None
     tag = if_match.split(",")[0].strip()
     if tag == "*":
+        if required:  # "*" would skip the very check the header is required for
+            raise ProblemError(
+                "precondition-required", "If-Match braucht hier das ETag der gelesenen Version."
+            )
         return None
     if tag.startswith("W/") or not (tag.startswith('"') and tag.endswith('"')):
         raise StaleVersion()  # weak or malformed tags never match strongly

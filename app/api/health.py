@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from app.adapters.db.migrations import head_revision
 from app.api.container import Container
 from app.api.deps import get_container
 
@@ -22,10 +23,12 @@ def live() -> dict[str, str]:
 
 @router.get("/ready")
 def ready(container: Annotated[Container, Depends(get_container)]) -> JSONResponse:
-    """The database answers and carries the current schema."""
+    """The database answers and carries the schema revision this code expects."""
     try:
         with container.engine.connect() as connection:
-            connection.execute(text("SELECT 1 FROM alembic_version"))
-    except Exception:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # any failure means not ready
         return JSONResponse({"status": "unavailable", "database": "nicht erreichbar"}, status_code=503)
+    if current != head_revision():
+        return JSONResponse({"status": "unavailable", "database": "Schema nicht aktuell"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

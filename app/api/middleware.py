@@ -10,17 +10,48 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
-from app.api.problems import problem_response
+from app.api.problems import problem_response, unexpected_error_response
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _VALID_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
-MAX_BODY_BYTES = 1_000_000
 access_log = logging.getLogger("cockpit.access")
 
 
+MAX_BODY_BYTES = 1_000_000  # JSON bodies; documents get their own limit
+# Bodies without Content-Length (chunked) are cut by the framework at this backstop.
+STREAMED_BODY_BACKSTOP = 2 * MAX_BODY_BYTES
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_WORD = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+
+
+def loggable_path(path: str) -> str:
+    """The path with ids as {id} and anything else unexpected as {…}: a caller may put personal data
+    into a URL, and the log must not keep it."""
+    segments = []
+    for segment in path.split("/"):
+        if not segment or _WORD.match(segment):
+            segments.append(segment)
+        else:
+            segments.append("{id}" if _UUID.match(segment) else "{…}")
+    return "/".join(segments)
+
+
 def install_middleware(app: FastAPI) -> None:
+    """Order matters: the first added runs innermost."""
+
+    @app.middleware("http")
+    async def answer_unexpected_errors(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Handled here rather than by an exception handler: Starlette re-raises after those, and the
+        # server would then log the exception message, which can carry personal data.
+        try:
+            return await call_next(request)
+        except Exception as error:  # every unexpected error becomes a 500 problem
+            return unexpected_error_response(request, error)
+
     @app.middleware("http")
     async def limit_body_size(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -40,11 +71,10 @@ def install_middleware(app: FastAPI) -> None:
         request.state.correlation_id = supplied if _VALID_CORRELATION.match(supplied) else uuid.uuid4().hex
         started = time.perf_counter()
         response = await call_next(request)
-        # Path without query string: ids are pseudonymous, query strings are not ours to judge.
         access_log.info(
             "%s %s %s %.1fms correlation_id=%s",
             request.method,
-            request.url.path,
+            loggable_path(request.url.path),
             response.status_code,
             (time.perf_counter() - started) * 1000,
             request.state.correlation_id,

@@ -23,7 +23,6 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
-    instance: str
     errors: list[FieldError] | None = None
 
 

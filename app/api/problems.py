@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.validation_messages import german_message
-from app.domain.errors import DomainError, InvalidValue, PhaseConflict, StaleVersion
+from app.domain.errors import ConcurrentConflict, DomainError, InvalidValue, PhaseConflict, StaleVersion
 from app.services.errors import Forbidden, NotFound, PersonAlreadyRegistered, ServiceError
 
 PROBLEM_JSON = "application/problem+json"
@@ -65,6 +65,8 @@ KINDS = {
             "If-Match fehlt",
             "Änderungen verlangen den Header If-Match mit dem ETag.",
         ),
+        ProblemKind("conflict", 409, "Konflikt", "Eine gleichzeitige Änderung kam dieser zuvor."),
+        ProblemKind("bad-request", 400, "Ungültige Anfrage", "Die Anfrage ist nicht lesbar."),
         ProblemKind(
             "method-not-allowed",
             405,
@@ -101,20 +103,21 @@ def problem_response(
     detail: str,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    status: int | None = None,
     **extensions: Any,
 ) -> JSONResponse:
     kind = KINDS[slug]
+    status = status or kind.status
     body: dict[str, Any] = {
         "type": type_uri(request, slug),
         "title": kind.title,
-        "status": kind.status,
+        "status": status,
         "detail": detail,
-        "instance": request.url.path,
     }
     if errors:
         body["errors"] = errors
     body.update(extensions)
-    return JSONResponse(body, status_code=kind.status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def pointer(location: tuple[Any, ...] | list[Any]) -> dict[str, str]:
@@ -142,6 +145,8 @@ async def _domain(request: Request, exc: DomainError) -> JSONResponse:
     errors = [{"detail": exc.message, **e} for e in _field_pointer(exc.field)]
     if isinstance(exc, PhaseConflict):
         return problem_response(request, "phase-conflict", exc.message, errors)
+    if isinstance(exc, ConcurrentConflict):
+        return problem_response(request, "conflict", exc.message, errors)
     slug = "validation" if isinstance(exc, InvalidValue) else "rule-violation"
     return problem_response(request, slug, exc.message, errors)
 
@@ -171,6 +176,7 @@ async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
 
 
 _HTTP_SLUGS = {
+    400: "bad-request",
     404: "not-found",
     405: "method-not-allowed",
     413: "payload-too-large",
@@ -182,15 +188,15 @@ _HTTP_SLUGS = {
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    slug = _HTTP_SLUGS.get(exc.status_code, "internal")
+    slug = _HTTP_SLUGS.get(exc.status_code, "bad-request" if exc.status_code < 500 else "internal")
     kind = KINDS[slug]
-    response = problem_response(request, slug, kind.description, headers=getattr(exc, "headers", None))
-    if slug == "internal" and exc.status_code != 500:
-        response.status_code = exc.status_code
-    return response
+    # An unmapped status keeps its own code, in the body too.
+    return problem_response(
+        request, slug, kind.description, headers=getattr(exc, "headers", None), status=exc.status_code
+    )
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
     # The caller learns nothing; the log gets the type and the stack, not the message, since
     # messages of database errors can carry the (personal) values of the failed statement.
     logger.error(
@@ -209,4 +215,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service)  # type: ignore[arg-type]
     app.add_exception_handler(ProblemError, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _unexpected)

@@ -26,7 +26,8 @@ class AuditAction(StrEnum):
 
 class AuditOutcome(StrEnum):
     ALLOWED = "allowed"
-    DENIED = "denied"
+    DENIED = "denied"  # no basis: not found, not permitted
+    REFUSED = "refused"  # had access, but the request broke a rule or raced a newer version
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ class PhaseConflict(DomainError):
     title = "In dieser Fallphase nicht möglich"
 
 
+class ConcurrentConflict(DomainError):
+    """Another request created the same thing at the same moment (a uniqueness rule of the database)."""
+
+    title = "Konflikt"
+
+
 class StaleVersion(Exception):
     """The record changed since the caller read it (optimistic concurrency)."""
 

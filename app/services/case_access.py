@@ -19,6 +19,7 @@ from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound
 from app.services.ports import UnitOfWork
+from app.services.refusals import refusals_recorded
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,12 @@ def read_case(
                 )
             )
     if case is None:
-        raise CaseNotFound()
+        raise CaseNotFound(audited=True)
     return view
+
+
+# A change sent without If-Match is meant for whatever the case is now: lost races are retried.
+ATTEMPTS_WITHOUT_IF_MATCH = 3
 
 
 def change_case(
@@ -92,7 +97,29 @@ def change_case(
     operation: str,
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
-    """Apply `mutate` to the case if the principal may open it and the version still matches."""
+    """Apply `mutate` to the case if the principal may open it and the version still matches.
+
+    Every outcome is audited: the change, a denial at the gate, or a refusal by a rule.
+    """
+    attempts = 1 if expected_version is not None else ATTEMPTS_WITHOUT_IF_MATCH
+    with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE, case_id=case_id):
+        for attempt in range(1, attempts + 1):
+            try:
+                return _change_once(uow, ctx, case_id, expected_version, operation, mutate)
+            except StaleVersion:
+                if attempt == attempts:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _change_once(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    operation: str,
+    mutate: Callable[[SharedCase], CaseChange],
+) -> CaseView:
     with uow:
         case = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE)
         if case is not None:
@@ -115,7 +142,7 @@ def change_case(
                 )
             )
     if case is None:
-        raise CaseNotFound()
+        raise CaseNotFound(audited=True)
     return view
 
 

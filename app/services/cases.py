@@ -18,6 +18,7 @@ from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
 from app.services.persons import person_is_accessible
 from app.services.ports import CaseFilter, CaseSummary, Page, UnitOfWork
+from app.services.refusals import refusals_recorded
 
 MAX_PAGE_SIZE = 100
 
@@ -44,6 +45,15 @@ def open_case(
     uow: UnitOfWork, ctx: RequestContext, command: OpenCase, default_interval_months: int
 ) -> CaseView:
     """A caseworker or system of any institution opens a shared case; its institution leads it."""
+    with refusals_recorded(
+        uow, ctx, operation="cases.open", action=AuditAction.CREATE, person_id=command.person_id
+    ):
+        return _open_case(uow, ctx, command, default_interval_months)
+
+
+def _open_case(
+    uow: UnitOfWork, ctx: RequestContext, command: OpenCase, default_interval_months: int
+) -> CaseView:
     institution_id = ctx.principal.institution_id
     with uow:
         person = uow.persons.get(command.person_id)
@@ -91,7 +101,13 @@ def list_cases(
     uow: UnitOfWork, ctx: RequestContext, case_filter: CaseFilter, cursor: str | None, limit: int
 ) -> Page[CaseListItem]:
     """Cases the principal's institution participates in; nothing else is counted or hinted at."""
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    with refusals_recorded(uow, ctx, operation="cases.list", action=AuditAction.READ):
+        return _list_cases(uow, ctx, case_filter, cursor, max(1, min(limit, MAX_PAGE_SIZE)))
+
+
+def _list_cases(
+    uow: UnitOfWork, ctx: RequestContext, case_filter: CaseFilter, cursor: str | None, limit: int
+) -> Page[CaseListItem]:
     with uow:
         page = uow.cases.page_for_institution(ctx.principal.institution_id, case_filter, cursor, limit)
         persons = uow.persons.get_many([s.person_id for s in page.items])

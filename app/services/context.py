@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from app.domain.audit import AuditEvent
 from app.domain.principal import Principal
+
+LOCAL_TIME = ZoneInfo("Europe/Zurich")
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,8 @@ class RequestContext:
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        """The calendar day in Solothurn: "not in the future" and due dates follow local time."""
+        return self.now.astimezone(LOCAL_TIME).date()
 
     def audit_event(self, **details: object) -> AuditEvent:
         details.setdefault("purpose", self.purpose)

@@ -9,11 +9,14 @@ class ServiceError(Exception):
     title = "Fehler"
     message = "Die Anfrage konnte nicht ausgeführt werden."
 
-    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, field: str | None = None, *, audited: bool = False
+    ) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message
         self.field = field
+        self.audited = audited  # the use case already recorded this outcome in the audit log
 
 
 class NotFound(ServiceError):

@@ -15,16 +15,18 @@ from app.services.changes import UNSET, Unset, changed_fields
 from app.services.context import RequestContext
 from app.services.errors import Forbidden, PersonAlreadyRegistered, PersonNotFound
 from app.services.ports import UnitOfWork
+from app.services.refusals import refusals_recorded
 
 _CATEGORIES = (DataCategory.STAMMDATEN,)
 
 
 def person_is_accessible(uow: UnitOfWork, ctx: RequestContext, person: Person) -> bool:
-    """Need-to-know for Stammdaten: the registering institution, or one working on a case of the person."""
+    """Need-to-know for Stammdaten: institutions working on a case of the person; before any case
+    exists, the institution that registered the person (it is about to open one)."""
     institution_id = ctx.principal.institution_id
-    if person.registered_by_institution_id == institution_id:
+    if institution_id in uow.cases.institutions_of_person(person.id):
         return True
-    return institution_id in uow.cases.institutions_of_person(person.id)
+    return person.registered_by_institution_id == institution_id and not uow.cases.person_has_cases(person.id)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,11 @@ class PersonData:
 
 def register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> Person:
     """Any caseworker or system registers a client. One person per AHVN13."""
+    with refusals_recorded(uow, ctx, operation="persons.register", action=AuditAction.CREATE):
+        return _register_person(uow, ctx, data)
+
+
+def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> Person:
     with uow:
         existing = uow.persons.by_ahvn13(data.ahvn13)
         if existing is not None:
@@ -74,7 +81,7 @@ def get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Pe
         person = uow.persons.get(person_id)
         found = _visible(uow, ctx, person, "persons.read", person_id)
     if found is None:
-        raise PersonNotFound()
+        raise PersonNotFound(audited=True)
     return found
 
 
@@ -84,7 +91,7 @@ def find_person_by_ahvn13(uow: UnitOfWork, ctx: RequestContext, ahvn13: Ahvn13) 
         person = uow.persons.by_ahvn13(ahvn13)
         found = _visible(uow, ctx, person, "persons.lookup", person.id if person else None)
     if found is None:
-        raise PersonNotFound()
+        raise PersonNotFound(audited=True)
     return found
 
 
@@ -106,6 +113,19 @@ def correct_person(
     fix: PersonCorrection,
 ) -> Person:
     """The registering institution or the lead of one of the person's cases corrects Stammdaten."""
+    with refusals_recorded(
+        uow, ctx, operation="persons.correct", action=AuditAction.CHANGE, person_id=person_id
+    ):
+        return _correct_person(uow, ctx, person_id, expected_version, fix)
+
+
+def _correct_person(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    person_id: uuid.UUID,
+    expected_version: int | None,
+    fix: PersonCorrection,
+) -> Person:
     with uow:
         person = uow.persons.get(person_id)
         visible = _visible(
@@ -133,7 +153,7 @@ def correct_person(
                 "Stammdaten geändert.",
             )
     if visible is None:
-        raise PersonNotFound()
+        raise PersonNotFound(audited=True)
     return corrected
 
 

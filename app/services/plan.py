@@ -75,7 +75,7 @@ def change_goal(
         goal = case.goal(goal_id)
         _require_owner(goal.owner_institution_id, ctx)
         apply_changes(goal, changes)
-        goal.validate()
+        case.revise_goal(goal)
         return _planned(goal.id)
 
     return change_case(uow, ctx, case_id, expected_version, "plan.change_goal", mutate)

@@ -256,3 +256,84 @@ def test_contact_person_can_be_removed(api: Api) -> None:
     )
     assert response.status_code == 200
     assert response.json()["fallfuehrung"]["contact_person"] is None
+
+
+def test_goal_patch_keeps_the_case_rules(api: Api) -> None:
+    case = api.open_case("sd", opened_days_ago=100)
+    body = api.ok(case["id"], "plan/goals", {"title": "Ziel"})
+    goal = _only(body["integrationsplan"]["goals"])
+    url = f"/api/v1/cases/{case['id']}/plan/goals/{goal['id']}"
+    early = api.client.patch(
+        url, json={"target_on": days_ago(200)}, headers=api.headers("sd", f'"{body["version"]}"')
+    )
+    assert early.status_code == 422
+    assert early.json()["errors"][0]["pointer"] == "#/target_on"
+    body = api.ok(case["id"], "closure", {"reason": "wegzug"})
+    body = api.ok(case["id"], "archive", {})
+    late = api.client.patch(
+        url, json={"status": "achieved"}, headers=api.headers("sd", f'"{body["version"]}"')
+    )
+    assert late.status_code == 409
+
+
+def test_an_archived_case_keeps_its_settings_and_references(api: Api) -> None:
+    case = api.open_case("sd")
+    api.ok(case["id"], "closure", {"reason": "wegzug"})
+    body = api.ok(case["id"], "archive", {})
+    etag = f'"{body["version"]}"'
+    url = f"/api/v1/cases/{case['id']}"
+    settings = api.client.patch(
+        url, json={"reassessment_interval_months": 3}, headers=api.headers("sd", etag)
+    )
+    reference = api.client.patch(
+        f"{url}/participants/{api.world.sozialdienst.id}",
+        json={"local_reference": "NEU"},
+        headers=api.headers("sd", etag),
+    )
+    assert settings.status_code == reference.status_code == 409
+
+
+def test_if_match_star_does_not_satisfy_a_required_if_match(api: Api) -> None:
+    case = api.open_case()
+    response = api.client.patch(
+        f"/api/v1/cases/{case['id']}",
+        json={"reassessment_interval_months": 3},
+        headers=api.headers("sd", "*"),
+    )
+    assert response.status_code == 428
+
+
+def test_control_characters_are_refused_in_texts(api: Api) -> None:
+    case = api.open_case()
+    reference = api.post(
+        case["id"], "participants", {"institution_id": str(api.world.rav.id), "local_reference": "R\u0000"}
+    )
+    assert reference.status_code == 422
+    assert reference.json()["errors"][0]["pointer"] == "#/local_reference"
+    note = api.ok(case["id"], "journal", {"category": "fallfuehrung", "text": "Zeile 1\nZeile 2\tmit Tab"})
+    assert _only(note["fallfuehrung"]["journal"])["text"] == "Zeile 1\nZeile 2\tmit Tab"
+
+
+def test_an_institution_that_left_loses_the_stammdaten_too(api: Api) -> None:
+    world = api.world
+    case = api.open_case("sd")
+    body = api.add_participant(case["id"], world.rav.id)
+    handed = api.client.put(
+        f"/api/v1/cases/{case['id']}/lead",
+        json={"institution_id": str(world.rav.id)},
+        headers=api.headers("sd", f'"{body["version"]}"'),
+    )
+    left = api.client.delete(
+        f"/api/v1/cases/{case['id']}/participants/{world.sozialdienst.id}",
+        headers=api.headers("sd", handed.headers["ETag"]),
+    )
+    assert left.status_code == 200
+    assert (
+        api.client.get(f"/api/v1/persons/{case['person_id']}", headers=api.headers("sd")).status_code == 404
+    )
+    again = api.client.post(
+        "/api/v1/cases",
+        json={"person_id": case["person_id"], "local_reference": "X", "opened_on": days_ago(0)},
+        headers=api.headers("sd"),
+    )
+    assert again.status_code == 404  # the case elsewhere is not confirmed either

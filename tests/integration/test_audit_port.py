@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -45,7 +46,7 @@ def test_every_request_leaves_exactly_one_event_with_its_facts(api: Api, engine:
     assert str(event.person_id) == case["person_id"]
     assert event.correlation_id == "req-42"
     assert set(event.categories) == {"stammdaten", "fallfuehrung"}
-    assert event.occurred_at is not None
+    assert event.occurred_at.utcoffset() == timedelta(0)  # aware UTC on SQLite and PostgreSQL
 
 
 def test_denied_read_is_recorded_with_its_reason(api: Api, engine: Engine) -> None:

@@ -22,3 +22,15 @@ def test_not_ready_without_schema(databases: DatabaseFactory) -> None:
         response = client.get("/health/ready")
     assert response.status_code == 503
     assert client.get("/health/live").status_code == 200
+
+
+def test_not_ready_on_an_older_schema(databases: DatabaseFactory) -> None:
+    from app.adapters.db import migrations
+
+    url = databases.empty()
+    migrations.upgrade(url, "0001")
+    app = create_app(Settings(environment="test", database_url=url))
+    with TestClient(app) as client:
+        response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["database"] == "Schema nicht aktuell"

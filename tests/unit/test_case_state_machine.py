@@ -93,6 +93,11 @@ class SharedCaseMachine(RuleBasedStateMachine):
             self.case.phase is not CasePhase.ARCHIVED
             and not self.case.is_participant(institution)
             and self.date_ok(on)
+            and all(  # a re-join never reaches back before the institution's last leaving
+                p.left_on is None or on >= p.left_on
+                for p in self.case.participations
+                if p.institution_id == institution
+            )
         )
         accepted = self.attempt(lambda: self.case.add_participant(institution, "AZ-X", on, self.today))
         assert accepted == expected
@@ -132,6 +137,7 @@ class SharedCaseMachine(RuleBasedStateMachine):
         expected = (
             self.case.phase.is_open
             and self.case.is_participant(institution)
+            and institution != self.case.lead_institution_id
             and (contact_person is None or contact_person.institution_id == institution)
         )
         accepted = self.attempt(lambda: self.case.hand_over_lead(institution, contact_person))
@@ -223,7 +229,13 @@ class SharedCaseMachine(RuleBasedStateMachine):
     def close(self, reason: ClosureReason, offset: int, by_lead: bool, other: uuid.UUID) -> None:
         by = self.case.lead_institution_id if by_lead else other
         on = self.day(offset)
-        expected = self.case.phase.is_open and by == self.case.lead_institution_id and self.date_ok(on)
+        last = self.case.last_segment_assessment
+        expected = (
+            self.case.phase.is_open
+            and by == self.case.lead_institution_id
+            and self.date_ok(on)
+            and (last is None or on >= last.assessed_on)
+        )
         accepted = self.attempt(
             lambda: self.case.close(
                 reason=reason,

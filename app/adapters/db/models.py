@@ -8,7 +8,7 @@ of any read of the content, and gives field encryption one place to wrap.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -16,12 +16,14 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    TypeDecorator,
     Uuid,
     text,
 )
@@ -39,10 +41,29 @@ NAMING_CONVENTION = {
 SequenceNumber = BigInteger().with_variant(Integer(), "sqlite")
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps are stored and returned in UTC, also on SQLite (which drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
-        datetime: DateTime(timezone=True),
+        datetime: UtcDateTime(),
         date: Date(),
         uuid.UUID: Uuid(),
         dict[str, Any]: JSON(),
@@ -103,7 +124,9 @@ class CaseRow(Base):
     version: Mapped[int] = mapped_column(Integer)
 
     participations: Mapped[list[ParticipationRow]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="ParticipationRow.joined_on"
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by=lambda: (ParticipationRow.joined_on, ParticipationRow.id),
     )
     items: Mapped[list[CaseItemRow]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="CaseItemRow.position"

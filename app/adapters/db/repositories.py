@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,7 +37,7 @@ from app.domain.cases import (
     SharedCase,
 )
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
-from app.domain.errors import InvalidValue, StaleVersion
+from app.domain.errors import ConcurrentConflict, InvalidValue, StaleVersion
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.principal import Role
@@ -190,11 +191,36 @@ def _person(row: PersonRow) -> Person:
     )
 
 
+# Uniqueness rules that two simultaneous requests can both pass in the service before one of them
+# reaches the database; the loser gets the same answer the service check would have given.
+_UNIQUE_RULES = {
+    ("uq_persons_ahvn13", "persons.ahvn13"): (
+        "Für diese AHV-Nummer ist bereits eine Person erfasst.",
+        "ahvn13",
+    ),
+    ("uq_cases_person_not_archived", "cases.person_id"): (
+        "Für diese Person besteht bereits ein gemeinsamer Fall.",
+        "person_id",
+    ),
+}
+
+
 def _flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as error:
         raise StaleVersion() from error
+    except IntegrityError as error:
+        raise integrity_conflict(error) from None
+
+
+def integrity_conflict(error: IntegrityError) -> ConcurrentConflict:
+    """A German conflict for a violated uniqueness rule; never the driver's text (it holds the values)."""
+    text = str(error.orig)
+    for names, (message, field) in _UNIQUE_RULES.items():
+        if any(name in text for name in names):
+            return ConcurrentConflict(message, field)
+    return ConcurrentConflict("Die Änderung widerspricht einer gleichzeitigen Änderung. Bitte wiederholen.")
 
 
 _CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))
@@ -274,6 +300,12 @@ class SqlCaseRepository:
             .distinct()
         )
         return set(self._session.scalars(query))
+
+    def person_has_cases(self, person_id: uuid.UUID) -> bool:
+        return (
+            self._session.scalar(select(CaseRow.id).where(CaseRow.person_id == person_id).limit(1))
+            is not None
+        )
 
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         query = select(CaseRow.id).where(
@@ -412,7 +444,7 @@ def _decode_cursor(cursor: str) -> tuple[date, uuid.UUID]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
         return date.fromisoformat(data["o"]), uuid.UUID(data["i"])
-    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError) as error:
         raise InvalidValue("Der Cursor ist ungültig.", "cursor") from error
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -13,6 +14,7 @@ from app.adapters.db.repositories import (
     SqlInstitutionRepository,
     SqlPersonRepository,
     SqlUserRepository,
+    integrity_conflict,
 )
 from app.domain.errors import StaleVersion
 
@@ -48,6 +50,9 @@ class SqlUnitOfWork:
                 except StaleDataError as error:
                     session.rollback()
                     raise StaleVersion() from error
+                except IntegrityError as error:
+                    session.rollback()
+                    raise integrity_conflict(error) from None
             else:
                 session.rollback()
         finally:

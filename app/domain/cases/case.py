@@ -121,9 +121,15 @@ class SharedCase:
             raise InvalidValue("Der Beitritt liegt vor der Fallaufnahme.", "joined_on")
         if self.is_participant(institution_id):
             raise InvariantViolation("Diese Stelle ist bereits am Fall beteiligt.", "institution_id")
+        earlier = [p.left_on for p in self.participations if p.institution_id == institution_id and p.left_on]
+        if earlier and on < max(earlier):
+            raise InvalidValue(
+                "Der erneute Beitritt liegt vor dem letzten Austritt dieser Stelle.", "joined_on"
+            )
         self.participations.append(Participation(institution_id, local_reference.strip(), on))
 
     def change_local_reference(self, institution_id: uuid.UUID, local_reference: str) -> None:
+        self._require_not_archived()
         _require_reference(local_reference)
         participation = self._require_participation(institution_id)
         participation.local_reference = local_reference.strip()
@@ -144,6 +150,8 @@ class SharedCase:
     def hand_over_lead(self, institution_id: uuid.UUID, contact_person: ContactPerson | None) -> None:
         self._require_phase_open("Die Fallführung")
         self._require_participation(institution_id)
+        if institution_id == self.lead_institution_id:
+            raise InvariantViolation("Diese Stelle ist bereits fallführend.", "institution_id")
         if contact_person is not None and contact_person.institution_id != institution_id:
             raise InvariantViolation(
                 "Die Ansprechperson muss zur fallführenden Stelle gehören.", "contact_person_id"
@@ -154,6 +162,7 @@ class SharedCase:
             self.set_contact_person(contact_person)
 
     def set_contact_person(self, contact_person: ContactPerson) -> None:
+        self._require_not_archived()
         if contact_person.institution_id != self.lead_institution_id:
             raise InvariantViolation(
                 "Die Ansprechperson muss zur fallführenden Stelle gehören.", "contact_person_id"
@@ -161,9 +170,11 @@ class SharedCase:
         self.contact_person = contact_person
 
     def clear_contact_person(self) -> None:
+        self._require_not_archived()
         self.contact_person = None
 
     def set_reassessment_interval(self, months: int) -> None:
+        self._require_not_archived()
         if not 1 <= months <= MAX_REASSESSMENT_INTERVAL_MONTHS:
             raise InvalidValue(
                 f"Das Intervall der Neubeurteilung muss zwischen 1 und "
@@ -234,11 +245,20 @@ class SharedCase:
 
     def add_goal(self, goal: Goal) -> Goal:
         self._require_phase_open("Der Integrationsplan")
+        self._check_goal(goal)
+        self.goals.append(goal)
+        return goal
+
+    def revise_goal(self, goal: Goal) -> None:
+        """Validate a goal after its fields were changed in place."""
+        self._require_phase_open("Der Integrationsplan")
+        goal.validate()
+        self._check_goal(goal)
+
+    def _check_goal(self, goal: Goal) -> None:
         self._require_participation(goal.owner_institution_id, "owner_institution_id")
         if goal.target_on is not None and goal.target_on < self.opened_on:
             raise InvalidValue("Das Zieldatum liegt vor der Fallaufnahme.", "target_on")
-        self.goals.append(goal)
-        return goal
 
     def add_measure(self, measure: Measure) -> Measure:
         self._require_phase_open("Der Integrationsplan")
@@ -337,6 +357,9 @@ class SharedCase:
         _not_in_future(closed_on, today, "closed_on", "Das Abschlussdatum")
         if closed_on < self.opened_on:
             raise InvalidValue("Der Abschluss liegt vor der Fallaufnahme.", "closed_on")
+        last = self.last_segment_assessment
+        if last is not None and closed_on < last.assessed_on:
+            raise InvalidValue("Der Abschluss liegt vor der letzten Segmentierung.", "closed_on")
         self._transition(CasePhase.CLOSED)
         for measure in self.measures:
             measure.settle_on_closure(closed_on)

@@ -126,6 +126,8 @@ class CaseConference:
         _require_content_category(self.category)
         if not self.participant_institution_ids:
             raise InvalidValue("Eine Fallkonferenz braucht Teilnehmende.", "participant_institution_ids")
+        if len(set(self.participant_institution_ids)) != len(self.participant_institution_ids):
+            raise InvalidValue("Jede Stelle darf nur einmal teilnehmen.", "participant_institution_ids")
         if not self.decisions.strip():
             raise InvalidValue("Die Beschlüsse der Fallkonferenz fehlen.", "decisions")
 

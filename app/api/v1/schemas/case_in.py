@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.api.v1.schemas.common import Command, LongText, NotNull, Reference, ShortText
+from app.api.v1.schemas.common import Command, LongText, NotNull, OptionalShortText, Reference, ShortText
 from app.domain.cases import (
     AssessmentKind,
     ClosureReason,
@@ -80,7 +80,7 @@ class MeasureIn(Command):
     title: ShortText
     kind: MeasureKind
     owner_institution_id: uuid.UUID | None = None
-    provider: Annotated[str, Field(max_length=200)] = ""
+    provider: OptionalShortText = ""
     goal_id: uuid.UUID | None = None
     start_on: date | None = None
     end_on: date | None = None
@@ -91,7 +91,7 @@ class MeasurePatch(Command):
     """Fields left out stay unchanged; null removes a start or end date."""
 
     title: Annotated[ShortText | None, NotNull] = None
-    provider: Annotated[str | None, Field(max_length=200), NotNull] = None
+    provider: Annotated[OptionalShortText | None, NotNull] = None
     start_on: date | None = None
     end_on: date | None = None
     status: Annotated[MeasureStatus | None, NotNull] = None
@@ -132,7 +132,7 @@ class ConferenceIn(Command):
 class JournalEntryIn(Command):
     category: DataCategory
     text: LongText
-    subject: Annotated[str, Field(max_length=200)] = ""
+    subject: OptionalShortText = ""
     occurred_on: date | None = None
 
 

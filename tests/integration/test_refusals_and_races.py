@@ -1,0 +1,164 @@
+"""Refused requests are audited; races end in a clean answer, never a 500 or a lost update."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from app.adapters.db.engine import make_session_factory
+from app.adapters.db.models import AuditEventRow
+from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.api.container import Container
+from app.domain.errors import StaleVersion
+from app.main import create_app
+from app.services.ports import UnitOfWork
+from tests.api_helpers import Api, days_ago
+
+
+def _last_event(engine: Engine) -> AuditEventRow:
+    with make_session_factory(engine)() as session:
+        return session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).one()
+
+
+def _client_with(container: Container, uow_factory: Callable[[], UnitOfWork]) -> TestClient:
+    replaced = Container(container.settings, container.engine, uow_factory, container.clock)
+    return TestClient(create_app(container.settings, replaced))
+
+
+def test_stale_change_is_refused_and_recorded(api: Api, engine: Engine) -> None:
+    case = api.open_case()
+    response = api.post(case["id"], "journal", {"category": "fallfuehrung", "text": "x"}, etag='"9"')
+    assert response.status_code == 412
+    event = _last_event(engine)
+    assert (event.outcome, event.operation, str(event.case_id)) == ("refused", "journal.add", case["id"])
+    assert event.reason.startswith("Der Datensatz wurde inzwischen geändert")
+
+
+def test_rule_violation_is_recorded_with_its_german_reason(api: Api, engine: Engine) -> None:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    response = api.post(case["id"], "closure", {"reason": "erwerbsarbeit"}, user="rav")
+    assert response.status_code == 422
+    event = _last_event(engine)
+    assert (event.outcome, event.actor_name) == ("refused", "rav")
+    assert event.reason == "Nur die fallführende Stelle kann den Fall abschliessen."
+
+
+def test_opening_a_case_for_a_person_without_basis_is_recorded_as_denied(api: Api, engine: Engine) -> None:
+    person = api.register_person("sd")
+    response = api.client.post(
+        "/api/v1/cases",
+        json={"person_id": person["id"], "local_reference": "X", "opened_on": days_ago(1)},
+        headers=api.headers("olten"),
+    )
+    assert response.status_code == 404
+    event = _last_event(engine)
+    assert (event.outcome, event.operation, str(event.person_id)) == ("denied", "cases.open", person["id"])
+
+
+def test_probing_an_ahvn13_by_registration_is_recorded(api: Api, engine: Engine) -> None:
+    person = api.register_person("sd")
+    body = {"ahvn13": person["ahvn13"], "family_name": "X", "given_name": "Y", "birth_date": "1990-01-01"}
+    assert api.client.post("/api/v1/persons", json=body, headers=api.headers("olten")).status_code == 409
+    event = _last_event(engine)
+    assert (event.outcome, event.operation, event.actor_name) == ("refused", "persons.register", "olten")
+
+
+class LosesOneRace(SqlUnitOfWork):
+    """Its first case save loses against a concurrent writer, as under load."""
+
+    lost: list[bool] = []
+
+    def __enter__(self) -> LosesOneRace:
+        super().__enter__()
+        save = self.cases.save
+
+        def save_once_stale(case: Any) -> None:
+            if not LosesOneRace.lost:
+                LosesOneRace.lost.append(True)
+                raise StaleVersion()
+            save(case)
+
+        self.cases.save = save_once_stale  # type: ignore[method-assign]
+        return self
+
+
+def test_change_without_if_match_is_retried_after_a_lost_race(
+    api: Api, container: Container, engine: Engine
+) -> None:
+    case = api.open_case()
+    session_factory = make_session_factory(engine)
+    LosesOneRace.lost = []
+    with _client_with(container, lambda: LosesOneRace(session_factory)) as client:
+        response = client.post(
+            f"/api/v1/cases/{case['id']}/journal",
+            json={"category": "fallfuehrung", "text": "Notiz"},
+            headers=api.headers("sd"),
+        )
+        assert response.status_code == 200, response.text
+        assert LosesOneRace.lost == [True]
+        LosesOneRace.lost = []
+        with_if_match = client.post(
+            f"/api/v1/cases/{case['id']}/journal",
+            json={"category": "fallfuehrung", "text": "Noch eine"},
+            headers=api.headers("sd", response.headers["ETag"]),
+        )
+    assert with_if_match.status_code == 412  # with If-Match the caller decides; no silent retry
+    assert len(api.get_case(case["id"]).json()["fallfuehrung"]["journal"]) == 1
+
+
+class MissesTheTwin(SqlUnitOfWork):
+    """Its AHVN13 look-up runs before a concurrent registration of the same number commits."""
+
+    def __enter__(self) -> MissesTheTwin:
+        super().__enter__()
+        self.persons.by_ahvn13 = lambda ahvn13: None  # type: ignore[method-assign]
+        return self
+
+
+def test_simultaneous_registration_of_one_ahvn13_is_a_409_not_a_500(
+    api: Api, container: Container, engine: Engine
+) -> None:
+    person = api.register_person("sd")
+    session_factory = make_session_factory(engine)
+    with _client_with(container, lambda: MissesTheTwin(session_factory)) as client:
+        body = {
+            "ahvn13": person["ahvn13"],
+            "family_name": "Zwilling",
+            "given_name": "Z",
+            "birth_date": "1990-01-01",
+        }
+        response = client.post("/api/v1/persons", json=body, headers=api.headers("sd"))
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Für diese AHV-Nummer ist bereits eine Person erfasst."
+    assert "Zwilling" not in response.text
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+
+def test_today_is_the_calendar_day_in_solothurn(api: Api, container: Container) -> None:
+    person = api.register_person("sd")
+    half_past_midnight_in_solothurn = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)  # 2 June, 00:30 local
+    fixed = Container(
+        container.settings,
+        container.engine,
+        container.uow_factory,
+        FixedClock(half_past_midnight_in_solothurn),
+    )  # type: ignore[arg-type]
+    with TestClient(create_app(container.settings, fixed)) as client:
+        response = client.post(
+            "/api/v1/cases",
+            json={"person_id": person["id"], "local_reference": "N", "opened_on": "2026-06-02"},
+            headers=api.headers("sd"),
+        )
+    assert response.status_code == 201, response.text
