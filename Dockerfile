@@ -7,8 +7,11 @@ RUN python -m pip install --no-cache-dir --upgrade pip \
  && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim
+# Production by default: the service refuses to start until real authentication is configured.
+# For a demo container set COCKPIT_ENVIRONMENT=dev.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    COCKPIT_ENVIRONMENT=production \
     COCKPIT_DATABASE_URL=sqlite:////srv/cockpit/var/cockpit.db
 RUN groupadd --system cockpit && useradd --system --gid cockpit --home-dir /srv/cockpit cockpit
 WORKDIR /srv/cockpit
