@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import RedirectResponse
 
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(health.router)
     app.include_router(problem_docs.router)
     app.include_router(api_v1.router)
+    # Until the thin client exists, the start page is the API documentation.
+    app.add_api_route("/", lambda: RedirectResponse("/api/docs"), include_in_schema=False)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app
 

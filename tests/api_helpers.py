@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from app.adapters.db.engine import make_session_factory
+from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.api.container import Container
 from app.domain.ahvn13 import ean13_check_digit
+from app.main import create_app
 from tests.world import World
 
 _serial = itertools.count(1)
@@ -77,3 +83,19 @@ class Api:
         return self.ok(
             case_id, "participants", {"institution_id": str(institution_id), "local_reference": "EXT-1"}, user
         )
+
+
+def client_with(
+    container: Container, *, uow_factory: Any = None, clock: Any = None, **client_options: Any
+) -> TestClient:
+    """A client of the app wired like `container`, with the unit of work or the clock replaced by a fake."""
+    changed = dataclasses.replace(
+        container, uow_factory=uow_factory or container.uow_factory, clock=clock or container.clock
+    )
+    return TestClient(create_app(container.settings, changed), **client_options)
+
+
+def recording_with(engine: Engine, audit_factory: Any) -> Any:
+    """A unit-of-work factory whose audit recorder is `audit_factory` (a fake)."""
+    session_factory = make_session_factory(engine)
+    return lambda: SqlUnitOfWork(session_factory, audit_factory=audit_factory)

@@ -60,6 +60,28 @@ def _gate(
     return None
 
 
+def _record_allowed(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case: SharedCase,
+    action: AuditAction,
+    operation: str,
+    reason: str,
+    **details: object,
+) -> None:
+    uow.audit.append(
+        ctx.audit_event(
+            action=action,
+            operation=operation,
+            outcome=AuditOutcome.ALLOWED,
+            reason=reason,
+            case_id=case.id,
+            person_id=case.person_id,
+            **details,
+        )
+    )
+
+
 def read_case(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
 ) -> CaseView:
@@ -67,18 +89,16 @@ def read_case(
         case = _gate(uow, ctx, case_id, operation, AuditAction.READ)
         if case is not None:
             view = view_for(uow, ctx, case)
-            uow.audit.append(
-                ctx.audit_event(
-                    action=AuditAction.READ,
-                    operation=operation,
-                    outcome=AuditOutcome.ALLOWED,
-                    reason="Fall gelesen.",
-                    case_id=case.id,
-                    person_id=case.person_id,
-                    categories=_sorted(view.allowed),
-                    withheld_categories=_sorted(view.withheld),
-                    bases=tuple(sorted(view.bases)),
-                )
+            _record_allowed(
+                uow,
+                ctx,
+                case,
+                AuditAction.READ,
+                operation,
+                "Fall gelesen.",
+                categories=_sorted(view.allowed),
+                withheld_categories=_sorted(view.withheld),
+                bases=tuple(sorted(view.bases)),
             )
     if case is None:
         raise CaseNotFound(audited=True)
@@ -128,18 +148,16 @@ def _change_once(
             change = mutate(case)
             uow.cases.save(case)
             view = view_for(uow, ctx, case)
-            uow.audit.append(
-                ctx.audit_event(
-                    action=change.action,
-                    operation=operation,
-                    outcome=AuditOutcome.ALLOWED,
-                    reason="Fall geändert.",
-                    case_id=case.id,
-                    person_id=case.person_id,
-                    categories=_sorted(change.categories),
-                    record_ids=change.record_ids,
-                    bases=("own",),
-                )
+            _record_allowed(
+                uow,
+                ctx,
+                case,
+                change.action,
+                operation,
+                "Fall geändert.",
+                categories=_sorted(change.categories),
+                record_ids=change.record_ids,
+                bases=("own",),
             )
     if case is None:
         raise CaseNotFound(audited=True)

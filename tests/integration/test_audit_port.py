@@ -7,18 +7,15 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import AuditEventRow, CaseRow
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api.container import Container
 from app.domain.audit import AuditEvent
-from app.main import create_app
 from app.services.ports import UnitOfWork
-from tests.api_helpers import Api
+from tests.api_helpers import Api, client_with, recording_with
 
 
 def _events(engine: Engine) -> list[AuditEventRow]:
@@ -93,14 +90,9 @@ def test_a_failing_audit_write_fails_the_request_and_keeps_nothing(
 ) -> None:
     case = api.open_case("sd")
     session_factory = make_session_factory(engine)
-    failing = Container(
-        settings=container.settings,
-        engine=engine,
-        uow_factory=lambda: SqlUnitOfWork(session_factory, audit_factory=FailingRecorder),
-        clock=container.clock,
-    )
     before = len(_events(engine))
-    with TestClient(create_app(container.settings, failing), raise_server_exceptions=False) as client:
+    failing = recording_with(engine, FailingRecorder)
+    with client_with(container, uow_factory=failing, raise_server_exceptions=False) as client:
         response = client.post(
             f"/api/v1/cases/{case['id']}/journal",
             json={"category": "fallfuehrung", "text": "x"},

@@ -34,3 +34,10 @@ def test_not_ready_on_an_older_schema(databases: DatabaseFactory) -> None:
         response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["database"] == "Schema nicht aktuell"
+
+
+def test_start_page_leads_to_the_api_documentation(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/api/docs"
+    assert client.get("/api/docs").status_code == 200

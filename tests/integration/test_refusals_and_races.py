@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from app.adapters.db.engine import make_session_factory
@@ -14,19 +12,12 @@ from app.adapters.db.models import AuditEventRow
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api.container import Container
 from app.domain.errors import StaleVersion
-from app.main import create_app
-from app.services.ports import UnitOfWork
-from tests.api_helpers import Api, days_ago
+from tests.api_helpers import Api, client_with, days_ago
 
 
 def _last_event(engine: Engine) -> AuditEventRow:
     with make_session_factory(engine)() as session:
         return session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).one()
-
-
-def _client_with(container: Container, uow_factory: Callable[[], UnitOfWork]) -> TestClient:
-    replaced = Container(container.settings, container.engine, uow_factory, container.clock)
-    return TestClient(create_app(container.settings, replaced))
 
 
 def test_stale_change_is_refused_and_recorded(api: Api, engine: Engine) -> None:
@@ -93,7 +84,7 @@ def test_change_without_if_match_is_retried_after_a_lost_race(
     case = api.open_case()
     session_factory = make_session_factory(engine)
     LosesOneRace.lost = []
-    with _client_with(container, lambda: LosesOneRace(session_factory)) as client:
+    with client_with(container, uow_factory=lambda: LosesOneRace(session_factory)) as client:
         response = client.post(
             f"/api/v1/cases/{case['id']}/journal",
             json={"category": "fallfuehrung", "text": "Notiz"},
@@ -125,7 +116,7 @@ def test_simultaneous_registration_of_one_ahvn13_is_a_409_not_a_500(
 ) -> None:
     person = api.register_person("sd")
     session_factory = make_session_factory(engine)
-    with _client_with(container, lambda: MissesTheTwin(session_factory)) as client:
+    with client_with(container, uow_factory=lambda: MissesTheTwin(session_factory)) as client:
         body = {
             "ahvn13": person["ahvn13"],
             "family_name": "Zwilling",
@@ -149,13 +140,7 @@ class FixedClock:
 def test_today_is_the_calendar_day_in_solothurn(api: Api, container: Container) -> None:
     person = api.register_person("sd")
     half_past_midnight_in_solothurn = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)  # 2 June, 00:30 local
-    fixed = Container(
-        container.settings,
-        container.engine,
-        container.uow_factory,
-        FixedClock(half_past_midnight_in_solothurn),
-    )  # type: ignore[arg-type]
-    with TestClient(create_app(container.settings, fixed)) as client:
+    with client_with(container, clock=FixedClock(half_past_midnight_in_solothurn)) as client:
         response = client.post(
             "/api/v1/cases",
             json={"person_id": person["id"], "local_reference": "N", "opened_on": "2026-06-02"},

@@ -5,15 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api.container import Container
 from app.domain.audit import AuditEvent
-from app.main import create_app
-from tests.api_helpers import Api
+from tests.api_helpers import Api, client_with, recording_with
 
 SECRET = "Geheimname 756.1234.5678.97"
 
@@ -32,16 +28,10 @@ def test_unexpected_error_is_a_problem_and_its_message_stays_out_of_the_log(
     api: Api, container: Container, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     case = api.open_case("sd")
-    session_factory = make_session_factory(engine)
-    failing = Container(
-        settings=container.settings,
-        engine=engine,
-        uow_factory=lambda: SqlUnitOfWork(session_factory, audit_factory=LeakyFailure),
-        clock=container.clock,
-    )
     caplog.set_level(logging.DEBUG)
     # raise_server_exceptions=True: if anything re-raised past the app, the server would log it.
-    with TestClient(create_app(container.settings, failing), raise_server_exceptions=True) as client:
+    leaky = recording_with(engine, LeakyFailure)
+    with client_with(container, uow_factory=leaky, raise_server_exceptions=True) as client:
         response = client.get(f"/api/v1/cases/{case['id']}", headers=api.headers("sd"))
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
