@@ -13,7 +13,10 @@ from fastapi import FastAPI, Request, Response
 from app.api.problems import problem_response, unexpected_error_response
 
 CORRELATION_HEADER = "X-Correlation-ID"
-_VALID_CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Only a UUID is taken over from the caller: a free token could carry anything into log and audit.
+_VALID_CORRELATION = re.compile(
+    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+)
 
 
 access_log = logging.getLogger("cockpit.access")
@@ -22,16 +25,23 @@ access_log = logging.getLogger("cockpit.access")
 MAX_BODY_BYTES = 1_000_000  # JSON bodies; documents get their own limit
 # Bodies without Content-Length (chunked) are cut by the framework at this backstop.
 STREAMED_BODY_BACKSTOP = 2 * MAX_BODY_BYTES
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
-_WORD = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+_UUID = _VALID_CORRELATION
+_ROUTE_WORDS: frozenset[str] | None = None
 
 
-def loggable_path(path: str) -> str:
-    """The path with ids as {id} and anything else unexpected as {…}: a caller may put personal data
-    into a URL, and the log must not keep it."""
+def literal_segments(paths: list[str]) -> frozenset[str]:
+    """The fixed words of the app's route paths (`cases`, `follow-up`, …), parameters left out."""
+    return frozenset(
+        segment for path in paths for segment in path.split("/") if segment and not segment.startswith("{")
+    )
+
+
+def loggable_path(path: str, known: frozenset[str]) -> str:
+    """The path with ids as {id} and anything that is not a word of our routes as {…}: a caller may
+    put personal data into a URL, and the log must not keep it."""
     segments = []
     for segment in path.split("/"):
-        if not segment or _WORD.match(segment):
+        if not segment or segment in known:
             segments.append(segment)
         else:
             segments.append("{id}" if _UUID.match(segment) else "{…}")
@@ -40,6 +50,14 @@ def loggable_path(path: str) -> str:
 
 def install_middleware(app: FastAPI) -> None:
     """Order matters: the first added runs innermost."""
+
+    def route_words() -> frozenset[str]:
+        # The same for every app instance of this code base: computed once per process.
+        global _ROUTE_WORDS
+        if _ROUTE_WORDS is None:
+            paths = [getattr(route, "path", "") for route in app.routes] + list(app.openapi()["paths"])
+            _ROUTE_WORDS = literal_segments(paths)
+        return _ROUTE_WORDS
 
     @app.middleware("http")
     async def answer_unexpected_errors(
@@ -74,7 +92,7 @@ def install_middleware(app: FastAPI) -> None:
         access_log.info(
             "%s %s %s %.1fms correlation_id=%s",
             request.method,
-            loggable_path(request.url.path),
+            loggable_path(request.url.path, route_words()),
             response.status_code,
             (time.perf_counter() - started) * 1000,
             request.state.correlation_id,

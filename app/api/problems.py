@@ -7,6 +7,7 @@ input value (which might be personal data) is echoed back.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from app.domain.errors import ConcurrentConflict, DomainError, InvalidValue, Pha
 from app.services.errors import Forbidden, NotFound, PersonAlreadyRegistered, ServiceError
 
 PROBLEM_JSON = "application/problem+json"
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 logger = logging.getLogger("cockpit.api")
 
 
@@ -135,8 +137,17 @@ def _field_pointer(field: str | None) -> list[dict[str, str]]:
     return [pointer(("body", *field.split(".")))]
 
 
+def _location(error: dict[str, Any]) -> tuple[Any, ...]:
+    """Where the error is; an unknown key is named only if it looks like a field name, since a
+    caller may send anything as a key."""
+    location = tuple(error.get("loc", ()))
+    if error.get("type") == "extra_forbidden" and location and not _FIELD_NAME.match(str(location[-1])):
+        return location[:-1]
+    return location
+
+
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [{"detail": german_message(e), **pointer(tuple(e.get("loc", ())))} for e in exc.errors()]
+    errors = [{"detail": german_message(e), **pointer(_location(e))} for e in exc.errors()]
     detail = errors[0]["detail"] if len(errors) == 1 else f"{len(errors)} Angaben sind ungültig."
     return problem_response(request, "validation", detail, errors)
 

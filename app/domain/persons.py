@@ -13,7 +13,7 @@ from app.domain.errors import InvalidValue
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()/.-]{6,20}$")
-_POSTAL_CODE = re.compile(r"^\d{4}$")
+_POSTAL_CODE = re.compile(r"^[0-9]{4}$")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ check and the one audit event per request live in one place.
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
-from app.domain.errors import InvariantViolation, StaleVersion
+from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
 from app.domain.policy import may_open_case
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
@@ -105,8 +107,10 @@ def read_case(
     return view
 
 
-# A change sent without If-Match is meant for whatever the case is now: lost races are retried.
-ATTEMPTS_WITHOUT_IF_MATCH = 3
+# A change sent without If-Match is meant for whatever the case is now: lost races are retried,
+# after a short random pause so that the same writers do not collide again at once.
+ATTEMPTS_WITHOUT_IF_MATCH = 5
+_BACKOFF_SECONDS = 0.01
 
 
 def change_case(
@@ -127,8 +131,13 @@ def change_case(
             try:
                 return _change_once(uow, ctx, case_id, expected_version, operation, mutate)
             except StaleVersion:
-                if attempt == attempts:
+                if expected_version is not None:
                     raise
+                if attempt == attempts:
+                    raise ConcurrentConflict(
+                        "Der Fall wird gerade von anderen geändert. Bitte wiederholen."
+                    ) from None
+                time.sleep(random.uniform(0, _BACKOFF_SECONDS * attempt))  # noqa: S311 - jitter, not a secret
     raise AssertionError("unreachable")
 
 

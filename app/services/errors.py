@@ -42,6 +42,7 @@ class PersonAlreadyRegistered(ServiceError):
     title = "Person bereits erfasst"
     message = "Für diese AHV-Nummer ist bereits eine Person erfasst."
 
-    def __init__(self, person_id: uuid.UUID | None) -> None:
+    def __init__(self, person_id: uuid.UUID | None, *, probed_person_id: uuid.UUID) -> None:
         super().__init__(field="ahvn13")
-        self.person_id = person_id
+        self.person_id = person_id  # shown to the caller only where it has a basis
+        self.audit_person_id = probed_person_id  # always in the audit log (pseudonymous)

@@ -24,9 +24,10 @@ def person_is_accessible(uow: UnitOfWork, ctx: RequestContext, person: Person) -
     """Need-to-know for Stammdaten: institutions working on a case of the person; before any case
     exists, the institution that registered the person (it is about to open one)."""
     institution_id = ctx.principal.institution_id
-    if institution_id in uow.cases.institutions_of_person(person.id):
+    # "No case yet" first: a case committed between the two questions is then seen by the second.
+    if person.registered_by_institution_id == institution_id and not uow.cases.person_has_cases(person.id):
         return True
-    return person.registered_by_institution_id == institution_id and not uow.cases.person_has_cases(person.id)
+    return institution_id in uow.cases.institutions_of_person(person.id)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> 
         existing = uow.persons.by_ahvn13(data.ahvn13)
         if existing is not None:
             accessible = person_is_accessible(uow, ctx, existing)
-            raise PersonAlreadyRegistered(existing.id if accessible else None)
+            raise PersonAlreadyRegistered(existing.id if accessible else None, probed_person_id=existing.id)
         person = Person(
             ahvn13=data.ahvn13,
             family_name=data.family_name.strip(),

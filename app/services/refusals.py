@@ -43,7 +43,7 @@ def refusals_recorded(
                         outcome=_outcome(refusal),
                         reason=getattr(refusal, "message", type(refusal).__name__),
                         case_id=case_id,
-                        person_id=person_id,
+                        person_id=getattr(refusal, "audit_person_id", None) or person_id,
                     )
                 )
         raise

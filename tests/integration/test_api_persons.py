@@ -160,3 +160,32 @@ def test_null_removes_an_optional_field_and_is_refused_for_a_required_one(api: A
     refused = api.client.patch(url, json={"family_name": None}, headers=api.headers("sd", '"2"'))
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["pointer"] == "#/family_name"
+
+
+def test_control_and_invisible_characters_are_refused_in_every_person_text(api: Api) -> None:
+    fields = {
+        "email": "a\x00b@x.ch",
+        "family_name": "Kel\u202eler",
+        "given_name": "Ma\u200bra",
+    }
+    for field, value in fields.items():
+        body = {
+            "ahvn13": new_ahvn13(),
+            "family_name": "K",
+            "given_name": "M",
+            "birth_date": "1990-01-01",
+            field: value,
+        }
+        response = api.client.post("/api/v1/persons", json=body, headers=api.headers("sd"))
+        assert response.status_code == 422, field
+        assert response.json()["errors"][0]["pointer"] == f"#/{field}"
+    fullwidth_postal_code = {
+        "street": "Weg 1",
+        "postal_code": "\uff14\uff15\uff10\uff10",
+        "city": "Solothurn",
+    }
+    body = {"ahvn13": new_ahvn13(), "family_name": "K", "given_name": "M", "birth_date": "1990-01-01"}
+    response = api.client.post(
+        "/api/v1/persons", json={**body, "address": fullwidth_postal_code}, headers=api.headers("sd")
+    )
+    assert response.status_code == 422

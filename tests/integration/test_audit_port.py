@@ -27,8 +27,9 @@ def test_every_request_leaves_exactly_one_event_with_its_facts(api: Api, engine:
     case = api.open_case("sd")
     api.add_participant(case["id"], api.world.rav.id)
     before = len(_events(engine))
+    correlation_id = "0b5e3f4c-59a4-4a55-9c1e-4d3f0e2a7b11"
     response = api.client.get(
-        f"/api/v1/cases/{case['id']}", headers={**api.headers("rav"), "X-Correlation-ID": "req-42"}
+        f"/api/v1/cases/{case['id']}", headers={**api.headers("rav"), "X-Correlation-ID": correlation_id}
     )
     assert response.status_code == 200
     events = _events(engine)
@@ -41,7 +42,7 @@ def test_every_request_leaves_exactly_one_event_with_its_facts(api: Api, engine:
     assert event.institution_id == api.world.rav.id
     assert str(event.case_id) == case["id"]
     assert str(event.person_id) == case["person_id"]
-    assert event.correlation_id == "req-42"
+    assert event.correlation_id == correlation_id
     assert set(event.categories) == {"stammdaten", "fallfuehrung"}
     assert event.occurred_at.utcoffset() == timedelta(0)  # aware UTC on SQLite and PostgreSQL
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import AuditEventRow
@@ -57,6 +57,7 @@ def test_probing_an_ahvn13_by_registration_is_recorded(api: Api, engine: Engine)
     assert api.client.post("/api/v1/persons", json=body, headers=api.headers("olten")).status_code == 409
     event = _last_event(engine)
     assert (event.outcome, event.operation, event.actor_name) == ("refused", "persons.register", "olten")
+    assert str(event.person_id) == person["id"]  # the DPO sees whose number was tried
 
 
 class LosesOneRace(SqlUnitOfWork):
@@ -147,3 +148,34 @@ def test_today_is_the_calendar_day_in_solothurn(api: Api, container: Container) 
             headers=api.headers("sd"),
         )
     assert response.status_code == 201, response.text
+
+
+class AlwaysLosesTheRace(SqlUnitOfWork):
+    def __enter__(self) -> AlwaysLosesTheRace:
+        super().__enter__()
+
+        def stale(case: Any) -> None:
+            raise StaleVersion()
+
+        self.cases.save = stale  # type: ignore[method-assign]
+        return self
+
+
+def test_a_change_without_if_match_that_keeps_losing_gets_409_and_one_event(
+    api: Api, container: Container, engine: Engine
+) -> None:
+    case = api.open_case()
+    session_factory = make_session_factory(engine)
+    with make_session_factory(engine)() as session:
+        before = session.scalar(select(func.count()).select_from(AuditEventRow))
+    with client_with(container, uow_factory=lambda: AlwaysLosesTheRace(session_factory)) as client:
+        response = client.post(
+            f"/api/v1/cases/{case['id']}/journal",
+            json={"category": "fallfuehrung", "text": "Notiz"},
+            headers=api.headers("sd"),
+        )
+    assert response.status_code == 409
+    assert response.json()["title"] == "Konflikt"
+    with make_session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEventRow)) == before + 1
+    assert _last_event(engine).outcome == "refused"

@@ -59,3 +59,20 @@ def test_access_log_names_the_route_not_the_path(api: Api, caplog: pytest.LogCap
     api.client.get("/api/v1/persons/756.1234.5678.97", headers=api.headers("sd"))
     assert "756.1234.5678.97" not in caplog.text
     assert "/api/v1/persons/{…}" in caplog.text
+
+
+def test_a_correlation_id_that_is_not_a_uuid_is_replaced(api: Api) -> None:
+    response = api.client.get("/health/live", headers={"X-Correlation-ID": "756.9217.0769.85"})
+    assert response.headers["X-Correlation-ID"] != "756.9217.0769.85"
+    assert len(response.headers["X-Correlation-ID"]) == 32
+
+
+def test_an_unknown_key_that_is_not_a_field_name_is_not_echoed(api: Api) -> None:
+    body = {"ahvn13": "756.9217.0769.85", "family_name": "A", "given_name": "B", "birth_date": "1990-01-01"}
+    response = api.client.post(
+        "/api/v1/persons", json={**body, "Mara Keller 756": 1, "spitzname": 2}, headers=api.headers("sd")
+    )
+    assert response.status_code == 422
+    assert "Mara Keller" not in response.text
+    pointers = [e["pointer"] for e in response.json()["errors"]]
+    assert sorted(pointers) == ["#", "#/spitzname"]

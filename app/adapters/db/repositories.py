@@ -214,13 +214,15 @@ def _flush(session: Session) -> None:
         raise integrity_conflict(error) from None
 
 
-def integrity_conflict(error: IntegrityError) -> ConcurrentConflict:
-    """A German conflict for a violated uniqueness rule; never the driver's text (it holds the values)."""
+def integrity_conflict(error: IntegrityError) -> Exception:
+    """A German conflict for a known uniqueness rule (never the driver's text: it holds the values).
+
+    Any other integrity error is a bug; it stays an error (a 500 whose log names only its type)."""
     text = str(error.orig)
     for names, (message, field) in _UNIQUE_RULES.items():
         if any(name in text for name in names):
             return ConcurrentConflict(message, field)
-    return ConcurrentConflict("Die Änderung widerspricht einer gleichzeitigen Änderung. Bitte wiederholen.")
+    return error
 
 
 _CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -36,33 +36,34 @@ def _not_null(value: object) -> object:
 
 # For PATCH bodies: the field may be left out, but not set to null.
 NotNull = BeforeValidator(_not_null)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control, format (e.g. bidi overrides, zero-width) and line/paragraph separator characters.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_LINE_BREAKS = frozenset("\n\r\t")
 
 
-def _single_line(value: str) -> str:
-    if _CONTROL.search(value):
+def single_line(value: str) -> str:
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in value):
         raise ValueError("Steuerzeichen und Zeilenumbrüche sind hier nicht erlaubt.")
     return value
 
 
 def _multi_line(value: str) -> str:
-    if _CONTROL_EXCEPT_LINES.search(value):
+    if any(unicodedata.category(ch) in _INVISIBLE and ch not in _LINE_BREAKS for ch in value):
         raise ValueError("Steuerzeichen sind nicht erlaubt.")
     return value
 
 
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_single_line)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(single_line)
 ]
 OptionalShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_single_line)
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(single_line)
 ]
 LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_multi_line)
 ]
 Reference = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(_single_line)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(single_line)
 ]
 
 
