@@ -123,9 +123,7 @@ def test_a_full_case_reads_back_exactly_as_written(
     assert loaded is not None and loaded.measures[0].status is MeasureStatus.ENDED_BY_CLOSURE
 
 
-def test_concurrent_saves_of_the_same_case_lose_no_update(
-    uow_factory: Callable[[], UnitOfWork], world: World
-) -> None:
+def _stored_case(uow_factory: Callable[[], UnitOfWork], world: World) -> SharedCase:
     person = _person(world)
     case = SharedCase.open(
         person_id=person.id,
@@ -137,6 +135,13 @@ def test_concurrent_saves_of_the_same_case_lose_no_update(
     with uow_factory() as uow:
         uow.persons.add(person)
         uow.cases.add(case)
+    return case
+
+
+def test_concurrent_saves_of_the_same_case_lose_no_update(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    case = _stored_case(uow_factory, world)
 
     first, second = uow_factory(), uow_factory()
     with first:
@@ -159,17 +164,7 @@ def test_concurrent_saves_of_the_same_case_lose_no_update(
 def test_relationships_never_load_lazily(
     engine: Engine, uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
-    person = _person(world)
-    case = SharedCase.open(
-        person_id=person.id,
-        lead_institution_id=world.sozialdienst.id,
-        local_reference="A",
-        opened_on=TODAY,
-        today=TODAY,
-    )
-    with uow_factory() as uow:
-        uow.persons.add(person)
-        uow.cases.add(case)
+    case = _stored_case(uow_factory, world)
     with make_session_factory(engine)() as session:
         row = session.scalars(select(CaseRow).where(CaseRow.id == case.id)).one()
         with pytest.raises(InvalidRequestError, match="lazy='raise'"):
