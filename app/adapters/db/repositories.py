@@ -270,7 +270,7 @@ class SqlCaseRepository:
         if case_filter.reassessment_due_by is not None:
             query = query.where(CaseRow.reassessment_due_on <= case_filter.reassessment_due_by)
         if cursor is not None:
-            opened_on, case_id = _decode_cursor(cursor)
+            opened_on, case_id = decode_cursor(cursor)
             query = query.where(
                 or_(CaseRow.opened_on < opened_on, and_(CaseRow.opened_on == opened_on, CaseRow.id < case_id))
             )
@@ -280,7 +280,7 @@ class SqlCaseRepository:
         rows = rows[:limit]
         participants = self._active_participants([r.id for r in rows])
         summaries = [_summary(row, participants.get(row.id, frozenset())) for row in rows]
-        next_cursor = _encode_cursor(rows[-1].opened_on, rows[-1].id) if has_more else None
+        next_cursor = encode_cursor(rows[-1].opened_on, rows[-1].id) if has_more else None
         return Page(summaries, next_cursor)
 
     def _active_participants(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
@@ -436,12 +436,12 @@ def _summary(row: CaseRow, participants: frozenset[uuid.UUID]) -> CaseSummary:
     )
 
 
-def _encode_cursor(opened_on: date, case_id: uuid.UUID) -> str:
+def encode_cursor(opened_on: date, case_id: uuid.UUID) -> str:
     raw = json.dumps({"o": opened_on.isoformat(), "i": str(case_id)}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[date, uuid.UUID]:
+def decode_cursor(cursor: str) -> tuple[date, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
