@@ -5,26 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.models import AuditEventRow
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api.container import Container
 from app.domain.errors import StaleVersion
 from tests.api_helpers import Api, client_with, days_ago
-
-
-def _last_event(engine: Engine) -> AuditEventRow:
-    with make_session_factory(engine)() as session:
-        return session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).one()
+from tests.audit_log import audit_count, last_audit_event
 
 
 def test_stale_change_is_refused_and_recorded(api: Api, engine: Engine) -> None:
     case = api.open_case()
     response = api.post(case["id"], "journal", {"category": "fallfuehrung", "text": "x"}, etag='"9"')
     assert response.status_code == 412
-    event = _last_event(engine)
+    event = last_audit_event(engine)
     assert (event.outcome, event.operation, str(event.case_id)) == ("refused", "journal.add", case["id"])
     assert event.reason.startswith("Der Datensatz wurde inzwischen geändert")
 
@@ -34,7 +29,7 @@ def test_rule_violation_is_recorded_with_its_german_reason(api: Api, engine: Eng
     api.add_participant(case["id"], api.world.rav.id)
     response = api.post(case["id"], "closure", {"reason": "erwerbsarbeit"}, user="rav")
     assert response.status_code == 422
-    event = _last_event(engine)
+    event = last_audit_event(engine)
     assert (event.outcome, event.actor_name) == ("refused", "rav")
     assert event.reason == "Nur die fallführende Stelle kann den Fall abschliessen."
 
@@ -47,7 +42,7 @@ def test_opening_a_case_for_a_person_without_basis_is_recorded_as_denied(api: Ap
         headers=api.headers("olten"),
     )
     assert response.status_code == 404
-    event = _last_event(engine)
+    event = last_audit_event(engine)
     assert (event.outcome, event.operation, str(event.person_id)) == ("denied", "cases.open", person["id"])
 
 
@@ -55,7 +50,7 @@ def test_probing_an_ahvn13_by_registration_is_recorded(api: Api, engine: Engine)
     person = api.register_person("sd")
     body = {"ahvn13": person["ahvn13"], "family_name": "X", "given_name": "Y", "birth_date": "1990-01-01"}
     assert api.client.post("/api/v1/persons", json=body, headers=api.headers("olten")).status_code == 409
-    event = _last_event(engine)
+    event = last_audit_event(engine)
     assert (event.outcome, event.operation, event.actor_name) == ("refused", "persons.register", "olten")
     assert str(event.person_id) == person["id"]  # the DPO sees whose number was tried
 
@@ -166,8 +161,7 @@ def test_a_change_without_if_match_that_keeps_losing_gets_409_and_one_event(
 ) -> None:
     case = api.open_case()
     session_factory = make_session_factory(engine)
-    with make_session_factory(engine)() as session:
-        before = session.scalar(select(func.count()).select_from(AuditEventRow))
+    before = audit_count(engine)
     with client_with(container, uow_factory=lambda: AlwaysLosesTheRace(session_factory)) as client:
         response = client.post(
             f"/api/v1/cases/{case['id']}/journal",
@@ -176,6 +170,5 @@ def test_a_change_without_if_match_that_keeps_losing_gets_409_and_one_event(
         )
     assert response.status_code == 409
     assert response.json()["title"] == "Konflikt"
-    with make_session_factory(engine)() as session:
-        assert session.scalar(select(func.count()).select_from(AuditEventRow)) == before + 1
-    assert _last_event(engine).outcome == "refused"
+    assert audit_count(engine) == before + 1
+    assert last_audit_event(engine).outcome == "refused"

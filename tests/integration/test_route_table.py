@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from app.adapters.db.engine import make_session_factory
-from app.adapters.db.models import AuditEventRow
 from app.main import create_app
 from app.settings import Settings
 from tests.api_helpers import Api, days_ago, new_ahvn13
+from tests.audit_log import audit_count, last_audit_event
 
 
 @dataclass
@@ -147,16 +146,6 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
     )
 
 
-def _audit_count(engine: Engine) -> int:
-    with make_session_factory(engine)() as session:
-        return session.scalar(select(func.count()).select_from(AuditEventRow)) or 0
-
-
-def _last_event(engine: Engine) -> AuditEventRow:
-    with make_session_factory(engine)() as session:
-        return session.scalars(select(AuditEventRow).order_by(AuditEventRow.seq.desc()).limit(1)).one()
-
-
 def test_every_route_has_a_sample() -> None:
     missing = [f"{m} {p}" for m, p in ROUTES if (m, p) not in SAMPLES]
     assert not missing, f"Routen ohne Beispielaufruf in SAMPLES: {missing}"
@@ -178,14 +167,14 @@ def test_case_route_answers_404_to_a_non_participant_and_records_the_denial(
     api: Api, engine: Engine, method: str, path: str
 ) -> None:
     target = _target(api)
-    before = _audit_count(engine)
+    before = audit_count(engine)
     headers = api.world.as_user("olten", **{"If-Match": f'"{target.version}"'})
     hidden = api.client.request(
         method, _url(path, target), headers=headers, **SAMPLES[(method, path)](target)
     )
     assert hidden.status_code == 404, hidden.text
-    assert _audit_count(engine) == before + 1
-    event = _last_event(engine)
+    assert audit_count(engine) == before + 1
+    event = last_audit_event(engine)
     assert (event.outcome, event.actor_name, str(event.case_id)) == ("denied", "olten", target.case_id)
 
     missing = Target(str(uuid.uuid4()), target.person_id, target.goal_id, target.measure_id, 1, api.world)
@@ -208,7 +197,7 @@ def test_every_successful_operation_writes_exactly_one_audit_event(
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
-    before = _audit_count(engine)
+    before = audit_count(engine)
     institution = str(api.world.rav.id) if path.endswith("{institution_id}") and method == "DELETE" else None
     response = api.client.request(
         method,
@@ -221,10 +210,10 @@ def test_every_successful_operation_writes_exactly_one_audit_event(
     else:
         assert response.status_code in (200, 201), f"{method} {path}: {response.text}"
     if (method, path) in WITHOUT_PERSONAL_DATA:
-        assert _audit_count(engine) == before
+        assert audit_count(engine) == before
         return
-    assert _audit_count(engine) == before + 1, f"{method} {path}"
-    event = _last_event(engine)
+    assert audit_count(engine) == before + 1, f"{method} {path}"
+    event = last_audit_event(engine)
     assert event.actor_name == "sd"
     assert event.correlation_id == response.headers["X-Correlation-ID"]
     assert event.operation
