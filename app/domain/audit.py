@@ -22,6 +22,10 @@ class AuditAction(StrEnum):
     DELETE = "delete"
     DESTROY = "destroy"
     LOGIN = "login"
+    LOGOUT = "logout"
+    CONSENT_GRANT = "consent_grant"
+    CONSENT_REVOKE = "consent_revoke"
+    BREAK_GLASS = "break_glass"  # the opening itself; reads under it carry the basis "break_glass:<id>"
 
 
 class AuditOutcome(StrEnum):
