@@ -6,16 +6,17 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import RedirectResponse
 
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
-from app.api import health, problem_docs
+from app.api import health, oauth, problem_docs
 from app.api import v1 as api_v1
 from app.api.container import Container, SystemClock
+from app.api.identity import build_identity
 from app.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
 from app.api.problems import install_problem_handlers
 from app.settings import Settings
+from app.web import install_web
 
 API_VERSION = "1.0.0"
 DESCRIPTION = """\
@@ -51,13 +52,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         max_body_size=STREAMED_BODY_BACKSTOP,
     )
     app.state.container = container
+    app.state.identity = build_identity(settings)
     install_problem_handlers(app)
     install_middleware(app)
     app.include_router(health.router)
     app.include_router(problem_docs.router)
     app.include_router(api_v1.router)
-    # Until the thin client exists, the start page is the API documentation.
-    app.add_api_route("/", lambda: RedirectResponse("/api/docs"), include_in_schema=False)
+    app.include_router(oauth.router)
+    install_web(app)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app
 

@@ -23,11 +23,23 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEV
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'cockpit.db'}"
     reassessment_interval_months: int = Field(default=6, ge=1, le=12)
-    # Authentication arrives with the identity issue; until then dev and test take the principal
-    # from the X-Cockpit-Dev-User header (or this default user).
+    # dev and test may take the principal from the X-Cockpit-Dev-User header (or this default user).
     dev_principal_enabled: bool = True
     dev_default_user: str = "demo-lead"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Identity (see app/identity_settings.py): OAuth2 tokens, caseworker login, sessions.
+    auth_issuer: str | None = None  # default: public_base_url
+    auth_signing_key_dir: Path | None = None  # dev/test default: var/signing-keys (created on demand)
+    access_token_lifetime_seconds: int = Field(default=300, ge=30, le=3600)
+    session_idle_minutes: int = Field(default=30, ge=1, le=480)
+    session_cookie_secure: bool | None = None  # default: True outside dev and test
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_lockout_minutes: int = Field(default=15, ge=1, le=1440)
+    totp_required_institutions: list[str] = Field(default_factory=list)  # institution codes, or "*"
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_username_claim: str = "preferred_username"
 
     @property
     def is_production(self) -> bool:
@@ -36,13 +48,23 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.is_production:
-            if self.dev_principal_enabled:
-                raise ValueError(
-                    "Produktionsmodus ohne echte Authentifizierung: der Entwicklungs-Principal ist aktiv "
-                    "(COCKPIT_DEV_PRINCIPAL_ENABLED=false setzen und eine Authentifizierung konfigurieren)."
-                )
-            raise ValueError(
-                "Produktionsmodus verlangt eine konfigurierte Authentifizierung; "
-                "diese Version bietet noch keine."
-            )
+            from app.identity_settings import production_refusals
+
+            refusals = production_refusals(self)
+            if refusals:
+                raise ValueError("Produktionsmodus verweigert: " + " ".join(refusals))
         return self
+
+    @property
+    def token_issuer(self) -> str:
+        return (self.auth_issuer or self.public_base_url).rstrip("/")
+
+    @property
+    def signing_key_dir(self) -> Path:
+        return self.auth_signing_key_dir or PROJECT_ROOT / "var" / "signing-keys"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.session_cookie_secure is not None:
+            return self.session_cookie_secure
+        return self.environment is Environment.PRODUCTION

@@ -88,11 +88,18 @@ KINDS = {
 class ProblemError(Exception):
     """Raise from the API layer to answer with a problem of a given kind."""
 
-    def __init__(self, slug: str, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        slug: str,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.kind = KINDS[slug]
         self.detail = detail
         self.errors = errors or []
+        self.headers = headers
 
 
 def type_uri(request: Request, slug: str) -> str:
@@ -183,7 +190,7 @@ async def _service(request: Request, exc: ServiceError) -> JSONResponse:
 
 
 async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-    return problem_response(request, exc.kind.slug, exc.detail, exc.errors)
+    return problem_response(request, exc.kind.slug, exc.detail, exc.errors, headers=exc.headers)
 
 
 _HTTP_SLUGS = {

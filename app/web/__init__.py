@@ -1,0 +1,11 @@
+"""Thin client: server-rendered German pages (Jinja2) on the same services as the API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def install_web(app: FastAPI) -> None:
+    from app.web import login
+
+    app.include_router(login.router)

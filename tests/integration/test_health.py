@@ -36,8 +36,9 @@ def test_not_ready_on_an_older_schema(databases: DatabaseFactory) -> None:
     assert response.json()["database"] == "Schema nicht aktuell"
 
 
-def test_start_page_leads_to_the_api_documentation(client: TestClient) -> None:
+def test_start_page_leads_to_the_login_which_links_the_api_documentation(client: TestClient) -> None:
     response = client.get("/", follow_redirects=False)
-    assert response.status_code == 307
-    assert response.headers["location"] == "/api/docs"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/anmelden"
+    assert 'href="/api/docs"' in client.get("/anmelden").text
     assert client.get("/api/docs").status_code == 200

@@ -197,3 +197,7 @@ class AuditEventRow(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     recipient_institution_id: Mapped[uuid.UUID | None]
     record_ids: Mapped[list[str]]
+
+
+# The identity tables share this metadata (alembic and the schema comparison see them).
+from app.adapters.db import identity_models  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Identity adapters: signing keys, JWT encoding and verification, password hashing."""

@@ -1,0 +1,68 @@
+"""Tables of the identity part: system clients, credentials, web sessions, throttles, used assertions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.adapters.db.models import Base
+
+
+class SystemClientRow(Base):
+    __tablename__ = "system_clients"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"), index=True)
+    auth_method: Mapped[str] = mapped_column(String(32))
+    secret_hash: Mapped[str | None] = mapped_column(String(128))
+    jwks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    enabled: Mapped[bool]
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class UserCredentialRow(Base):
+    __tablename__ = "user_credentials"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class WebSessionRow(Base):
+    """The id is kept only as its SHA-256: a copy of this table opens no session."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LoginThrottleRow(Base):
+    """Failed logins per account or client address; keys are hashes, not names or addresses."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None]
+
+
+class UsedClientAssertionRow(Base):
+    """`jti` of accepted client assertions until they expire: an assertion is accepted once."""
+
+    __tablename__ = "used_client_assertions"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    jti: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,144 @@
+"""The identity repository: system clients, credentials, sessions, throttles, used assertions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.adapters.db.identity_models import (
+    LoginThrottleRow,
+    SystemClientRow,
+    UsedClientAssertionRow,
+    UserCredentialRow,
+    WebSessionRow,
+)
+from app.domain.identity import (
+    ClientAuthMethod,
+    Credentials,
+    SessionStage,
+    SystemClient,
+    Throttle,
+    WebSession,
+)
+
+
+class SqlIdentityRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- system clients -----------------------------------------------------------------------------
+
+    def client(self, client_id: str) -> SystemClient | None:
+        row = self._session.scalar(select(SystemClientRow).where(SystemClientRow.client_id == client_id))
+        return _client(row) if row else None
+
+    def client_by_id(self, id: uuid.UUID) -> SystemClient | None:
+        row = self._session.get(SystemClientRow, id)
+        return _client(row) if row else None
+
+    def clients(self) -> list[SystemClient]:
+        rows = self._session.scalars(select(SystemClientRow).order_by(SystemClientRow.client_id))
+        return [_client(r) for r in rows]
+
+    def save_client(self, client: SystemClient) -> None:
+        row = self._session.get(SystemClientRow, client.id) or SystemClientRow(id=client.id)
+        row.client_id = client.client_id
+        row.institution_id = client.institution_id
+        row.auth_method = client.auth_method.value
+        row.secret_hash = client.secret_hash
+        row.jwks = client.jwks
+        row.enabled = client.enabled
+        row.created_at = client.created_at
+        row.disabled_at = client.disabled_at
+        self._session.add(row)
+        self._session.flush()
+
+    def use_assertion(self, client_id: str, jti: str, expires_at: datetime, now: datetime) -> bool:
+        """Record an assertion's jti; False if it was seen before (a replay)."""
+        self._session.execute(delete(UsedClientAssertionRow).where(UsedClientAssertionRow.expires_at < now))
+        if self._session.get(UsedClientAssertionRow, (client_id, jti)) is not None:
+            return False
+        self._session.add(UsedClientAssertionRow(client_id=client_id, jti=jti, expires_at=expires_at))
+        self._session.flush()
+        return True
+
+    # -- credentials --------------------------------------------------------------------------------
+
+    def credentials(self, user_id: uuid.UUID) -> Credentials | None:
+        row = self._session.get(UserCredentialRow, user_id)
+        if row is None:
+            return None
+        return Credentials(row.user_id, row.password_hash, row.totp_secret, row.totp_last_step)
+
+    def save_credentials(self, credentials: Credentials) -> None:
+        row = self._session.get(UserCredentialRow, credentials.user_id) or UserCredentialRow(
+            user_id=credentials.user_id
+        )
+        row.password_hash = credentials.password_hash
+        row.totp_secret = credentials.totp_secret
+        row.totp_last_step = credentials.totp_last_step
+        self._session.add(row)
+        self._session.flush()
+
+    # -- web sessions -------------------------------------------------------------------------------
+
+    def web_session(self, id_hash: str) -> WebSession | None:
+        row = self._session.get(WebSessionRow, id_hash)
+        if row is None:
+            return None
+        return WebSession(
+            row.id_hash,
+            row.csrf_token,
+            SessionStage(row.stage),
+            row.created_at,
+            row.last_seen_at,
+            row.user_id,
+        )
+
+    def save_web_session(self, web_session: WebSession) -> None:
+        row = self._session.get(WebSessionRow, web_session.id_hash) or WebSessionRow(
+            id_hash=web_session.id_hash
+        )
+        row.csrf_token = web_session.csrf_token
+        row.stage = web_session.stage.value
+        row.user_id = web_session.user_id
+        row.created_at = web_session.created_at
+        row.last_seen_at = web_session.last_seen_at
+        self._session.add(row)
+        self._session.flush()
+
+    def delete_web_session(self, id_hash: str) -> None:
+        self._session.execute(delete(WebSessionRow).where(WebSessionRow.id_hash == id_hash))
+
+    def delete_idle_sessions(self, seen_before: datetime) -> None:
+        self._session.execute(delete(WebSessionRow).where(WebSessionRow.last_seen_at < seen_before))
+
+    # -- throttles ----------------------------------------------------------------------------------
+
+    def throttle(self, key: str) -> Throttle:
+        row = self._session.get(LoginThrottleRow, key)
+        return Throttle(key, row.failures, row.locked_until) if row else Throttle(key)
+
+    def save_throttle(self, throttle: Throttle) -> None:
+        row = self._session.get(LoginThrottleRow, throttle.key) or LoginThrottleRow(key=throttle.key)
+        row.failures = throttle.failures
+        row.locked_until = throttle.locked_until
+        self._session.add(row)
+        self._session.flush()
+
+
+def _client(row: SystemClientRow) -> SystemClient:
+    return SystemClient(
+        id=row.id,
+        client_id=row.client_id,
+        institution_id=row.institution_id,
+        auth_method=ClientAuthMethod(row.auth_method),
+        created_at=row.created_at,
+        secret_hash=row.secret_hash,
+        jwks=row.jwks,
+        enabled=row.enabled,
+        disabled_at=row.disabled_at,
+    )
