@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli_identity import register as register_identity_commands
 from app.settings import PROJECT_ROOT, Environment, Settings
 
 app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)
@@ -17,6 +18,7 @@ openapi_app = typer.Typer(help="OpenAPI-Beschreibung", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(openapi_app, name="openapi")
+register_identity_commands(app)
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 
@@ -50,6 +52,8 @@ def db_downgrade(revision: str = typer.Argument(..., help="Zielrevision, z. B. -
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Demodaten anlegen (idempotent: ein zweiter Lauf ändert nichts)."""
+    from app.adapters.auth.secrets import Argon2PasswordHasher
+    from app.demo.credentials import seed_demo_passwords
     from app.demo.seed import SeedConflict, seed_demo
     from app.main import build_container
 
@@ -60,6 +64,7 @@ def demo_seed() -> None:
     container = build_container(settings)
     try:
         report = seed_demo(container.uow_factory, container.clock.now())
+        seed_demo_passwords(container.uow_factory(), Argon2PasswordHasher())  # type: ignore[arg-type]
     except SeedConflict as conflict:
         typer.echo(str(conflict), err=True)
         raise typer.Exit(1) from None
@@ -73,9 +78,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Den Dienst starten."""
     import uvicorn
 
+    from app.api.identity import StartupRefused
     from app.main import create_app
 
-    application = create_app(_settings())
+    try:
+        application = create_app(_settings())
+    except StartupRefused as refusal:
+        typer.echo(str(refusal), err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"Cockpit läuft auf http://{host}:{port}  (API-Dokumentation: http://{host}:{port}/api/docs)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Our own access log (app/api/middleware.py) leaves out query strings; uvicorn's would not.

@@ -54,7 +54,7 @@ def build_identity(settings: Settings) -> Identity:
     production = settings.is_production
     store = SigningKeyStore(settings.signing_key_dir, create_dev_key=not production)
     if production:
-        keys = store.keys()
+        keys = store.by_kid()
         if not keys or store.active_kid() not in keys:
             raise StartupRefused(
                 "Produktionsmodus verweigert: kein aktiver Signaturschlüssel in COCKPIT_AUTH_SIGNING_KEY_DIR "

@@ -16,7 +16,9 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
+from app.domain.permissions import Permission
 from app.domain.policy import may_open_case
+from app.services.authorization import require, require_recorded
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound
@@ -87,6 +89,9 @@ def _record_allowed(
 def read_case(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
 ) -> CaseView:
+    require_recorded(
+        uow, ctx, Permission.CASE_READ, operation=operation, action=AuditAction.READ, case_id=case_id
+    )
     with uow:
         case = _gate(uow, ctx, case_id, operation, AuditAction.READ)
         if case is not None:
@@ -127,6 +132,7 @@ def change_case(
     """
     attempts = 1 if expected_version is not None else ATTEMPTS_WITHOUT_IF_MATCH
     with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE, case_id=case_id):
+        require(ctx.principal, Permission.CASE_WRITE)
         for attempt in range(1, attempts + 1):
             try:
                 return _change_once(uow, ctx, case_id, expected_version, operation, mutate)

@@ -10,7 +10,9 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import ContactPerson, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
+from app.domain.permissions import Permission
 from app.domain.policy import decide
+from app.services.authorization import require
 from app.services.case_access import CaseChange, change_case, read_case, require_lead, view_for
 from app.services.case_view import CaseView
 from app.services.changes import UNSET, Unset
@@ -54,6 +56,7 @@ def open_case(
 def _open_case(
     uow: UnitOfWork, ctx: RequestContext, command: OpenCase, default_interval_months: int
 ) -> CaseView:
+    require(ctx.principal, Permission.CASE_WRITE)
     institution_id = ctx.principal.institution_id
     with uow:
         person = uow.persons.get(command.person_id)
@@ -102,6 +105,7 @@ def list_cases(
 ) -> Page[CaseListItem]:
     """Cases the principal's institution participates in; nothing else is counted or hinted at."""
     with refusals_recorded(uow, ctx, operation="cases.list", action=AuditAction.READ):
+        require(ctx.principal, Permission.CASE_READ)
         return _list_cases(uow, ctx, case_filter, cursor, max(1, min(limit, MAX_PAGE_SIZE)))
 
 

@@ -10,7 +10,9 @@ from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.categories import DataCategory
 from app.domain.errors import StaleVersion
+from app.domain.permissions import Permission
 from app.domain.persons import Address, Person
+from app.services.authorization import require, require_recorded
 from app.services.changes import UNSET, Unset, changed_fields
 from app.services.context import RequestContext
 from app.services.errors import Forbidden, PersonAlreadyRegistered, PersonNotFound
@@ -48,6 +50,7 @@ def register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> P
 
 
 def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> Person:
+    require(ctx.principal, Permission.CASE_WRITE)
     with uow:
         existing = uow.persons.by_ahvn13(data.ahvn13)
         if existing is not None:
@@ -78,6 +81,7 @@ def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> 
 
 
 def get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Person:
+    require_recorded(uow, ctx, Permission.CASE_READ, operation="persons.read", action=AuditAction.READ)
     with uow:
         person = uow.persons.get(person_id)
         found = _visible(uow, ctx, person, "persons.read", person_id)
@@ -88,6 +92,7 @@ def get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Pe
 
 def find_person_by_ahvn13(uow: UnitOfWork, ctx: RequestContext, ahvn13: Ahvn13) -> Person:
     """Exact lookup; a person the caller has no basis for is reported as not found."""
+    require_recorded(uow, ctx, Permission.CASE_READ, operation="persons.lookup", action=AuditAction.READ)
     with uow:
         person = uow.persons.by_ahvn13(ahvn13)
         found = _visible(uow, ctx, person, "persons.lookup", person.id if person else None)
@@ -127,6 +132,7 @@ def _correct_person(
     expected_version: int | None,
     fix: PersonCorrection,
 ) -> Person:
+    require(ctx.principal, Permission.CASE_WRITE)
     with uow:
         person = uow.persons.get(person_id)
         visible = _visible(

@@ -21,6 +21,7 @@ from app.domain.institutions import Institution, InstitutionKind
 from app.domain.principal import Role
 from app.services.cases import list_cases
 from app.services.context import RequestContext
+from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
 
 pytestmark = pytest.mark.integration
@@ -207,4 +208,5 @@ def test_demo_users_see_their_cases_through_the_services(uow_factory: UowFactory
     assert all(visible("demo-lead"))  # the lead sees the Stammdaten of its clients
     assert len(visible("demo-rav")) >= 4
     assert len(visible("demo-iv")) >= 3
-    assert visible("demo-dpo") == []  # the Kanton works on no case
+    with pytest.raises(Forbidden):  # the DPO reviews the audit log, never case data
+        visible("demo-dpo")

@@ -89,7 +89,7 @@ class AccessTokenCodec:
             raise TokenRejected("Algorithmus nicht erlaubt")
         if str(header.get("typ", "")).lower() not in (ACCESS_TOKEN_TYPE, "application/" + ACCESS_TOKEN_TYPE):
             raise TokenRejected("falscher typ")
-        key = self.store.keys().get(str(header.get("kid")))
+        key = self.store.by_kid().get(str(header.get("kid")))
         if key is None:
             raise TokenRejected("unbekannte kid")
         claims = _decode(token, key, (SIGNING_ALGORITHM,))

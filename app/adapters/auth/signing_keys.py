@@ -33,7 +33,7 @@ class SigningKeyStore:
 
     # -- reading ------------------------------------------------------------------------------------
 
-    def keys(self) -> dict[str, ECKey]:
+    def by_kid(self) -> dict[str, ECKey]:
         found: dict[str, ECKey] = {}
         if not self.directory.is_dir():
             return found
@@ -53,7 +53,7 @@ class SigningKeyStore:
         if self.create_dev_key:
             self.ensure_dev_key()
         kid = self.active_kid()
-        keys = self.keys()
+        keys = self.by_kid()
         if kid is None or kid not in keys:
             raise SigningKeyError("Kein aktiver Signaturschlüssel vorhanden.")
         return keys[kid]
@@ -64,12 +64,12 @@ class SigningKeyStore:
         return {
             "keys": [
                 {**key.as_dict(private=False), "use": "sig", "alg": SIGNING_ALGORITHM}
-                for key in self.keys().values()
+                for key in self.by_kid().values()
             ]
         }
 
     def has_dev_keys(self) -> bool:
-        return any(kid.startswith(DEV_PREFIX) for kid in self.keys())
+        return any(kid.startswith(DEV_PREFIX) for kid in self.by_kid())
 
     # -- changing -----------------------------------------------------------------------------------
 
@@ -87,14 +87,14 @@ class SigningKeyStore:
         if kid == self.active_kid():
             raise SigningKeyError("Der aktive Schlüssel kann nicht zurückgezogen werden; zuerst rotieren.")
         path = self.directory / f"{kid}.jwk.json"
-        if kid not in self.keys():
+        if kid not in self.by_kid():
             raise SigningKeyError("Unbekannte Schlüssel-ID.")
         path.unlink()
 
     def ensure_dev_key(self) -> None:
         """In dev and test: create a key on first use, so `make run` works without setup."""
         kid = self.active_kid()
-        if kid is None or kid not in self.keys():
+        if kid is None or kid not in self.by_kid():
             self.rotate(dev=True)
 
 

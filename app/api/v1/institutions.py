@@ -31,5 +31,5 @@ class InstitutionListOut(Out):
 @router.get("", response_model=InstitutionListOut)
 def institutions(uow: Uow, ctx: Context) -> JSONResponse:
     """Alle Stellen der IIZ (Sozialdienste, RAV, IV-Stelle, Kanton)."""
-    items = [InstitutionOut.model_validate(i) for i in list_institutions(uow)]
+    items = [InstitutionOut.model_validate(i) for i in list_institutions(uow, ctx.principal)]
     return json_response(InstitutionListOut(items=items))
