@@ -1,7 +1,12 @@
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api.container import Container
 from tests.api_helpers import Api
+from tests.identity_helpers import AuthApp, auth_settings, build_auth_app
 from tests.world import World
 
 
@@ -14,3 +19,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def api(client: TestClient, world: World) -> Api:
     return Api(client, world)
+
+
+@pytest.fixture
+def auth(container: Container, database_url: str, tmp_path: Path, world: World) -> Iterator[AuthApp]:
+    """The app with real authentication only: no dev header, keys in a directory of this test."""
+    app = build_auth_app(container, auth_settings(database_url, tmp_path / "keys"))
+    with app.client:
+        yield app
