@@ -139,7 +139,7 @@ def test_bad_client_assertions_are_refused(auth: AuthApp) -> None:
     for name, assertion in bad.items():
         response = auth.token_with_assertion(assertion, client_id)
         assert response.status_code == 401, name
-    secret_client, secret = auth.register_secret_client("T-IV")
+    secret_client, _ = auth.register_secret_client("T-IV")
     # a client registered with a secret cannot switch to assertions, nor the other way round
     assert auth.token_with_assertion(auth.assertion(secret_client, key), secret_client).status_code == 401
     assert auth.token(client_id, "geraten").status_code == 401
