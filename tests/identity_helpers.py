@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
-from app.adapters.auth.secrets import hash_client_secret, new_client_secret
+from app.adapters.auth.secrets import Argon2PasswordHasher, hash_client_secret, new_client_secret
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api.container import Container
 from app.domain.identity import ClientAuthMethod
@@ -128,7 +129,12 @@ def auth_settings(database_url: str, key_dir: Path, **overrides: Any) -> Setting
 def build_auth_app(container: Container, settings: Settings) -> AuthApp:
     clock = MovableClock()
     changed = dataclasses.replace(container, settings=settings, clock=clock)
-    client = TestClient(create_app(settings, changed), base_url=BASE_URL, raise_server_exceptions=False)
+    app = create_app(settings, changed)
+    # argon2id with the smallest cost: the tests check behaviour, not the cost of guessing
+    app.state.identity.hasher = Argon2PasswordHasher(
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    client = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
     return AuthApp(client, changed, clock, settings)
 
 

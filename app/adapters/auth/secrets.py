@@ -6,7 +6,6 @@ by us: a SHA-256 hash is enough for them and keeps the token endpoint fast.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import secrets
@@ -20,6 +19,7 @@ _SECRET_PREFIX = "sha256:"  # noqa: S105 - a hash label
 class Argon2PasswordHasher:
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
         self._hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+        self._dummy_hash: str | None = None
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -32,12 +32,9 @@ class Argon2PasswordHasher:
 
     def dummy_verify(self, password: str) -> None:
         """Spend the time of a real check, so an unknown user name does not answer faster."""
-        self.verify(_dummy_hash(), password)
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    return PasswordHasher().hash(secrets.token_urlsafe(16))
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
+        self.verify(self._dummy_hash, password)
 
 
 def new_client_secret() -> str:
