@@ -55,7 +55,7 @@ def _identity_uow(settings: Settings) -> Any:
 def _public_jwks(path: Path) -> dict[str, Any]:
     """A JWKS, a single JWK (JSON) or a PEM public key, as a JWKS of public keys."""
     from joserfc.errors import JoseError
-    from joserfc.jwk import JWKRegistry, KeySet
+    from joserfc.jwk import ECKey, KeySet, RSAKey
 
     text = path.read_text(encoding="utf-8")
     try:
@@ -63,14 +63,25 @@ def _public_jwks(path: Path) -> dict[str, Any]:
             data = json.loads(text)
             keys = KeySet.import_key_set(data if "keys" in data else {"keys": [data]})
         else:
-            keys = KeySet([JWKRegistry.import_key(text.encode("utf-8"))])
+            keys = KeySet([_pem_key(text.encode("utf-8"), ECKey, RSAKey)])
     except (ValueError, JoseError, KeyError, TypeError) as error:
         raise _fail(f"Öffentlicher Schlüssel unlesbar ({type(error).__name__}).") from None
+    if any(key.is_private for key in keys):
+        raise _fail("Die Datei enthält einen privaten Schlüssel; registriert wird nur der öffentliche.")
     public = []
     for key in keys:
         key.ensure_kid()
         public.append(key.as_dict(private=False))
     return {"keys": public}
+
+
+def _pem_key(pem: bytes, *kinds: Any) -> Any:
+    for kind in kinds:
+        try:
+            return kind.import_key(pem)
+        except Exception:  # noqa: S112 - not this key type; try the next
+            continue
+    raise ValueError("kein EC- oder RSA-Schlüssel")
 
 
 @clients_app.command("create")

@@ -1,0 +1,70 @@
+"""The permission table, enforced on every v1 operation of the route table, and real authentication.
+
+Routes come from tests/integration/test_route_table.py (taken from the app's OpenAPI document), so a
+new endpoint is covered here as soon as it has a sample call there.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import Engine
+
+from app.domain.principal import Role
+from app.domain.users import User
+from tests.api_helpers import Api
+from tests.audit_log import audit_count, last_audit_event
+from tests.identity_helpers import AuthApp, bearer
+from tests.integration.test_route_table import ROUTES, SAMPLES, WITHOUT_PERSONAL_DATA, Target, _target, _url
+from tests.world import World
+
+OFFICE_ROLES = {"dpo": Role.DPO, "admin": Role.ADMIN}
+
+
+@pytest.fixture
+def office_users(api: Api) -> None:
+    """A data-protection officer and an administrator of the Sozialdienst whose case it is."""
+    with api.client.app.state.container.uow_factory() as uow:  # type: ignore[attr-defined]
+        for name, role in OFFICE_ROLES.items():
+            uow.users.add(
+                User(uuid.uuid4(), name, name.upper(), api.world.sozialdienst.id, frozenset({role}))
+            )
+
+
+@pytest.mark.parametrize("username", sorted(OFFICE_ROLES))
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_dpo_and_admin_touch_no_case_data(
+    api: Api, engine: Engine, office_users: None, username: str, method: str, path: str
+) -> None:
+    target = _target(api)
+    before = audit_count(engine)
+    response = api.client.request(
+        method,
+        _url(path, target),
+        headers=api.world.as_user(username, **{"If-Match": f'"{target.version}"'}),
+        **SAMPLES[(method, path)](target),
+    )
+    if (method, path) in WITHOUT_PERSONAL_DATA:
+        assert response.status_code == 200
+        assert audit_count(engine) == before
+        return
+    assert response.status_code == 403, f"{method} {path}: {response.text}"
+    assert response.json()["title"] == "Keine Berechtigung"
+    assert audit_count(engine) == before + 1
+    event = last_audit_event(engine)
+    assert (event.outcome, event.actor_name) == ("denied", username)
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_without_credentials_every_route_answers_401_with_a_challenge(
+    auth: AuthApp, world: World, method: str, path: str
+) -> None:
+    target = Target(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), 1, world)
+    for headers in ({}, bearer("kein.echtes.token"), {"X-Cockpit-Dev-User": "sd"}):
+        response = auth.client.request(
+            method, _url(path, target), headers=headers, **SAMPLES[(method, path)](target)
+        )
+        assert response.status_code == 401, f"{method} {path}"
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["www-authenticate"].startswith('Bearer realm="cockpit"')
