@@ -90,6 +90,7 @@ def password_login(
 ) -> LoginResult:
     """Anyone at the login page. Success rotates the session id; failures count per account and address."""
     with uow:
+        uow.identity.delete_idle_sessions(now - policy.idle)  # abandoned sessions go at the next login
         account = uow.identity.throttle(_key("account", username))
         address = uow.identity.throttle(_key("address", client_address))
         user = uow.users.by_username(username.strip())
