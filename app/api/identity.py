@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import cast
 
 from app.adapters.auth.jwt_tokens import AccessTokenCodec
+from app.adapters.auth.oidc import OidcConfig, OidcProvider
 from app.adapters.auth.secrets import Argon2PasswordHasher
 from app.adapters.auth.signing_keys import SigningKeyStore
 from app.api.container import Container
@@ -27,6 +28,7 @@ class Identity:
     keys: SigningKeyStore
     codec: AccessTokenCodec
     hasher: Argon2PasswordHasher
+    oidc: OidcProvider | None = None
 
     @property
     def token_endpoint(self) -> str:
@@ -66,7 +68,24 @@ def build_identity(settings: Settings) -> Identity:
                 "(kid dev-…)."
             )
     codec = AccessTokenCodec(store, settings.token_issuer, token_audience(settings))
-    return Identity(settings, store, codec, Argon2PasswordHasher())
+    return Identity(settings, store, codec, Argon2PasswordHasher(), _oidc(settings))
+
+
+OIDC_CALLBACK_PATH = "/anmelden/oidc/antwort"
+
+
+def _oidc(settings: Settings) -> OidcProvider | None:
+    if not (settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret):
+        return None
+    return OidcProvider(
+        OidcConfig(
+            issuer=settings.oidc_issuer,
+            client_id=settings.oidc_client_id,
+            client_secret=settings.oidc_client_secret,
+            username_claim=settings.oidc_username_claim,
+            redirect_uri=settings.public_base_url.rstrip("/") + OIDC_CALLBACK_PATH,
+        )
+    )
 
 
 def session_cookie_name(settings: Settings) -> str:

@@ -95,3 +95,14 @@ class Throttle:
 
     def cleared(self) -> Throttle:
         return replace(self, failures=0, locked_until=None)
+
+
+@dataclass(frozen=True)
+class OidcLogin:
+    """A login begun at the canton's identity provider; valid once, for the session that began it."""
+
+    state: str
+    session_hash: str
+    nonce: str
+    code_verifier: str
+    created_at: datetime

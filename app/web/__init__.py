@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 
 def install_web(app: FastAPI) -> None:
-    from app.web import login
+    from app.web import login, oidc
 
     app.include_router(login.router)
+    app.include_router(oidc.router)

@@ -27,7 +27,7 @@ CSRF_FAILED = "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen. Bitte l
 SESSION_ENDED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an."
 
 
-def _session(request: Request, container: Container, identity: Identity) -> WebSession | None:
+def web_session_of(request: Request, container: Container, identity: Identity) -> WebSession | None:
     return current_session(
         identity_uow(container),
         session_cookie(request, container),
@@ -40,7 +40,7 @@ def _csrf_ok(web_session: WebSession | None, token: str) -> bool:
     return web_session is not None and hmac.compare_digest(web_session.csrf_token.encode(), token.encode())
 
 
-def _login_page(
+def login_page(
     request: Request,
     container: Container,
     message: str | None = None,
@@ -51,7 +51,10 @@ def _login_page(
     session_id = None
     if web_session is None or web_session.stage is not SessionStage.ANONYMOUS:
         session_id, web_session = start_anonymous_session(identity_uow(container), container.clock.now())
-    response = page(request, "login.html", status, csrf_token=web_session.csrf_token, message=message)
+    oidc = request.app.state.identity.oidc is not None
+    response = page(
+        request, "login.html", status, csrf_token=web_session.csrf_token, message=message, oidc=oidc
+    )
     if session_id:
         set_session_cookie(response, container, session_id)
     return response
@@ -59,7 +62,7 @@ def _login_page(
 
 @router.get("/")
 def home(request: Request, container: ContainerDep, identity: IdentityDep) -> RedirectResponse:
-    web_session = _session(request, container, identity)
+    web_session = web_session_of(request, container, identity)
     authenticated = web_session is not None and web_session.stage is SessionStage.AUTHENTICATED
     return redirect("/start" if authenticated else "/anmelden")
 
@@ -67,13 +70,13 @@ def home(request: Request, container: ContainerDep, identity: IdentityDep) -> Re
 @router.get("/anmelden")
 def login_form(request: Request, container: ContainerDep, identity: IdentityDep) -> Response:
     had_cookie = session_cookie(request, container) is not None
-    web_session = _session(request, container, identity)
+    web_session = web_session_of(request, container, identity)
     if web_session is not None and web_session.stage is SessionStage.AUTHENTICATED:
         return redirect("/start")
     message = SESSION_ENDED if had_cookie and web_session is None else None
     if request.query_params.get("abgemeldet") is not None:
         message = "Sie sind abgemeldet."
-    return _login_page(request, container, message, web_session=web_session)
+    return login_page(request, container, message, web_session=web_session)
 
 
 @router.post("/anmelden")
@@ -85,9 +88,9 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web_session = _session(request, container, identity)
+    web_session = web_session_of(request, container, identity)
     if web_session is None or not _csrf_ok(web_session, csrf_token):
-        return _login_page(request, container, CSRF_FAILED, 403)
+        return login_page(request, container, CSRF_FAILED, 403)
     result = password_login(
         identity_uow(container),
         identity.hasher,
@@ -101,7 +104,7 @@ def login_submit(
     )
     if result.session_id is None:
         status = 429 if result.message and "gesperrt" in result.message else 401
-        return _login_page(request, container, result.message, status, web_session=web_session)
+        return login_page(request, container, result.message, status, web_session=web_session)
     target = "/start" if result.stage is SessionStage.AUTHENTICATED else "/anmelden/code"
     response = redirect(target)
     set_session_cookie(response, container, result.session_id)
@@ -110,7 +113,7 @@ def login_submit(
 
 @router.get("/anmelden/code")
 def code_form(request: Request, container: ContainerDep, identity: IdentityDep) -> Response:
-    web_session = _session(request, container, identity)
+    web_session = web_session_of(request, container, identity)
     if web_session is None or web_session.stage is not SessionStage.SECOND_FACTOR:
         return redirect("/anmelden")
     return page(request, "code.html", csrf_token=web_session.csrf_token, message=None)
@@ -124,9 +127,9 @@ def code_submit(
     code: Annotated[str, Form(max_length=16)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web_session = _session(request, container, identity)
+    web_session = web_session_of(request, container, identity)
     if web_session is None or web_session.stage is not SessionStage.SECOND_FACTOR:
-        return _login_page(request, container, SESSION_ENDED, 401)
+        return login_page(request, container, SESSION_ENDED, 401)
     if not _csrf_ok(web_session, csrf_token):
         return page(request, "code.html", 403, csrf_token=web_session.csrf_token, message=CSRF_FAILED)
     result = second_factor_login(
@@ -138,7 +141,7 @@ def code_submit(
         correlation_id=request.state.correlation_id,
     )
     if result.stage is SessionStage.ANONYMOUS:
-        return _login_page(request, container, result.message, 429)
+        return login_page(request, container, result.message, 429)
     if result.session_id is None:
         return page(request, "code.html", 401, csrf_token=web_session.csrf_token, message=result.message)
     response = redirect("/start")
@@ -153,7 +156,7 @@ def logout_submit(
     identity: IdentityDep,
     csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web_session = _session(request, container, identity)
+    web_session = web_session_of(request, container, identity)
     if web_session is None:
         return redirect("/anmelden")
     if not _csrf_ok(web_session, csrf_token):
@@ -171,7 +174,7 @@ def logout_submit(
 
 @router.get("/start", response_class=HTMLResponse)
 def start(request: Request, container: ContainerDep, identity: IdentityDep) -> Response:
-    web_session = _session(request, container, identity)
+    web_session = web_session_of(request, container, identity)
     user = session_user(identity_uow(container), web_session) if web_session else None
     if web_session is None or user is None:
         return redirect("/anmelden")

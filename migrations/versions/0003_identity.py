@@ -1,4 +1,4 @@
-"""Identity: system clients, user credentials, web sessions, login throttles, used client assertions.
+"""Identity: system clients, credentials, web sessions, login throttles, used client assertions, OIDC logins.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +19,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "oidc_logins",
+        sa.Column("state", sa.String(length=64), nullable=False),
+        sa.Column("session_hash", sa.String(length=64), nullable=False),
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("code_verifier", sa.String(length=128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("state", name=op.f("pk_oidc_logins")),
+    )
+    with op.batch_alter_table("oidc_logins", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_oidc_logins_created_at"), ["created_at"], unique=False)
+
     op.create_table(
         "login_throttles",
         sa.Column("key", sa.String(length=80), nullable=False),
@@ -92,6 +104,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("oidc_logins", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_oidc_logins_created_at"))
+    op.drop_table("oidc_logins")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
         batch_op.drop_index(batch_op.f("ix_web_sessions_last_seen_at"))

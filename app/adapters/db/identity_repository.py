@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.adapters.db.identity_models import (
     LoginThrottleRow,
+    OidcLoginRow,
     SystemClientRow,
     UsedClientAssertionRow,
     UserCredentialRow,
@@ -18,6 +19,7 @@ from app.adapters.db.identity_models import (
 from app.domain.identity import (
     ClientAuthMethod,
     Credentials,
+    OidcLogin,
     SessionStage,
     SystemClient,
     Throttle,
@@ -128,6 +130,31 @@ class SqlIdentityRepository:
         row.locked_until = throttle.locked_until
         self._session.add(row)
         self._session.flush()
+
+    # -- logins at the identity provider -------------------------------------------------------------
+
+    def save_oidc_login(self, login: OidcLogin) -> None:
+        self._session.add(
+            OidcLoginRow(
+                state=login.state,
+                session_hash=login.session_hash,
+                nonce=login.nonce,
+                code_verifier=login.code_verifier,
+                created_at=login.created_at,
+            )
+        )
+        self._session.flush()
+
+    def take_oidc_login(self, state: str, created_after: datetime) -> OidcLogin | None:
+        """The login of this state, removed (it is valid once); old ones are cleared on the way."""
+        self._session.execute(delete(OidcLoginRow).where(OidcLoginRow.created_at < created_after))
+        row = self._session.get(OidcLoginRow, state)
+        if row is None:
+            return None
+        login = OidcLogin(row.state, row.session_hash, row.nonce, row.code_verifier, row.created_at)
+        self._session.delete(row)
+        self._session.flush()
+        return login
 
 
 def _client(row: SystemClientRow) -> SystemClient:

@@ -55,7 +55,7 @@ def _locked_message(until: datetime, now: datetime) -> str:
     )
 
 
-def _audit(
+def audit_login(
     uow: IdentityUnitOfWork,
     actor: Principal,
     now: datetime,
@@ -111,12 +111,12 @@ def password_login(
             message = refusal.message
             if "gesperrt" not in refusal.reason:
                 message = _count_failure(uow, policy, now, account, address) or message
-            _audit(uow, actor, now, correlation_id, AuditOutcome.DENIED, refusal.reason)
+            audit_login(uow, actor, now, correlation_id, AuditOutcome.DENIED, refusal.reason)
             return LoginResult(web_session.stage, None, message)
         uow.identity.save_throttle(account.cleared())
         second_factor = credentials.totp_secret is not None or _totp_required(uow, policy, user)
         if second_factor and credentials.totp_secret is None:
-            _audit(
+            audit_login(
                 uow,
                 actor,
                 now,
@@ -133,7 +133,7 @@ def password_login(
         stage = SessionStage.SECOND_FACTOR if second_factor else SessionStage.AUTHENTICATED
         raw_id, _ = rotate(uow, web_session, now, stage, user.id)
         if stage is SessionStage.AUTHENTICATED:
-            _audit(uow, actor, now, correlation_id, AuditOutcome.ALLOWED, "Angemeldet (Passwort).")
+            audit_login(uow, actor, now, correlation_id, AuditOutcome.ALLOWED, "Angemeldet (Passwort).")
     return LoginResult(stage, raw_id)
 
 
@@ -156,7 +156,9 @@ def second_factor_login(
         account = uow.identity.throttle(_key("account", user.username))
         if account.is_locked(now) and account.locked_until:
             uow.identity.delete_web_session(web_session.id_hash)
-            _audit(uow, actor, now, correlation_id, AuditOutcome.DENIED, "Anmeldung gesperrt (Drosselung).")
+            audit_login(
+                uow, actor, now, correlation_id, AuditOutcome.DENIED, "Anmeldung gesperrt (Drosselung)."
+            )
             return LoginResult(SessionStage.ANONYMOUS, None, _locked_message(account.locked_until, now))
         step = (
             totp.matching_step(credentials.totp_secret, code, now, last_used_step=credentials.totp_last_step)
@@ -165,7 +167,7 @@ def second_factor_login(
         )
         if step is None:
             locked = _count_failure(uow, policy, now, account, None)
-            _audit(uow, actor, now, correlation_id, AuditOutcome.DENIED, "Zweiter Faktor falsch.")
+            audit_login(uow, actor, now, correlation_id, AuditOutcome.DENIED, "Zweiter Faktor falsch.")
             if locked:
                 uow.identity.delete_web_session(web_session.id_hash)
                 return LoginResult(SessionStage.ANONYMOUS, None, locked)
@@ -173,7 +175,7 @@ def second_factor_login(
         uow.identity.save_credentials(replace(credentials, totp_last_step=step))
         uow.identity.save_throttle(account.cleared())
         raw_id, _ = rotate(uow, web_session, now, SessionStage.AUTHENTICATED, user.id)
-        _audit(uow, actor, now, correlation_id, AuditOutcome.ALLOWED, "Angemeldet (Passwort und TOTP).")
+        audit_login(uow, actor, now, correlation_id, AuditOutcome.ALLOWED, "Angemeldet (Passwort und TOTP).")
     return LoginResult(SessionStage.AUTHENTICATED, raw_id)
 
 
@@ -182,7 +184,7 @@ def logout(uow: IdentityUnitOfWork, web_session: WebSession, *, now: datetime, c
         user = uow.users.get(web_session.user_id) if web_session.user_id else None
         uow.identity.delete_web_session(web_session.id_hash)
         if user is not None and web_session.stage is SessionStage.AUTHENTICATED:
-            _audit(
+            audit_login(
                 uow,
                 user.as_principal(),
                 now,

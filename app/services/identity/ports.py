@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Protocol, Self
 
-from app.domain.identity import Credentials, SystemClient, Throttle, WebSession
+from app.domain.identity import Credentials, OidcLogin, SystemClient, Throttle, WebSession
 from app.services.ports import UnitOfWork
 
 
@@ -24,6 +24,8 @@ class IdentityRepository(Protocol):
     def delete_idle_sessions(self, seen_before: datetime) -> None: ...
     def throttle(self, key: str) -> Throttle: ...
     def save_throttle(self, throttle: Throttle) -> None: ...
+    def save_oidc_login(self, login: OidcLogin) -> None: ...
+    def take_oidc_login(self, state: str, created_after: datetime) -> OidcLogin | None: ...
 
 
 class IdentityUnitOfWork(UnitOfWork, Protocol):
