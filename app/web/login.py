@@ -103,7 +103,7 @@ def login_submit(
         correlation_id=request.state.correlation_id,
     )
     if result.session_id is None:
-        status = 429 if result.message and "gesperrt" in result.message else 401
+        status = 429 if result.locked else 401
         return login_page(request, container, result.message, status, web_session=web_session)
     target = "/start" if result.stage is SessionStage.AUTHENTICATED else "/anmelden/code"
     response = redirect(target)

@@ -11,6 +11,7 @@ from typing import Any
 from app.domain.identity import ClientAuthMethod, SystemClient
 from app.services.errors import NotFound, ServiceError
 from app.services.identity.ports import IdentityUnitOfWork
+from app.services.identity.tokens import DEV_TOKEN_CLIENT
 
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
@@ -33,7 +34,7 @@ def create_client(
     jwks: dict[str, Any] | None = None,
 ) -> NewClient:
     """Operator only. A secret method needs `secret_hash` (of `secret`); private_key_jwt needs `jwks`."""
-    if not _CLIENT_ID.match(client_id):
+    if not _CLIENT_ID.match(client_id) or client_id == DEV_TOKEN_CLIENT:
         raise ServiceError(
             "Client-ID: 3–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich."
         )

@@ -41,6 +41,7 @@ class LoginResult:
     stage: SessionStage
     session_id: str | None = None
     message: str | None = None
+    locked: bool = False  # refused because of the throttle
 
 
 def _key(kind: str, value: str) -> str:
@@ -70,10 +71,11 @@ def audit_login(
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, reason: str) -> None:
+    def __init__(self, message: str, reason: str, *, locked: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason
+        self.locked = locked  # already locked: this attempt is not counted again
 
 
 def password_login(
@@ -99,7 +101,9 @@ def password_login(
             for throttle in (account, address):
                 if throttle.is_locked(now) and throttle.locked_until:
                     raise _Refused(
-                        _locked_message(throttle.locked_until, now), "Anmeldung gesperrt (Drosselung)."
+                        _locked_message(throttle.locked_until, now),
+                        "Anmeldung gesperrt (Drosselung).",
+                        locked=True,
                     )
             credentials = uow.identity.credentials(user.id) if user else None
             if user is None or credentials is None or credentials.password_hash is None:
@@ -108,11 +112,10 @@ def password_login(
             if not hasher.verify(credentials.password_hash, password) or not user.active:
                 raise _Refused(WRONG_CREDENTIALS, "Passwort falsch oder Konto inaktiv.")
         except _Refused as refusal:
-            message = refusal.message
-            if "gesperrt" not in refusal.reason:
-                message = _count_failure(uow, policy, now, account, address) or message
+            lock_message = None if refusal.locked else _count_failure(uow, policy, now, account, address)
             audit_login(uow, actor, now, correlation_id, AuditOutcome.DENIED, refusal.reason)
-            return LoginResult(web_session.stage, None, message)
+            locked = refusal.locked or lock_message is not None
+            return LoginResult(web_session.stage, None, lock_message or refusal.message, locked)
         uow.identity.save_throttle(account.cleared())
         second_factor = credentials.totp_secret is not None or _totp_required(uow, policy, user)
         if second_factor and credentials.totp_secret is None:
@@ -159,7 +162,7 @@ def second_factor_login(
             audit_login(
                 uow, actor, now, correlation_id, AuditOutcome.DENIED, "Anmeldung gesperrt (Drosselung)."
             )
-            return LoginResult(SessionStage.ANONYMOUS, None, _locked_message(account.locked_until, now))
+            return LoginResult(SessionStage.ANONYMOUS, None, _locked_message(account.locked_until, now), True)
         step = (
             totp.matching_step(credentials.totp_secret, code, now, last_used_step=credentials.totp_last_step)
             if credentials.totp_secret
@@ -170,7 +173,7 @@ def second_factor_login(
             audit_login(uow, actor, now, correlation_id, AuditOutcome.DENIED, "Zweiter Faktor falsch.")
             if locked:
                 uow.identity.delete_web_session(web_session.id_hash)
-                return LoginResult(SessionStage.ANONYMOUS, None, locked)
+                return LoginResult(SessionStage.ANONYMOUS, None, locked, True)
             return LoginResult(web_session.stage, None, WRONG_CODE)
         uow.identity.save_credentials(replace(credentials, totp_last_step=step))
         uow.identity.save_throttle(account.cleared())
