@@ -10,7 +10,11 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import ContactPerson, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
+from app.domain.permissions import Permission
 from app.domain.policy import decide
+from app.services.access_grants import sees_all_institution_cases
+from app.services.assignments import assign_opener
+from app.services.authorization import require
 from app.services.case_access import CaseChange, change_case, read_case, require_lead, view_for
 from app.services.case_view import CaseView
 from app.services.changes import UNSET, Unset
@@ -54,6 +58,7 @@ def open_case(
 def _open_case(
     uow: UnitOfWork, ctx: RequestContext, command: OpenCase, default_interval_months: int
 ) -> CaseView:
+    require(ctx.principal, Permission.CASE_WRITE)
     institution_id = ctx.principal.institution_id
     with uow:
         person = uow.persons.get(command.person_id)
@@ -75,6 +80,7 @@ def _open_case(
             reassessment_interval_months=command.reassessment_interval_months or default_interval_months,
         )
         uow.cases.add(case)
+        assign_opener(uow, ctx, case)
         view = view_for(uow, ctx, case)
         uow.audit.append(
             ctx.audit_event(
@@ -109,7 +115,11 @@ def _list_cases(
     uow: UnitOfWork, ctx: RequestContext, case_filter: CaseFilter, cursor: str | None, limit: int
 ) -> Page[CaseListItem]:
     with uow:
-        page = uow.cases.page_for_institution(ctx.principal.institution_id, case_filter, cursor, limit)
+        require(ctx.principal, Permission.CASE_READ)
+        assigned_to = None if sees_all_institution_cases(ctx) else ctx.principal.id
+        page = uow.cases.page_for_institution(
+            ctx.principal.institution_id, case_filter, cursor, limit, assigned_user_id=assigned_to
+        )
         persons = uow.persons.get_many([s.person_id for s in page.items])
         items = []
         for summary in page.items:

@@ -197,3 +197,6 @@ class AuditEventRow(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     recipient_institution_id: Mapped[uuid.UUID | None]
     record_ids: Mapped[list[str]]
+
+# Tables of consent-scoped access (consents, assignments, break-glass) live in their own module.
+from app.adapters.db import access_models as _access_models  # noqa: E402, F401
