@@ -54,7 +54,8 @@ class RuleBook:
         return RuleBook(self.version, tuple(r for r in self.rules if r.id not in off and r.in_force))
 
     def by_effect(self, effect: RuleEffect) -> tuple[LegalRule, ...]:
-        return tuple(r for r in self.rules if r.effect is effect)
+        """The rules in force with this effect (a rule not yet in force never applies)."""
+        return tuple(r for r in self.rules if r.effect is effect and r.in_force)
 
 
 NO_RULES = RuleBook("none", ())
