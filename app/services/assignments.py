@@ -11,7 +11,6 @@ from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.permissions import Permission
 from app.domain.principal import PrincipalKind, Role
-from app.services.authorization import require
 from app.services.case_access import CaseAct, act_on_case
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
@@ -44,7 +43,6 @@ def assign_caseworker(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, user_id: uuid.UUID
 ) -> CaseAssignment:
     """A supervisor assigns a caseworker of the own institution to a case the institution works on."""
-    require(ctx.principal, Permission.CASE_ASSIGN)
 
     def work(case: SharedCase) -> tuple[CaseAssignment, CaseAct]:
         user = uow.users.get(user_id)
@@ -65,12 +63,13 @@ def assign_caseworker(
         uow.assignments.add(assignment)
         return assignment, CaseAct("Fallbearbeitung zugeteilt.", _CORE, (assignment.id,))
 
-    return act_on_case(uow, ctx, case_id, "assignments.add", AuditAction.CHANGE, work)
+    return act_on_case(
+        uow, ctx, case_id, "assignments.add", AuditAction.CHANGE, work, permission=Permission.CASE_ASSIGN
+    )
 
 
 def unassign_caseworker(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, user_id: uuid.UUID) -> None:
     """A supervisor ends a caseworker's assignment; the next request of that caseworker gets 404."""
-    require(ctx.principal, Permission.CASE_ASSIGN)
 
     def work(case: SharedCase) -> tuple[None, CaseAct]:
         user = uow.users.get(user_id)
@@ -80,4 +79,6 @@ def unassign_caseworker(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID
             raise InvalidValue("Diese Person ist dem Fall nicht zugeteilt.", "user_id")
         return None, CaseAct("Zuteilung aufgehoben.", _CORE)
 
-    act_on_case(uow, ctx, case_id, "assignments.remove", AuditAction.CHANGE, work)
+    act_on_case(
+        uow, ctx, case_id, "assignments.remove", AuditAction.CHANGE, work, permission=Permission.CASE_ASSIGN
+    )

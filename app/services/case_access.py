@@ -224,14 +224,30 @@ def act_on_case(
     action: AuditAction,
     work: Callable[[SharedCase], tuple[Result, CaseAct]],
     *,
-    gate_action: AuditAction | None = None,
+    permission: Permission | None = None,
 ) -> Result:
     """Run `work` on a case the principal may open, with one audit event of `action` for the request.
 
-    `gate_action` (READ or CHANGE) chooses the permission the gate asks for; default: by `action`.
+    `permission`: what the act needs beyond reading (READ acts) or changing cases (all others);
+    refused with 403 before the case is even looked up, and audited like any refusal.
     """
-    gate_as = gate_action or (AuditAction.READ if action is AuditAction.READ else AuditAction.CHANGE)
-    with refusals_recorded(uow, ctx, operation=operation, action=action, case_id=case_id), uow:
+    gate_as = AuditAction.READ if action is AuditAction.READ else AuditAction.CHANGE
+    with refusals_recorded(uow, ctx, operation=operation, action=action, case_id=case_id):
+        if permission is not None and not permits(ctx.principal, permission):
+            raise Forbidden()
+        return _act(uow, ctx, case_id, operation, action, gate_as, work)
+
+
+def _act(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    operation: str,
+    action: AuditAction,
+    gate_as: AuditAction,
+    work: Callable[[SharedCase], tuple[Result, CaseAct]],
+) -> Result:
+    with uow:
         case, refusal = _gate(uow, ctx, case_id, operation, gate_as)
         if case is not None:
             result, act = work(case)

@@ -28,7 +28,6 @@ from app.domain.errors import InvalidValue, StaleVersion
 from app.domain.evidence import check_evidence_file
 from app.domain.permissions import Permission
 from app.services.access_grants import case_end
-from app.services.authorization import require
 from app.services.case_access import CaseAct, act_on_case
 from app.services.context import RequestContext
 from app.services.errors import NotFound
@@ -90,7 +89,6 @@ def grant_consent(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, command: GrantConsent
 ) -> ConsentState:
     """Record the client's signed consent; with `supersedes_id` it replaces an earlier one."""
-    require(ctx.principal, Permission.CONSENT_MANAGE)
 
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
         media_type, sha256 = check_evidence_file(command.evidence_file, ctx.access.evidence_max_bytes)
@@ -152,7 +150,15 @@ def grant_consent(
         reason = "Einwilligung erfasst." if replaced is None else "Einwilligung erfasst; ersetzt die frühere."
         return _state(consent, case, ctx.now), CaseAct(reason, tuple(command.categories), record_ids)
 
-    return act_on_case(uow, ctx, case_id, "consents.grant", AuditAction.CONSENT_GRANT, work)
+    return act_on_case(
+        uow,
+        ctx,
+        case_id,
+        "consents.grant",
+        AuditAction.CONSENT_GRANT,
+        work,
+        permission=Permission.CONSENT_MANAGE,
+    )
 
 
 def revoke_consent(
@@ -164,7 +170,6 @@ def revoke_consent(
     expected_version: int | None = None,
 ) -> ConsentState:
     """Widerruf: effective at once; the next request no longer finds a basis in this consent."""
-    require(ctx.principal, Permission.CONSENT_MANAGE)
 
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
         consent = _own(uow, case, consent_id)
@@ -178,7 +183,15 @@ def revoke_consent(
         act = CaseAct("Einwilligung widerrufen.", tuple(consent.categories), (consent.id,))
         return _state(consent, case, ctx.now), act
 
-    return act_on_case(uow, ctx, case_id, "consents.revoke", AuditAction.CONSENT_REVOKE, work)
+    return act_on_case(
+        uow,
+        ctx,
+        case_id,
+        "consents.revoke",
+        AuditAction.CONSENT_REVOKE,
+        work,
+        permission=Permission.CONSENT_MANAGE,
+    )
 
 
 def list_consents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> list[ConsentState]:
