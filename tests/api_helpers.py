@@ -122,7 +122,7 @@ def consent_body(
         "categories": categories,
         "purpose": "Koordination im DFF",
         "evidence": {
-            "file_base64": base64.b64encode(SIGNED_FORM).decode(),
+            "file": base64.b64encode(SIGNED_FORM).decode(),
             "form_version": "DFF-EW-2025.1",
             "collected_by": str(world.users[user].id),
             "collected_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),

@@ -164,10 +164,10 @@ def validate_grant(
         raise InvalidValue("Mindestens ein Datenfluss (von Stelle → an Stelle) ist anzugeben.", "flows")
     for index, flow in enumerate(flows):
         if flow.from_institution_id == flow.to_institution_id:
-            raise InvalidValue("Ein Datenfluss verbindet zwei verschiedene Stellen.", f"flows/{index}")
+            raise InvalidValue("Ein Datenfluss verbindet zwei verschiedene Stellen.", f"flows.{index}")
         if not {flow.from_institution_id, flow.to_institution_id} <= participants:
             raise InvalidValue(
-                "Beide Stellen eines Datenflusses müssen am Fall beteiligt sein.", f"flows/{index}"
+                "Beide Stellen eines Datenflusses müssen am Fall beteiligt sein.", f"flows.{index}"
             )
     if len(set(flows)) != len(flows):
         raise InvalidValue("Ein Datenfluss ist doppelt angegeben.", "flows")

@@ -24,10 +24,10 @@ def sniff_media_type(content: bytes) -> str | None:
 def check_evidence_file(content: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """(media type, SHA-256 hex) of an acceptable form; InvalidValue otherwise."""
     if not content:
-        raise InvalidValue("Das unterschriebene Formular fehlt.", "evidence/file")
+        raise InvalidValue("Das unterschriebene Formular fehlt.", "evidence.file")
     if len(content) > max_bytes:
-        raise InvalidValue(f"Das Formular ist zu gross (höchstens {max_bytes // 1024} KiB).", "evidence/file")
+        raise InvalidValue(f"Das Formular ist zu gross (höchstens {max_bytes // 1024} KiB).", "evidence.file")
     media_type = sniff_media_type(content)
     if media_type is None:
-        raise InvalidValue("Das Formular muss ein PDF, PNG oder JPEG sein.", "evidence/file")
+        raise InvalidValue("Das Formular muss ein PDF, PNG oder JPEG sein.", "evidence.file")
     return media_type, hashlib.sha256(content).hexdigest()

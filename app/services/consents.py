@@ -93,15 +93,15 @@ def grant_consent(
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
         media_type, sha256 = check_evidence_file(command.evidence_file, ctx.access.evidence_max_bytes)
         if command.language not in FORM_LANGUAGES:
-            raise InvalidValue("Unbekannte Sprache des Formulars.", "evidence/language")
+            raise InvalidValue("Unbekannte Sprache des Formulars.", "evidence.language")
         if command.collected_at > ctx.now:
             raise InvalidValue(
-                "Das Formular kann nicht in der Zukunft unterschrieben sein.", "evidence/collected_at"
+                "Das Formular kann nicht in der Zukunft unterschrieben sein.", "evidence.collected_at"
             )
         collector = uow.users.get(command.collected_by_user_id)
         if collector is None or not case.is_participant(collector.institution_id):
             raise InvalidValue(
-                "Wer das Formular entgegennahm, gehört zu einer beteiligten Stelle.", "evidence/collected_by"
+                "Wer das Formular entgegennahm, gehört zu einer beteiligten Stelle.", "evidence.collected_by"
             )
         valid_from = command.valid_from or ctx.now
         valid_until = command.valid_until or valid_from + months(ctx.access.consent_default_months)

@@ -138,8 +138,8 @@ def test_validity_is_bounded_by_24_months(offset_days: int, length_months: int) 
     ("flows", "categories", "pointer"),
     [
         ((), {DataCategory.POTENZIAL}, "flows"),
-        ((Flow(RAV, RAV),), {DataCategory.POTENZIAL}, "flows/0"),
-        ((Flow(SOZIALDIENST, IV_STELLE),), {DataCategory.POTENZIAL}, "flows/0"),  # the IV takes no part
+        ((Flow(RAV, RAV),), {DataCategory.POTENZIAL}, "flows.0"),
+        ((Flow(SOZIALDIENST, IV_STELLE),), {DataCategory.POTENZIAL}, "flows.0"),  # the IV takes no part
         ((Flow(SOZIALDIENST, RAV),), set(), "categories"),
     ],
 )

@@ -30,7 +30,7 @@ class FlowIn(Command):
 
 
 class EvidenceIn(Command):
-    file_base64: Annotated[str, AfterValidator(_base64)] = Field(
+    file: Annotated[str, AfterValidator(_base64)] = Field(
         description="Unterschriebenes Formular als PDF, PNG oder JPEG, Base64-kodiert", max_length=700_000
     )
     form_version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
@@ -53,7 +53,7 @@ class ConsentIn(Command):
 
     @property
     def evidence_bytes(self) -> bytes:
-        return base64.b64decode(self.evidence.file_base64)
+        return base64.b64decode(self.evidence.file)
 
 
 class RevocationIn(Command):
