@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from app.cli_identity import register as register_identity_commands
+from app.cli_consent import consent_app
 from app.settings import PROJECT_ROOT, Environment, Settings
 
 app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)
@@ -19,6 +20,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(openapi_app, name="openapi")
 register_identity_commands(app)
+app.add_typer(consent_app, name="consent")
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 

@@ -9,12 +9,14 @@ from fastapi.openapi.utils import get_openapi
 
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.legal_basis_file import rule_book_without
 from app.api import health, oauth, problem_docs
 from app.api import v1 as api_v1
 from app.api.container import Container, SystemClock
 from app.api.identity import build_identity
 from app.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
 from app.api.problems import install_problem_handlers
+from app.services.access_config import AccessConfig
 from app.settings import Settings
 from app.web import install_web
 
@@ -36,6 +38,17 @@ def build_container(settings: Settings) -> Container:
         engine=engine,
         uow_factory=lambda: SqlUnitOfWork(session_factory),
         clock=SystemClock(),
+        access=access_config(settings),
+    )
+
+
+def access_config(settings: Settings) -> AccessConfig:
+    return AccessConfig(
+        rules=rule_book_without(settings.disabled_legal_rule_ids),
+        consent_default_months=min(settings.consent_default_months, settings.consent_max_months),
+        consent_max_months=settings.consent_max_months,
+        break_glass_hours=settings.break_glass_hours,
+        evidence_max_bytes=settings.consent_evidence_max_bytes,
     )
 
 

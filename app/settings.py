@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_username_claim: str = "preferred_username"
+    # Consent-scoped access (see README, "Einwilligung und Rechtsgrundlagen").
+    consent_default_months: int = Field(default=24, ge=1, le=24)
+    consent_max_months: int = Field(default=24, ge=1, le=24)
+    consent_evidence_max_bytes: int = Field(default=512 * 1024, ge=1024, le=700_000)
+    break_glass_hours: int = Field(default=4, ge=1, le=24)
+    disabled_legal_rules: str = ""  # comma-separated rule ids from app/domain/legal_bases/rules.toml
+
+    @property
+    def disabled_legal_rule_ids(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.disabled_legal_rules.split(",") if part.strip())
 
     @property
     def is_production(self) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import itertools
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -18,6 +20,7 @@ from app.main import create_app
 from tests.world import World
 
 _serial = itertools.count(1)
+SIGNED_FORM = b"%PDF-1.7\n% unterschriebenes Formular\n%%EOF\n"
 
 
 def new_ahvn13() -> str:
@@ -79,10 +82,55 @@ class Api:
         assert response.status_code in (200, 201), response.text
         return response.json()
 
-    def add_participant(self, case_id: str, institution_id: Any, user: str = "sd") -> dict[str, Any]:
-        return self.ok(
+    def add_participant(
+        self, case_id: str, institution_id: Any, user: str = "sd", assign: bool = True
+    ) -> dict[str, Any]:
+        """The institution joins; its supervisor then assigns its test caseworker (unless `assign=False`)."""
+        body = self.ok(
             case_id, "participants", {"institution_id": str(institution_id), "local_reference": "EXT-1"}, user
         )
+        staff = self.world.staff_of(uuid.UUID(str(institution_id)))
+        if assign and staff is not None:
+            self.assign(case_id, *staff)
+        return body
+
+    def grant_consent(
+        self,
+        case_id: str,
+        flows: list[tuple[Any, Any]],
+        categories: list[str],
+        user: str = "sd",
+        **fields: Any,
+    ) -> dict[str, Any]:
+        return self.ok(case_id, "consents", consent_body(self.world, flows, categories, user, **fields), user)
+
+    def assign(self, case_id: str, supervisor: str, caseworker: str) -> None:
+        response = self.client.post(
+            f"/api/v1/cases/{case_id}/assignments",
+            json={"user_id": str(self.world.users[caseworker].id)},
+            headers=self.headers(supervisor),
+        )
+        assert response.status_code == 201, response.text
+
+
+def consent_body(
+    world: World, flows: list[tuple[Any, Any]], categories: list[str], user: str = "sd", **fields: Any
+) -> dict[str, Any]:
+    """A consent as the API takes it, with a signed form (a small PDF) collected by `user`."""
+    body: dict[str, Any] = {
+        "flows": [{"from_institution_id": str(a), "to_institution_id": str(b)} for a, b in flows],
+        "categories": categories,
+        "purpose": "Koordination im DFF",
+        "evidence": {
+            "file": base64.b64encode(SIGNED_FORM).decode(),
+            "form_version": "DFF-EW-2025.1",
+            "collected_by": str(world.users[user].id),
+            "collected_at": (datetime.now(UTC) - timedelta(minutes=5)).isoformat(),
+            "language": "de",
+        },
+    }
+    body.update(fields)
+    return body
 
 
 def client_with(

@@ -24,6 +24,13 @@ class World:
     def as_user(self, username: str, **headers: str) -> dict[str, str]:
         return {DEV_USER_HEADER: username, **headers}
 
+    def staff_of(self, institution_id: uuid.UUID) -> tuple[str, str] | None:
+        """(supervisor, caseworker) of an institution, to assign the caseworker when it joins a case."""
+        for supervisor, caseworker in (("rav-lead", "rav"), ("iv-lead", "iv"), ("olten-lead", "olten")):
+            if self.users[caseworker].institution_id == institution_id:
+                return supervisor, caseworker
+        return None
+
 
 def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
     sozialdienst = Institution(InstitutionKind.SOZIALDIENST, "T-SD-WA", "Sozialregion Wasseramt")
@@ -36,7 +43,12 @@ def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
         ("lead", "Lea Meier", sozialdienst, {Role.SUPERVISOR, Role.CASEWORKER}),
         ("olten", "Otto Lanz", other, {Role.CASEWORKER}),
         ("rav", "Rita Amsler", rav, {Role.CASEWORKER}),
+        ("rav-colleague", "Reto Bühler", rav, {Role.CASEWORKER}),
+        ("rav-lead", "Ruth Amacher", rav, {Role.SUPERVISOR}),
         ("iv", "Ivo Vogt", iv, {Role.CASEWORKER}),
+        ("iv-lead", "Irene Studer", iv, {Role.SUPERVISOR}),
+        ("olten-lead", "Oskar Frey", other, {Role.SUPERVISOR, Role.CASEWORKER}),
+        ("dpo", "Dora Probst", other, {Role.DPO}),
     ]
     users = {
         name: User(uuid.uuid4(), name, display, inst.id, frozenset(roles))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from app.adapters.legal_basis_file import packaged_rule_book
+from app.services.access_config import AccessConfig
 from app.services.ports import UnitOfWork
 from app.settings import Settings
 
@@ -23,3 +25,4 @@ class Container:
     engine: Engine
     uow_factory: Callable[[], UnitOfWork]
     clock: SystemClock
+    access: AccessConfig = field(default_factory=lambda: AccessConfig(rules=packaged_rule_book()))

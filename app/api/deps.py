@@ -99,7 +99,9 @@ def request_context(
     principal: Annotated[Principal, Depends(current_principal)],
     container: Annotated[Container, Depends(get_container)],
 ) -> RequestContext:
-    return RequestContext(principal, request.state.correlation_id, container.clock.now())
+    return RequestContext(
+        principal, request.state.correlation_id, container.clock.now(), access=container.access
+    )
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]

@@ -27,10 +27,12 @@ from app.demo.steps import (
     DemoCase,
     FollowUpDone,
     FollowUpStarted,
+    GiveConsent,
     Join,
     Leave,
     Note,
     ReviewHeld,
+    RevokeConsent,
     Segmentation,
     ago,
     ahead,
@@ -52,6 +54,7 @@ A, V, O, S = Segment.ABLOESEN, Segment.VERAENDERN, Segment.ORIENTIEREN, Segment.
 PLANNED, RUNNING, COMPLETED = MeasureStatus.PLANNED, MeasureStatus.RUNNING, MeasureStatus.COMPLETED
 SOZIALHILFE, ARBEITSMARKT = DataCategory.SOZIALHILFE, DataCategory.ARBEITSMARKT
 GESUNDHEIT, FALLFUEHRUNG = DataCategory.GESUNDHEIT, DataCategory.FALLFUEHRUNG
+INTEGRATIONSPLAN, POTENZIAL = DataCategory.INTEGRATIONSPLAN, DataCategory.POTENZIAL
 FIRST = "Erstsegmentierung nach Kurzassessment."
 
 # fmt: off
@@ -69,6 +72,10 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                    "verloren. Keine gesundheitlichen Einschränkungen, motiviert.",
                    "Segment V; Praxisassessment zur Belastbarkeit, Anmeldung beim RAV."),
             Join(RAV_SOLOTHURN, "PSN-4417-2093", ago(5)),
+            # consented flow: the Sozialdienst's plan and assessments to the RAV, the RAV's
+            # Arbeitsmarkt data back (both directions, so the RAV's Gegenrecht holds)
+            GiveConsent("rav", ago(5), ((WASSERAMT, RAV_SOLOTHURN), (RAV_SOLOTHURN, WASSERAMT)),
+                        (INTEGRATIONSPLAN, POTENZIAL, ARBEITSMARKT), "Koordination der Stellensuche im DFF"),
             Segmentation(V, ago(5), FIRST),
             Activate(),
             AddGoal("job", "Stelle im ersten Arbeitsmarkt finden",
@@ -109,6 +116,9 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                  "Arztbericht eingeholt: Diskushernie L5/S1, leichte wechselbelastende Tätigkeit "
                  "zu 100 % zumutbar.", by="demo-iv"),
             Join(RAV_SOLOTHURN, "PSN-4417-3381", ago(12)),
+            # revoked consent: social-assistance and health data between Sozialdienst and IV
+            GiveConsent("iv", ago(12), ((WASSERAMT, IV_SO), (IV_SO, WASSERAMT)), (SOZIALHILFE, GESUNDHEIT),
+                        "Abklärung der Umschulung durch die IV", by="demo-lead"),
             Assess(VPE, ago(9),
                    "Gute kaufmännische Grundkenntnisse, sicher am PC, hohe Motivation. Umschulung in eine "
                    "rückenschonende kaufmännische Tätigkeit realistisch.",
@@ -131,6 +141,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                        (("umschulung", ProgressRating.ON_TRACK, "Erstes Semester bestanden."),
                         ("kita", ProgressRating.ACHIEVED, "")),
                        ahead(3)),
+            RevokeConsent("iv", ago(2), "Klientin hat die Einwilligung am Schalter widerrufen (schriftlich "
+                                        "bestätigt).", by="demo-lead"),
             Note(ago(1), SOZIALHILFE, "Budgetanpassung",
                  "IV-Taggeld und Familienzulagen neu angerechnet; Unterstützung reduziert."),
         ),
@@ -147,6 +159,9 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             Segmentation(S, ago(9, 20), FIRST),
             Activate(),
             Join(IV_SO, "IV-320.448.902", ago(9)),
+            # expired consent: the IV's health data to the Sozialdienst for six months only
+            GiveConsent("iv", ago(9), ((IV_SO, WASSERAMT),), (GESUNDHEIT,),
+                        "Stabilisierung während der IV-Abklärung", months=6),
             Note(ago(8), GESUNDHEIT, "IV-Anmeldung",
                  "Anmeldung eingegangen; polydisziplinäres Gutachten in Auftrag gegeben.", by="demo-iv"),
             AddGoal("gesundheit", "Gesundheitliche Situation stabilisieren"),
@@ -175,6 +190,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                    "Segment O; Berufsberatung und Potenzialabklärung."),
             Note(ago(0, 9), ARBEITSMARKT, "Anmeldung RAV",
                  "Zur Arbeitsvermittlung angemeldet, erstes Beratungsgespräch vereinbart.", by="demo-rav"),
+            # legal basis: during the intake the IV sees the RAV's data (Art. 35a Abs. 1bis AVG)
+            Join(IV_SO, "IV-320.905.233", ago(0, 8)),
             Segmentation(O, ago(0, 7), FIRST),
         ),
     ),

@@ -65,9 +65,19 @@ USERS: tuple[tuple[str, str, str, frozenset[Role]], ...] = (
     ("demo-lead", "Lukas Emch", WASSERAMT, frozenset({Role.SUPERVISOR, Role.CASEWORKER})),
     ("demo-rav", "Roland Amsler", RAV_SOLOTHURN, _CW),
     ("demo-iv", "Isabelle Vogt", IV_SO, _CW),
+    ("demo-rav-lead", "Regula Tschan", RAV_SOLOTHURN, frozenset({Role.SUPERVISOR})),
+    ("demo-iv-lead", "Ivan Marti", IV_SO, frozenset({Role.SUPERVISOR})),
     ("demo-dpo", "Doris Portmann", KANTON_AGS, frozenset({Role.DPO})),
     ("sd-olten", "Olivia Lanz", OLTEN, _CW),
     ("sd-bbla", "Beat Lüthi", BBLA, _CW),
     ("sd-oberer-leberberg", "Monika Hofer", OBERER_LEBERBERG, _CW),
     ("sd-untergaeu", "Urs Kissling", UNTERGAEU, _CW),
 )
+
+# When an institution joins a case, its supervisor assigns its demo caseworker (need-to-know).
+ASSIGNED_ON_JOIN: dict[str, tuple[str, str]] = {
+    RAV_SOLOTHURN: ("demo-rav-lead", "demo-rav"),
+    IV_SO: ("demo-iv-lead", "demo-iv"),
+}
+# A minimal PDF standing in for the scanned, signed consent form of the demo cases.
+DEMO_CONSENT_FORM = b"%PDF-1.4\n% Cockpit Demo: Einwilligung / Entbindung von der Schweigepflicht\n%%EOF\n"

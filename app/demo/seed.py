@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 
 from app.demo.cases import COMPLETED, DEMO_CASES
 from app.demo.directory import (
+    ASSIGNED_ON_JOIN,
     CORRELATION_ID,
+    DEMO_CONSENT_FORM,
     INSTITUTIONS,
     PURPOSE,
     USERS,
@@ -40,10 +42,12 @@ from app.demo.steps import (
     DemoCase,
     FollowUpDone,
     FollowUpStarted,
+    GiveConsent,
     Join,
     Leave,
     Note,
     ReviewHeld,
+    RevokeConsent,
     Segmentation,
     Step,
 )
@@ -51,11 +55,22 @@ from app.domain.cases import (
     GoalProgress,
 )
 from app.domain.cases.segment import DEFAULT_REASSESSMENT_INTERVAL_MONTHS
+from app.domain.consent import Flow, months
 from app.domain.institutions import Institution
 from app.domain.persons import Address
 from app.domain.users import User
-from app.services import cases, closure, participants, persons, plan, records, segmentation
-from app.services.context import RequestContext
+from app.services import (
+    assignments,
+    cases,
+    closure,
+    consents,
+    participants,
+    persons,
+    plan,
+    records,
+    segmentation,
+)
+from app.services.context import LOCAL_TIME, RequestContext
 from app.services.ports import UnitOfWork
 
 # -- the report -----------------------------------------------------------------------------------------
@@ -187,6 +202,7 @@ class _CaseBuilder:
         self.opened_on = demo.opened.on(self.today)
         self.last_event = self.opened_on
         self.goals: dict[str, uuid.UUID] = {}
+        self.consents: dict[str, uuid.UUID] = {}
         self.case_id = uuid.UUID(int=0)
 
     def build(self) -> None:
@@ -230,6 +246,16 @@ class _CaseBuilder:
                 participants.add_participant(
                     uow, ctx, case_id, None, self._institution(institution), reference, self._event(on)
                 )
+                if institution in ASSIGNED_ON_JOIN:
+                    supervisor, caseworker = ASSIGNED_ON_JOIN[institution]
+                    assignments.assign_caseworker(
+                        self.uow_factory(), self.contexts[supervisor], case_id, self.users[caseworker].id
+                    )
+            case GiveConsent():
+                self._give_consent(ctx, step)
+            case RevokeConsent(key, on, note):
+                revoking = self._at(ctx, self._event(on))
+                consents.revoke_consent(uow, revoking, case_id, self.consents[key], note)
             case Leave(institution, on):
                 participants.remove_participant(
                     uow, ctx, case_id, None, self._institution(institution), self._event(on)
@@ -270,6 +296,28 @@ class _CaseBuilder:
                 closure.archive_case(uow, ctx, case_id, None)
             case _:
                 raise TypeError(f"Unbekannter Schritt: {step!r}")
+
+    def _at(self, ctx: RequestContext, on: date) -> RequestContext:
+        """The context as of noon of `on` (Solothurn time): a consent is granted or revoked that day."""
+        when = datetime.combine(on, time(12), LOCAL_TIME)
+        return replace(ctx, now=min(when, ctx.now))
+
+    def _give_consent(self, ctx: RequestContext, step: GiveConsent) -> None:
+        past = self._at(ctx, self._event(step.on))
+        flows = tuple(Flow(self._institution(a), self._institution(b)) for a, b in step.flows)
+        command = consents.GrantConsent(
+            flows=flows,
+            categories=frozenset(step.categories),
+            purpose=step.purpose,
+            form_version="DFF-EW-2025.1",
+            collected_by_user_id=ctx.principal.id,
+            collected_at=past.now,
+            language="de",
+            evidence_file=DEMO_CONSENT_FORM,
+            valid_until=past.now + months(step.months),
+        )
+        state = consents.grant_consent(self.uow_factory(), past, self.case_id, command)
+        self.consents[step.key] = state.consent.id
 
     def _add_measure(self, uow: UnitOfWork, ctx: RequestContext, step: AddMeasure) -> None:
         start_on = self._event(step.start) if step.start else None

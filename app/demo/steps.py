@@ -148,6 +148,25 @@ class Archive(Step):
 
 
 @dataclass(frozen=True)
+class GiveConsent(Step):
+    """The client signs a consent form; `key` names it for a later revocation."""
+
+    key: str
+    on: Ago
+    flows: tuple[tuple[str, str], ...]  # (from institution code, to institution code)
+    categories: tuple[DataCategory, ...]
+    purpose: str
+    months: int = 24
+
+
+@dataclass(frozen=True)
+class RevokeConsent(Step):
+    key: str
+    on: Ago
+    note: str
+
+
+@dataclass(frozen=True)
 class Client:
     ahvn13_body: str  # the first twelve digits; the check digit is computed
     family_name: str

@@ -1,19 +1,30 @@
 """Who may see what on a shared case, and why. Pure functions returning decisions with reasons.
 
-Order of the checks: own institution's data → participation (need-to-know) → shared case core.
-Consent and legal-basis rules plug in after participation (they come with the access issue);
-until then data other institutions own beyond the shared case core is withheld.
+Opening a case (need-to-know): the principal's institution participates AND, for a caseworker, the
+caseworker is assigned; supervisors see all their institution's cases, system clients act for the
+institution. A supervisor's active break-glass opening also opens the case.
+
+Per data category, `decide` checks in this order: own institution's data → participation (the
+shared case core) → consent → legal-basis rule → break-glass. The decision carries the basis
+("own", "participation", "consent:<id>", "rule:<id>", "break_glass:<id>") and a German reason.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from app.domain.break_glass import BreakGlass
+from app.domain.cases.phase import CasePhase
 from app.domain.categories import DataCategory
-from app.domain.principal import Principal
+from app.domain.consent import Consent, ConsentStatus, Flow
+from app.domain.institutions import InstitutionKind
+from app.domain.legal_bases import NO_RULES, LegalRule, RuleBook, RuleEffect
+from app.domain.principal import Principal, PrincipalKind, Role
 
 # What every participating institution needs to coordinate the DFF: who the client is,
 # who leads, the phase, segment and due dates.
@@ -31,6 +42,7 @@ class BasisKind(StrEnum):
     PARTICIPATION = "participation"
     CONSENT = "consent"
     LEGAL_RULE = "rule"
+    BREAK_GLASS = "break_glass"
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,7 @@ class Decision:
     allow: bool
     reason: str
     basis: BasisKind | None = None
-    basis_ref: str | None = None  # consent id or rule id
+    basis_ref: str | None = None  # consent id, rule id or break-glass id
 
     @property
     def basis_label(self) -> str:
@@ -47,21 +59,141 @@ class Decision:
         return f"{self.basis.value}:{self.basis_ref}" if self.basis_ref else self.basis.value
 
 
-def may_open_case(principal: Principal, case: CaseRelation) -> Decision:
-    """Need-to-know: only institutions working on the case see it at all."""
+@dataclass(frozen=True)
+class AccessGrants:
+    """Everything beyond the case itself that a decision may rest on, loaded once per request."""
+
+    now: datetime | None = None
+    consents: tuple[Consent, ...] = ()
+    rules: RuleBook = NO_RULES
+    institution_kinds: Mapping[uuid.UUID, InstitutionKind] = field(default_factory=dict)
+    case_phase: CasePhase | None = None
+    case_end: datetime | None = None  # the follow-up period ends here; consents end with it
+    break_glass: BreakGlass | None = None
+
+    def active_break_glass(self, principal: Principal) -> BreakGlass | None:
+        opening = self.break_glass
+        if opening is None or self.now is None or not opening.is_active(self.now):
+            return None
+        return opening if opening.user_id == principal.id else None
+
+
+NO_GRANTS = AccessGrants()
+
+
+def may_open_case(
+    principal: Principal,
+    case: CaseRelation,
+    assigned: bool = False,
+    grants: AccessGrants = NO_GRANTS,
+) -> Decision:
+    """Need-to-know: the institution works on the case, and a caseworker is assigned to it."""
     if case.is_participant(principal.institution_id):
-        return Decision(True, "Ihre Stelle ist am Fall beteiligt.", BasisKind.PARTICIPATION)
+        if principal.kind is PrincipalKind.SYSTEM:
+            return Decision(True, "System der beteiligten Stelle.", BasisKind.PARTICIPATION)
+        if principal.has_role(Role.SUPERVISOR):
+            return Decision(True, "Leitung der beteiligten Stelle.", BasisKind.PARTICIPATION)
+        if principal.has_role(Role.CASEWORKER) and assigned:
+            return Decision(True, "Dem Fall zugeteilt.", BasisKind.PARTICIPATION)
+    opening = grants.active_break_glass(principal)
+    if opening is not None:
+        return Decision(True, "Notfallzugriff (Break-Glass).", BasisKind.BREAK_GLASS, str(opening.id))
+    if case.is_participant(principal.institution_id):
+        return Decision(False, "Sie sind diesem Fall nicht zugeteilt.")
     return Decision(False, "Ihre Stelle ist an diesem Fall nicht beteiligt.")
 
 
 def decide(
-    principal: Principal, case: CaseRelation, category: DataCategory, owner_institution_id: uuid.UUID
+    principal: Principal,
+    case: CaseRelation,
+    category: DataCategory,
+    owner_institution_id: uuid.UUID,
+    grants: AccessGrants = NO_GRANTS,
 ) -> Decision:
     """May `principal` see data of `category` that `owner_institution_id` recorded on `case`?"""
-    if owner_institution_id == principal.institution_id:
+    recipient = principal.institution_id
+    if owner_institution_id == recipient:
         return Decision(True, "Daten der eigenen Stelle.", BasisKind.OWN)
-    if not case.is_participant(principal.institution_id):
+    opening = grants.active_break_glass(principal)
+    if not case.is_participant(recipient) and opening is None:
         return Decision(False, "Ihre Stelle ist an diesem Fall nicht beteiligt.")
-    if category in SHARED_CASE_CORE:
+    if category in SHARED_CASE_CORE and case.is_participant(recipient):
         return Decision(True, "Gemeinsame Falldaten der beteiligten Stellen.", BasisKind.PARTICIPATION)
-    return Decision(False, "Keine Einwilligung und keine gesetzliche Grundlage für diese Datenkategorie.")
+    consent_decision = _by_consent(case, category, owner_institution_id, recipient, grants)
+    if consent_decision.allow:
+        return consent_decision
+    rule = _allowing_rule(case, category, owner_institution_id, recipient, grants)
+    if rule is not None:
+        return Decision(True, f"Gesetzliche Grundlage: {rule.article}.", BasisKind.LEGAL_RULE, rule.id)
+    if opening is not None:
+        return Decision(
+            True,
+            "Notfallzugriff (Break-Glass) mit schriftlicher Begründung.",
+            BasisKind.BREAK_GLASS,
+            str(opening.id),
+        )
+    return consent_decision
+
+
+def _by_consent(
+    case: CaseRelation,
+    category: DataCategory,
+    owner: uuid.UUID,
+    recipient: uuid.UUID,
+    grants: AccessGrants,
+) -> Decision:
+    none = Decision(False, "Keine Einwilligung und keine gesetzliche Grundlage für diese Datenkategorie.")
+    if grants.now is None:
+        return none
+    consent = next(
+        (c for c in grants.consents if c.covers(owner, recipient, category, grants.now, grants.case_end)),
+        None,
+    )
+    if consent is None:
+        return none
+    for condition in _matching(grants, RuleEffect.CONSENT_CONDITION, owner, recipient, category):
+        if condition.reciprocity and not _reciprocates(case, owner, recipient, grants):
+            return Decision(False, f"Einwilligung vorhanden, aber ohne Gegenrecht ({condition.article}).")
+    return Decision(True, "Einwilligung der betroffenen Person.", BasisKind.CONSENT, str(consent.id))
+
+
+def _reciprocates(case: CaseRelation, owner: uuid.UUID, recipient: uuid.UUID, grants: AccessGrants) -> bool:
+    """Gegenrecht: the recipient releases data of its own to the owner on this case."""
+    assert grants.now is not None
+    reverse = Flow(recipient, owner)
+    for consent in grants.consents:
+        if (
+            reverse in consent.flows
+            and consent.status_at(grants.now, grants.case_end) is ConsentStatus.ACTIVE
+        ):
+            return True
+    return any(
+        _allowing_rule(case, category, recipient, owner, grants) is not None
+        for category in DataCategory
+        if category not in SHARED_CASE_CORE
+    )
+
+
+def _allowing_rule(
+    case: CaseRelation,
+    category: DataCategory,
+    owner: uuid.UUID,
+    recipient: uuid.UUID,
+    grants: AccessGrants,
+) -> LegalRule | None:
+    if not (case.is_participant(owner) and case.is_participant(recipient)):
+        return None
+    for rule in _matching(grants, RuleEffect.ALLOW, owner, recipient, category):
+        if rule.phase_ok(grants.case_phase):
+            return rule
+    return None
+
+
+def _matching(
+    grants: AccessGrants, effect: RuleEffect, owner: uuid.UUID, recipient: uuid.UUID, category: DataCategory
+) -> list[LegalRule]:
+    owner_kind = grants.institution_kinds.get(owner)
+    recipient_kind = grants.institution_kinds.get(recipient)
+    if owner_kind is None or recipient_kind is None:
+        return []
+    return [r for r in grants.rules.by_effect(effect) if r.matches(owner_kind, recipient_kind, category)]

@@ -11,17 +11,18 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
-from app.domain.permissions import Permission
-from app.domain.policy import may_open_case
-from app.services.authorization import require, require_recorded
+from app.domain.permissions import Permission, permits
+from app.domain.policy import BasisKind, may_open_case
+from app.services.access_grants import grants_for, is_assigned
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
-from app.services.errors import CaseNotFound
+from app.services.errors import CaseNotFound, Forbidden, ServiceError
 from app.services.ports import UnitOfWork
 from app.services.refusals import refusals_recorded
 
@@ -41,14 +42,24 @@ def _sorted(categories: Iterable[DataCategory]) -> tuple[DataCategory, ...]:
 
 def _gate(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str, action: AuditAction
-) -> SharedCase | None:
-    """The case if the principal may open it; otherwise records the denial and returns None."""
+) -> tuple[SharedCase | None, ServiceError]:
+    """The case if the principal may open it; otherwise records the denial and returns the refusal.
+
+    Without the permission the answer is 403 whether the case exists or not; without a basis for
+    this case it is the same 404 as for a case that does not exist.
+    """
+    permission = Permission.CASE_READ if action is AuditAction.READ else Permission.CASE_WRITE
+    refusal: ServiceError = CaseNotFound(audited=True)
     case = uow.cases.get(case_id)
-    if case is not None:
-        decision = may_open_case(ctx.principal, case)
-        if decision.allow:
-            return case
-        reason = decision.reason
+    if not permits(ctx.principal, permission):
+        reason = "Für diese Aktion fehlt die Berechtigung."
+        refusal = Forbidden(audited=True)
+    elif case is not None:
+        grants = grants_for(uow, ctx, case)
+        decision = may_open_case(ctx.principal, case, is_assigned(uow, ctx, case), grants)
+        if decision.allow and (action is AuditAction.READ or decision.basis is not BasisKind.BREAK_GLASS):
+            return case, refusal
+        reason = decision.reason if not decision.allow else "Ein Notfallzugriff erlaubt nur das Lesen."
     else:
         reason = "Fall nicht vorhanden."
     uow.audit.append(
@@ -61,7 +72,7 @@ def _gate(
             person_id=case.person_id if case else None,
         )
     )
-    return None
+    return None, refusal
 
 
 def _record_allowed(
@@ -89,11 +100,8 @@ def _record_allowed(
 def read_case(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
 ) -> CaseView:
-    require_recorded(
-        uow, ctx, Permission.CASE_READ, operation=operation, action=AuditAction.READ, case_id=case_id
-    )
     with uow:
-        case = _gate(uow, ctx, case_id, operation, AuditAction.READ)
+        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.READ)
         if case is not None:
             view = view_for(uow, ctx, case)
             _record_allowed(
@@ -102,14 +110,20 @@ def read_case(
                 case,
                 AuditAction.READ,
                 operation,
-                "Fall gelesen.",
+                _read_reason(view),
                 categories=_sorted(view.allowed),
                 withheld_categories=_sorted(view.withheld),
                 bases=tuple(sorted(view.bases)),
             )
     if case is None:
-        raise CaseNotFound(audited=True)
+        raise refusal
     return view
+
+
+def _read_reason(view: CaseView) -> str:
+    if not view.withheld:
+        return "Fall gelesen."
+    return "Fall gelesen; nicht freigegeben: " + ", ".join(sorted(c.label for c in view.withheld)) + "."
 
 
 # A change sent without If-Match is meant for whatever the case is now: lost races are retried,
@@ -132,7 +146,6 @@ def change_case(
     """
     attempts = 1 if expected_version is not None else ATTEMPTS_WITHOUT_IF_MATCH
     with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE, case_id=case_id):
-        require(ctx.principal, Permission.CASE_WRITE)
         for attempt in range(1, attempts + 1):
             try:
                 return _change_once(uow, ctx, case_id, expected_version, operation, mutate)
@@ -156,7 +169,7 @@ def _change_once(
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
     with uow:
-        case = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE)
+        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE)
         if case is not None:
             if expected_version is not None and expected_version != case.version:
                 raise StaleVersion()
@@ -175,7 +188,7 @@ def _change_once(
                 bases=("own",),
             )
     if case is None:
-        raise CaseNotFound(audited=True)
+        raise refusal
     return view
 
 
@@ -186,4 +199,71 @@ def require_lead(case: SharedCase, ctx: RequestContext) -> None:
 
 def view_for(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> CaseView:
     contact = uow.users.get(case.contact_person.user_id) if case.contact_person else None
-    return build_case_view(ctx.principal, case, uow.persons.get(case.person_id), contact)
+    grants = grants_for(uow, ctx, case)
+    return build_case_view(ctx.principal, case, uow.persons.get(case.person_id), contact, grants)
+
+
+@dataclass(frozen=True)
+class CaseAct:
+    """What an act on a case (not a change of the case record itself) reports for the audit event."""
+
+    reason: str
+    categories: tuple[DataCategory, ...] = ()
+    record_ids: tuple[uuid.UUID, ...] = ()
+    bases: tuple[str, ...] = ("participation",)
+
+
+Result = TypeVar("Result")
+
+
+def act_on_case(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    operation: str,
+    action: AuditAction,
+    work: Callable[[SharedCase], tuple[Result, CaseAct]],
+    *,
+    permission: Permission | None = None,
+) -> Result:
+    """Run `work` on a case the principal may open, with one audit event of `action` for the request.
+
+    `permission`: what the act needs beyond reading (READ acts) or changing cases (all others);
+    refused with 403 before the case is even looked up, and audited like any refusal.
+    """
+    gate_as = AuditAction.READ if action is AuditAction.READ else AuditAction.CHANGE
+    with refusals_recorded(uow, ctx, operation=operation, action=action, case_id=case_id):
+        if permission is not None and not permits(ctx.principal, permission):
+            raise Forbidden()
+        return _act(uow, ctx, case_id, operation, action, gate_as, work)
+
+
+def _act(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    operation: str,
+    action: AuditAction,
+    gate_as: AuditAction,
+    work: Callable[[SharedCase], tuple[Result, CaseAct]],
+) -> Result:
+    with uow:
+        case, refusal = _gate(uow, ctx, case_id, operation, gate_as)
+        if case is not None:
+            result, act = work(case)
+            uow.audit.append(
+                ctx.audit_event(
+                    action=action,
+                    operation=operation,
+                    outcome=AuditOutcome.ALLOWED,
+                    reason=act.reason,
+                    case_id=case.id,
+                    person_id=case.person_id,
+                    categories=_sorted(act.categories),
+                    record_ids=act.record_ids,
+                    bases=act.bases,
+                )
+            )
+    if case is None:
+        raise refusal
+    return result

@@ -23,7 +23,7 @@ from app.domain.cases import (
 )
 from app.domain.categories import DataCategory
 from app.domain.persons import Person
-from app.domain.policy import Decision, decide
+from app.domain.policy import NO_GRANTS, AccessGrants, Decision, decide
 from app.domain.principal import Principal
 from app.domain.users import User
 
@@ -54,15 +54,16 @@ class CaseView:
 class _Sieve:
     """Applies the policy item by item and remembers what it allowed and withheld."""
 
-    def __init__(self, principal: Principal, case: SharedCase) -> None:
+    def __init__(self, principal: Principal, case: SharedCase, grants: AccessGrants) -> None:
         self.principal = principal
         self.case = case
+        self.grants = grants
         self.allowed: set[DataCategory] = set()
         self.withheld: set[DataCategory] = set()
         self.bases: set[str] = set()
 
     def decision(self, category: DataCategory, owner: uuid.UUID) -> Decision:
-        decision = decide(self.principal, self.case, category, owner)
+        decision = decide(self.principal, self.case, category, owner, self.grants)
         if decision.allow:
             self.allowed.add(category)
             self.bases.add(decision.basis_label)
@@ -81,9 +82,13 @@ class _Sieve:
 
 
 def build_case_view(
-    principal: Principal, case: SharedCase, person: Person | None, contact: User | None = None
+    principal: Principal,
+    case: SharedCase,
+    person: Person | None,
+    contact: User | None = None,
+    grants: AccessGrants = NO_GRANTS,
 ) -> CaseView:
-    sieve = _Sieve(principal, case)
+    sieve = _Sieve(principal, case, grants)
     show_core = sieve.decision(DataCategory.FALLFUEHRUNG, case.lead_institution_id).allow
     visible_person = None
     if person is not None and sieve.decision(person.category, person.owner_institution_id).allow:

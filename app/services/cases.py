@@ -12,6 +12,8 @@ from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.permissions import Permission
 from app.domain.policy import decide
+from app.services.access_grants import sees_all_institution_cases
+from app.services.assignments import assign_opener
 from app.services.authorization import require
 from app.services.case_access import CaseChange, change_case, read_case, require_lead, view_for
 from app.services.case_view import CaseView
@@ -78,6 +80,7 @@ def _open_case(
             reassessment_interval_months=command.reassessment_interval_months or default_interval_months,
         )
         uow.cases.add(case)
+        assign_opener(uow, ctx, case)
         view = view_for(uow, ctx, case)
         uow.audit.append(
             ctx.audit_event(
@@ -113,7 +116,10 @@ def _list_cases(
     uow: UnitOfWork, ctx: RequestContext, case_filter: CaseFilter, cursor: str | None, limit: int
 ) -> Page[CaseListItem]:
     with uow:
-        page = uow.cases.page_for_institution(ctx.principal.institution_id, case_filter, cursor, limit)
+        assigned_to = None if sees_all_institution_cases(ctx) else ctx.principal.id
+        page = uow.cases.page_for_institution(
+            ctx.principal.institution_id, case_filter, cursor, limit, assigned_user_id=assigned_to
+        )
         persons = uow.persons.get_many([s.person_id for s in page.items])
         items = []
         for summary in page.items:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from app.domain.audit import AuditEvent
 from app.domain.principal import Principal
+from app.services.access_config import AccessConfig
 
 LOCAL_TIME = ZoneInfo("Europe/Zurich")
 
@@ -18,6 +19,7 @@ class RequestContext:
     correlation_id: str
     now: datetime
     purpose: str = "Fallführung"
+    access: AccessConfig = field(default_factory=AccessConfig)  # rule book and limits of access
 
     @property
     def today(self) -> date:

@@ -10,8 +10,9 @@ from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.categories import DataCategory
 from app.domain.errors import StaleVersion
-from app.domain.permissions import Permission
+from app.domain.permissions import Permission, permits
 from app.domain.persons import Address, Person
+from app.services.access_grants import sees_all_institution_cases
 from app.services.authorization import require, require_recorded
 from app.services.changes import UNSET, Unset, changed_fields
 from app.services.context import RequestContext
@@ -25,11 +26,18 @@ _CATEGORIES = (DataCategory.STAMMDATEN,)
 def person_is_accessible(uow: UnitOfWork, ctx: RequestContext, person: Person) -> bool:
     """Need-to-know for Stammdaten: institutions working on a case of the person; before any case
     exists, the institution that registered the person (it is about to open one)."""
+    if not permits(ctx.principal, Permission.CASE_READ):
+        return False
     institution_id = ctx.principal.institution_id
     # "No case yet" first: a case committed between the two questions is then seen by the second.
     if person.registered_by_institution_id == institution_id and not uow.cases.person_has_cases(person.id):
         return True
-    return institution_id in uow.cases.institutions_of_person(person.id)
+    if institution_id not in uow.cases.institutions_of_person(person.id):
+        return False
+    # Need-to-know inside the institution: a caseworker sees the clients of the cases assigned to them.
+    return sees_all_institution_cases(ctx) or uow.assignments.assigned_to_case_of_person(
+        ctx.principal.id, person.id
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from app.main import create_app
 from app.settings import Settings
-from tests.api_helpers import Api, days_ago, new_ahvn13
+from tests.api_helpers import Api, consent_body, days_ago, new_ahvn13
 from tests.audit_log import audit_count, last_audit_event
 
 
@@ -30,6 +30,7 @@ class Target:
     measure_id: str
     version: int
     world: Any
+    consent_id: str = ""
 
 
 def _target(api: Api) -> Target:
@@ -39,6 +40,7 @@ def _target(api: Api) -> Target:
     goal_id = body["integrationsplan"]["goals"][0]["id"]
     body = api.ok(case["id"], "plan/measures", {"title": "Kurs", "kind": "course", "goal_id": goal_id})
     api.ok(case["id"], "segment", {"segment": "V", "assessed_on": days_ago(30)})
+    consent = api.grant_consent(case["id"], [(api.world.sozialdienst.id, api.world.rav.id)], ["potenzial"])
     body = api.get_case(case["id"]).json()
     return Target(
         case["id"],
@@ -47,6 +49,7 @@ def _target(api: Api) -> Target:
         body["integrationsplan"]["measures"][0]["id"],
         body["version"],
         api.world,
+        consent["id"],
     )
 
 
@@ -108,6 +111,29 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/cases/{case_id}/closure"): lambda t: {"json": {"reason": "erwerbsarbeit"}},
     ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
+    ("GET", "/api/v1/cases/{case_id}/consents"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/consents"): lambda t: {
+        "json": consent_body(t.world, [(t.world.rav.id, t.world.sozialdienst.id)], ["arbeitsmarkt"])
+    },
+    ("GET", "/api/v1/cases/{case_id}/consents/{consent_id}"): lambda t: {},
+    ("GET", "/api/v1/cases/{case_id}/consents/{consent_id}/history"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/revocation"): lambda t: {
+        "json": {"reason": "Am Telefon widerrufen."}
+    },
+    ("GET", "/api/v1/cases/{case_id}/assignments"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/assignments"): lambda t: {
+        "json": {"user_id": str(t.world.users["sd-colleague"].id)}
+    },
+    ("DELETE", "/api/v1/cases/{case_id}/assignments/{user_id}"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/break-glass"): lambda t: {
+        "json": {"reason": "Klient meldet akute Notlage, Sozialdienst braucht sofort den Stand der IV."}
+    },
+}
+# Operations only a supervisor may call; the success test acts as the Sozialdienst's supervisor.
+SUPERVISOR_ONLY = {
+    ("POST", "/api/v1/cases/{case_id}/assignments"),
+    ("DELETE", "/api/v1/cases/{case_id}/assignments/{user_id}"),
+    ("POST", "/api/v1/cases/{case_id}/break-glass"),
 }
 # Operations that only make sense after another one; the sample for the success test runs these first.
 PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
@@ -143,6 +169,8 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         goal_id=target.goal_id,
         measure_id=target.measure_id,
         institution_id=institution_id or str(target.world.sozialdienst.id),
+        consent_id=target.consent_id or str(uuid.uuid4()),
+        user_id=str(target.world.users["sd"].id),
     )
 
 
@@ -168,16 +196,25 @@ def test_case_route_answers_404_to_a_non_participant_and_records_the_denial(
 ) -> None:
     target = _target(api)
     before = audit_count(engine)
-    headers = api.world.as_user("olten", **{"If-Match": f'"{target.version}"'})
+    # A supervisor of another institution: every permission of case work, no relation to this case.
+    headers = api.world.as_user("olten-lead", **{"If-Match": f'"{target.version}"'})
     hidden = api.client.request(
         method, _url(path, target), headers=headers, **SAMPLES[(method, path)](target)
     )
     assert hidden.status_code == 404, hidden.text
     assert audit_count(engine) == before + 1
     event = last_audit_event(engine)
-    assert (event.outcome, event.actor_name, str(event.case_id)) == ("denied", "olten", target.case_id)
+    assert (event.outcome, event.actor_name, str(event.case_id)) == ("denied", "olten-lead", target.case_id)
 
-    missing = Target(str(uuid.uuid4()), target.person_id, target.goal_id, target.measure_id, 1, api.world)
+    missing = Target(
+        str(uuid.uuid4()),
+        target.person_id,
+        target.goal_id,
+        target.measure_id,
+        1,
+        api.world,
+        target.consent_id,
+    )
     absent = api.client.request(
         method, _url(path, missing), headers=headers, **SAMPLES[(method, path)](missing)
     )
@@ -197,23 +234,27 @@ def test_every_successful_operation_writes_exactly_one_audit_event(
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
+    if "{consent_id}" in path:
+        consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
+        version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
     before = audit_count(engine)
     institution = str(api.world.rav.id) if path.endswith("{institution_id}") and method == "DELETE" else None
+    actor = "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
     response = api.client.request(
         method,
         _url(path, target, institution),
-        headers=api.world.as_user("sd", **{"If-Match": f'"{version}"'}),
+        headers=api.world.as_user(actor, **{"If-Match": f'"{version}"'}),
         **SAMPLES[(method, path)](target),
     )
     if path == "/api/v1/persons/lookup":
         assert response.status_code == 404  # an unknown number: the denial is audited too
     else:
-        assert response.status_code in (200, 201), f"{method} {path}: {response.text}"
+        assert response.status_code in (200, 201, 204), f"{method} {path}: {response.text}"
     if (method, path) in WITHOUT_PERSONAL_DATA:
         assert audit_count(engine) == before
         return
     assert audit_count(engine) == before + 1, f"{method} {path}"
     event = last_audit_event(engine)
-    assert event.actor_name == "sd"
+    assert event.actor_name == actor
     assert event.correlation_id == response.headers["X-Correlation-ID"]
     assert event.operation

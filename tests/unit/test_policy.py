@@ -153,10 +153,10 @@ def test_decision_is_own_data_or_participation_in_the_core_and_nothing_else(
 
 def test_only_participants_may_open_the_case() -> None:
     case = case_with_sd_and_rav()
-    allowed = may_open_case(principal_of(RAV), case)
+    allowed = may_open_case(principal_of(RAV), case, assigned=True)
     assert allowed.allow
     assert allowed.basis is BasisKind.PARTICIPATION
-    assert allowed.reason == "Ihre Stelle ist am Fall beteiligt."
+    assert allowed.reason == "Dem Fall zugeteilt."
 
     denied = may_open_case(principal_of(IV_STELLE), case)
     assert not denied.allow
@@ -167,7 +167,7 @@ def test_only_participants_may_open_the_case() -> None:
 def test_a_former_participant_may_no_longer_open_the_case() -> None:
     case = case_with_sd_and_rav()
     case.remove_participant(RAV, date(2025, 3, 1), TODAY)
-    assert not may_open_case(principal_of(RAV), case).allow
+    assert not may_open_case(principal_of(RAV), case, assigned=True).allow
 
 
 @pytest.mark.parametrize(

@@ -253,7 +253,12 @@ class SqlCaseRepository:
         case.version += 1
 
     def page_for_institution(
-        self, institution_id: uuid.UUID, case_filter: CaseFilter, cursor: str | None, limit: int
+        self,
+        institution_id: uuid.UUID,
+        case_filter: CaseFilter,
+        cursor: str | None,
+        limit: int,
+        assigned_user_id: uuid.UUID | None = None,
     ) -> Page[CaseSummary]:
         query = select(CaseRow).join(
             ParticipationRow,
@@ -263,6 +268,8 @@ class SqlCaseRepository:
                 ParticipationRow.left_on.is_(None),
             ),
         )
+        if assigned_user_id is not None:
+            query = query.where(CaseRow.id.in_(assigned_case_ids(assigned_user_id)))
         if case_filter.segment is not None:
             query = query.where(CaseRow.current_segment == case_filter.segment.value)
         if case_filter.phase is not None:
@@ -320,6 +327,12 @@ class SqlCaseRepository:
             CaseRow.person_id == person_id, CaseRow.phase != CasePhase.ARCHIVED.value
         )
         return set(self._session.scalars(query))
+
+
+def assigned_case_ids(user_id: uuid.UUID) -> Any:
+    from app.adapters.db.access_models import CaseAssignmentRow
+
+    return select(CaseAssignmentRow.case_id).where(CaseAssignmentRow.user_id == user_id)
 
 
 def _write_case(row: CaseRow, case: SharedCase, now: datetime) -> None:

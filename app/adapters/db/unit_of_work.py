@@ -9,6 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.db.identity_repository import SqlIdentityRepository
+from app.adapters.db.access_repositories import (
+    SqlAssignmentRepository,
+    SqlBreakGlassRepository,
+    SqlConsentRepository,
+)
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
     SqlCaseRepository,
@@ -40,6 +45,9 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(session)
         self.audit = self._audit_factory(session)
         self.identity = SqlIdentityRepository(session)
+        self.consents = SqlConsentRepository(session)
+        self.assignments = SqlAssignmentRepository(session)
+        self.break_glass = SqlBreakGlassRepository(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

@@ -1,0 +1,111 @@
+"""The demo data shows each access situation the README describes under "Welcher Demo-Benutzer sieht was"."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+
+from app.adapters.legal_basis_file import packaged_rule_book
+from app.demo.seed import seed_demo
+from app.domain.ahvn13 import Ahvn13, ean13_check_digit
+from app.domain.categories import DataCategory
+from app.services.access_config import AccessConfig
+from app.services.case_access import read_case
+from app.services.case_view import CaseView
+from app.services.consents import list_consents
+from app.services.context import RequestContext
+from app.services.errors import CaseNotFound, Forbidden
+from app.services.ports import UnitOfWork
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
+BRUNNER, KELLER, GASHI, MEIER = "756999900101", "756999900102", "756999900103", "756999900104"
+UowFactory = Callable[[], UnitOfWork]
+
+
+@pytest.fixture
+def demo(uow_factory: UowFactory) -> Callable[[str, str], CaseView]:
+    seed_demo(uow_factory, NOW)
+    access = AccessConfig(rules=packaged_rule_book())
+
+    def read(username: str, ahvn13_body: str) -> CaseView:
+        with uow_factory() as uow:
+            user = uow.users.by_username(username)
+            assert user is not None
+            case_id = _case_of(uow, ahvn13_body)
+        ctx = RequestContext(user.as_principal(), "test", NOW, access=access)
+        return read_case(uow_factory(), ctx, case_id)
+
+    return read
+
+
+def _check(body: str) -> str:
+    return str(ean13_check_digit(body))
+
+
+def test_consented_flow_shows_the_sozialdienst_plan_to_the_rav(demo: Callable[[str, str], CaseView]) -> None:
+    view = demo("demo-rav", BRUNNER)
+    assert {DataCategory.POTENZIAL, DataCategory.INTEGRATIONSPLAN} <= view.allowed
+    assert DataCategory.SOZIALHILFE in view.withheld
+    assert any(basis.startswith("consent:") for basis in view.bases)
+    back = demo("demo-sd", BRUNNER)
+    assert DataCategory.ARBEITSMARKT in back.allowed  # the RAV's data, reciprocity holds
+
+
+def test_revoked_consent_withholds_social_assistance_from_the_iv(
+    demo: Callable[[str, str], CaseView],
+) -> None:
+    view = demo("demo-iv", KELLER)
+    assert DataCategory.SOZIALHILFE in view.withheld
+    assert DataCategory.SOZIALHILFE not in view.allowed
+    assert not any(basis.startswith("consent:") for basis in view.bases)
+
+
+def test_expired_consent_withholds_health_data_from_the_sozialdienst(
+    demo: Callable[[str, str], CaseView],
+) -> None:
+    view = demo("demo-sd", GASHI)
+    assert DataCategory.GESUNDHEIT in view.withheld
+    assert DataCategory.GESUNDHEIT not in view.allowed
+
+
+def test_legal_basis_shows_the_rav_data_to_the_iv_during_intake(demo: Callable[[str, str], CaseView]) -> None:
+    view = demo("demo-iv", MEIER)
+    assert DataCategory.ARBEITSMARKT in view.allowed
+    assert "rule:avg-35a-1bis-alv-iv" in view.bases
+    assert DataCategory.SOZIALHILFE in view.withheld
+
+
+@pytest.mark.parametrize(
+    ("username", "client"),
+    [("demo-sd", KELLER), ("demo-rav", GASHI), ("sd-olten", BRUNNER), ("demo-dpo", BRUNNER)],
+    ids=["not-assigned", "not-participating", "other-region", "dpo"],
+)
+def test_no_access_looks_like_a_missing_case(
+    demo: Callable[[str, str], CaseView], username: str, client: str
+) -> None:
+    with pytest.raises((CaseNotFound, Forbidden)):  # the DPO lacks the permission altogether
+        demo(username, client)
+
+
+def test_the_demo_consents_have_each_status(uow_factory: UowFactory) -> None:
+    seed_demo(uow_factory, NOW)
+    with uow_factory() as uow:
+        lead = uow.users.by_username("demo-lead")
+        assert lead is not None
+        case_ids = [_case_of(uow, body) for body in (BRUNNER, KELLER, GASHI)]
+    ctx = RequestContext(lead.as_principal(), "test", NOW)
+    states = [s for case_id in case_ids for s in list_consents(uow_factory(), ctx, case_id)]
+    assert {s.status.value for s in states} == {"active", "revoked", "expired"}
+
+
+def _case_of(uow: UnitOfWork, ahvn13_body: str) -> uuid.UUID:
+    person = uow.persons.by_ahvn13(Ahvn13(ahvn13_body + _check(ahvn13_body)))
+    assert person is not None
+    case_id = uow.cases.open_case_of_person(person.id)
+    assert case_id is not None
+    return case_id
