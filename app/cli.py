@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from app.cli_identity import register as register_identity_commands
 from app.cli_consent import consent_app
+from app.cli_identity import register as register_identity_commands
 from app.settings import PROJECT_ROOT, Environment, Settings
 
 app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)

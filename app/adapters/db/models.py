@@ -200,6 +200,6 @@ class AuditEventRow(Base):
 
 
 # The identity tables share this metadata (alembic and the schema comparison see them).
-from app.adapters.db import identity_models  # noqa: E402, F401
 # Tables of consent-scoped access (consents, assignments, break-glass) live in their own module.
 from app.adapters.db import access_models as _access_models  # noqa: E402, F401
+from app.adapters.db import identity_models  # noqa: E402, F401

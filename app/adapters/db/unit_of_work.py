@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.access_repositories import (
     SqlAssignmentRepository,
     SqlBreakGlassRepository,
     SqlConsentRepository,
 )
+from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
     SqlCaseRepository,
