@@ -19,7 +19,7 @@ from tests.identity_helpers import AuthApp, bearer
 from tests.integration.test_route_table import ROUTES, SAMPLES, WITHOUT_PERSONAL_DATA, Target, _target, _url
 from tests.world import World
 
-OFFICE_ROLES = {"dpo": Role.DPO, "admin": Role.ADMIN}
+OFFICE_ROLES = {"office-dpo": Role.DPO, "office-admin": Role.ADMIN}
 
 
 @pytest.fixture
