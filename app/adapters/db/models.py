@@ -197,3 +197,6 @@ class AuditEventRow(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     recipient_institution_id: Mapped[uuid.UUID | None]
     record_ids: Mapped[list[str]]
+
+# Sealing tables of the audit log (their own module; imported here so the metadata is complete).
+from app.adapters.db import audit_chain_models as _audit_chain_models  # noqa: E402, F401

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.adapters.db.audit_log import SqlAuditLog
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
     SqlCaseRepository,
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.persons = SqlPersonRepository(session)
         self.cases = SqlCaseRepository(session)
         self.audit = self._audit_factory(session)
+        self.audit_log = SqlAuditLog(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
