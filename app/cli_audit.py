@@ -10,9 +10,12 @@ from pathlib import Path
 
 import typer
 
+from app.domain.audit_chain.checkpoint import Checkpoint
 from app.settings import Settings
 
-audit_app = typer.Typer(help="Audit-Protokoll: prüfen, exportieren, Checkpoints, Bereinigung", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Audit-Protokoll: prüfen, exportieren, Checkpoints, Bereinigung", no_args_is_help=True
+)
 
 
 def _settings() -> Settings:
@@ -39,7 +42,9 @@ def _trusted_keys(settings: Settings, public_keys: list[Path]) -> dict[str, byte
     from app.adapters.audit_signing import load_public_key
     from app.domain.audit_chain.checkpoint import key_id
 
-    paths = public_keys or ([settings.audit_signing_key_file] if settings.audit_signing_key_file.exists() else [])
+    paths = public_keys or (
+        [settings.audit_signing_key_file] if settings.audit_signing_key_file.exists() else []
+    )
     if not paths:
         typer.echo("Kein vertrauenswürdiger Schlüssel: --public-key angeben.", err=True)
         raise typer.Exit(2)
@@ -47,9 +52,7 @@ def _trusted_keys(settings: Settings, public_keys: list[Path]) -> dict[str, byte
     return {key_id(key): key for key in keys}
 
 
-def _witnessed(paths: list[Path]) -> list[object]:
-    from app.domain.audit_chain.checkpoint import Checkpoint
-
+def _witnessed(paths: list[Path]) -> list[Checkpoint]:
     found = []
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -63,7 +66,9 @@ def _witnessed(paths: list[Path]) -> list[object]:
 @audit_app.command("verify")
 def verify(
     file: Path | None = typer.Option(None, "--file", help="Exportdatei statt der Datenbank prüfen"),
-    public_key: list[Path] = typer.Option([], "--public-key", help="vertrauenswürdiger öffentlicher Schlüssel (PEM)"),
+    public_key: list[Path] = typer.Option(
+        [], "--public-key", help="vertrauenswürdiger öffentlicher Schlüssel (PEM)"
+    ),
     witness: list[Path] = typer.Option([], "--witness", help="aufbewahrte Checkpoints (JSON-Zeilen)"),
 ) -> None:
     """Hash-Kette, Merkle-Wurzeln und signierte Checkpoints prüfen; Exit-Code 1 bei jedem Bruch."""
@@ -76,23 +81,26 @@ def verify(
         from app.adapters.audit_export import read_export
 
         contents = read_export(file)
-        report = verify_log(contents.entries, contents.checkpoints, keys, witnessed)  # type: ignore[arg-type]
+        report = verify_log(contents.entries, contents.checkpoints, keys, witnessed)
         report.findings[:0] = contents.findings
         source = str(file)
     else:
         from app.services.audit_integrity import verify_database
 
         ledger = _ledger(settings)
-        report = verify_database(ledger, keys, witnessed)  # type: ignore[arg-type]
+        report = verify_database(ledger, keys, witnessed)
         ledger.engine.dispose()
         source = "Datenbank"
     if report.findings:
-        typer.echo(f"Audit-Protokoll ({source}) NICHT unversehrt – {len(report.findings)} Befund(e):", err=True)
+        typer.echo(
+            f"Audit-Protokoll ({source}) NICHT unversehrt – {len(report.findings)} Befund(e):", err=True
+        )
         for finding in report.findings:
             typer.echo(f"  - {finding}", err=True)
         raise typer.Exit(1)
     typer.echo(
-        f"Audit-Protokoll ({source}) unversehrt: {report.entries} Einträge, {report.checkpoints} Checkpoints, "
+        f"Audit-Protokoll ({source}) unversehrt: {report.entries} Einträge, "
+        f"{report.checkpoints} Checkpoints, "
         f"durch signierte Checkpoints gedeckt bis Eintrag Nr. {report.covered_through - 1}."
         if report.covered_through
         else f"Audit-Protokoll ({source}) unversehrt: {report.entries} Einträge, noch kein Checkpoint."

@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import Engine
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
 
 from app.adapters.audit_signing import load_signer
 from app.adapters.db.audit_ledger import SqlAuditLedger

@@ -79,8 +79,14 @@ def build_access_report(
         staff = sorted({e.actor_name for e in grouped}) if include_staff else []
         receipts.append(
             Receipt(
-                day, receiver, institution_names.get(receiver, "unbekannte Stelle"), tuple(categories),
-                tuple(bases), purpose, tuple(staff), len(grouped),
+                day,
+                receiver,
+                institution_names.get(receiver, "unbekannte Stelle"),
+                tuple(categories),
+                tuple(bases),
+                purpose,
+                tuple(staff),
+                len(grouped),
             )
         )
     held = sorted(set(categories_held), key=list(DataCategory).index)

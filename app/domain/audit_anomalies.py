@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
@@ -56,7 +57,12 @@ class Anomaly:
 def _anomaly(kind: AnomalyKind, description: str, events: Sequence[AuditEvent]) -> Anomaly:
     first = events[0]
     return Anomaly(
-        kind, description, first.actor_id, first.actor_name, first.institution_id, first.occurred_at,
+        kind,
+        description,
+        first.actor_id,
+        first.actor_name,
+        first.institution_id,
+        first.occurred_at,
         tuple(e.id for e in events),
     )
 
@@ -84,28 +90,37 @@ def find_anomalies(events: Sequence[AuditEvent], rules: AnomalyRules | None = No
 def _single_event_anomalies(event: AuditEvent, rules: AnomalyRules) -> list[Anomaly]:
     found = []
     if _is_read(event) and event.case_id and not any(b in ACTIVE_BASES for b in event.bases):
-        found.append(_anomaly(
-            AnomalyKind.READ_WITHOUT_PARTICIPATION,
-            "Lesezugriff auf einen Fall ohne aktive Beteiligung der eigenen Stelle.", [event],
-        ))
+        found.append(
+            _anomaly(
+                AnomalyKind.READ_WITHOUT_PARTICIPATION,
+                "Lesezugriff auf einen Fall ohne aktive Beteiligung der eigenen Stelle.",
+                [event],
+            )
+        )
     if event.action is AuditAction.BREAK_GLASS or any(b.startswith("break_glass:") for b in event.bases):
         found.append(_anomaly(AnomalyKind.BREAK_GLASS, "Notfallzugriff (Break-Glass).", [event]))
     local = event.occurred_at.astimezone(LOCAL_TIME)
     start, end = rules.working_hours
     if local.weekday() == 6 or not start <= local.hour < end:
-        found.append(_anomaly(
-            AnomalyKind.UNUSUAL_HOURS,
-            f"Zugriff zu ungewöhnlicher Zeit ({local:%a %H:%M} Ortszeit).", [event],
-        ))
+        found.append(
+            _anomaly(
+                AnomalyKind.UNUSUAL_HOURS,
+                f"Zugriff zu ungewöhnlicher Zeit ({local:%a %H:%M} Ortszeit).",
+                [event],
+            )
+        )
     special = SPECIAL.intersection(event.categories)
     consent = any(b.startswith("consent:") for b in event.bases)
     foreign_basis = any(b.startswith(("rule:", "break_glass:")) for b in event.bases)
     if _is_read(event) and special and foreign_basis and not consent:
         names = ", ".join(sorted(c.value for c in special))
-        found.append(_anomaly(
-            AnomalyKind.SPECIAL_WITHOUT_CONSENT,
-            f"Besonders schützenswerte Daten ({names}) ohne Einwilligung gelesen.", [event],
-        ))
+        found.append(
+            _anomaly(
+                AnomalyKind.SPECIAL_WITHOUT_CONSENT,
+                f"Besonders schützenswerte Daten ({names}) ohne Einwilligung gelesen.",
+                [event],
+            )
+        )
     return found
 
 
@@ -129,8 +144,11 @@ def _windows(events: Sequence[AuditEvent], window: timedelta, enough: int) -> li
 def _denial_bursts(events: Sequence[AuditEvent], rules: AnomalyRules) -> list[Anomaly]:
     denials = [e for e in events if e.outcome is AuditOutcome.DENIED]
     return [
-        _anomaly(AnomalyKind.DENIAL_BURST,
-                 f"{len(run)} verweigerte Zugriffe innerhalb von {_minutes(rules.denial_window)}.", run)
+        _anomaly(
+            AnomalyKind.DENIAL_BURST,
+            f"{len(run)} verweigerte Zugriffe innerhalb von {_minutes(rules.denial_window)}.",
+            run,
+        )
         for run in _windows(denials, rules.denial_window, rules.denial_burst)
     ]
 
@@ -141,16 +159,22 @@ def _bulk_reads(events: Sequence[AuditEvent], rules: AnomalyRules) -> list[Anoma
     start = 0
     while start < len(reads):
         end = start
-        while end + 1 < len(reads) and reads[end + 1].occurred_at - reads[start].occurred_at <= rules.bulk_window:
+        while (
+            end + 1 < len(reads)
+            and reads[end + 1].occurred_at - reads[start].occurred_at <= rules.bulk_window
+        ):
             end += 1
         run = reads[start : end + 1]
         persons = {e.person_id for e in run}
         if len(persons) >= rules.bulk_persons:
-            found.append(_anomaly(
-                AnomalyKind.BULK_READ,
-                f"{len(persons)} verschiedene Personen innerhalb von {_minutes(rules.bulk_window)} gelesen.",
-                run,
-            ))
+            found.append(
+                _anomaly(
+                    AnomalyKind.BULK_READ,
+                    f"{len(persons)} verschiedene Personen innerhalb von "
+                    f"{_minutes(rules.bulk_window)} gelesen.",
+                    run,
+                )
+            )
             start = end + 1
         else:
             start += 1
@@ -161,10 +185,11 @@ def _dormant(events: Sequence[AuditEvent], rules: AnomalyRules) -> list[Anomaly]
     return [
         _anomaly(
             AnomalyKind.DORMANT_ACCOUNT,
-            f"Konto nach {(later.occurred_at - earlier.occurred_at).days} Tagen ohne Aktivität wieder benutzt.",
+            f"Konto nach {(later.occurred_at - earlier.occurred_at).days} Tagen ohne Aktivität "
+            "wieder benutzt.",
             [later],
         )
-        for earlier, later in zip(events, events[1:], strict=False)
+        for earlier, later in pairwise(events)
         if later.occurred_at - earlier.occurred_at >= rules.dormant_after
     ]
 

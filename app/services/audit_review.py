@@ -26,14 +26,20 @@ from app.services.refusals import refusals_recorded
 PURPOSE = "Datenschutzaufsicht"
 
 
-def _log(uow: AuditReviewUnitOfWork, ctx: RequestContext, operation: str, reason: str, **details: object) -> None:
+def _log(
+    uow: AuditReviewUnitOfWork, ctx: RequestContext, operation: str, reason: str, **details: object
+) -> None:
     details.setdefault("action", AuditAction.READ)
     uow.audit.append(
-        ctx.audit_event(operation=operation, outcome=AuditOutcome.ALLOWED, reason=reason, purpose=PURPOSE, **details)
+        ctx.audit_event(
+            operation=operation, outcome=AuditOutcome.ALLOWED, reason=reason, purpose=PURPOSE, **details
+        )
     )
 
 
-def _person_id(uow: AuditReviewUnitOfWork, ahvn13: Ahvn13 | None, person_id: uuid.UUID | None) -> uuid.UUID | None:
+def _person_id(
+    uow: AuditReviewUnitOfWork, ahvn13: Ahvn13 | None, person_id: uuid.UUID | None
+) -> uuid.UUID | None:
     if ahvn13 is None:
         return person_id
     person = uow.persons.by_ahvn13(ahvn13)
@@ -58,7 +64,10 @@ def search_events(
 
 
 def anomaly_report(
-    uow: AuditReviewUnitOfWork, ctx: RequestContext, start: datetime, end: datetime,
+    uow: AuditReviewUnitOfWork,
+    ctx: RequestContext,
+    start: datetime,
+    end: datetime,
     rules: AnomalyRules | None = None,
 ) -> tuple[list[Anomaly], dict[uuid.UUID, AuditEvent]]:
     """Anomalies whose first event lies in [start, end), with the events they point at."""
@@ -101,12 +110,21 @@ def access_report(
             events = uow.audit_log.search(AuditQuery(person_id=person.id, limit=10 * MAX_RESULTS))
             names = {i.id: i.name for i in uow.institutions.list()}
             report = build_access_report(
-                person.id, ctx.now, held, events, names,
-                log_retention_days=retention_days, include_staff=include_staff,
+                person.id,
+                ctx.now,
+                held,
+                events,
+                names,
+                log_retention_days=retention_days,
+                include_staff=include_staff,
             )
             _log(
-                uow, ctx, "audit.access_report",
+                uow,
+                ctx,
+                "audit.access_report",
                 "Auskunft erstellt" + (" (mit Namen der Mitarbeitenden)" if include_staff else ""),
-                action=AuditAction.EXPORT, person_id=person.id, categories=report.categories_held,
+                action=AuditAction.EXPORT,
+                person_id=person.id,
+                categories=report.categories_held,
             )
         return report

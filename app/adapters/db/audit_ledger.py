@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
 
 from app.adapters.audit_signing import CheckpointSigner
 from app.adapters.db.audit_chain_models import (
@@ -38,12 +38,12 @@ from app.domain.audit_chain.verification import LogEntry
 
 SEQUENCER_LOCK = 0x636B_7074_6175_6474 & 0x7FFF_FFFF_FFFF_FFFF  # pg_advisory_xact_lock key
 
-events = AuditEventRow.__table__
-pending = AuditPendingRow.__table__
-seals = AuditSealRow.__table__
-tree_states = AuditTreeStateRow.__table__
-checkpoints = AuditCheckpointRow.__table__
-prunes = AuditPruneRow.__table__
+events: Table = AuditEventRow.__table__  # type: ignore[assignment]
+pending: Table = AuditPendingRow.__table__  # type: ignore[assignment]
+seals: Table = AuditSealRow.__table__  # type: ignore[assignment]
+tree_states: Table = AuditTreeStateRow.__table__  # type: ignore[assignment]
+checkpoints: Table = AuditCheckpointRow.__table__  # type: ignore[assignment]
+prunes: Table = AuditPruneRow.__table__  # type: ignore[assignment]
 
 
 class TreeHead:
@@ -245,7 +245,9 @@ def _checkpoint_of(row: Any) -> Checkpoint:
     )
 
 
-def prune_events(ledger: SqlAuditLedger, before_position: int, checkpoint_tree_size: int, export_sha256: str) -> int:
+def prune_events(
+    ledger: SqlAuditLedger, before_position: int, checkpoint_tree_size: int, export_sha256: str
+) -> int:
     """Record the pruning and delete the events before `before_position`; seals and hashes stay."""
     with ledger.engine.begin() as connection:
         connection.execute(

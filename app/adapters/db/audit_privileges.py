@@ -17,6 +17,7 @@ def grants_sql(role: str) -> str:
     if not _IDENTIFIER.fullmatch(role):
         raise ValueError("Rollenname: Kleinbuchstaben, Ziffern und _ (höchstens 63 Zeichen)")
     tables = ", ".join(AUDIT_APPEND_ONLY)
+    # the role name is checked above; the tables are constants
     return f"""\
 -- Privileges of the Cockpit service role "{role}" (run as the owner after every migration).
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role};
@@ -30,4 +31,4 @@ REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_prunes FROM {role};
 -- The sealing queue is worked off by the sequencer, which runs as the service.
 REVOKE UPDATE, TRUNCATE ON audit_pending FROM {role};
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM {role};
-"""
+"""  # noqa: S608

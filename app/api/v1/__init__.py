@@ -2,10 +2,22 @@
 
 from fastapi import APIRouter
 
-from app.api.v1 import case_closure, case_plan, case_records, case_team, cases, institutions, persons
+from app.api.v1 import (
+    audit_review,
+    audit_witness,
+    case_closure,
+    case_plan,
+    case_records,
+    case_team,
+    cases,
+    institutions,
+    persons,
+)
 from app.api.v1.responses import problems
 
 # Every operation needs an authenticated principal.
 router = APIRouter(prefix="/api/v1", responses=problems(401))
 for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure):
+    router.include_router(module.router)
+for module in (audit_review, audit_witness):
     router.include_router(module.router)

@@ -88,5 +88,5 @@ def event_from_document(document: dict[str, Any]) -> AuditEvent:
     )
 
 
-def canonical_bytes(document: object) -> bytes:
+def canonical_bytes(document: Any) -> bytes:
     return rfc8785.dumps(document)

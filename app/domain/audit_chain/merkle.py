@@ -93,7 +93,9 @@ def _subproof(m: int, leaves: Sequence[bytes], *, complete: bool) -> list[bytes]
     return [*_subproof(m - k, leaves[k:], complete=False), _subtree_root(leaves[:k])]
 
 
-def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes], expected_root: bytes) -> bool:
+def verify_inclusion(
+    leaf: bytes, index: int, size: int, proof: Sequence[bytes], expected_root: bytes
+) -> bool:
     """RFC 9162 §2.1.3.2."""
     if index >= size:
         return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from app.domain.audit_chain.canonical import canonical_bytes
@@ -76,13 +77,14 @@ def verify_log(
     gap_seen = False
     pending = [c for c in checks if c[0].tree_size > 0]
     for position in range(size):
-        entry = by_position.get(position)
-        if entry is None:
+        current = by_position.get(position)
+        if current is None:
             if position == 0 or (position - 1) in by_position:
                 report.findings.append(_gap_finding(position, by_position, size))
             gap_seen = True
             previous = None
             continue
+        entry = current
         report.findings.extend(_entry_findings(entry, previous, position == 0))
         leaf = _computed_leaf(entry)
         frontier = append_to_frontier(frontier, leaf)
@@ -105,13 +107,11 @@ def verify_log(
 
 def _order_findings(entries: Sequence[LogEntry]) -> list[str]:
     findings = []
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in pairwise(entries):
         if after.position == before.position:
             findings.append(f"{after.label()} kommt mehrfach vor.")
         elif after.position < before.position:
-            findings.append(
-                f"Reihenfolge verändert: {after.label()} steht nach {before.label()}."
-            )
+            findings.append(f"Reihenfolge verändert: {after.label()} steht nach {before.label()}.")
     return findings
 
 
@@ -162,7 +162,9 @@ def _checkpoint_findings(
             f"{checkpoint.tree_size - 1} überein (letzter gedeckter: {last.label()})."
         )
     if last.entry_hash != checkpoint.chain_head:
-        findings.append(f"{prefix}{checkpoint.label()}: der Kettenkopf stimmt nicht mit {last.label()} überein.")
+        findings.append(
+            f"{prefix}{checkpoint.label()}: der Kettenkopf stimmt nicht mit {last.label()} überein."
+        )
     return findings
 
 
