@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.adapters.audit_signing import CheckpointSigner
 from app.adapters.db.audit_chain_models import (
@@ -38,6 +39,9 @@ from app.domain.audit_chain.verification import LogEntry
 
 SEQUENCER_LOCK = 0x636B_7074_6175_6474 & 0x7FFF_FFFF_FFFF_FFFF  # pg_advisory_xact_lock key
 
+SEAL_ATTEMPTS = 20
+_LOCAL_LOCKS: dict[str, threading.Lock] = {}
+
 events: Table = AuditEventRow.__table__  # type: ignore[assignment]
 pending: Table = AuditPendingRow.__table__  # type: ignore[assignment]
 seals: Table = AuditSealRow.__table__  # type: ignore[assignment]
@@ -62,17 +66,28 @@ class SqlAuditLedger:
         self.engine = engine
         self.signer = signer
         self.batch_size = batch_size
-        self._local_lock = threading.Lock()  # SQLite has no advisory locks
+        # SQLite has no advisory locks: one lock per database file in this process, and a retry when
+        # another process sealed the same positions first (the primary key on position refuses a fork).
+        self._local_lock = _LOCAL_LOCKS.setdefault(str(engine.url), threading.Lock())
 
     # -- sequencing -------------------------------------------------------------------------------
     def seal(self) -> int:
         """Seal everything queued so far; returns the number of entries sealed."""
         total = 0
         while True:
-            sealed = self._seal_batch()
+            sealed = self._seal_batch_retrying()
             total += sealed
             if sealed < self.batch_size:
                 return total
+
+    def _seal_batch_retrying(self) -> int:
+        for attempt in range(SEAL_ATTEMPTS):
+            try:
+                return self._seal_batch()
+            except (IntegrityError, OperationalError):
+                if attempt == SEAL_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _seal_batch(self) -> int:
         with self._local_lock, self.engine.begin() as connection:
