@@ -48,7 +48,9 @@ def test_parallel_writers_and_sequencers_keep_one_gapless_chain(
     sequencers[1].seal()
     total = WRITERS * EVENTS_PER_WRITER
     with engine.connect() as connection:
-        positions = [row[0] for row in connection.execute(text("SELECT position FROM audit_seals ORDER BY position"))]
+        positions = [
+            row[0] for row in connection.execute(text("SELECT position FROM audit_seals ORDER BY position"))
+        ]
         sealed_events = connection.execute(text("SELECT count(DISTINCT event_seq) FROM audit_seals")).scalar()
         pending = connection.execute(text("SELECT count(*) FROM audit_pending")).scalar()
     assert positions == list(range(total))

@@ -21,7 +21,9 @@ def key_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def exported(api: Api, database_url: str, key_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def exported(
+    api: Api, database_url: str, key_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     fill_log(api)
     target = tmp_path / "audit.jsonl"
     result = run_cli(monkeypatch, database_url, key_file, "export", "--output", str(target))
@@ -29,7 +31,9 @@ def exported(api: Api, database_url: str, key_file: Path, tmp_path: Path, monkey
     return target
 
 
-def _verify_file(monkeypatch: pytest.MonkeyPatch, database_url: str, key_file: Path, path: Path) -> tuple[int, str]:
+def _verify_file(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, key_file: Path, path: Path
+) -> tuple[int, str]:
     result = run_cli(monkeypatch, database_url, key_file, "verify", "--file", str(path))
     return result.exit_code, result.output
 
@@ -150,7 +154,9 @@ def test_database_tampering_is_found_and_names_the_entry(
             )
         ).all()
     with triggers_disabled(engine), engine.begin() as connection:
-        connection.execute(text("UPDATE audit_events SET reason = 'harmlos' WHERE id = :id"), {"id": changed.id})
+        connection.execute(
+            text("UPDATE audit_events SET reason = 'harmlos' WHERE id = :id"), {"id": changed.id}
+        )
         connection.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": deleted.id})
     result = run_cli(monkeypatch, database_url, key_file, "verify")
     assert result.exit_code == 1

@@ -17,7 +17,11 @@ from tests.unit.audit_chain_builders import checkpoint_of, event, sealed_log, si
 def _setup(n: int = 8):
     key = signer()
     entries = sealed_log(n)
-    return entries, [checkpoint_of(entries, 4, key), checkpoint_of(entries, n, key)], {key.key_id: key.public_key}
+    return (
+        entries,
+        [checkpoint_of(entries, 4, key), checkpoint_of(entries, n, key)],
+        {key.key_id: key.public_key},
+    )
 
 
 def test_an_untouched_log_verifies_and_is_covered_by_its_last_checkpoint() -> None:
@@ -48,7 +52,9 @@ def test_reordered_entries_are_named() -> None:
     entries, checkpoints, keys = _setup()
     entries[2], entries[3] = entries[3], entries[2]
     findings = verify_log(entries, checkpoints, keys).findings
-    assert any("Reihenfolge verändert: Eintrag Nr. 2" in f and "Eintrag Nr. 3" in f for f in findings), findings
+    assert any("Reihenfolge verändert: Eintrag Nr. 2" in f and "Eintrag Nr. 3" in f for f in findings), (
+        findings
+    )
 
 
 def test_a_truncated_tail_is_found_through_the_checkpoint() -> None:

@@ -65,4 +65,6 @@ def test_every_consistency_proof_verifies_and_a_rewritten_prefix_does_not(data: 
     assert merkle.verify_consistency(first, second, proof, first_root, second_root)
     rewritten = [merkle.leaf_hash(b"rewritten"), *leaves[1:]]
     if first < second:
-        assert not merkle.verify_consistency(first, second, proof, merkle.root(rewritten[:first]), second_root)
+        assert not merkle.verify_consistency(
+            first, second, proof, merkle.root(rewritten[:first]), second_root
+        )
