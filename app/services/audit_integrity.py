@@ -83,6 +83,7 @@ def consistency_proof(principal: Principal, ledger: AuditLedger, first: int, sec
     require(principal, Permission.AUDIT_WITNESS)
     if not 0 < first <= second:
         raise ProofUnavailable("Es muss 0 < first ≤ second gelten.", "first")
+    ledger.seal()
     try:
         return ledger.consistency_proof(first, second)
     except ValueError:

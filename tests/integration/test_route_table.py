@@ -30,6 +30,7 @@ class Target:
     measure_id: str
     version: int
     world: Any
+    event_id: str = "00000000-0000-0000-0000-000000000000"  # a sealed audit event, for the proofs
 
 
 def _target(api: Api) -> Target:
@@ -108,6 +109,16 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/cases/{case_id}/closure"): lambda t: {"json": {"reason": "erwerbsarbeit"}},
     ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
+    ("POST", "/api/v1/audit/events/search"): lambda t: {"json": {"person_id": t.person_id}},
+    ("POST", "/api/v1/audit/anomalies"): lambda t: {
+        "json": {"occurred_from": "2020-01-01T00:00:00Z", "occurred_to": "2100-01-01T00:00:00Z"}
+    },
+    ("POST", "/api/v1/audit/access-reports"): lambda t: {"json": {"person_id": t.person_id}},
+    ("GET", "/api/v1/audit/checkpoints"): lambda t: {},
+    ("GET", "/api/v1/audit/checkpoints/latest"): lambda t: {},
+    ("GET", "/api/v1/audit/public-key"): lambda t: {},
+    ("GET", "/api/v1/audit/proofs/inclusion"): lambda t: {"params": {"event_id": t.event_id}},
+    ("GET", "/api/v1/audit/proofs/consistency"): lambda t: {"params": {"first": 1, "second": 2}},
 }
 # Operations that only make sense after another one; the sample for the success test runs these first.
 PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
@@ -118,7 +129,25 @@ PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
 
 
 # Operations that touch no personal data and therefore leave no audit event.
-WITHOUT_PERSONAL_DATA = {("GET", "/api/v1/institutions")}
+WITHOUT_PERSONAL_DATA = {
+    ("GET", "/api/v1/institutions"),
+    # witness material: hashes and signatures only
+    ("GET", "/api/v1/audit/checkpoints"),
+    ("GET", "/api/v1/audit/checkpoints/latest"),
+    ("GET", "/api/v1/audit/public-key"),
+    ("GET", "/api/v1/audit/proofs/inclusion"),
+    ("GET", "/api/v1/audit/proofs/consistency"),
+}
+# Operations of the data-protection officer; everything else is called as the caseworker "sd".
+DPO_ROUTES = {route for route in SAMPLES if route[1].startswith("/api/v1/audit/")}
+
+
+def user_of(method: str, path: str) -> str:
+    return "dpo" if (method, path) in DPO_ROUTES else "sd"
+
+
+def sealed_event_id(engine: Engine) -> str:
+    return str(last_audit_event(engine).id)
 
 
 def _v1_routes() -> list[tuple[str, str]]:
@@ -197,12 +226,13 @@ def test_every_successful_operation_writes_exactly_one_audit_event(
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
+    target.event_id = sealed_event_id(engine)
     before = audit_count(engine)
     institution = str(api.world.rav.id) if path.endswith("{institution_id}") and method == "DELETE" else None
     response = api.client.request(
         method,
         _url(path, target, institution),
-        headers=api.world.as_user("sd", **{"If-Match": f'"{version}"'}),
+        headers=api.world.as_user(user_of(method, path), **{"If-Match": f'"{version}"'}),
         **SAMPLES[(method, path)](target),
     )
     if path == "/api/v1/persons/lookup":
@@ -214,6 +244,6 @@ def test_every_successful_operation_writes_exactly_one_audit_event(
         return
     assert audit_count(engine) == before + 1, f"{method} {path}"
     event = last_audit_event(engine)
-    assert event.actor_name == "sd"
+    assert event.actor_name == user_of(method, path)
     assert event.correlation_id == response.headers["X-Correlation-ID"]
     assert event.operation
