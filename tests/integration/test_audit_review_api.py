@@ -10,7 +10,8 @@ from datetime import date
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
-from tests.api_helpers import Api
+from app.api.container import Container
+from tests.api_helpers import Api, client_with, recording_with
 from tests.audit_log import last_audit_event
 
 WHOLE_TIME = {"occurred_from": "2020-01-01T00:00:00Z", "occurred_to": "2100-01-01T00:00:00Z"}
@@ -145,3 +146,24 @@ def test_access_report_pdf_names_institutions_and_dates(api: Api, engine: Engine
     assert "Beteiligung am gemeinsamen Fall" in text
     assert "Mitarbeitende:" not in text and "Rita" not in text
     assert last_audit_event(engine).operation == "audit.access_report"
+
+
+class FailingRecorder:
+    def __init__(self, _session: object) -> None:
+        pass
+
+    def append(self, event: object) -> None:
+        raise RuntimeError("audit store unavailable")
+
+
+def test_no_search_result_leaves_without_its_audit_event(
+    api: Api, container: Container, engine: Engine
+) -> None:
+    case = _shared_case(api)
+    failing = recording_with(engine, FailingRecorder)
+    with client_with(container, uow_factory=failing, raise_server_exceptions=False) as client:
+        response = client.post(
+            "/api/v1/audit/events/search", json={"person_id": case["person_id"]}, headers=api.headers("dpo")
+        )
+    assert response.status_code == 500
+    assert case["person_id"] not in response.text
