@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
+import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -99,3 +100,25 @@ def test_canonical_document_round_trips(reason: str, action: str) -> None:
 
 def test_canonical_encoding_follows_rfc_8785() -> None:
     assert canonical_bytes({"b": 1, "a": [1.0, "ä", None]}) == '{"a":[1,"ä",null],"b":1}'.encode()
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_json_values)
+def test_canonical_bytes_equal_the_rfc_8785_reference(value: object) -> None:
+    try:
+        expected = rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError, ValueError):
+        return
+    assert canonical_bytes(value) == expected
