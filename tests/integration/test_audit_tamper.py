@@ -174,3 +174,36 @@ def test_a_replaced_checkpoint_in_the_database_is_found(
     result = run_cli(monkeypatch, database_url, key_file, "verify")
     assert result.exit_code == 1
     assert "Checkpoint vom" in result.output and "Signatur ungültig" in result.output
+
+
+def test_a_kept_checkpoint_reveals_a_rewrite_that_removed_the_databases_own_checkpoints(
+    api: Api,
+    engine: Engine,
+    database_url: str,
+    key_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fill_log(api)
+    kept = run_cli(monkeypatch, database_url, key_file, "checkpoint")
+    witness = tmp_path / "kept.jsonl"
+    witness.write_text(kept.output, encoding="utf-8")
+    size = json.loads(kept.output)["tree_size"]
+    with triggers_disabled(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            for table in ("audit_seals", "audit_tree_states"):
+                connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        else:
+            for table in ("audit_seals", "audit_tree_states", "audit_checkpoints"):
+                connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
+        last = f"(SELECT event_seq FROM audit_seals WHERE position >= {size - 2})"
+        connection.execute(text(f"DELETE FROM audit_events WHERE seq IN {last}"))
+        connection.execute(text(f"DELETE FROM audit_seals WHERE position >= {size - 2}"))
+        connection.execute(text(f"DELETE FROM audit_tree_states WHERE tree_size > {size - 2}"))
+        connection.execute(text("DELETE FROM audit_checkpoints"))
+    unwitnessed = run_cli(monkeypatch, database_url, key_file, "verify")
+    assert unwitnessed.exit_code == 0  # the database alone no longer shows the cut
+    witnessed = run_cli(monkeypatch, database_url, key_file, "verify", "--witness", str(witness))
+    assert witnessed.exit_code == 1
+    assert f"Einträge ab Nr. {size - 2} fehlen: der Zeugen-Checkpoint" in witnessed.output
+    assert f"letzter vorhandener Eintrag: Eintrag Nr. {size - 3} (id " in witnessed.output
