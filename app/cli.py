@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli_audit import audit_app
 from app.cli_consent import consent_app
 from app.cli_identity import register as register_identity_commands
 from app.settings import PROJECT_ROOT, Environment, Settings
@@ -21,6 +22,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(openapi_app, name="openapi")
 register_identity_commands(app)
 app.add_typer(consent_app, name="consent")
+app.add_typer(audit_app, name="audit")
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 

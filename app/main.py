@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine
 
+from app.adapters.audit_signing import load_signer
+from app.adapters.db.audit_ledger import SqlAuditLedger
+from app.adapters.db.audit_sequencer import SequencerThread
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.legal_basis_file import rule_book_without
@@ -17,7 +23,7 @@ from app.api.identity import build_identity
 from app.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
 from app.api.problems import install_problem_handlers
 from app.services.access_config import AccessConfig
-from app.settings import Settings
+from app.settings import Environment, Settings
 from app.web import install_web
 
 API_VERSION = "1.0.0"
@@ -28,6 +34,11 @@ ein gemeinsamer Fall pro Klient/in in der Durchgehenden Fallführung (DFF).
 Fehler werden als `application/problem+json` (RFC 9457) in deutscher Sprache gemeldet.
 Änderungen an bestehenden Ressourcen verlangen `If-Match` mit dem ETag der gelesenen Version.
 """
+
+
+def build_audit_ledger(settings: Settings, engine: Engine) -> SqlAuditLedger:
+    signer = load_signer(settings.audit_signing_key_file, create_if_missing=not settings.is_production)
+    return SqlAuditLedger(engine, signer)
 
 
 def build_container(settings: Settings) -> Container:
@@ -63,9 +74,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         redoc_url=None,
         openapi_url="/api/openapi.json",
         max_body_size=STREAMED_BODY_BACKSTOP,
+        lifespan=_audit_sequencer,
     )
     app.state.container = container
     app.state.identity = build_identity(settings)
+    app.state.audit_ledger = build_audit_ledger(settings, container.engine)
     install_problem_handlers(app)
     install_middleware(app)
     app.include_router(health.router)
@@ -75,6 +88,25 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     install_web(app)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app
+
+
+@asynccontextmanager
+async def _audit_sequencer(app: FastAPI) -> AsyncIterator[None]:
+    """Seals audit events in the background while the service runs (not in tests: they seal on demand)."""
+    settings: Settings = app.state.container.settings
+    sequencer = None
+    if settings.audit_background_sealing and settings.environment is not Environment.TEST:
+        sequencer = SequencerThread(
+            app.state.audit_ledger,
+            settings.audit_seal_interval_seconds,
+            settings.audit_checkpoint_interval_seconds,
+        )
+        sequencer.start()
+    try:
+        yield
+    finally:
+        if sequencer is not None:
+            sequencer.stop()
 
 
 def openapi_document(app: FastAPI) -> dict[str, Any]:

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     @property
     def disabled_legal_rule_ids(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.disabled_legal_rules.split(",") if part.strip())
+    # Audit log (see README, "Audit log"): checkpoint signing key, sequencer, retention.
+    audit_signing_key_file: Path = PROJECT_ROOT / "var" / "audit-signing-key.pem"
+    audit_seal_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    audit_checkpoint_interval_seconds: int = Field(default=300, ge=10)
+    audit_background_sealing: bool = True
+    audit_retention_days: int = Field(default=365, ge=365)
 
     @property
     def is_production(self) -> bool:

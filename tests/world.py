@@ -20,6 +20,7 @@ class World:
     rav: Institution
     iv: Institution
     users: dict[str, User]
+    kanton: Institution | None = None  # the canton's data-protection officer works here
 
     def as_user(self, username: str, **headers: str) -> dict[str, str]:
         return {DEV_USER_HEADER: username, **headers}
@@ -37,6 +38,7 @@ def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
     other = Institution(InstitutionKind.SOZIALDIENST, "T-SD-OL", "Sozialregion Olten")
     rav = Institution(InstitutionKind.RAV, "T-RAV", "RAV Solothurn")
     iv = Institution(InstitutionKind.IV, "T-IV", "IV-Stelle Solothurn")
+    kanton = Institution(InstitutionKind.KANTON, "T-AGS", "Amt für Gesellschaft und Soziales")
     people = [
         ("sd", "Sara Dietler", sozialdienst, {Role.CASEWORKER}),
         ("sd-colleague", "Simon Graf", sozialdienst, {Role.CASEWORKER}),
@@ -48,16 +50,16 @@ def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
         ("iv", "Ivo Vogt", iv, {Role.CASEWORKER}),
         ("iv-lead", "Irene Studer", iv, {Role.SUPERVISOR}),
         ("olten-lead", "Oskar Frey", other, {Role.SUPERVISOR, Role.CASEWORKER}),
-        ("dpo", "Dora Probst", other, {Role.DPO}),
+        ("dpo", "Dora Pfister", kanton, {Role.DPO}),
     ]
     users = {
         name: User(uuid.uuid4(), name, display, inst.id, frozenset(roles))
         for name, display, inst, roles in people
     }
     with uow_factory() as uow:
-        for institution in (sozialdienst, other, rav, iv):
+        for institution in (sozialdienst, other, rav, iv, kanton):
             uow.institutions.add(institution)
     with uow_factory() as uow:
         for user in users.values():
             uow.users.add(user)
-    return World(sozialdienst, other, rav, iv, users)
+    return World(sozialdienst, other, rav, iv, users, kanton)

@@ -31,6 +31,7 @@ class Target:
     version: int
     world: Any
     consent_id: str = ""
+    event_id: str = "00000000-0000-0000-0000-000000000000"  # a sealed audit event, for the proofs
 
 
 def _target(api: Api) -> Target:
@@ -128,6 +129,16 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/cases/{case_id}/break-glass"): lambda t: {
         "json": {"reason": "Klient meldet akute Notlage, Sozialdienst braucht sofort den Stand der IV."}
     },
+    ("POST", "/api/v1/audit/events/search"): lambda t: {"json": {"person_id": t.person_id}},
+    ("POST", "/api/v1/audit/anomalies"): lambda t: {
+        "json": {"occurred_from": "2020-01-01T00:00:00Z", "occurred_to": "2100-01-01T00:00:00Z"}
+    },
+    ("POST", "/api/v1/audit/access-reports"): lambda t: {"json": {"person_id": t.person_id}},
+    ("GET", "/api/v1/audit/checkpoints"): lambda t: {},
+    ("GET", "/api/v1/audit/checkpoints/latest"): lambda t: {},
+    ("GET", "/api/v1/audit/public-key"): lambda t: {},
+    ("GET", "/api/v1/audit/proofs/inclusion"): lambda t: {"params": {"event_id": t.event_id}},
+    ("GET", "/api/v1/audit/proofs/consistency"): lambda t: {"params": {"first": 1, "second": 2}},
 }
 # Operations only a supervisor may call; the success test acts as the Sozialdienst's supervisor.
 SUPERVISOR_ONLY = {
@@ -144,7 +155,28 @@ PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
 
 
 # Operations that touch no personal data and therefore leave no audit event.
-WITHOUT_PERSONAL_DATA = {("GET", "/api/v1/institutions")}
+WITHOUT_PERSONAL_DATA = {
+    ("GET", "/api/v1/institutions"),
+    # witness material: hashes and signatures only
+    ("GET", "/api/v1/audit/checkpoints"),
+    ("GET", "/api/v1/audit/checkpoints/latest"),
+    ("GET", "/api/v1/audit/public-key"),
+    ("GET", "/api/v1/audit/proofs/inclusion"),
+    ("GET", "/api/v1/audit/proofs/consistency"),
+}
+# Operations of the data-protection officer; everything else is called as the caseworker "sd".
+DPO_ROUTES = {route for route in SAMPLES if route[1].startswith("/api/v1/audit/")}
+
+
+def user_of(method: str, path: str) -> str:
+    """Who calls an operation in the success test: the DPO, the Sozialdienst's supervisor or caseworker."""
+    if (method, path) in DPO_ROUTES:
+        return "dpo"
+    return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
+
+
+def sealed_event_id(engine: Engine) -> str:
+    return str(last_audit_event(engine).id)
 
 
 def _v1_routes() -> list[tuple[str, str]]:
@@ -237,9 +269,10 @@ def test_every_successful_operation_writes_exactly_one_audit_event(
     if "{consent_id}" in path:
         consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
+    target.event_id = sealed_event_id(engine)
     before = audit_count(engine)
     institution = str(api.world.rav.id) if path.endswith("{institution_id}") and method == "DELETE" else None
-    actor = "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
+    actor = user_of(method, path)
     response = api.client.request(
         method,
         _url(path, target, institution),

@@ -202,4 +202,7 @@ class AuditEventRow(Base):
 # The identity tables share this metadata (alembic and the schema comparison see them).
 # Tables of consent-scoped access (consents, assignments, break-glass) live in their own module.
 from app.adapters.db import access_models as _access_models  # noqa: E402, F401
+
+# Sealing tables of the audit log (their own module; imported here so the metadata is complete).
+from app.adapters.db import audit_chain_models as _audit_chain_models  # noqa: E402, F401
 from app.adapters.db import identity_models  # noqa: E402, F401

@@ -13,6 +13,7 @@ from app.adapters.db.access_repositories import (
     SqlBreakGlassRepository,
     SqlConsentRepository,
 )
+from app.adapters.db.audit_log import SqlAuditLog
 from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
@@ -48,6 +49,7 @@ class SqlUnitOfWork:
         self.consents = SqlConsentRepository(session)
         self.assignments = SqlAssignmentRepository(session)
         self.break_glass = SqlBreakGlassRepository(session)
+        self.audit_log = SqlAuditLog(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

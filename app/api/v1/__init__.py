@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from app.api.v1 import (
+    audit_review,
+    audit_witness,
     case_access,
     case_closure,
     case_plan,
@@ -19,5 +21,5 @@ from app.api.v1.responses import problems
 router = APIRouter(prefix="/api/v1", responses=problems(401))
 for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure):
     router.include_router(module.router)
-for module in (consents, case_access):
+for module in (consents, case_access, audit_review, audit_witness):
     router.include_router(module.router)

@@ -1,0 +1,44 @@
+"""The in-process sequencer: seals queued audit events every few moments and signs checkpoints."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from app.adapters.db.audit_ledger import SqlAuditLedger
+
+log = logging.getLogger(__name__)
+
+
+class SequencerThread:
+    def __init__(self, ledger: SqlAuditLedger, seal_interval: float, checkpoint_interval: float) -> None:
+        self.ledger = ledger
+        self.seal_interval = seal_interval
+        self.checkpoint_interval = checkpoint_interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="audit-sequencer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        self.run_once(checkpoint=False)  # what arrived during shutdown
+
+    def run_once(self, *, checkpoint: bool) -> None:
+        try:
+            self.ledger.seal()
+            if checkpoint:
+                self.ledger.checkpoint()
+        except Exception as error:  # keep sealing on the next round; never log data
+            log.error("Versiegeln des Audit-Protokolls fehlgeschlagen (%s)", type(error).__name__)
+
+    def _run(self) -> None:
+        last_checkpoint = time.monotonic()
+        while not self._stop.wait(self.seal_interval):
+            due = time.monotonic() - last_checkpoint >= self.checkpoint_interval
+            self.run_once(checkpoint=due)
+            if due:
+                last_checkpoint = time.monotonic()

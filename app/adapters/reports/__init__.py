@@ -1,0 +1,1 @@
+"""Documents for people outside the platform (the client's access report)."""

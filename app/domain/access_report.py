@@ -1,0 +1,95 @@
+"""The client's access report (Auskunft, Art. 25 DSG): what is held and who received what, when, why."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
+from app.domain.categories import DataCategory
+
+LOCAL_TIME = ZoneInfo("Europe/Zurich")
+RECEIVING_ACTIONS = frozenset({AuditAction.READ, AuditAction.DISCLOSE, AuditAction.EXPORT})
+
+
+def basis_label(basis: str) -> str:
+    kind, _, reference = basis.partition(":")
+    return {
+        "own": "eigene Daten der Stelle",
+        "participation": "Beteiligung am gemeinsamen Fall",
+        "consent": "Einwilligung",
+        "rule": f"gesetzliche Grundlage ({reference})",
+        "break_glass": "Notfallzugriff",
+    }.get(kind, basis)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One institution received these categories on this day, on these bases, for this purpose."""
+
+    on: date
+    institution_id: uuid.UUID
+    institution_name: str
+    categories: tuple[DataCategory, ...]
+    bases: tuple[str, ...]
+    purpose: str
+    staff: tuple[str, ...]  # empty unless staff names were asked for
+    accesses: int
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    person_id: uuid.UUID
+    generated_at: datetime
+    categories_held: tuple[DataCategory, ...]
+    receipts: tuple[Receipt, ...]
+    log_retention_days: int
+    include_staff: bool
+
+
+def build_access_report(
+    person_id: uuid.UUID,
+    generated_at: datetime,
+    categories_held: Iterable[DataCategory],
+    events: Sequence[AuditEvent],
+    institution_names: dict[uuid.UUID, str],
+    *,
+    log_retention_days: int,
+    include_staff: bool = False,
+) -> AccessReport:
+    groups: dict[tuple[date, uuid.UUID, str], list[AuditEvent]] = {}
+    for event in events:
+        if (
+            event.person_id != person_id
+            or event.outcome is not AuditOutcome.ALLOWED
+            or event.action not in RECEIVING_ACTIONS
+            or not event.categories
+        ):
+            continue
+        receiver = event.recipient_institution_id or event.institution_id
+        day = event.occurred_at.astimezone(LOCAL_TIME).date()
+        groups.setdefault((day, receiver, event.purpose), []).append(event)
+    receipts = []
+    for (day, receiver, purpose), grouped in sorted(groups.items(), key=lambda g: (g[0][0], str(g[0][1]))):
+        categories = sorted({c for e in grouped for c in e.categories}, key=list(DataCategory).index)
+        bases = sorted({basis_label(b) for e in grouped for b in e.bases})
+        staff = sorted({e.actor_name for e in grouped}) if include_staff else []
+        receipts.append(
+            Receipt(
+                day,
+                receiver,
+                institution_names.get(receiver, "unbekannte Stelle"),
+                tuple(categories),
+                tuple(bases),
+                purpose,
+                tuple(staff),
+                len(grouped),
+            )
+        )
+    held = sorted(set(categories_held), key=list(DataCategory).index)
+    return AccessReport(
+        person_id, generated_at, tuple(held), tuple(receipts), log_retention_days, include_staff
+    )

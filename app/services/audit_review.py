@@ -1,0 +1,130 @@
+"""Data-protection review: search the audit log, anomaly report, the client's access report.
+
+Only principals with Permission.AUDIT_REVIEW (the DPO role) may call these; every call is itself
+written to the audit log in the same transaction as the reading.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+from app.domain.access_report import AccessReport, build_access_report
+from app.domain.ahvn13 import Ahvn13
+from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
+from app.domain.audit_anomalies import Anomaly, AnomalyRules, find_anomalies
+from app.domain.audit_review import MAX_RESULTS, AuditQuery
+from app.domain.categories import DataCategory
+from app.domain.permissions import Permission
+from app.services.audit_ports import AuditReviewUnitOfWork
+from app.services.authorization import require
+from app.services.context import RequestContext
+from app.services.errors import PersonNotFound
+from app.services.refusals import refusals_recorded
+
+PURPOSE = "Datenschutzaufsicht"
+
+
+def _log(
+    uow: AuditReviewUnitOfWork, ctx: RequestContext, operation: str, reason: str, **details: object
+) -> None:
+    details.setdefault("action", AuditAction.READ)
+    uow.audit.append(
+        ctx.audit_event(
+            operation=operation, outcome=AuditOutcome.ALLOWED, reason=reason, purpose=PURPOSE, **details
+        )
+    )
+
+
+def _person_id(
+    uow: AuditReviewUnitOfWork, ahvn13: Ahvn13 | None, person_id: uuid.UUID | None
+) -> uuid.UUID | None:
+    if ahvn13 is None:
+        return person_id
+    person = uow.persons.by_ahvn13(ahvn13)
+    if person is None:
+        raise PersonNotFound()
+    return person.id
+
+
+def search_events(
+    uow: AuditReviewUnitOfWork, ctx: RequestContext, query: AuditQuery, ahvn13: Ahvn13 | None = None
+) -> list[AuditEvent]:
+    """The DPO searches the log by person (AHVN13 or pseudonymous id), user, institution, action,
+    outcome and time."""
+    with refusals_recorded(uow, ctx, operation="audit.search", action=AuditAction.READ):
+        require(ctx.principal, Permission.AUDIT_REVIEW)
+        with uow:
+            person_id = _person_id(uow, ahvn13, query.person_id)
+            query = replace(query, person_id=person_id, limit=min(query.limit, MAX_RESULTS))
+            found = uow.audit_log.search(query)
+            _log(uow, ctx, "audit.search", query.describe(), person_id=person_id)
+        return found
+
+
+def anomaly_report(
+    uow: AuditReviewUnitOfWork,
+    ctx: RequestContext,
+    start: datetime,
+    end: datetime,
+    rules: AnomalyRules | None = None,
+) -> tuple[list[Anomaly], dict[uuid.UUID, AuditEvent]]:
+    """Anomalies whose first event lies in [start, end), with the events they point at."""
+    rules = rules or AnomalyRules()
+    with refusals_recorded(uow, ctx, operation="audit.anomalies", action=AuditAction.READ):
+        require(ctx.principal, Permission.AUDIT_REVIEW)
+        with uow:
+            # dormant accounts need the activity before the period, too
+            events = uow.audit_log.search(
+                AuditQuery(occurred_from=start - rules.dormant_after, occurred_to=end, limit=10 * MAX_RESULTS)
+            )
+            anomalies = [a for a in find_anomalies(events, rules) if start <= a.first_at < end]
+            _log(uow, ctx, "audit.anomalies", f"Anomalien {start.isoformat()} bis {end.isoformat()}")
+        linked = {e for a in anomalies for e in a.event_ids}
+        return anomalies, {e.id: e for e in events if e.id in linked}
+
+
+def access_report(
+    uow: AuditReviewUnitOfWork,
+    ctx: RequestContext,
+    *,
+    ahvn13: Ahvn13 | None = None,
+    person_id: uuid.UUID | None = None,
+    include_staff: bool = False,
+    retention_days: int,
+) -> AccessReport:
+    """The client's Auskunft (Art. 25 DSG), prepared by the DPO; generating it is logged as export."""
+    with refusals_recorded(uow, ctx, operation="audit.access_report", action=AuditAction.EXPORT):
+        require(ctx.principal, Permission.AUDIT_REVIEW)
+        with uow:
+            subject = _person_id(uow, ahvn13, person_id)
+            person = uow.persons.get(subject) if subject else None
+            if person is None:
+                raise PersonNotFound()
+            held = {DataCategory.STAMMDATEN}
+            case_id = uow.cases.open_case_of_person(person.id)
+            case = uow.cases.get(case_id) if case_id else None
+            if case is not None:
+                held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in case.items())}
+            events = uow.audit_log.search(AuditQuery(person_id=person.id, limit=10 * MAX_RESULTS))
+            names = {i.id: i.name for i in uow.institutions.list()}
+            report = build_access_report(
+                person.id,
+                ctx.now,
+                held,
+                events,
+                names,
+                log_retention_days=retention_days,
+                include_staff=include_staff,
+            )
+            _log(
+                uow,
+                ctx,
+                "audit.access_report",
+                "Auskunft erstellt" + (" (mit Namen der Mitarbeitenden)" if include_staff else ""),
+                action=AuditAction.EXPORT,
+                person_id=person.id,
+                categories=report.categories_held,
+            )
+        return report

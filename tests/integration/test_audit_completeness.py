@@ -1,0 +1,94 @@
+"""Every API operation's audit event carries the DSV Art. 4 facts: who (actor, institution, roles),
+what kind of processing, when (UTC), which data (case, pseudonymous person, categories), for which
+purpose, with which outcome and correlation id. The operations come from the app's route table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from app.domain.audit import AuditAction
+from tests.api_helpers import Api
+from tests.audit_log import audit_count, last_audit_event
+from tests.integration.test_route_table import (
+    PREPARE,
+    ROUTES,
+    SAMPLES,
+    WITHOUT_PERSONAL_DATA,
+    _target,
+    _url,
+    sealed_event_id,
+    user_of,
+)
+
+AUDITED = [route for route in ROUTES if route not in WITHOUT_PERSONAL_DATA]
+# The kind of processing an operation is, by HTTP method; the audit API's own reads are reads and
+# the access report is an export.
+ACTIONS = {
+    "GET": {AuditAction.READ},
+    "POST": {AuditAction.CREATE, AuditAction.CHANGE, AuditAction.READ, AuditAction.EXPORT},
+    "PUT": {AuditAction.CHANGE},
+    "PATCH": {AuditAction.CHANGE},
+    "DELETE": {AuditAction.CHANGE, AuditAction.DELETE},
+}
+WITHOUT_CATEGORIES = {
+    ("GET", "/api/v1/cases"),  # a list: one event without a single case
+    ("POST", "/api/v1/persons/lookup"),  # the sample's number is unknown: a denial
+    ("POST", "/api/v1/audit/events/search"),
+    ("POST", "/api/v1/audit/anomalies"),
+}
+
+
+@pytest.mark.parametrize(("method", "path"), AUDITED)
+def test_the_event_of_every_operation_holds_the_dsv_art_4_fields(
+    api: Api, engine: Engine, method: str, path: str
+) -> None:
+    target = _target(api)
+    if path == "/api/v1/cases":
+        target.person_id = api.register_person("sd")["id"]
+    for step, body in PREPARE.get((method, path), []):
+        api.ok(target.case_id, step, body)
+    version = api.get_case(target.case_id).json()["version"]
+    if "{person_id}" in path:
+        version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
+    target.event_id = sealed_event_id(engine)
+    user = api.world.users[user_of(method, path)]
+    before = audit_count(engine)
+    started = datetime.now(UTC)
+    institution = str(api.world.rav.id) if path.endswith("{institution_id}") and method == "DELETE" else None
+    response = api.client.request(
+        method,
+        _url(path, target, institution),
+        headers=api.world.as_user(user.username, **{"If-Match": f'"{version}"'}),
+        **SAMPLES[(method, path)](target),
+    )
+    assert response.status_code < 500
+    assert audit_count(engine) == before + 1
+    event = last_audit_event(engine)
+
+    # who
+    assert (event.actor_id, event.actor_kind, event.actor_name) == (user.id, "user", user.username)
+    assert event.institution_id == user.institution_id
+    assert sorted(event.roles) == sorted(r.value for r in user.roles)
+    # what kind of processing, and how it ended
+    assert AuditAction(event.action) in ACTIONS[method], f"{method} {path}: {event.action}"
+    assert event.operation and event.reason
+    assert event.outcome in ("allowed", "denied", "refused")
+    # when
+    assert event.occurred_at.utcoffset() == timedelta(0)
+    assert started - timedelta(seconds=5) <= event.occurred_at <= datetime.now(UTC) + timedelta(seconds=5)
+    # which data, about whom (pseudonymously), for which purpose
+    if "{case_id}" in path:
+        assert str(event.case_id) == target.case_id
+    if "{case_id}" in path or "{person_id}" in path or (method, path) == ("POST", "/api/v1/cases"):
+        assert event.person_id is not None
+        uuid.UUID(str(event.person_id))
+    if (method, path) == ("GET", "/api/v1/cases"):
+        assert event.record_ids  # the cases listed
+    if (method, path) not in WITHOUT_CATEGORIES and event.outcome == "allowed":
+        assert event.categories, f"{method} {path}: no data categories"
+    assert event.purpose
+    assert event.correlation_id == response.headers["X-Correlation-ID"]
