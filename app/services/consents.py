@@ -194,13 +194,17 @@ def revoke_consent(
     )
 
 
+# A consent record says which institutions exchange what: case-management data of the case.
+_RECORD_CATEGORIES = (DataCategory.FALLFUEHRUNG,)
+
+
 def list_consents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> list[ConsentState]:
     """Every principal who may open the case sees its consents (what was released, not the data)."""
 
     def work(case: SharedCase) -> tuple[list[ConsentState], CaseAct]:
         states = [_state(c, case, ctx.now) for c in uow.consents.for_case(case.id)]
         return states, CaseAct(
-            f"{len(states)} Einwilligungen gelesen.", record_ids=tuple(s.consent.id for s in states)
+            f"{len(states)} Einwilligungen gelesen.", _RECORD_CATEGORIES, tuple(s.consent.id for s in states)
         )
 
     return act_on_case(uow, ctx, case_id, "consents.list", AuditAction.READ, work)
@@ -211,7 +215,9 @@ def get_consent(
 ) -> ConsentState:
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
         consent = _own(uow, case, consent_id)
-        return _state(consent, case, ctx.now), CaseAct("Einwilligung gelesen.", record_ids=(consent.id,))
+        return _state(consent, case, ctx.now), CaseAct(
+            "Einwilligung gelesen.", _RECORD_CATEGORIES, (consent.id,)
+        )
 
     return act_on_case(uow, ctx, case_id, "consents.read", AuditAction.READ, work)
 
@@ -222,7 +228,7 @@ def consent_history(
     def work(case: SharedCase) -> tuple[list[ConsentEvent], CaseAct]:
         consent = _own(uow, case, consent_id)
         return uow.consents.history(consent.id), CaseAct(
-            "Verlauf der Einwilligung gelesen.", record_ids=(consent.id,)
+            "Verlauf der Einwilligung gelesen.", _RECORD_CATEGORIES, (consent.id,)
         )
 
     return act_on_case(uow, ctx, case_id, "consents.history", AuditAction.READ, work)

@@ -26,10 +26,18 @@ from tests.integration.test_route_table import (
 
 AUDITED = [route for route in ROUTES if route not in WITHOUT_PERSONAL_DATA]
 # The kind of processing an operation is, by HTTP method; the audit API's own reads are reads and
-# the access report is an export.
+# the access report is an export; consents and break-glass have actions of their own.
 ACTIONS = {
     "GET": {AuditAction.READ},
-    "POST": {AuditAction.CREATE, AuditAction.CHANGE, AuditAction.READ, AuditAction.EXPORT},
+    "POST": {
+        AuditAction.CREATE,
+        AuditAction.CHANGE,
+        AuditAction.READ,
+        AuditAction.EXPORT,
+        AuditAction.CONSENT_GRANT,
+        AuditAction.CONSENT_REVOKE,
+        AuditAction.BREAK_GLASS,
+    },
     "PUT": {AuditAction.CHANGE},
     "PATCH": {AuditAction.CHANGE},
     "DELETE": {AuditAction.CHANGE, AuditAction.DELETE},
