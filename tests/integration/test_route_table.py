@@ -175,6 +175,23 @@ def user_of(method: str, path: str) -> str:
     return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
 
 
+def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[Target, int]:
+    """A target ready for a successful call of the operation, and the version its If-Match names."""
+    target = _target(api)
+    if path == "/api/v1/cases":
+        target.person_id = api.register_person("sd")["id"]
+    for step, body in PREPARE.get((method, path), []):
+        api.ok(target.case_id, step, body)
+    version = api.get_case(target.case_id).json()["version"]
+    if "{person_id}" in path:
+        version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
+    if "{consent_id}" in path:
+        consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
+        version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
+    target.event_id = sealed_event_id(engine)
+    return target, version
+
+
 def sealed_event_id(engine: Engine) -> str:
     return str(last_audit_event(engine).id)
 
@@ -258,18 +275,7 @@ def test_case_route_answers_404_to_a_non_participant_and_records_the_denial(
 def test_every_successful_operation_writes_exactly_one_audit_event(
     api: Api, engine: Engine, method: str, path: str
 ) -> None:
-    target = _target(api)
-    if path == "/api/v1/cases":
-        target.person_id = api.register_person("sd")["id"]
-    for step, body in PREPARE.get((method, path), []):
-        api.ok(target.case_id, step, body)
-    version = api.get_case(target.case_id).json()["version"]
-    if "{person_id}" in path:
-        version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
-    if "{consent_id}" in path:
-        consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
-        version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
-    target.event_id = sealed_event_id(engine)
+    target, version = prepared_target(api, engine, method, path)
     before = audit_count(engine)
     institution = str(api.world.rav.id) if path.endswith("{institution_id}") and method == "DELETE" else None
     actor = user_of(method, path)
