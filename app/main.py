@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 
+from app.adapters.crypto.factory import build_key_provider
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api import health, problem_docs
@@ -30,11 +32,13 @@ Fehler werden als `application/problem+json` (RFC 9457) in deutscher Sprache gem
 def build_container(settings: Settings) -> Container:
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
+    vault = Vault(build_key_provider(settings))
     return Container(
         settings=settings,
         engine=engine,
-        uow_factory=lambda: SqlUnitOfWork(session_factory),
+        uow_factory=lambda: SqlUnitOfWork(session_factory, vault=vault),
         clock=SystemClock(),
+        vault=vault,
     )
 
 

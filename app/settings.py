@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +15,14 @@ class Environment(StrEnum):
     DEV = "dev"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class KeyProviderKind(StrEnum):
+    KEYRING = "keyring"
+    PKCS11 = "pkcs11"
+
+
+DEFAULT_KEYRING = PROJECT_ROOT / "var" / "keyring.json"
 
 
 class Settings(BaseSettings):
@@ -28,6 +36,17 @@ class Settings(BaseSettings):
     dev_principal_enabled: bool = True
     dev_default_user: str = "demo-lead"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Field encryption (docs/encryption.md). The keyring is created on the first dev run; production
+    # needs a configured, existing keyring or a PKCS#11 token.
+    key_provider: KeyProviderKind = KeyProviderKind.KEYRING
+    keyring_path: Path | None = None
+    pkcs11_library: str | None = None
+    pkcs11_token_label: str | None = None
+    pkcs11_pin: SecretStr | None = None
+    document_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    # Years after the last change of a case in this phase before the person's data key is destroyed.
+    retention_years: dict[str, int] = Field(default_factory=lambda: {"archived": 10})
+    receipt_dir: Path = PROJECT_ROOT / "var" / "receipts"
 
     @property
     def is_production(self) -> bool:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from app.adapters.crypto.vault import Vault
 from app.services.ports import UnitOfWork
 from app.settings import Settings
 
@@ -23,3 +24,4 @@ class Container:
     engine: Engine
     uow_factory: Callable[[], UnitOfWork]
     clock: SystemClock
+    vault: Vault | None = None  # field encryption; the CLI's key and retention commands use it

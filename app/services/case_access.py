@@ -20,8 +20,9 @@ from app.domain.policy import may_open_case
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound
-from app.services.ports import UnitOfWork
+from app.services.ports import Reveal, UnitOfWork
 from app.services.refusals import refusals_recorded
+from app.services.reveal import ParticipantReveal, PolicyReveal
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,15 @@ def _sorted(categories: Iterable[DataCategory]) -> tuple[DataCategory, ...]:
 
 
 def _gate(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str, action: AuditAction
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    operation: str,
+    action: AuditAction,
+    reveal: Reveal,
 ) -> SharedCase | None:
     """The case if the principal may open it; otherwise records the denial and returns None."""
-    case = uow.cases.get(case_id)
+    case = uow.cases.get(case_id, reveal)
     if case is not None:
         decision = may_open_case(ctx.principal, case)
         if decision.allow:
@@ -87,10 +93,12 @@ def _record_allowed(
 def read_case(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
 ) -> CaseView:
-    with uow:
-        case = _gate(uow, ctx, case_id, operation, AuditAction.READ)
+    reveal = PolicyReveal(ctx.principal)
+    with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.READ, case_id=case_id), uow:
+        case = _gate(uow, ctx, case_id, operation, AuditAction.READ, reveal)
         if case is not None:
             view = view_for(uow, ctx, case)
+            view.withheld |= reveal.withheld  # items never decrypted are withheld as well
             _record_allowed(
                 uow,
                 ctx,
@@ -150,7 +158,7 @@ def _change_once(
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
     with uow:
-        case = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE)
+        case = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE, ParticipantReveal(ctx.principal))
         if case is not None:
             if expected_version is not None and expected_version != case.version:
                 raise StaleVersion()
