@@ -10,8 +10,8 @@ from typing import Protocol, Self
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.cases import SharedCase
-from app.domain.categories import DataCategory
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
+from app.domain.categories import DataCategory
 from app.domain.institutions import Institution
 from app.domain.persons import Person
 from app.domain.users import User

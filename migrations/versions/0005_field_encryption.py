@@ -114,7 +114,9 @@ def _create_tables() -> None:
         sa.Column("created_by", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name="fk_documents_case_id_cases"),
         sa.ForeignKeyConstraint(
-            ["owner_institution_id"], ["institutions.id"], name="fk_documents_owner_institution_id_institutions"
+            ["owner_institution_id"],
+            ["institutions.id"],
+            name="fk_documents_owner_institution_id_institutions",
         ),
         sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name="fk_documents_person_id_persons"),
         sa.PrimaryKeyConstraint("id", name="pk_documents"),
@@ -195,7 +197,9 @@ def _vault() -> Any:
 
 
 def _item_person(connection: sa.Connection) -> dict[uuid.UUID, uuid.UUID]:
-    rows = connection.execute(sa.select(_items.c.id, _cases.c.person_id).join(_cases, _cases.c.id == _items.c.case_id))
+    rows = connection.execute(
+        sa.select(_items.c.id, _cases.c.person_id).join(_cases, _cases.c.id == _items.c.case_id)
+    )
     return {item_id: person_id for item_id, person_id in rows}
 
 
@@ -220,8 +224,13 @@ def _seal_existing_rows(connection: sa.Connection) -> None:
         kek_id, wrapped = vault.wrap_secret(purpose, 1, secret)
         connection.execute(
             _secrets.insert().values(
-                id=uuid.uuid4(), purpose=purpose, version=1, state="active", kek_id=kek_id,
-                wrapped=wrapped, created_at=now,
+                id=uuid.uuid4(),
+                purpose=purpose,
+                version=1,
+                state="active",
+                kek_id=kek_id,
+                wrapped=wrapped,
+                created_at=now,
             )
         )
         index_keys[column] = secret
@@ -230,10 +239,14 @@ def _seal_existing_rows(connection: sa.Connection) -> None:
         key, kek_id, wrapped = vault.new_data_key(person_id)
         keys[person_id] = key
         connection.execute(
-            _data_keys.insert().values(id=key.id, person_id=person_id, kek_id=kek_id, wrapped=wrapped, created_at=now)
+            _data_keys.insert().values(
+                id=key.id, person_id=person_id, kek_id=kek_id, wrapped=wrapped, created_at=now
+            )
         )
         document = {"ahvn13": ahvn13, **data}
-        name = normalise_name_birth_date(data["family_name"], data["given_name"], date.fromisoformat(data["birth_date"]))
+        name = normalise_name_birth_date(
+            data["family_name"], data["given_name"], date.fromisoformat(data["birth_date"])
+        )
         connection.execute(
             _persons.update()
             .where(_persons.c.id == person_id)
@@ -247,7 +260,9 @@ def _seal_existing_rows(connection: sa.Connection) -> None:
     owners = _item_person(connection)
     for item_id, content in connection.execute(sa.select(_items.c.id, _items.c.content)).all():
         person_id = owners[item_id]
-        sealed = keys[person_id].seal(_place("case_items", "sealed_content", item_id, person_id), _json(content))
+        sealed = keys[person_id].seal(
+            _place("case_items", "sealed_content", item_id, person_id), _json(content)
+        )
         connection.execute(_items.update().where(_items.c.id == item_id).values(sealed_content=sealed))
 
 
@@ -260,7 +275,9 @@ def _open_existing_rows(connection: sa.Connection) -> None:
     vault = _vault()
     key_rows = {
         row.person_id: row
-        for row in connection.execute(sa.select(_data_keys.c.id, _data_keys.c.person_id, _data_keys.c.kek_id, _data_keys.c.wrapped))
+        for row in connection.execute(
+            sa.select(_data_keys.c.id, _data_keys.c.person_id, _data_keys.c.kek_id, _data_keys.c.wrapped)
+        )
     }
     keys: dict[uuid.UUID, DataKey] = {}
     for person_id, sealed in persons:
@@ -274,11 +291,15 @@ def _open_existing_rows(connection: sa.Connection) -> None:
         keys[person_id] = key
         document = json.loads(key.open(_place("persons", "sealed_data", person_id, person_id), sealed))
         ahvn13 = document.pop("ahvn13")
-        connection.execute(_persons.update().where(_persons.c.id == person_id).values(ahvn13=ahvn13, data=document))
+        connection.execute(
+            _persons.update().where(_persons.c.id == person_id).values(ahvn13=ahvn13, data=document)
+        )
     owners = _item_person(connection)
     for item_id, sealed in connection.execute(sa.select(_items.c.id, _items.c.sealed_content)).all():
         person_id = owners[item_id]
-        content = json.loads(keys[person_id].open(_place("case_items", "sealed_content", item_id, person_id), sealed))
+        content = json.loads(
+            keys[person_id].open(_place("case_items", "sealed_content", item_id, person_id), sealed)
+        )
         connection.execute(_items.update().where(_items.c.id == item_id).values(content=content))
     connection.execute(sa.delete(_secrets))
     connection.execute(sa.delete(_data_keys))

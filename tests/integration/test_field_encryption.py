@@ -81,7 +81,9 @@ def test_stammdaten_copied_into_a_case_item_column_is_refused(
         sealed_person = session.scalar(
             select(PersonRow.sealed_data).where(PersonRow.id == uuid.UUID(case["person_id"]))
         )
-        session.execute(update(CaseItemRow).where(CaseItemRow.id == item.id).values(sealed_content=sealed_person))
+        session.execute(
+            update(CaseItemRow).where(CaseItemRow.id == item.id).values(sealed_content=sealed_person)
+        )
         session.commit()
     with uow_factory() as uow, pytest.raises(DecryptionRefused):
         uow.cases.get(uuid.UUID(case["id"]))

@@ -61,7 +61,7 @@ def seeded(uow_factory: Callable[[], UnitOfWork], engine: Engine) -> Engine:
 def test_seeded_secrets_are_what_the_scan_looks_for() -> None:
     assert {"Brunner", "Lea"} <= _seeded_secrets()
     assert _leaks(b'{"family_name": "Wyss", "given_name": "Lea"}') == ["Lea", "Wyss"]
-    assert _leaks("Herr Brunner wohnt hier".encode()) == ["Brunner"]
+    assert _leaks(b"Herr Brunner wohnt hier") == ["Brunner"]
 
 
 @pytest.mark.skipif(is_postgres(), reason="the raw file is SQLite's")

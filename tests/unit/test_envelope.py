@@ -29,7 +29,12 @@ def _key(person: uuid.UUID = PERSON) -> DataKey:
 
 
 def _place(**changes: object) -> Place:
-    fields: dict[str, object] = {"table": "case_items", "column": "sealed_content", "row_id": ROW, "person_id": PERSON}
+    fields: dict[str, object] = {
+        "table": "case_items",
+        "column": "sealed_content",
+        "row_id": ROW,
+        "person_id": PERSON,
+    }
     fields.update(changes)
     return Place(**fields)  # type: ignore[arg-type]
 
@@ -107,7 +112,9 @@ def test_a_wrapped_data_key_does_not_unwrap_for_another_person() -> None:
 
 def test_ahvn13_index_ignores_formatting() -> None:
     key = b"k" * 32
-    assert blind_index(key, normalise_ahvn13("756.1234.5678.97")) == blind_index(key, normalise_ahvn13("7561234567897"))
+    assert blind_index(key, normalise_ahvn13("756.1234.5678.97")) == blind_index(
+        key, normalise_ahvn13("7561234567897")
+    )
 
 
 def test_name_index_is_the_same_for_case_width_and_composition_variants() -> None:

@@ -32,6 +32,7 @@ class LocalKeyring:
         self._current = current
         self._aeads = {kek_id: AESGCM(key) for kek_id, key in keks.items()}
         self._lock = threading.Lock()
+        self._loaded_mtime = self._mtime()
 
     @classmethod
     def in_memory(cls) -> LocalKeyring:
@@ -50,7 +51,9 @@ class LocalKeyring:
             return keyring
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
-            raise KeyProviderError(f"Schlüsselbund {path} ist für andere lesbar (Modus {mode:o}, verlangt 600).")
+            raise KeyProviderError(
+                f"Schlüsselbund {path} ist für andere lesbar (Modus {mode:o}, verlangt 600)."
+            )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             keks = {kek_id: base64.b64decode(value) for kek_id, value in data["keks"].items()}
@@ -62,6 +65,7 @@ class LocalKeyring:
         return cls(path, keks, current)
 
     def current_kek_id(self) -> str:
+        self._refresh()  # another process (`cockpit keys rotate-kek`) may have added a KEK
         return self._current
 
     def kek_ids(self) -> list[str]:
@@ -94,8 +98,27 @@ class LocalKeyring:
     def _aead(self, kek_id: str) -> AESGCM:
         aead = self._aeads.get(kek_id)
         if aead is None:
+            self._refresh()
+            aead = self._aeads.get(kek_id)
+        if aead is None:
             raise KeyProviderError(f"Unbekannter Schlüssel {kek_id}.")
         return aead
+
+    def _mtime(self) -> int | None:
+        try:
+            return self._path.stat().st_mtime_ns if self._path is not None else None
+        except OSError:
+            return None
+
+    def _refresh(self) -> None:
+        if self._path is None or self._mtime() == self._loaded_mtime:
+            return
+        fresh = LocalKeyring.open(self._path, create=False)
+        with self._lock:
+            self._keks.update(fresh._keks)
+            self._aeads.update(fresh._aeads)
+            self._current = fresh._current
+            self._loaded_mtime = fresh._loaded_mtime
 
     def _save(self) -> None:
         if self._path is None:
@@ -116,6 +139,7 @@ class LocalKeyring:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self._path)
+        self._loaded_mtime = self._mtime()
 
 
 def _new_kek() -> tuple[str, bytes]:

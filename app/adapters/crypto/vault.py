@@ -49,9 +49,7 @@ class Vault:
         self._remember(cache_key, key)
         return key
 
-    def rewrap(
-        self, context: bytes, kek_id: str, wrapped: bytes, new_kek_id: str
-    ) -> bytes:
+    def rewrap(self, context: bytes, kek_id: str, wrapped: bytes, new_kek_id: str) -> bytes:
         secret = self.provider.unwrap(kek_id, wrapped, context)
         return self.provider.wrap(new_kek_id, secret, context)
 

@@ -77,7 +77,9 @@ class SqlKeyStore:
         if not rows:
             self._create_first(purpose)
             return self.secrets(purpose)
-        return [(r.version, r.state, self._vault.secret(purpose, r.version, r.kek_id, r.wrapped)) for r in rows]
+        return [
+            (r.version, r.state, self._vault.secret(purpose, r.version, r.kek_id, r.wrapped)) for r in rows
+        ]
 
     def add_secret(self, purpose: str, version: int, state: str, secret: bytes) -> None:
         kek_id, wrapped = self._vault.wrap_secret(purpose, version, secret)

@@ -17,17 +17,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
 from app.adapters.db.key_store import SqlKeyStore
-from app.adapters.db.sealed_items import Reveal, SealedItems
-from app.adapters.db.sealing import read_person, write_person
 from app.adapters.db.models import (
     AuditEventRow,
-    CaseItemRow,
     CaseRow,
     InstitutionRow,
     ParticipationRow,
     PersonRow,
     UserRow,
 )
+from app.adapters.db.sealed_items import Reveal, SealedItems
+from app.adapters.db.sealing import read_person, write_person
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.cases import (

@@ -53,7 +53,9 @@ def person_document(person: Person) -> dict[str, Any]:
 def write_person(keys: SqlKeyStore, row: PersonRow, person: Person) -> None:
     key = keys.data_key(person.id)
     row.sealed_data = seal_json(key, person_place(person.id), person_document(person))
-    version, row.ahvn13_index = keys.index_for_write(IndexedColumn.AHVN13, normalise_ahvn13(person.ahvn13.digits))
+    version, row.ahvn13_index = keys.index_for_write(
+        IndexedColumn.AHVN13, normalise_ahvn13(person.ahvn13.digits)
+    )
     _, row.name_index = keys.index_for_write(
         IndexedColumn.NAME_BIRTH_DATE,
         normalise_name_birth_date(person.family_name, person.given_name, person.birth_date),

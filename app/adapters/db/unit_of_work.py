@@ -19,6 +19,7 @@ from app.adapters.db.repositories import (
     SqlUserRepository,
     integrity_conflict,
 )
+from app.adapters.db.retention_store import SqlRetentionStore
 from app.domain.errors import StaleVersion
 
 
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         self.persons = SqlPersonRepository(session, self.keys)
         self.cases = SqlCaseRepository(session, self.keys)
         self.documents = SqlDocumentRepository(session, self.keys)
+        self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)
         return self
 
