@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine, select
 
 from app.adapters.crypto.keyring import LocalKeyring
@@ -126,10 +127,8 @@ def test_an_interrupted_kek_rotation_resumes_where_it_stopped(engine: Engine, wo
     def crash_after_first_batch(_count: int) -> None:
         raise Interrupted()
 
-    try:
+    with pytest.raises(Interrupted):
         rewrap_all(session_factory, Vault(provider), batch_size=2, progress=crash_after_first_batch)
-    except Interrupted:
-        pass
     with session_factory() as session:
         assert len(set(session.scalars(select(DataKeyRow.kek_id)))) == 2  # half done
     resumed = rewrap_all(session_factory, Vault(provider), batch_size=2)

@@ -1,4 +1,4 @@
-"""The local keyring: created with mode 0600 in dev, refused when others can read it, required in production."""
+"""The local keyring: mode 0600 on the first dev run, refused when others can read it, required in production."""
 
 from __future__ import annotations
 
