@@ -1,4 +1,4 @@
-"""The local keyring: mode 0600 when first created, refused when others can read it, required in production."""
+"""The local keyring: mode 0600 when created, refused when others can read it, required in production."""
 
 from __future__ import annotations
 
