@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.validation_messages import german_message
+from app.domain.documents import DocumentTooLarge
 from app.domain.errors import (
     ConcurrentConflict,
     DataDestroyed,
@@ -173,6 +174,8 @@ async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem_response(request, "conflict", exc.message, errors)
     if isinstance(exc, DataDestroyed):
         return problem_response(request, "data-destroyed", exc.message)
+    if isinstance(exc, DocumentTooLarge):
+        return problem_response(request, "payload-too-large", exc.message, errors)
     slug = "validation" if isinstance(exc, InvalidValue) else "rule-violation"
     return problem_response(request, slug, exc.message, errors)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Protocol, Self
 
@@ -12,6 +12,7 @@ from app.domain.audit import AuditEvent
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.categories import DataCategory
+from app.domain.documents import Document
 from app.domain.institutions import Institution
 from app.domain.persons import Person
 from app.domain.users import User
@@ -71,6 +72,18 @@ class CaseRepository(Protocol):
         ...
 
 
+class DocumentRepository(Protocol):
+    """Documents sealed at rest; `get` and `list_for_case` decrypt nothing (no file name either)."""
+
+    def add(
+        self, document: Document, filename: str, content: Iterable[bytes], max_bytes: int
+    ) -> Document: ...
+    def get(self, document_id: uuid.UUID) -> Document | None: ...
+    def list_for_case(self, case_id: uuid.UUID) -> list[Document]: ...
+    def filename(self, document: Document) -> str: ...
+    def content(self, document: Document) -> Iterator[bytes]: ...
+
+
 class AuditRecorder(Protocol):
     """Append-only: the only operation is append. Must join the caller's transaction."""
 
@@ -88,6 +101,8 @@ class UnitOfWork(Protocol):
     def persons(self) -> PersonRepository: ...
     @property
     def cases(self) -> CaseRepository: ...
+    @property
+    def documents(self) -> DocumentRepository: ...
     @property
     def audit(self) -> AuditRecorder: ...
 

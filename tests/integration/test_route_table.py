@@ -6,9 +6,10 @@ covered by the other tests automatically.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ class Target:
     measure_id: str
     version: int
     world: Any
+    document_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 def _target(api: Api) -> Target:
@@ -40,6 +42,9 @@ def _target(api: Api) -> Target:
     body = api.ok(case["id"], "plan/measures", {"title": "Kurs", "kind": "course", "goal_id": goal_id})
     api.ok(case["id"], "segment", {"segment": "V", "assessed_on": days_ago(30)})
     body = api.get_case(case["id"]).json()
+    document = api.client.post(
+        f"/api/v1/cases/{case['id']}/documents", headers=api.headers("sd"), **SAMPLES[DOCUMENT_UPLOAD](None)
+    ).json()
     return Target(
         case["id"],
         case["person_id"],
@@ -47,10 +52,12 @@ def _target(api: Api) -> Target:
         body["integrationsplan"]["measures"][0]["id"],
         body["version"],
         api.world,
+        document["id"],
     )
 
 
 Sample = Callable[[Target], dict[str, Any]]
+DOCUMENT_UPLOAD = ("POST", "/api/v1/cases/{case_id}/documents")
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/institutions"): lambda t: {},
     ("POST", "/api/v1/persons"): lambda t: {
@@ -108,6 +115,12 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/cases/{case_id}/closure"): lambda t: {"json": {"reason": "erwerbsarbeit"}},
     ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
+    ("GET", "/api/v1/cases/{case_id}/documents"): lambda t: {},
+    DOCUMENT_UPLOAD: lambda t: {
+        "params": {"category": "fallfuehrung", "filename": "protokoll.pdf"},
+        "content": b"%PDF-1.4 Protokoll",
+    },
+    ("GET", "/api/v1/cases/{case_id}/documents/{document_id}"): lambda t: {},
 }
 # Operations that only make sense after another one; the sample for the success test runs these first.
 PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
@@ -143,6 +156,7 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         goal_id=target.goal_id,
         measure_id=target.measure_id,
         institution_id=institution_id or str(target.world.sozialdienst.id),
+        document_id=target.document_id,
     )
 
 
@@ -177,7 +191,7 @@ def test_case_route_answers_404_to_a_non_participant_and_records_the_denial(
     event = last_audit_event(engine)
     assert (event.outcome, event.actor_name, str(event.case_id)) == ("denied", "olten", target.case_id)
 
-    missing = Target(str(uuid.uuid4()), target.person_id, target.goal_id, target.measure_id, 1, api.world)
+    missing = dataclasses.replace(target, case_id=str(uuid.uuid4()), version=1)
     absent = api.client.request(
         method, _url(path, missing), headers=headers, **SAMPLES[(method, path)](missing)
     )
