@@ -42,6 +42,8 @@ openapi: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.case_read
 	$(BIN)/python -m bench.case_read --backend $(PG_URL)
+	$(BIN)/python -m bench.crypto_share
+	$(BIN)/python -m bench.crypto_share --backend $(PG_URL)
 
 clean:
 	rm -rf $(VENV) var/*.db .pytest_cache .ruff_cache .hypothesis

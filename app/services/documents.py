@@ -14,7 +14,9 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.documents import Document, check_category, check_filename
+from app.domain.permissions import Permission
 from app.domain.policy import decide, may_open_case
+from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import NotFound
 from app.services.ports import UnitOfWork
@@ -48,6 +50,7 @@ def store_document(
 ) -> Document:
     """A participating institution attaches a document; it owns it. PDF, PNG or JPEG by content."""
     with refusals_recorded(uow, ctx, operation="documents.store", action=AuditAction.CREATE, case_id=case_id):
+        require(ctx.principal, Permission.CASE_WRITE)
         check_category(category)
         name = check_filename(filename)
         with uow:
@@ -79,6 +82,7 @@ class DocumentList:
 def list_documents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> DocumentList:
     """The documents of a case the principal may see, with their names; the others are absent."""
     with refusals_recorded(uow, ctx, operation="documents.list", action=AuditAction.READ, case_id=case_id):
+        require(ctx.principal, Permission.CASE_READ)
         with uow:
             case = _case_skeleton(uow, ctx, case_id)
             if case is None:
@@ -119,6 +123,7 @@ def open_document(
         uow, ctx, operation="documents.read", action=AuditAction.READ, case_id=case_id
     )
     with refusals, uow:
+        require(ctx.principal, Permission.CASE_READ)
         case = _case_skeleton(uow, ctx, case_id)
         document = uow.documents.get(document_id)
         if case is None or document is None or document.case_id != case.id:

@@ -28,9 +28,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def served(
+    databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[str]:
     url = databases.empty()
     monkeypatch.setenv("COCKPIT_DATABASE_URL", url)
+    # As on a first dev run: the keyring is created by the first command that needs a key.
+    monkeypatch.setenv("COCKPIT_KEYRING_PATH", str(tmp_path / "keyring.json"))
     runner = CliRunner()
     for command in (["db", "upgrade"], ["demo", "seed"]):
         result = runner.invoke(cli, command)
