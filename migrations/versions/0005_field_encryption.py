@@ -28,7 +28,16 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _sqlite_foreign_keys_off() -> None:
+    # Batch mode rebuilds `persons` on SQLite (copy, drop, rename); with rows referencing it the
+    # drop would fail while foreign keys are enforced. Effective only before the first write of
+    # the transaction, which is where this runs on an existing database.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("PRAGMA foreign_keys=OFF")
+
+
 def upgrade() -> None:
+    _sqlite_foreign_keys_off()
     _create_tables()
     with op.batch_alter_table("persons") as batch:
         batch.add_column(sa.Column("sealed_data", sa.LargeBinary(), nullable=True))
@@ -52,6 +61,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _sqlite_foreign_keys_off()
     with op.batch_alter_table("persons") as batch:
         batch.add_column(sa.Column("ahvn13", sa.String(length=13), nullable=True))
         batch.add_column(sa.Column("data", sa.JSON(), nullable=True))
