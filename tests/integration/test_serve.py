@@ -60,20 +60,23 @@ def served(
 
 def _wait_for_line(server: subprocess.Popen[str], marker: str) -> None:
     assert server.stdout is not None
+    # Read the pipe's bytes directly: a buffered readline may pull several lines at once, after
+    # which the selector sees nothing left and would wait for output that never comes.
+    descriptor = server.stdout.fileno()
     selector = selectors.DefaultSelector()
-    selector.register(server.stdout, selectors.EVENT_READ)
+    selector.register(descriptor, selectors.EVENT_READ)
     deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
-    seen = []
+    seen = b""
     while time.monotonic() < deadline:
         if not selector.select(timeout=deadline - time.monotonic()):
             break
-        line = server.stdout.readline()
-        if not line:
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
             break
-        seen.append(line)
-        if marker in line:
+        seen += chunk
+        if marker.encode() in seen:
             return
-    pytest.fail("Server nicht gestartet:\n" + "".join(seen))
+    pytest.fail("Server nicht gestartet:\n" + seen.decode(errors="replace"))
 
 
 def test_served_service_is_ready_and_lists_demo_cases(served: str) -> None:

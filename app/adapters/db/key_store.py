@@ -76,7 +76,9 @@ class SqlKeyStore:
         ).all()
         if not rows:
             self._create_first(purpose)
-            return self.secrets(purpose)
+            rows = self._session.scalars(
+                select(KeySecretRow).where(KeySecretRow.purpose == purpose, KeySecretRow.state != RETIRED)
+            ).all()
         return [
             (r.version, r.state, self._vault.secret(purpose, r.version, r.kek_id, r.wrapped)) for r in rows
         ]
@@ -100,7 +102,7 @@ class SqlKeyStore:
         self._session.flush()
         try:
             with self._session.begin_nested():
-                self.add_secret(purpose, 1, ACTIVE, _new_secret(purpose))
+                self.add_secret(purpose, 1, ACTIVE, os.urandom(32))
         except IntegrityError:
             pass
 
@@ -123,6 +125,3 @@ class SqlKeyStore:
         """One index per key version in use, so lookups find rows on either side of a rebuild."""
         return [blind_index(key, normalised) for _v, _s, key in self.secrets(index_purpose(column))]
 
-
-def _new_secret(purpose: str) -> bytes:
-    return os.urandom(32)
