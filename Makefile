@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.case_read
 	$(BIN)/python -m bench.case_read --backend $(PG_URL)
 	$(BIN)/python -m bench.audit_append --backend $(PG_URL)
+	$(BIN)/python -m bench.crypto_share
+	$(BIN)/python -m bench.crypto_share --backend $(PG_URL)
 
 clean:
 	rm -rf $(VENV) var/*.db .pytest_cache .ruff_cache .hypothesis

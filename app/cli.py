@@ -11,6 +11,7 @@ import typer
 from app.cli_audit import audit_app
 from app.cli_consent import consent_app
 from app.cli_identity import register as register_identity_commands
+from app.cli_keys import keys_app, retention_app
 from app.settings import PROJECT_ROOT, Environment, Settings
 
 app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)
@@ -23,6 +24,8 @@ app.add_typer(openapi_app, name="openapi")
 register_identity_commands(app)
 app.add_typer(consent_app, name="consent")
 app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.add_typer(retention_app, name="retention")
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 

@@ -43,10 +43,9 @@ def _now() -> datetime:
 
 
 def _identity_uow(settings: Settings) -> Any:
-    from app.adapters.db.engine import make_engine, make_session_factory
-    from app.adapters.db.unit_of_work import SqlUnitOfWork
+    from app.main import build_container
 
-    return SqlUnitOfWork(make_session_factory(make_engine(settings.database_url)))
+    return build_container(settings).uow_factory()
 
 
 # -- clients ----------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from app.adapters.audit_signing import load_signer
+from app.adapters.crypto.factory import build_key_provider
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.audit_sequencer import SequencerThread
 from app.adapters.db.engine import make_engine, make_session_factory
@@ -44,12 +46,14 @@ def build_audit_ledger(settings: Settings, engine: Engine) -> SqlAuditLedger:
 def build_container(settings: Settings) -> Container:
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
+    vault = Vault(build_key_provider(settings))
     return Container(
         settings=settings,
         engine=engine,
-        uow_factory=lambda: SqlUnitOfWork(session_factory),
+        uow_factory=lambda: SqlUnitOfWork(session_factory, vault=vault),
         clock=SystemClock(),
         access=access_config(settings),
+        vault=vault,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +15,14 @@ class Environment(StrEnum):
     DEV = "dev"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class KeyProviderKind(StrEnum):
+    KEYRING = "keyring"
+    PKCS11 = "pkcs11"
+
+
+DEFAULT_KEYRING = PROJECT_ROOT / "var" / "keyring.json"
 
 
 class Settings(BaseSettings):
@@ -46,16 +54,27 @@ class Settings(BaseSettings):
     consent_evidence_max_bytes: int = Field(default=512 * 1024, ge=1024, le=700_000)
     break_glass_hours: int = Field(default=4, ge=1, le=24)
     disabled_legal_rules: str = ""  # comma-separated rule ids from app/domain/legal_bases/rules.toml
-
-    @property
-    def disabled_legal_rule_ids(self) -> frozenset[str]:
-        return frozenset(part.strip() for part in self.disabled_legal_rules.split(",") if part.strip())
     # Audit log (see README, "Audit log"): checkpoint signing key, sequencer, retention.
     audit_signing_key_file: Path = PROJECT_ROOT / "var" / "audit-signing-key.pem"
     audit_seal_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     audit_checkpoint_interval_seconds: int = Field(default=300, ge=10)
     audit_background_sealing: bool = True
     audit_retention_days: int = Field(default=365, ge=365)
+    # Field encryption (docs/encryption.md). The keyring is created on the first dev run; production
+    # needs a configured, existing keyring or a PKCS#11 token.
+    key_provider: KeyProviderKind = KeyProviderKind.KEYRING
+    keyring_path: Path | None = None
+    pkcs11_library: str | None = None
+    pkcs11_token_label: str | None = None
+    pkcs11_pin: SecretStr | None = None
+    document_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    # Years after the last change of a case in this phase before the person's data key is destroyed.
+    retention_years: dict[str, int] = Field(default_factory=lambda: {"archived": 10})
+    receipt_dir: Path = PROJECT_ROOT / "var" / "receipts"
+
+    @property
+    def disabled_legal_rule_ids(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.disabled_legal_rules.split(",") if part.strip())
 
     @property
     def is_production(self) -> bool:

@@ -30,6 +30,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from app.adapters.audit_signing import load_signer
+from app.adapters.crypto.keyring import LocalKeyring
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
@@ -70,10 +72,11 @@ def _writer_process(url: str, threads: int, per_thread: int, head_lock: bool | N
         return
     engine = make_engine(url, pool_size=threads, max_overflow=0)
     session_factory = make_session_factory(engine)
+    vault = Vault(LocalKeyring.in_memory())  # audit events hold no sealed fields; the unit of work wants one
 
     def write(_: int) -> None:
         for n in range(per_thread):
-            uow = SqlUnitOfWork(session_factory)
+            uow = SqlUnitOfWork(session_factory, vault=vault)
             with uow:
                 appended = event(n, id=uuid.uuid4())
                 uow.audit.append(appended)

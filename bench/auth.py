@@ -18,6 +18,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from app.adapters.auth.secrets import Argon2PasswordHasher, hash_client_secret, new_client_secret
+from app.adapters.crypto.keyring import LocalKeyring
+from app.adapters.crypto.vault import Vault
 from app.adapters.db import migrations
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
@@ -55,14 +57,19 @@ def main() -> None:
     settings = Settings(environment="test", database_url=url, auth_signing_key_dir=workdir / "keys")
     engine = make_engine(url)
     factory = make_session_factory(engine)
-    container = Container(settings, engine, lambda: SqlUnitOfWork(factory), SystemClock())
+    vault = Vault(LocalKeyring.in_memory())
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(factory, vault=vault)
+
+    container = Container(settings, engine, uow, SystemClock(), vault=vault)
     seed_demo(container.uow_factory, datetime.now(UTC))
     app = create_app(settings, container)
     identity = app.state.identity
-    seed_demo_passwords(SqlUnitOfWork(factory), identity.hasher)
+    seed_demo_passwords(uow(), identity.hasher)
     secret = new_client_secret()
     create_client(
-        SqlUnitOfWork(factory),
+        uow(),
         client_id="bench-sd",
         institution_code="SD-WASSERAMT",
         auth_method=ClientAuthMethod.CLIENT_SECRET_BASIC,

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api.container import Container
@@ -143,7 +144,7 @@ def client_with(
     return TestClient(create_app(container.settings, changed), **client_options)
 
 
-def recording_with(engine: Engine, audit_factory: Any) -> Any:
+def recording_with(engine: Engine, audit_factory: Any, vault: Vault) -> Any:
     """A unit-of-work factory whose audit recorder is `audit_factory` (a fake)."""
     session_factory = make_session_factory(engine)
-    return lambda: SqlUnitOfWork(session_factory, audit_factory=audit_factory)
+    return lambda: SqlUnitOfWork(session_factory, audit_factory=audit_factory, vault=vault)

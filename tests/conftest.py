@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.adapters.crypto.keyring import LocalKeyring
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.api.container import Container, SystemClock
@@ -42,10 +44,16 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def vault() -> Vault:
+    """One in-memory keyring for the run: field encryption is on in every test."""
+    return Vault(LocalKeyring.in_memory())
+
+
 @pytest.fixture
-def uow_factory(engine: Engine) -> Callable[[], UnitOfWork]:
+def uow_factory(engine: Engine, vault: Vault) -> Callable[[], UnitOfWork]:
     session_factory = make_session_factory(engine)
-    return lambda: SqlUnitOfWork(session_factory)
+    return lambda: SqlUnitOfWork(session_factory, vault=vault)
 
 
 @pytest.fixture
@@ -54,8 +62,12 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def container(settings: Settings, engine: Engine, uow_factory: Callable[[], UnitOfWork]) -> Container:
-    return Container(settings=settings, engine=engine, uow_factory=uow_factory, clock=SystemClock())
+def container(
+    settings: Settings, engine: Engine, uow_factory: Callable[[], UnitOfWork], vault: Vault
+) -> Container:
+    return Container(
+        settings=settings, engine=engine, uow_factory=uow_factory, clock=SystemClock(), vault=vault
+    )
 
 
 @pytest.fixture

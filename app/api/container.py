@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from app.adapters.crypto.vault import Vault
 from app.adapters.legal_basis_file import packaged_rule_book
 from app.services.access_config import AccessConfig
 from app.services.ports import UnitOfWork
@@ -26,3 +27,4 @@ class Container:
     uow_factory: Callable[[], UnitOfWork]
     clock: SystemClock
     access: AccessConfig = field(default_factory=lambda: AccessConfig(rules=packaged_rule_book()))
+    vault: Vault | None = None  # field encryption; the CLI's key and retention commands use it

@@ -18,7 +18,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.validation_messages import german_message
-from app.domain.errors import ConcurrentConflict, DomainError, InvalidValue, PhaseConflict, StaleVersion
+from app.domain.documents import DocumentTooLarge
+from app.domain.errors import (
+    ConcurrentConflict,
+    DataDestroyed,
+    DomainError,
+    InvalidValue,
+    PhaseConflict,
+    StaleVersion,
+)
 from app.services.errors import Forbidden, NotFound, PersonAlreadyRegistered, ServiceError
 
 PROBLEM_JSON = "application/problem+json"
@@ -68,6 +76,12 @@ KINDS = {
             "Änderungen verlangen den Header If-Match mit dem ETag.",
         ),
         ProblemKind("conflict", 409, "Konflikt", "Eine gleichzeitige Änderung kam dieser zuvor."),
+        ProblemKind(
+            "data-destroyed",
+            410,
+            "Daten gelöscht",
+            "Die Daten wurden nach Ablauf der Aufbewahrungsfrist endgültig gelöscht.",
+        ),
         ProblemKind("bad-request", 400, "Ungültige Anfrage", "Die Anfrage ist nicht lesbar."),
         ProblemKind(
             "method-not-allowed",
@@ -165,6 +179,10 @@ async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem_response(request, "phase-conflict", exc.message, errors)
     if isinstance(exc, ConcurrentConflict):
         return problem_response(request, "conflict", exc.message, errors)
+    if isinstance(exc, DataDestroyed):
+        return problem_response(request, "data-destroyed", exc.message)
+    if isinstance(exc, DocumentTooLarge):
+        return problem_response(request, "payload-too-large", exc.message, errors)
     slug = "validation" if isinstance(exc, InvalidValue) else "rule-violation"
     return problem_response(request, slug, exc.message, errors)
 

@@ -36,3 +36,14 @@ class StaleVersion(Exception):
     """The record changed since the caller read it (optimistic concurrency)."""
 
     message = "Der Datensatz wurde inzwischen geändert. Laden Sie ihn neu und wiederholen Sie die Änderung."
+
+
+class DataDestroyed(DomainError):
+    """The person's data key was destroyed when the retention period ended (crypto-shredding)."""
+
+    title = "Daten gelöscht"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Die Daten dieser Person wurden nach Ablauf der Aufbewahrungsfrist endgültig gelöscht."
+        )

@@ -18,13 +18,14 @@ from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
 from app.domain.permissions import Permission, permits
-from app.domain.policy import BasisKind, may_open_case
+from app.domain.policy import AccessGrants, BasisKind, may_open_case
 from app.services.access_grants import grants_for, is_assigned
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound, Forbidden, ServiceError
-from app.services.ports import UnitOfWork
+from app.services.ports import Reveal, UnitOfWork
 from app.services.refusals import refusals_recorded
+from app.services.reveal import ParticipantReveal, PolicyReveal
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,12 @@ def _sorted(categories: Iterable[DataCategory]) -> tuple[DataCategory, ...]:
 
 
 def _gate(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str, action: AuditAction
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    operation: str,
+    action: AuditAction,
+    reveal: Reveal | None = None,
 ) -> tuple[SharedCase | None, ServiceError]:
     """The case if the principal may open it; otherwise records the denial and returns the refusal.
 
@@ -50,7 +56,7 @@ def _gate(
     """
     permission = Permission.CASE_READ if action is AuditAction.READ else Permission.CASE_WRITE
     refusal: ServiceError = CaseNotFound(audited=True)
-    case = uow.cases.get(case_id)
+    case = uow.cases.get(case_id, reveal)
     if not permits(ctx.principal, permission):
         reason = "Für diese Aktion fehlt die Berechtigung."
         refusal = Forbidden(audited=True)
@@ -100,10 +106,12 @@ def _record_allowed(
 def read_case(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
 ) -> CaseView:
-    with uow:
-        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.READ)
+    reveal = PolicyReveal(ctx.principal, lambda case: _grants_of(uow, ctx, case))
+    with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.READ, case_id=case_id), uow:
+        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.READ, reveal)
         if case is not None:
             view = view_for(uow, ctx, case)
+            view.withheld |= reveal.withheld  # items never decrypted are withheld as well
             _record_allowed(
                 uow,
                 ctx,
@@ -169,7 +177,8 @@ def _change_once(
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
     with uow:
-        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE)
+        reveal = ParticipantReveal(ctx.principal, lambda case: _grants_of(uow, ctx, case))
+        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE, reveal)
         if case is not None:
             if expected_version is not None and expected_version != case.version:
                 raise StaleVersion()
@@ -195,6 +204,10 @@ def _change_once(
 def require_lead(case: SharedCase, ctx: RequestContext) -> None:
     if case.lead_institution_id != ctx.principal.institution_id:
         raise InvariantViolation("Nur die fallführende Stelle kann dies ändern.")
+
+
+def _grants_of(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> tuple[bool, AccessGrants]:
+    return is_assigned(uow, ctx, case), grants_for(uow, ctx, case)
 
 
 def view_for(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> CaseView:
@@ -248,7 +261,8 @@ def _act(
     work: Callable[[SharedCase], tuple[Result, CaseAct]],
 ) -> Result:
     with uow:
-        case, refusal = _gate(uow, ctx, case_id, operation, gate_as)
+        reveal = ParticipantReveal(ctx.principal, lambda case: _grants_of(uow, ctx, case))
+        case, refusal = _gate(uow, ctx, case_id, operation, gate_as, reveal)
         if case is not None:
             result, act = work(case)
             uow.audit.append(

@@ -9,7 +9,7 @@ from datetime import date
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.categories import DataCategory
-from app.domain.errors import StaleVersion
+from app.domain.errors import DataDestroyed, StaleVersion
 from app.domain.permissions import Permission, permits
 from app.domain.persons import Address, Person
 from app.services.access_grants import sees_all_institution_cases
@@ -89,9 +89,25 @@ def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> 
 
 
 def get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Person:
-    require_recorded(uow, ctx, Permission.CASE_READ, operation="persons.read", action=AuditAction.READ)
+    with refusals_recorded(uow, ctx, operation="persons.read", action=AuditAction.READ, person_id=person_id):
+        require(ctx.principal, Permission.CASE_READ)
+        return _get_person(uow, ctx, person_id)
+
+
+def _load(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Person | None:
+    """The person; for one whose data was destroyed, DataDestroyed to the institutions on their
+    cases and "not found" to everyone else (the 404 must not tell them apart)."""
+    try:
+        return uow.persons.get(person_id)
+    except DataDestroyed:
+        if ctx.principal.institution_id in uow.cases.institutions_of_person(person_id):
+            raise
+        return None
+
+
+def _get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Person:
     with uow:
-        person = uow.persons.get(person_id)
+        person = _load(uow, ctx, person_id)
         found = _visible(uow, ctx, person, "persons.read", person_id)
     if found is None:
         raise PersonNotFound(audited=True)
@@ -142,7 +158,7 @@ def _correct_person(
 ) -> Person:
     require(ctx.principal, Permission.CASE_WRITE)
     with uow:
-        person = uow.persons.get(person_id)
+        person = _load(uow, ctx, person_id)
         visible = _visible(
             uow, ctx, person, "persons.correct", person_id, action=AuditAction.CHANGE, audit_allowed=False
         )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import Protocol, Self
 
 from app.domain.ahvn13 import Ahvn13
@@ -13,7 +13,9 @@ from app.domain.audit import AuditEvent
 from app.domain.break_glass import BreakGlass
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
+from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
+from app.domain.documents import Document
 from app.domain.institutions import Institution
 from app.domain.persons import Person
 from app.domain.users import User
@@ -33,17 +35,28 @@ class UserRepository(Protocol):
     def list(self) -> list[User]: ...
 
 
+# reveal(case skeleton, category, owning institution) -> may this item be decrypted?
+Reveal = Callable[[SharedCase, DataCategory, uuid.UUID], bool]
+
+
 class PersonRepository(Protocol):
     def add(self, person: Person) -> None: ...
     def get(self, person_id: uuid.UUID) -> Person | None: ...
     def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]: ...
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None: ...
+    def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
+        """Exact match through the blind index (NFKC, casefold)."""
+        ...
+
     def save(self, person: Person) -> None: ...
 
 
 class CaseRepository(Protocol):
     def add(self, case: SharedCase) -> None: ...
-    def get(self, case_id: uuid.UUID) -> SharedCase | None: ...
+    def get(self, case_id: uuid.UUID, reveal: Reveal | None = None) -> SharedCase | None:
+        """With `reveal`, only the items it allows are decrypted; the others are absent."""
+        ...
+
     def save(self, case: SharedCase) -> None:
         """Persist changes; bumps `case.version` and fails with StaleVersion on a lost race."""
         ...
@@ -94,6 +107,18 @@ class BreakGlassRepository(Protocol):
     def active(self, case_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> BreakGlass | None: ...
 
 
+class DocumentRepository(Protocol):
+    """Documents sealed at rest; `get` and `list_for_case` decrypt nothing (no file name either)."""
+
+    def add(
+        self, document: Document, filename: str, content: Iterable[bytes], max_bytes: int
+    ) -> Document: ...
+    def get(self, document_id: uuid.UUID) -> Document | None: ...
+    def list_for_case(self, case_id: uuid.UUID) -> list[Document]: ...
+    def filename(self, document: Document) -> str: ...
+    def content(self, document: Document) -> Iterator[bytes]: ...
+
+
 class AuditRecorder(Protocol):
     """Append-only: the only operation is append. Must join the caller's transaction."""
 
@@ -111,6 +136,8 @@ class UnitOfWork(Protocol):
     def persons(self) -> PersonRepository: ...
     @property
     def cases(self) -> CaseRepository: ...
+    @property
+    def documents(self) -> DocumentRepository: ...
     @property
     def audit(self) -> AuditRecorder: ...
     @property

@@ -88,7 +88,7 @@ def test_a_failing_audit_write_fails_the_request_and_keeps_nothing(
     case = api.open_case("sd")
     session_factory = make_session_factory(engine)
     before = len(audit_events(engine))
-    failing = recording_with(engine, FailingRecorder)
+    failing = recording_with(engine, FailingRecorder, container.vault)
     with client_with(container, uow_factory=failing, raise_server_exceptions=False) as client:
         response = client.post(
             f"/api/v1/cases/{case['id']}/journal",

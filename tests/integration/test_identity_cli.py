@@ -9,6 +9,7 @@ import pytest
 from joserfc.jwk import ECKey
 from typer.testing import CliRunner
 
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.cli import app as cli
@@ -28,14 +29,14 @@ def _run(*args: str, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_clients_create_list_disable(cli_env: Path, database_url: str) -> None:
+def test_clients_create_list_disable(cli_env: Path, database_url: str, vault: Vault) -> None:
     code, output = _run("clients", "create", "sd-wasseramt-fallsystem", "--institution", "T-SD-WA")
     assert code == 0, output
     secret = output.split("client_secret: ")[1].split()[0]
     assert len(secret) >= 40
     engine = make_engine(database_url)
     try:
-        with SqlUnitOfWork(make_session_factory(engine)) as uow:
+        with SqlUnitOfWork(make_session_factory(engine), vault=vault) as uow:
             stored = uow.identity.client("sd-wasseramt-fallsystem")
     finally:
         engine.dispose()

@@ -80,7 +80,9 @@ def test_change_without_if_match_is_retried_after_a_lost_race(
     case = api.open_case()
     session_factory = make_session_factory(engine)
     LosesOneRace.lost = []
-    with client_with(container, uow_factory=lambda: LosesOneRace(session_factory)) as client:
+    with client_with(
+        container, uow_factory=lambda: LosesOneRace(session_factory, vault=container.vault)
+    ) as client:
         response = client.post(
             f"/api/v1/cases/{case['id']}/journal",
             json={"category": "fallfuehrung", "text": "Notiz"},
@@ -112,7 +114,9 @@ def test_simultaneous_registration_of_one_ahvn13_is_a_409_not_a_500(
 ) -> None:
     person = api.register_person("sd")
     session_factory = make_session_factory(engine)
-    with client_with(container, uow_factory=lambda: MissesTheTwin(session_factory)) as client:
+    with client_with(
+        container, uow_factory=lambda: MissesTheTwin(session_factory, vault=container.vault)
+    ) as client:
         body = {
             "ahvn13": person["ahvn13"],
             "family_name": "Zwilling",
@@ -162,7 +166,9 @@ def test_a_change_without_if_match_that_keeps_losing_gets_409_and_one_event(
     case = api.open_case()
     session_factory = make_session_factory(engine)
     before = audit_count(engine)
-    with client_with(container, uow_factory=lambda: AlwaysLosesTheRace(session_factory)) as client:
+    with client_with(
+        container, uow_factory=lambda: AlwaysLosesTheRace(session_factory, vault=container.vault)
+    ) as client:
         response = client.post(
             f"/api/v1/cases/{case['id']}/journal",
             json={"category": "fallfuehrung", "text": "Notiz"},

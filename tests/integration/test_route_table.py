@@ -6,9 +6,10 @@ covered by the other tests automatically.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ class Target:
     world: Any
     consent_id: str = ""
     event_id: str = "00000000-0000-0000-0000-000000000000"  # a sealed audit event, for the proofs
+    document_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 def _target(api: Api) -> Target:
@@ -43,6 +45,9 @@ def _target(api: Api) -> Target:
     api.ok(case["id"], "segment", {"segment": "V", "assessed_on": days_ago(30)})
     consent = api.grant_consent(case["id"], [(api.world.sozialdienst.id, api.world.rav.id)], ["potenzial"])
     body = api.get_case(case["id"]).json()
+    document = api.client.post(
+        f"/api/v1/cases/{case['id']}/documents", headers=api.headers("sd"), **SAMPLES[DOCUMENT_UPLOAD](None)
+    ).json()
     return Target(
         case["id"],
         case["person_id"],
@@ -50,11 +55,13 @@ def _target(api: Api) -> Target:
         body["integrationsplan"]["measures"][0]["id"],
         body["version"],
         api.world,
-        consent["id"],
+        consent_id=consent["id"],
+        document_id=document["id"],
     )
 
 
 Sample = Callable[[Target], dict[str, Any]]
+DOCUMENT_UPLOAD = ("POST", "/api/v1/cases/{case_id}/documents")
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/institutions"): lambda t: {},
     ("POST", "/api/v1/persons"): lambda t: {
@@ -139,6 +146,12 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/audit/public-key"): lambda t: {},
     ("GET", "/api/v1/audit/proofs/inclusion"): lambda t: {"params": {"event_id": t.event_id}},
     ("GET", "/api/v1/audit/proofs/consistency"): lambda t: {"params": {"first": 1, "second": 2}},
+    ("GET", "/api/v1/cases/{case_id}/documents"): lambda t: {},
+    DOCUMENT_UPLOAD: lambda t: {
+        "params": {"category": "fallfuehrung", "filename": "protokoll.pdf"},
+        "content": b"%PDF-1.4 Protokoll",
+    },
+    ("GET", "/api/v1/cases/{case_id}/documents/{document_id}"): lambda t: {},
 }
 # Operations only a supervisor may call; the success test acts as the Sozialdienst's supervisor.
 SUPERVISOR_ONLY = {
@@ -220,6 +233,7 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         institution_id=institution_id or str(target.world.sozialdienst.id),
         consent_id=target.consent_id or str(uuid.uuid4()),
         user_id=str(target.world.users["sd"].id),
+        document_id=target.document_id,
     )
 
 
@@ -255,15 +269,7 @@ def test_case_route_answers_404_to_a_non_participant_and_records_the_denial(
     event = last_audit_event(engine)
     assert (event.outcome, event.actor_name, str(event.case_id)) == ("denied", "olten-lead", target.case_id)
 
-    missing = Target(
-        str(uuid.uuid4()),
-        target.person_id,
-        target.goal_id,
-        target.measure_id,
-        1,
-        api.world,
-        target.consent_id,
-    )
+    missing = dataclasses.replace(target, case_id=str(uuid.uuid4()), version=1)
     absent = api.client.request(
         method, _url(path, missing), headers=headers, **SAMPLES[(method, path)](missing)
     )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import queue
+import selectors
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,9 +28,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def served(databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
     url = databases.empty()
     monkeypatch.setenv("COCKPIT_DATABASE_URL", url)
+    # As on a first dev run: the keyring is created by the first command that needs a key.
+    monkeypatch.setenv("COCKPIT_KEYRING_PATH", str(tmp_path / "keyring.json"))
     runner = CliRunner()
     for command in (["db", "upgrade"], ["demo", "seed"]):
         result = runner.invoke(cli, command)
@@ -56,23 +57,24 @@ def served(databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 def _wait_for_line(server: subprocess.Popen[str], marker: str) -> None:
-    # A reader thread, not a selector: the text wrapper may hold several lines in its buffer while
-    # the pipe itself has nothing more to report, and a selector would then wait in vain.
     assert server.stdout is not None
-    stdout = server.stdout
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    # Read the pipe's bytes directly: a buffered readline may pull several lines at once, after
+    # which the selector sees nothing left and would wait for output that never comes.
+    descriptor = server.stdout.fileno()
+    selector = selectors.DefaultSelector()
+    selector.register(descriptor, selectors.EVENT_READ)
     deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
-    seen = []
-    while (remaining := deadline - time.monotonic()) > 0:
-        try:
-            line = lines.get(timeout=remaining)
-        except queue.Empty:
+    seen = b""
+    while time.monotonic() < deadline:
+        if not selector.select(timeout=deadline - time.monotonic()):
             break
-        seen.append(line)
-        if marker in line:
+        chunk = os.read(descriptor, 65536)
+        if not chunk:
+            break
+        seen += chunk
+        if marker.encode() in seen:
             return
-    pytest.fail("Server nicht gestartet:\n" + "".join(seen))
+    pytest.fail("Server nicht gestartet:\n" + seen.decode(errors="replace"))
 
 
 def test_served_service_is_ready_and_lists_demo_cases(served: str) -> None:

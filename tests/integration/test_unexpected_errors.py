@@ -30,7 +30,7 @@ def test_unexpected_error_is_a_problem_and_its_message_stays_out_of_the_log(
     case = api.open_case("sd")
     caplog.set_level(logging.DEBUG)
     # raise_server_exceptions=True: if anything re-raised past the app, the server would log it.
-    leaky = recording_with(engine, LeakyFailure)
+    leaky = recording_with(engine, LeakyFailure, container.vault)
     with client_with(container, uow_factory=leaky, raise_server_exceptions=True) as client:
         response = client.get(f"/api/v1/cases/{case['id']}", headers=api.headers("sd"))
     assert response.status_code == 500

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -96,9 +97,13 @@ class PersonRow(Base):
     __tablename__ = "persons"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    ahvn13: Mapped[str] = mapped_column(String(13), unique=True)
     registered_by_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
-    data: Mapped[dict[str, Any]]
+    # Stammdaten sealed under the person's data key; exact lookups go through the blind indexes
+    # (emptied when the person's data key is destroyed).
+    sealed_data: Mapped[bytes] = mapped_column(LargeBinary)
+    ahvn13_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    name_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    index_version: Mapped[int]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)
@@ -168,7 +173,7 @@ class CaseItemRow(Base):
     category: Mapped[str] = mapped_column(String(20))
     owner_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
     position: Mapped[int]
-    content: Mapped[dict[str, Any]]
+    sealed_content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditEventRow(Base):
@@ -205,4 +210,7 @@ from app.adapters.db import access_models as _access_models  # noqa: E402, F401
 
 # Sealing tables of the audit log (their own module; imported here so the metadata is complete).
 from app.adapters.db import audit_chain_models as _audit_chain_models  # noqa: E402, F401
+
+# Tables of field encryption live in their own module; imported here so the metadata is complete.
+from app.adapters.db import crypto_models as _crypto_models  # noqa: E402, F401
 from app.adapters.db import identity_models  # noqa: E402, F401

@@ -15,16 +15,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.adapters.db.mapping import dump_address, dump_item, load_address, load_item
+from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
+from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import (
     AuditEventRow,
-    CaseItemRow,
     CaseRow,
     InstitutionRow,
     ParticipationRow,
     PersonRow,
     UserRow,
 )
+from app.adapters.db.sealed_items import Reveal, SealedItems
+from app.adapters.db.sealing import read_person, write_person
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.cases import (
@@ -37,7 +39,8 @@ from app.domain.cases import (
     SharedCase,
 )
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
-from app.domain.errors import ConcurrentConflict, InvalidValue, StaleVersion
+from app.domain.categories import DataCategory
+from app.domain.errors import ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.principal import Role
@@ -121,74 +124,76 @@ def _user(row: UserRow) -> User:
 
 
 class SqlPersonRepository:
-    def __init__(self, session: Session) -> None:
+    """Stammdaten sealed under the person's data key; exact lookups through blind indexes only."""
+
+    def __init__(self, session: Session, keys: SqlKeyStore) -> None:
         self._session = session
+        self._keys = keys
 
     def add(self, person: Person) -> None:
         now = _utcnow()
-        self._session.add(
-            PersonRow(
-                id=person.id,
-                ahvn13=person.ahvn13.digits,
-                registered_by_institution_id=person.registered_by_institution_id,
-                data=_person_data(person),
-                created_at=now,
-                updated_at=now,
-                version=person.version,
-            )
+        row = PersonRow(
+            id=person.id,
+            registered_by_institution_id=person.registered_by_institution_id,
+            created_at=now,
+            updated_at=now,
+            version=person.version,
         )
+        self._keys.prepare_indexes()
+        key_row = self._keys.create_data_key(person.id)
+        self._write(row, person)
+        self._session.add(row)
+        _flush(self._session)
+        self._session.add(key_row)
         _flush(self._session)
 
     def get(self, person_id: uuid.UUID) -> Person | None:
+        """Raises DataDestroyed for a person whose data key was destroyed."""
         row = self._session.get(PersonRow, person_id)
-        return _person(row) if row else None
+        return self._person(row) if row else None
 
     def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
+        """The readable ones; persons whose data was destroyed are left out."""
         if not person_ids:
             return {}
         rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(set(person_ids))))
-        return {row.id: _person(row) for row in rows}
+        found = {}
+        for row in rows:
+            try:
+                found[row.id] = self._person(row)
+            except DataDestroyed:
+                continue
+        return found
 
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None:
-        row = self._session.scalar(select(PersonRow).where(PersonRow.ahvn13 == ahvn13.digits))
-        return _person(row) if row else None
+        indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
+        row = self._session.scalar(select(PersonRow).where(PersonRow.ahvn13_index.in_(indexes)))
+        return self._person(row) if row else None
+
+    def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
+        """Exact match after NFKC and casefold (candidates for matching, not an identification)."""
+        normalised = normalise_name_birth_date(family_name, given_name, birth_date)
+        indexes = self._keys.indexes_for_lookup(IndexedColumn.NAME_BIRTH_DATE, normalised)
+        rows = self._session.scalars(
+            select(PersonRow).where(PersonRow.name_index.in_(indexes)).order_by(PersonRow.id)
+        )
+        return [self._person(row) for row in rows]
 
     def save(self, person: Person) -> None:
         row = self._session.get(PersonRow, person.id)
         if row is None or row.version != person.version:
             raise StaleVersion()
-        row.data = _person_data(person)
+        self._write(row, person)
         row.updated_at = _utcnow()
         row.version = person.version + 1
         _flush(self._session)
         person.version += 1
 
+    def _write(self, row: PersonRow, person: Person) -> None:
+        write_person(self._keys, row, person)
 
-def _person_data(person: Person) -> dict[str, Any]:
-    return {
-        "family_name": person.family_name,
-        "given_name": person.given_name,
-        "birth_date": person.birth_date.isoformat(),
-        "address": dump_address(person.address),
-        "phone": person.phone,
-        "email": person.email,
-    }
-
-
-def _person(row: PersonRow) -> Person:
-    data = row.data
-    return Person(
-        ahvn13=Ahvn13(row.ahvn13),
-        family_name=data["family_name"],
-        given_name=data["given_name"],
-        birth_date=date.fromisoformat(data["birth_date"]),
-        address=load_address(data.get("address")),
-        phone=data.get("phone"),
-        email=data.get("email"),
-        registered_by_institution_id=row.registered_by_institution_id,
-        id=row.id,
-        version=row.version,
-    )
+    def _person(self, row: PersonRow) -> Person:
+        return read_person(self._keys, row)
 
 
 # Uniqueness rules that two simultaneous requests can both pass in the service before one of them
@@ -229,25 +234,29 @@ _CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))
 
 
 class SqlCaseRepository:
-    def __init__(self, session: Session) -> None:
+    """Item content is sealed under the data key of the case's person and opened only on demand."""
+
+    def __init__(self, session: Session, keys: SqlKeyStore) -> None:
         self._session = session
+        self._items = SealedItems(keys)
 
     def add(self, case: SharedCase) -> None:
         now = _utcnow()
         row = CaseRow(id=case.id, created_at=now, participations=[], items=[], version=case.version)
-        _write_case(row, case, now)
+        _write_case(row, case, now, self._items)
         self._session.add(row)
         _flush(self._session)
 
-    def get(self, case_id: uuid.UUID) -> SharedCase | None:
+    def get(self, case_id: uuid.UUID, reveal: Reveal | None = None) -> SharedCase | None:
+        """The case; with `reveal`, only items it allows are decrypted, the others are left out."""
         row = self._session.get(CaseRow, case_id, options=_CASE_LOAD)
-        return _case(row) if row else None
+        return _case(row, self._items, reveal) if row else None
 
     def save(self, case: SharedCase) -> None:
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
         if row is None or row.version != case.version:
             raise StaleVersion()
-        _write_case(row, case, _utcnow())
+        _write_case(row, case, _utcnow(), self._items)
         row.version = case.version + 1
         _flush(self._session)
         case.version += 1
@@ -335,7 +344,7 @@ def assigned_case_ids(user_id: uuid.UUID) -> Any:
     return select(CaseAssignmentRow.case_id).where(CaseAssignmentRow.user_id == user_id)
 
 
-def _write_case(row: CaseRow, case: SharedCase, now: datetime) -> None:
+def _write_case(row: CaseRow, case: SharedCase, now: datetime, items: SealedItems) -> None:
     row.person_id = case.person_id
     row.phase = case.phase.value
     row.lead_institution_id = case.lead_institution_id
@@ -349,7 +358,7 @@ def _write_case(row: CaseRow, case: SharedCase, now: datetime) -> None:
     )
     row.updated_at = now
     _sync_participations(row, case)
-    _sync_items(row, case)
+    items.sync(row, _content_items(case))
 
 
 def _sync_participations(row: CaseRow, case: SharedCase) -> None:
@@ -381,30 +390,40 @@ def _content_items(case: SharedCase) -> list[Any]:
     ]
 
 
-def _sync_items(row: CaseRow, case: SharedCase) -> None:
-    existing = {item.id: item for item in row.items}
-    for position, item in enumerate(_content_items(case)):
-        kind, content = dump_item(item)
-        target = existing.pop(item.id, None)
-        if target is None:
-            target = CaseItemRow(id=item.id, case_id=case.id)
-            row.items.append(target)
-        if target.content != content or target.position != position:
-            target.kind = kind
-            target.category = item.category.value
-            target.owner_institution_id = item.owner_institution_id
-            target.position = position
-            target.content = content
-    for stale in existing.values():
-        row.items.remove(stale)
+_CASE_END_KINDS = frozenset({"closure", "follow_up"})
 
 
-def _case(row: CaseRow) -> SharedCase:
+def _case(row: CaseRow, items: SealedItems, reveal: Reveal | None) -> SharedCase:
+    case = _skeleton(row)
     loaded: dict[str, list[Any]] = {}
-    for item_row in row.items:
-        loaded.setdefault(item_row.kind, []).append(load_item(item_row.kind, item_row.content))
+    # Closure and follow-up first: the end of the follow-up period ends the case's consents, so the
+    # decisions on every other item must already know it.
+    for item_row in sorted(row.items, key=lambda r: r.kind not in _CASE_END_KINDS):
+        if reveal is None or reveal(case, DataCategory(item_row.category), item_row.owner_institution_id):
+            item = items.open(item_row, row.person_id)
+            loaded.setdefault(item_row.kind, []).append(item)
+            if item_row.kind == "closure":
+                case.closure = item
+            elif item_row.kind == "follow_up":
+                case.follow_up = item
+        else:
+            items.withhold(item_row)
+    case.segment_history = loaded.get("segment", [])
+    case.goals = loaded.get("goal", [])
+    case.measures = loaded.get("measure", [])
+    case.assessments = loaded.get("assessment", [])
+    case.reviews = loaded.get("review", [])
+    case.conferences = loaded.get("conference", [])
+    case.journal = loaded.get("journal", [])
     closure: list[Closure] = loaded.get("closure", [])
     follow_up: list[FollowUp] = loaded.get("follow_up", [])
+    case.closure = closure[0] if closure else None
+    case.follow_up = follow_up[0] if follow_up else None
+    return case
+
+
+def _skeleton(row: CaseRow) -> SharedCase:
+    """The case without content: what the policy needs to decide before anything is decrypted."""
     contact = (
         ContactPerson(row.contact_person_user_id, row.lead_institution_id)
         if row.contact_person_user_id is not None
@@ -421,15 +440,6 @@ def _case(row: CaseRow) -> SharedCase:
         contact_person=contact,
         phase=CasePhase(row.phase),
         reassessment_interval_months=row.reassessment_interval_months,
-        segment_history=loaded.get("segment", []),
-        goals=loaded.get("goal", []),
-        measures=loaded.get("measure", []),
-        assessments=loaded.get("assessment", []),
-        reviews=loaded.get("review", []),
-        conferences=loaded.get("conference", []),
-        journal=loaded.get("journal", []),
-        closure=closure[0] if closure else None,
-        follow_up=follow_up[0] if follow_up else None,
         id=row.id,
         version=row.version,
     )

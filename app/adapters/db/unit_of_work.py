@@ -8,13 +8,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.access_repositories import (
     SqlAssignmentRepository,
     SqlBreakGlassRepository,
     SqlConsentRepository,
 )
 from app.adapters.db.audit_log import SqlAuditLog
+from app.adapters.db.document_repository import SqlDocumentRepository
 from app.adapters.db.identity_repository import SqlIdentityRepository
+from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
     SqlCaseRepository,
@@ -23,6 +26,7 @@ from app.adapters.db.repositories import (
     SqlUserRepository,
     integrity_conflict,
 )
+from app.adapters.db.retention_store import SqlRetentionStore
 from app.domain.errors import StaleVersion
 
 
@@ -30,10 +34,15 @@ class SqlUnitOfWork:
     """Commits when the `with` block ends normally and rolls back on any exception."""
 
     def __init__(
-        self, session_factory: sessionmaker[Session], audit_factory: type = SqlAuditRecorder
+        self,
+        session_factory: sessionmaker[Session],
+        audit_factory: type = SqlAuditRecorder,
+        *,
+        vault: Vault,
     ) -> None:
         self._session_factory = session_factory
         self._audit_factory = audit_factory
+        self._vault = vault
         self._session: Session | None = None
 
     def __enter__(self) -> Self:
@@ -42,8 +51,11 @@ class SqlUnitOfWork:
         self._session = session = self._session_factory()
         self.institutions = SqlInstitutionRepository(session)
         self.users = SqlUserRepository(session)
-        self.persons = SqlPersonRepository(session)
-        self.cases = SqlCaseRepository(session)
+        self.keys = SqlKeyStore(session, self._vault)
+        self.persons = SqlPersonRepository(session, self.keys)
+        self.cases = SqlCaseRepository(session, self.keys)
+        self.documents = SqlDocumentRepository(session, self.keys)
+        self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)
         self.identity = SqlIdentityRepository(session)
         self.consents = SqlConsentRepository(session)

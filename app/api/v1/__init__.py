@@ -12,6 +12,7 @@ from app.api.v1 import (
     case_team,
     cases,
     consents,
+    documents,
     institutions,
     persons,
 )
@@ -19,7 +20,7 @@ from app.api.v1.responses import problems
 
 # Every operation needs an authenticated principal.
 router = APIRouter(prefix="/api/v1", responses=problems(401))
-for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure):
+for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure, documents):
     router.include_router(module.router)
 for module in (consents, case_access, audit_review, audit_witness):
     router.include_router(module.router)

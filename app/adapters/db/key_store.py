@@ -1,0 +1,126 @@
+"""Keys as the repositories see them: a person's data key, the blind-index keys, the receipt key.
+
+One per session; it asks the process-wide Vault to unwrap. A person whose data key was destroyed
+raises DataDestroyed, never a half-readable record.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.adapters.crypto.blind_index import IndexedColumn, blind_index
+from app.adapters.crypto.envelope import DataKey
+from app.adapters.crypto.vault import Vault
+from app.adapters.db.crypto_models import DataKeyRow, KeySecretRow
+from app.domain.errors import DataDestroyed
+
+RECEIPT_SIGNING = "receipt-signing"
+BUILDING, ACTIVE, RETIRED = "building", "active", "retired"
+
+
+def index_purpose(column: IndexedColumn) -> str:
+    return f"index:{column.value}"
+
+
+class KeyMissing(Exception):
+    """A sealed record without a data key: the database is inconsistent."""
+
+
+class SqlKeyStore:
+    def __init__(self, session: Session, vault: Vault) -> None:
+        self._session = session
+        self._vault = vault
+        self._data_keys: dict[uuid.UUID, DataKey] = {}
+
+    # -- data keys --------------------------------------------------------------------------------
+
+    def create_data_key(self, person_id: uuid.UUID) -> DataKeyRow:
+        """A new data key for the person, usable at once; add the returned row after the person's."""
+        key, kek_id, wrapped = self._vault.new_data_key(person_id)
+        self._data_keys[person_id] = key
+        return DataKeyRow(
+            id=key.id, person_id=person_id, kek_id=kek_id, wrapped=wrapped, created_at=datetime.now(UTC)
+        )
+
+    def data_key(self, person_id: uuid.UUID) -> DataKey:
+        key = self._data_keys.get(person_id)
+        if key is not None:
+            return key
+        row = self._session.scalar(select(DataKeyRow).where(DataKeyRow.person_id == person_id))
+        if row is None:
+            raise KeyMissing(str(person_id))
+        if row.wrapped is None:
+            raise DataDestroyed()
+        key = self._vault.data_key(person_id, row.id, row.kek_id, row.wrapped)
+        self._data_keys[person_id] = key
+        return key
+
+    def is_destroyed(self, person_id: uuid.UUID) -> bool:
+        wrapped = self._session.scalar(select(DataKeyRow.wrapped).where(DataKeyRow.person_id == person_id))
+        return wrapped is None
+
+    # -- secrets ----------------------------------------------------------------------------------
+
+    def secrets(self, purpose: str) -> list[tuple[int, str, bytes]]:
+        """(version, state, secret) of the versions in use, newest first; creates version 1."""
+        rows = self._session.scalars(
+            select(KeySecretRow)
+            .where(KeySecretRow.purpose == purpose, KeySecretRow.state != RETIRED)
+            .order_by(KeySecretRow.version.desc())
+        ).all()
+        if not rows:
+            self._create_first(purpose)
+            rows = self._session.scalars(
+                select(KeySecretRow).where(KeySecretRow.purpose == purpose, KeySecretRow.state != RETIRED)
+            ).all()
+        return [
+            (r.version, r.state, self._vault.secret(purpose, r.version, r.kek_id, r.wrapped)) for r in rows
+        ]
+
+    def add_secret(self, purpose: str, version: int, state: str, secret: bytes) -> None:
+        kek_id, wrapped = self._vault.wrap_secret(purpose, version, secret)
+        self._session.add(
+            KeySecretRow(
+                id=uuid.uuid4(),
+                purpose=purpose,
+                version=version,
+                state=state,
+                kek_id=kek_id,
+                wrapped=wrapped,
+                created_at=datetime.now(UTC),
+            )
+        )
+
+    def _create_first(self, purpose: str) -> None:
+        # Two first requests may race to create version 1; the loser reads the winner's key.
+        self._session.flush()
+        try:
+            with self._session.begin_nested():
+                self.add_secret(purpose, 1, ACTIVE, os.urandom(32))
+        except IntegrityError:
+            pass
+
+    def prepare_indexes(self) -> None:
+        """Load (or create) the index keys before rows that depend on them are pending."""
+        for column in IndexedColumn:
+            self.secrets(index_purpose(column))
+
+    def receipt_signing_secret(self) -> bytes:
+        return self.secrets(RECEIPT_SIGNING)[0][2]
+
+    # -- blind indexes ----------------------------------------------------------------------------
+
+    def index_for_write(self, column: IndexedColumn, normalised: bytes) -> tuple[int, bytes]:
+        """The index under the newest key: rows written during a rebuild are already current."""
+        version, _state, key = self.secrets(index_purpose(column))[0]
+        return version, blind_index(key, normalised)
+
+    def indexes_for_lookup(self, column: IndexedColumn, normalised: bytes) -> list[bytes]:
+        """One index per key version in use, so lookups find rows on either side of a rebuild."""
+        return [blind_index(key, normalised) for _v, _s, key in self.secrets(index_purpose(column))]

@@ -1,0 +1,59 @@
+"""Case item content, sealed per item under the data key of the case's person.
+
+Opening remembers the plaintext, so a save re-seals only items that changed; an item the caller's
+`reveal` withheld is never opened and never touched by a save.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from app.adapters.db.key_store import SqlKeyStore
+from app.adapters.db.mapping import dump_item, load_item
+from app.adapters.db.models import CaseItemRow, CaseRow
+from app.adapters.db.sealing import item_place, open_json, seal_json
+from app.domain.cases import SharedCase
+from app.domain.categories import DataCategory
+
+# reveal(case skeleton, category, owning institution) -> decrypt this item?
+Reveal = Callable[[SharedCase, DataCategory, uuid.UUID], bool]
+
+
+class SealedItems:
+    def __init__(self, keys: SqlKeyStore) -> None:
+        self._keys = keys
+        self._opened: dict[uuid.UUID, dict[str, Any]] = {}
+        self._withheld: set[uuid.UUID] = set()
+
+    def open(self, row: CaseItemRow, person_id: uuid.UUID) -> Any:
+        content = open_json(self._keys.data_key(person_id), item_place(row.id, person_id), row.sealed_content)
+        self._opened[row.id] = content
+        self._withheld.discard(row.id)
+        return load_item(row.kind, content)
+
+    def withhold(self, row: CaseItemRow) -> None:
+        if row.id not in self._opened:
+            self._withheld.add(row.id)
+
+    def sync(self, case_row: CaseRow, items: list[Any]) -> None:
+        existing = {item.id: item for item in case_row.items}
+        for position, item in enumerate(items):
+            kind, content = dump_item(item)
+            target = existing.pop(item.id, None)
+            if target is None:
+                target = CaseItemRow(id=item.id, case_id=case_row.id)
+                case_row.items.append(target)
+            if target.position != position:
+                target.position = position
+            if self._opened.get(item.id) != content:
+                target.kind = kind
+                target.category = item.category.value
+                target.owner_institution_id = item.owner_institution_id
+                key = self._keys.data_key(case_row.person_id)
+                target.sealed_content = seal_json(key, item_place(item.id, case_row.person_id), content)
+                self._opened[item.id] = content
+        for stale in existing.values():
+            if stale.id not in self._withheld:
+                case_row.items.remove(stale)
