@@ -22,7 +22,7 @@ from app.domain.principal import Principal
 from tests.acting import request_as, system_client, user_principal
 from tests.api_helpers import Api, client_with, days_ago, new_ahvn13
 from tests.audit_log import audit_count
-from tests.integration.test_route_table import ROUTES, SAMPLES, WITHOUT_PERSONAL_DATA, Target
+from tests.integration.test_route_table import DPO_ROUTES, ROUTES, SAMPLES, WITHOUT_PERSONAL_DATA, Target
 from tests.world import World
 
 pytestmark = pytest.mark.integration
@@ -137,6 +137,8 @@ def _may_open(who: str, scenario: Scenario) -> bool:
 def _expected_status(route: tuple[str, str], who: str, scenario: Scenario) -> set[int] | None:
     """The exact statuses allowed; None: any status of the use case itself (not 401/403/404)."""
     method, path = route
+    if route in DPO_ROUTES:
+        return {200} if who == "dpo" else {403}  # audit review: the data-protection officer only
     if who == "dpo":
         return {403, 404}  # no permission for case work; persons are simply not found
     if route == BREAK_GLASS:

@@ -16,10 +16,20 @@ from app.domain.users import User
 from tests.api_helpers import Api
 from tests.audit_log import audit_count, last_audit_event
 from tests.identity_helpers import AuthApp, bearer
-from tests.integration.test_route_table import ROUTES, SAMPLES, WITHOUT_PERSONAL_DATA, Target, _target, _url
+from tests.integration.test_route_table import (
+    DPO_ROUTES,
+    ROUTES,
+    SAMPLES,
+    WITHOUT_PERSONAL_DATA,
+    Target,
+    _target,
+    _url,
+)
 from tests.world import World
 
 OFFICE_ROLES = {"office-dpo": Role.DPO, "office-admin": Role.ADMIN}
+# The audit API is the DPO's own (tests/integration/test_audit_review_api.py covers who reaches it).
+CASE_WORK_ROUTES = [route for route in ROUTES if route not in DPO_ROUTES]
 
 
 @pytest.fixture
@@ -33,7 +43,7 @@ def office_users(api: Api) -> None:
 
 
 @pytest.mark.parametrize("username", sorted(OFFICE_ROLES))
-@pytest.mark.parametrize(("method", "path"), ROUTES)
+@pytest.mark.parametrize(("method", "path"), CASE_WORK_ROUTES)
 def test_dpo_and_admin_touch_no_case_data(
     api: Api, engine: Engine, office_users: None, username: str, method: str, path: str
 ) -> None:
