@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import selectors
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,16 +56,25 @@ def served(databases: DatabaseFactory, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 def _wait_for_line(server: subprocess.Popen[str], marker: str) -> None:
+    # A reader thread, not a selector on the pipe: lines that arrive together end up in the text
+    # wrapper's buffer, where a selector never sees them, and the wait would hang under load.
     assert server.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(server.stdout, selectors.EVENT_READ)
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = server.stdout
+
+    def read() -> None:
+        for line in iter(stdout.readline, ""):
+            lines.put(line)
+            if marker in line:
+                return
+
+    threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
     seen = []
     while time.monotonic() < deadline:
-        if not selector.select(timeout=deadline - time.monotonic()):
-            break
-        line = server.stdout.readline()
-        if not line:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
             break
         seen.append(line)
         if marker in line:
