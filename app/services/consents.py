@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.audit import AuditAction
-from app.domain.cases import SharedCase
+from app.domain.cases import CasePhase, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.consent import (
     FORM_LANGUAGES,
@@ -24,7 +24,7 @@ from app.domain.consent import (
     months,
     validate_grant,
 )
-from app.domain.errors import InvalidValue, StaleVersion
+from app.domain.errors import InvalidValue, PhaseConflict, StaleVersion
 from app.domain.evidence import check_evidence_file
 from app.domain.permissions import Permission
 from app.services.access_grants import case_end
@@ -91,6 +91,11 @@ def grant_consent(
     """Record the client's signed consent; with `supersedes_id` it replaces an earlier one."""
 
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
+        end = case_end(case)
+        if case.phase is CasePhase.ARCHIVED or (end is not None and end <= ctx.now):
+            raise PhaseConflict(
+                "Für einen Fall nach Ende der Nachbetreuung wird keine Einwilligung mehr erfasst."
+            )
         media_type, sha256 = check_evidence_file(command.evidence_file, ctx.access.evidence_max_bytes)
         if command.language not in FORM_LANGUAGES:
             raise InvalidValue("Unbekannte Sprache des Formulars.", "evidence.language")

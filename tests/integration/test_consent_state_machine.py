@@ -171,6 +171,10 @@ class ConsentMachine(RuleBasedStateMachine):
             valid_until=self.now + months(validity),
             supersedes_id=replaced.id if replaced else None,
         )
+        if self.case_end is not None and self.now >= self.case_end:
+            with pytest.raises(DomainError):  # the follow-up period is over: no new consents
+                consents.grant_consent(self.uow_factory(), self.ctx(granter), self.case_id, command)
+            return
         state = consents.grant_consent(self.uow_factory(), self.ctx(granter), self.case_id, command)
         if replaced is not None:
             replaced.ended_at = self.now
