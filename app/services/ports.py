@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, Self
 
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
-from app.domain.institutions import Institution
+from app.domain.exchange import CaseExport, ImportLimits, InstitutionDossier, ParsedRecord
+from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
 
@@ -35,6 +36,10 @@ class PersonRepository(Protocol):
     def get(self, person_id: uuid.UUID) -> Person | None: ...
     def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]: ...
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None: ...
+    def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
+        """Match candidates for a person to confirm; never a basis for merging on its own."""
+        ...
+
     def save(self, person: Person) -> None: ...
 
 
@@ -59,6 +64,28 @@ class CaseRepository(Protocol):
         ...
 
 
+class DossierRepository(Protocol):
+    """The institutions' own dossiers on shared cases (one per institution and case)."""
+
+    def of_case(self, case_id: uuid.UUID) -> list[InstitutionDossier]: ...
+    def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None: ...
+    def save(self, dossier: InstitutionDossier) -> None: ...
+
+
+class InstitutionFormat(Protocol):
+    """An institution kind's exchange format (app/adapters/institutions/)."""
+
+    kind: InstitutionKind
+    media_type: str
+    suffix: str
+
+    def parse(self, payload: bytes, limits: ImportLimits) -> list[ParsedRecord]:
+        """Raises FormatError when the file as a whole cannot be read."""
+        ...
+
+    def render(self, export: CaseExport) -> bytes: ...
+
+
 class AuditRecorder(Protocol):
     """Append-only: the only operation is append. Must join the caller's transaction."""
 
@@ -78,6 +105,8 @@ class UnitOfWork(Protocol):
     def cases(self) -> CaseRepository: ...
     @property
     def audit(self) -> AuditRecorder: ...
+    @property
+    def dossiers(self) -> DossierRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...

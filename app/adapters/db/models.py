@@ -197,3 +197,7 @@ class AuditEventRow(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     recipient_institution_id: Mapped[uuid.UUID | None]
     record_ids: Mapped[list[str]]
+
+
+# Tables defined in modules of their own register on the same metadata.
+from app.adapters.db import dossier_models  # noqa: E402, F401

@@ -153,6 +153,13 @@ class SqlPersonRepository:
         row = self._session.scalar(select(PersonRow).where(PersonRow.ahvn13 == ahvn13.digits))
         return _person(row) if row else None
 
+    def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
+        """Exact match on both names (case-insensitive) and the birth date; a match candidate only."""
+        query = select(PersonRow).where(PersonRow.data["birth_date"].as_string() == birth_date.isoformat())
+        wanted = (family_name.strip().casefold(), given_name.strip().casefold())
+        persons = (_person(row) for row in self._session.scalars(query))
+        return [p for p in persons if (p.family_name.casefold(), p.given_name.casefold()) == wanted]
+
     def save(self, person: Person) -> None:
         row = self._session.get(PersonRow, person.id)
         if row is None or row.version != person.version:

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.adapters.db.dossiers import SqlDossierRepository
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
     SqlCaseRepository,
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
         self.persons = SqlPersonRepository(session)
         self.cases = SqlCaseRepository(session)
         self.audit = self._audit_factory(session)
+        self.dossiers = SqlDossierRepository(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
