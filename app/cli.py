@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli_exchange import import_app
 from app.settings import PROJECT_ROOT, Environment, Settings
 
 app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)
@@ -17,6 +18,7 @@ openapi_app = typer.Typer(help="OpenAPI-Beschreibung", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(openapi_app, name="openapi")
+app.add_typer(import_app, name="import")
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     dev_principal_enabled: bool = True
     dev_default_user: str = "demo-lead"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Batch import from the institutions' systems (API uploads are also bound by the 1 MB body limit).
+    import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    import_max_records: int = Field(default=20_000, ge=1)
 
     @property
     def is_production(self) -> bool:

@@ -2,10 +2,19 @@
 
 from fastapi import APIRouter
 
-from app.api.v1 import case_closure, case_plan, case_records, case_team, cases, institutions, persons
+from app.api.v1 import (
+    case_closure,
+    case_plan,
+    case_records,
+    case_team,
+    cases,
+    exchange,
+    institutions,
+    persons,
+)
 from app.api.v1.responses import problems
 
 # Every operation needs an authenticated principal.
 router = APIRouter(prefix="/api/v1", responses=problems(401))
-for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure):
+for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure, exchange):
     router.include_router(module.router)
