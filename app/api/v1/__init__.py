@@ -11,10 +11,21 @@ from app.api.v1 import (
     exchange,
     institutions,
     persons,
+    reference_directory,
 )
 from app.api.v1.responses import problems
 
 # Every operation needs an authenticated principal.
 router = APIRouter(prefix="/api/v1", responses=problems(401))
-for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure, exchange):
+for module in (
+    institutions,
+    persons,
+    cases,
+    case_team,
+    case_plan,
+    case_records,
+    case_closure,
+    exchange,
+    reference_directory,
+):
     router.include_router(module.router)
