@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from app.cli_events import events_app, worker
 from app.cli_exchange import import_app
 from app.settings import PROJECT_ROOT, Environment, Settings
 
@@ -19,6 +20,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(openapi_app, name="openapi")
 app.add_typer(import_app, name="import")
+app.add_typer(events_app, name="events")
+app.command("worker")(worker)
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 

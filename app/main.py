@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.api import health, problem_docs
 from app.api import v1 as api_v1
 from app.api.container import Container, SystemClock
@@ -33,7 +34,7 @@ def build_container(settings: Settings) -> Container:
     return Container(
         settings=settings,
         engine=engine,
-        uow_factory=lambda: SqlUnitOfWork(session_factory),
+        uow_factory=lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder),
         clock=SystemClock(),
     )
 

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     # Batch import from the institutions' systems (API uploads are also bound by the 1 MB body limit).
     import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     import_max_records: int = Field(default=20_000, ge=1)
+    # Change-event delivery (`cockpit worker`).
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_seconds: float = Field(default=2.0, ge=0)
 
     @property
     def is_production(self) -> bool:

@@ -11,6 +11,7 @@ from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
+from app.domain.events import ChangeEvent
 from app.domain.exchange import CaseExport, ImportLimits, InstitutionDossier, ParsedRecord
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
@@ -72,6 +73,12 @@ class DossierRepository(Protocol):
     def save(self, dossier: InstitutionDossier) -> None: ...
 
 
+class EventLog(Protocol):
+    """The outbox of change events, in the order they were written."""
+
+    def after(self, sequence: int, limit: int) -> list[ChangeEvent]: ...
+
+
 class InstitutionFormat(Protocol):
     """An institution kind's exchange format (app/adapters/institutions/)."""
 
@@ -107,6 +114,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditRecorder: ...
     @property
     def dossiers(self) -> DossierRepository: ...
+    @property
+    def events(self) -> EventLog: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...

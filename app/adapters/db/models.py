@@ -200,4 +200,4 @@ class AuditEventRow(Base):
 
 
 # Tables defined in modules of their own register on the same metadata.
-from app.adapters.db import dossier_models  # noqa: E402, F401
+from app.adapters.db import dossier_models, event_models  # noqa: E402, F401

@@ -17,6 +17,7 @@ from app.adapters.db.repositories import (
     SqlUserRepository,
     integrity_conflict,
 )
+from app.adapters.events.outbox import SqlEventLog
 from app.domain.errors import StaleVersion
 
 
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(session)
         self.audit = self._audit_factory(session)
         self.dossiers = SqlDossierRepository(session)
+        self.events = SqlEventLog(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

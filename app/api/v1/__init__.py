@@ -8,6 +8,7 @@ from app.api.v1 import (
     case_records,
     case_team,
     cases,
+    events,
     exchange,
     institutions,
     persons,
@@ -27,5 +28,6 @@ for module in (
     case_closure,
     exchange,
     reference_directory,
+    events,
 ):
     router.include_router(module.router)
