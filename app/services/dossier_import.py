@@ -131,6 +131,7 @@ class _Touched:
     categories: set[DataCategory] = field(default_factory=set)
     record_ids: list[uuid.UUID] = field(default_factory=list)
     dossier_created: bool = False
+    case_opened: bool = False
 
 
 def _apply(
@@ -173,7 +174,7 @@ def _apply(
         if outcome is not RecordOutcome.UNCHANGED:
             uow.audit.append(
                 ctx.audit_event(
-                    action=AuditAction.CREATE if outcome is RecordOutcome.CREATED else AuditAction.CHANGE,
+                    action=AuditAction.CREATE if touched.case_opened else AuditAction.CHANGE,
                     operation=f"import.{record.kind.value}",
                     outcome=AuditOutcome.ALLOWED,
                     reason="Datensatz aus dem System der Stelle übernommen.",
@@ -231,6 +232,7 @@ def _case_of(
         )
         uow.cases.add(case)
         touched.categories.add(DataCategory.FALLFUEHRUNG)
+        touched.case_opened = True
         return case
     existing = uow.cases.get(case_id)
     participation = existing.participation_of(institution.id) if existing else None

@@ -223,3 +223,25 @@ def test_name_and_birth_date_only_propose_a_candidate(
     assert confirmed.results[0].outcome is RecordOutcome.CREATED
     assert confirmed.results[0].person_id != anna
     assert _rows(engine)[0] == 3
+
+
+def test_dossier_on_an_existing_case_is_a_change_of_that_case(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems = add_systems(uow_factory)
+    report = run_import(
+        uow_factory, systems.sozialdienst, (FIXTURES / "sozialdienst_utf8_bom.csv").read_bytes()
+    )
+    case_id = report.results[0].case_id
+    assert case_id is not None
+    with uow_factory() as uow:
+        case = uow.cases.get(case_id)
+        assert case is not None
+        case.add_participant(systems.rav.id, "SS-2026-0003", case.opened_on, case.opened_on)
+        uow.cases.save(case)
+
+    rav = run_import(uow_factory, systems.rav, (FIXTURES / "rav_invalid_records.xml").read_bytes())
+
+    assert (rav.results[0].outcome, rav.results[0].case_id) == (RecordOutcome.CREATED, case_id)
+    event = last_audit_event(engine)
+    assert (event.action, event.categories) == ("change", ["arbeitsmarkt"])
