@@ -4,7 +4,7 @@ import        `import_file` on a fresh database: per record its own transaction 
               (AHVN13, then name + birth date), case, dossier and audit event
 reimport      the same file again: every record unchanged, nothing written
 raw_insert    the rows the import leaves behind (persons, cases, participants, dossiers, audit
-              events), inserted with executemany in one transaction, no ORM
+              events, outbox events), inserted with executemany in one transaction, no ORM
 
 Run: `.venv/bin/python -m bench.import_records [--backend URL] [--records N]`.
 Reports ratios measured in one run, so machine noise cancels out.
@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 
 from app.adapters.db.dossier_models import DossierRow
 from app.adapters.db.engine import make_engine
+from app.adapters.db.event_models import OutboxEventRow
 from app.adapters.db.models import (
     AuditEventRow,
     CaseRow,
@@ -92,7 +93,7 @@ def timed_raw_insert(settings: Settings, institution: Institution, payload: byte
     """The same rows the import writes, prepared in memory, then inserted in one transaction."""
     parsed = FORMATS[InstitutionKind.SOZIALDIENST].parse(payload, ImportLimits(50_000_000, 10**6))
     now = datetime.now(UTC)
-    persons, cases, participants, dossiers, audits = [], [], [], [], []
+    persons, cases, participants, dossiers, audits, events = [], [], [], [], [], []
     for record in parsed:
         assert isinstance(record, DossierRecord)
         person_id, case_id = uuid.uuid4(), uuid.uuid4()
@@ -124,6 +125,17 @@ def timed_raw_insert(settings: Settings, institution: Institution, payload: byte
             }
         )
         audits.append(_audit(case_id, person_id, institution.id, now))
+        events.append(
+            {
+                "id": uuid.uuid4(),
+                "type": "case.created",
+                "case_id": case_id,
+                "source_institution_id": institution.id,
+                "categories": ["fallfuehrung", "sozialhilfe", "stammdaten"],
+                "occurred_at": now,
+                "dedupe_key": None,
+            }
+        )
     engine = make_engine(settings.database_url)
     start = time.perf_counter()
     with engine.begin() as connection:
@@ -133,6 +145,7 @@ def timed_raw_insert(settings: Settings, institution: Institution, payload: byte
             (ParticipationRow, participants),
             (DossierRow, dossiers),
             (AuditEventRow, audits),
+            (OutboxEventRow, events),
         ):
             connection.execute(insert(table.__table__), rows)
     elapsed = time.perf_counter() - start

@@ -166,7 +166,9 @@ def _apply(
             touched.categories.add(DataCategory.STAMMDATEN)
         case = _case_of(uow, ctx, institution, person, record, options, touched)
         _sync_measures(ctx, institution, case, record, touched)
-        if touched.categories - {DataCategory.STAMMDATEN}:
+        if touched.case_opened:
+            uow.cases.add(case)  # with its first measures: one insert, no second write
+        elif touched.categories - {DataCategory.STAMMDATEN}:
             uow.cases.save(case)
         _sync_dossier(uow, institution, case, record, touched)
         outcome = _outcome(touched)
@@ -230,7 +232,6 @@ def _case_of(
             today=ctx.today,
             reassessment_interval_months=options.default_interval_months,
         )
-        uow.cases.add(case)
         touched.categories.add(DataCategory.FALLFUEHRUNG)
         touched.case_opened = True
         return case

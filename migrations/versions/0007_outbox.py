@@ -44,6 +44,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("case_id", "institution_id", name="uq_institution_dossiers_case_institution"),
     )
     op.create_index(op.f("ix_institution_dossiers_case_id"), "institution_dossiers", ["case_id"])
+    # Loading a case looks its participants up by case; the composite index leads with the institution.
+    op.create_index("ix_case_participants_case_id", "case_participants", ["case_id"])
     sequence = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     op.create_table(
         "outbox_events",
@@ -109,6 +111,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_participants_case_id", table_name="case_participants")
     op.drop_table("event_deliveries")
     op.drop_index(op.f("ix_event_subscriptions_institution_id"), table_name="event_subscriptions")
     op.drop_table("event_subscriptions")

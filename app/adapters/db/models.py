@@ -156,7 +156,10 @@ class ParticipationRow(Base):
     joined_on: Mapped[date]
     left_on: Mapped[date | None]
 
-    __table_args__ = (Index("ix_case_participants_institution_case", "institution_id", "case_id"),)
+    __table_args__ = (
+        Index("ix_case_participants_institution_case", "institution_id", "case_id"),
+        Index("ix_case_participants_case_id", "case_id"),
+    )
 
 
 class CaseItemRow(Base):
