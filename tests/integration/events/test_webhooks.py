@@ -21,7 +21,7 @@ from app.adapters.events.delivery import DEAD, DELIVERED, DeliveryPolicy, Delive
 from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.subscriptions import add_subscription
 from app.domain.ahvn13 import Ahvn13
-from app.domain.cases import MeasureKind
+from app.domain.cases import MeasureKind, Segment
 from app.domain.errors import InvariantViolation
 from app.domain.principal import Principal
 from app.services.cases import OpenCase, open_case
@@ -30,6 +30,7 @@ from app.services.participants import add_participant
 from app.services.persons import PersonData, register_person
 from app.services.plan import NewMeasure, add_measure
 from app.services.ports import UnitOfWork
+from app.services.segmentation import assess_segment
 from tests.api_helpers import new_ahvn13
 from tests.integration.events.receiver import Receiver, running_receiver
 from tests.world import World, build_world
@@ -185,3 +186,49 @@ def test_killing_the_worker_mid_delivery_loses_no_event(
 
     assert set(receiver.event_ids) == set(written)
     assert receiver.event_ids.count(written[0]) == 2  # delivered again: the receiver drops it by id
+
+
+def test_a_due_reassessment_is_announced_once(
+    outboxing: Callable[[], UnitOfWork], cast: World, engine: Engine
+) -> None:
+    case_id = _open_case(outboxing, cast)
+    assess_segment(
+        outboxing(),
+        _ctx(cast, "sd"),
+        case_id,
+        None,
+        Segment.VERAENDERN,
+        date.today() - timedelta(days=29),
+        "",
+    )
+    worker = _worker(engine, Clock())
+    worker.raise_due_reassessments()
+    assert [e.type for e in _events(engine)].count("case.reassessment_due") == 0
+
+    later = Clock()
+    later.now += timedelta(days=400)
+    _worker(engine, later).raise_due_reassessments()
+    _worker(engine, later).raise_due_reassessments()
+
+    due = [e for e in _events(engine) if e.type == "case.reassessment_due"]
+    assert [(e.case_id, e.categories) for e in due] == [(case_id, ["fallfuehrung"])]
+
+
+def test_subscribe_prints_the_secret_once_and_refuses_plain_http_elsewhere(
+    cast: World, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app as cli
+
+    monkeypatch.setenv("COCKPIT_DATABASE_URL", database_url)
+    runner = CliRunner()
+    ok = runner.invoke(
+        cli, ["events", "subscribe", "--stelle", cast.rav.code, "--url", "https://rav.example/hook"]
+    )
+    refused = runner.invoke(
+        cli, ["events", "subscribe", "--stelle", cast.rav.code, "--url", "http://rav.example/h"]
+    )
+
+    assert ok.exit_code == 0 and "Geheimnis (nur jetzt sichtbar):" in ok.output
+    assert refused.exit_code == 2
