@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The change-event worker runs beside the server and stops with it.
 run: $(STAMP)
 	$(BIN)/cockpit db upgrade
 	$(BIN)/cockpit demo seed
+	$(BIN)/cockpit worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/cockpit serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)

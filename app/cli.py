@@ -10,6 +10,8 @@ import typer
 
 from app.cli_audit import audit_app
 from app.cli_consent import consent_app
+from app.cli_events import events_app, worker
+from app.cli_exchange import import_app
 from app.cli_identity import register as register_identity_commands
 from app.cli_keys import keys_app, retention_app
 from app.settings import PROJECT_ROOT, Environment, Settings
@@ -26,6 +28,9 @@ app.add_typer(consent_app, name="consent")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
+app.add_typer(import_app, name="import")
+app.add_typer(events_app, name="events")
+app.command("worker")(worker)
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 

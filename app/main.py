@@ -17,6 +17,7 @@ from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.audit_sequencer import SequencerThread
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.legal_basis_file import rule_book_without
 from app.api import health, oauth, problem_docs
 from app.api import v1 as api_v1
@@ -50,7 +51,7 @@ def build_container(settings: Settings) -> Container:
     return Container(
         settings=settings,
         engine=engine,
-        uow_factory=lambda: SqlUnitOfWork(session_factory, vault=vault),
+        uow_factory=lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault),
         clock=SystemClock(),
         access=access_config(settings),
         vault=vault,

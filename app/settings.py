@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     retention_years: dict[str, int] = Field(default_factory=lambda: {"archived": 10})
     receipt_dir: Path = PROJECT_ROOT / "var" / "receipts"
 
+    # Batch import from the institutions' systems (API uploads are also bound by the 1 MB body limit).
+    import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    import_max_records: int = Field(default=20_000, ge=1)
+    # Change-event delivery (`cockpit worker`).
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_backoff_seconds: float = Field(default=2.0, ge=0)
+
     @property
     def disabled_legal_rule_ids(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.disabled_legal_rules.split(",") if part.strip())

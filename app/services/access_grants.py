@@ -46,6 +46,11 @@ def grants_for(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> Access
     )
 
 
+def decision_basis(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> tuple[bool, AccessGrants]:
+    """What a decision on `case` rests on: whether the acting user is assigned, and the grants."""
+    return is_assigned(uow, ctx, case), grants_for(uow, ctx, case)
+
+
 def is_assigned(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> bool:
     principal = ctx.principal
     return principal.kind is PrincipalKind.USER and uow.assignments.is_assigned(case.id, principal.id)

@@ -18,8 +18,8 @@ from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
 from app.domain.permissions import Permission, permits
-from app.domain.policy import AccessGrants, BasisKind, may_open_case
-from app.services.access_grants import grants_for, is_assigned
+from app.domain.policy import BasisKind, may_open_case
+from app.services.access_grants import decision_basis, grants_for, is_assigned
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound, Forbidden, ServiceError
@@ -41,7 +41,7 @@ def _sorted(categories: Iterable[DataCategory]) -> tuple[DataCategory, ...]:
     return tuple(sorted(set(categories)))
 
 
-def _gate(
+def gate(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
@@ -54,7 +54,8 @@ def _gate(
     Without the permission the answer is 403 whether the case exists or not; without a basis for
     this case it is the same 404 as for a case that does not exist.
     """
-    permission = Permission.CASE_READ if action is AuditAction.READ else Permission.CASE_WRITE
+    reading = action in (AuditAction.READ, AuditAction.DISCLOSE)
+    permission = Permission.CASE_READ if reading else Permission.CASE_WRITE
     refusal: ServiceError = CaseNotFound(audited=True)
     case = uow.cases.get(case_id, reveal)
     if not permits(ctx.principal, permission):
@@ -106,9 +107,9 @@ def _record_allowed(
 def read_case(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
 ) -> CaseView:
-    reveal = PolicyReveal(ctx.principal, lambda case: _grants_of(uow, ctx, case))
+    reveal = PolicyReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
     with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.READ, case_id=case_id), uow:
-        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.READ, reveal)
+        case, refusal = gate(uow, ctx, case_id, operation, AuditAction.READ, reveal)
         if case is not None:
             view = view_for(uow, ctx, case)
             view.withheld |= reveal.withheld  # items never decrypted are withheld as well
@@ -177,8 +178,8 @@ def _change_once(
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
     with uow:
-        reveal = ParticipantReveal(ctx.principal, lambda case: _grants_of(uow, ctx, case))
-        case, refusal = _gate(uow, ctx, case_id, operation, AuditAction.CHANGE, reveal)
+        reveal = ParticipantReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
+        case, refusal = gate(uow, ctx, case_id, operation, AuditAction.CHANGE, reveal)
         if case is not None:
             if expected_version is not None and expected_version != case.version:
                 raise StaleVersion()
@@ -204,10 +205,6 @@ def _change_once(
 def require_lead(case: SharedCase, ctx: RequestContext) -> None:
     if case.lead_institution_id != ctx.principal.institution_id:
         raise InvariantViolation("Nur die fallführende Stelle kann dies ändern.")
-
-
-def _grants_of(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> tuple[bool, AccessGrants]:
-    return is_assigned(uow, ctx, case), grants_for(uow, ctx, case)
 
 
 def view_for(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> CaseView:
@@ -261,8 +258,8 @@ def _act(
     work: Callable[[SharedCase], tuple[Result, CaseAct]],
 ) -> Result:
     with uow:
-        reveal = ParticipantReveal(ctx.principal, lambda case: _grants_of(uow, ctx, case))
-        case, refusal = _gate(uow, ctx, case_id, operation, gate_as, reveal)
+        reveal = ParticipantReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
+        case, refusal = gate(uow, ctx, case_id, operation, gate_as, reveal)
         if case is not None:
             result, act = work(case)
             uow.audit.append(

@@ -15,28 +15,34 @@ from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.documents import Document, check_category, check_filename
 from app.domain.permissions import Permission
-from app.domain.policy import decide, may_open_case
+from app.domain.policy import AccessGrants, BasisKind, decide, may_open_case
+from app.services.access_grants import decision_basis
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import NotFound
 from app.services.ports import UnitOfWork
 from app.services.refusals import refusals_recorded
+from app.services.reveal import PolicyReveal
 
 
 class DocumentNotFound(NotFound):
     message = "Das Dokument wurde nicht gefunden."
 
 
-def _nothing(_case: SharedCase, _category: DataCategory, _owner: uuid.UUID) -> bool:
-    return False
-
-
-def _case_skeleton(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> SharedCase | None:
-    """The case without any of its content decrypted, if the principal's institution works on it."""
-    case = uow.cases.get(case_id, _nothing)
-    if case is None or not may_open_case(ctx.principal, case).allow:
+def _case_skeleton(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, *, writing: bool = False
+) -> tuple[SharedCase, AccessGrants] | None:
+    """The case (only what the principal may see of it decrypted) and the grants a decision on its
+    documents rests on, if the principal may open it."""
+    reveal = PolicyReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
+    case = uow.cases.get(case_id, reveal)
+    if case is None:
         return None
-    return case
+    assigned, grants = decision_basis(uow, ctx, case)
+    decision = may_open_case(ctx.principal, case, assigned, grants)
+    if not decision.allow or (writing and decision.basis is BasisKind.BREAK_GLASS):  # break-glass only reads
+        return None
+    return case, grants
 
 
 def store_document(
@@ -54,9 +60,10 @@ def store_document(
         check_category(category)
         name = check_filename(filename)
         with uow:
-            case = _case_skeleton(uow, ctx, case_id)
-            if case is None:
+            opened = _case_skeleton(uow, ctx, case_id, writing=True)
+            if opened is None:
                 raise DocumentNotFound("Der Fall wurde nicht gefunden.")
+            case, _ = opened
             document = Document(
                 id=uuid.uuid4(),
                 case_id=case.id,
@@ -84,14 +91,17 @@ def list_documents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> 
     with refusals_recorded(uow, ctx, operation="documents.list", action=AuditAction.READ, case_id=case_id):
         require(ctx.principal, Permission.CASE_READ)
         with uow:
-            case = _case_skeleton(uow, ctx, case_id)
-            if case is None:
+            opened = _case_skeleton(uow, ctx, case_id)
+            if opened is None:
                 raise DocumentNotFound("Der Fall wurde nicht gefunden.")
+            case, grants = opened
             shown: list[Document] = []
             withheld: set[DataCategory] = set()
             bases: set[str] = set()
             for document in uow.documents.list_for_case(case.id):
-                decision = decide(ctx.principal, case, document.category, document.owner_institution_id)
+                decision = decide(
+                    ctx.principal, case, document.category, document.owner_institution_id, grants
+                )
                 if decision.allow:
                     bases.add(decision.basis_label)
                     shown.append(replace(document, filename=uow.documents.filename(document)))
@@ -124,11 +134,12 @@ def open_document(
     )
     with refusals, uow:
         require(ctx.principal, Permission.CASE_READ)
-        case = _case_skeleton(uow, ctx, case_id)
+        opened = _case_skeleton(uow, ctx, case_id)
         document = uow.documents.get(document_id)
-        if case is None or document is None or document.case_id != case.id:
+        if opened is None or document is None or document.case_id != opened[0].id:
             raise DocumentNotFound()
-        decision = decide(ctx.principal, case, document.category, document.owner_institution_id)
+        case, grants = opened
+        decision = decide(ctx.principal, case, document.category, document.owner_institution_id, grants)
         if not decision.allow:
             raise DocumentNotFound()
         document = replace(document, filename=uow.documents.filename(document))

@@ -16,7 +16,9 @@ from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
-from app.domain.institutions import Institution
+from app.domain.events import ChangeEvent
+from app.domain.exchange import CaseExport, ImportLimits, InstitutionDossier, ParsedRecord
+from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
 
@@ -45,7 +47,8 @@ class PersonRepository(Protocol):
     def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]: ...
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None: ...
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
-        """Exact match through the blind index (NFKC, casefold)."""
+        """Exact match through the blind index (NFKC, casefold): candidates for a person to confirm,
+        never a basis for merging on its own."""
         ...
 
     def save(self, person: Person) -> None: ...
@@ -119,6 +122,34 @@ class DocumentRepository(Protocol):
     def content(self, document: Document) -> Iterator[bytes]: ...
 
 
+class DossierRepository(Protocol):
+    """The institutions' own dossiers on shared cases (one per institution and case)."""
+
+    def of_case(self, case_id: uuid.UUID) -> list[InstitutionDossier]: ...
+    def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None: ...
+    def save(self, dossier: InstitutionDossier) -> None: ...
+
+
+class EventLog(Protocol):
+    """The outbox of change events, in the order they were written."""
+
+    def after(self, sequence: int, limit: int) -> list[ChangeEvent]: ...
+
+
+class InstitutionFormat(Protocol):
+    """An institution kind's exchange format (app/adapters/institutions/)."""
+
+    kind: InstitutionKind
+    media_type: str
+    suffix: str
+
+    def parse(self, payload: bytes, limits: ImportLimits) -> list[ParsedRecord]:
+        """Raises FormatError when the file as a whole cannot be read."""
+        ...
+
+    def render(self, export: CaseExport) -> bytes: ...
+
+
 class AuditRecorder(Protocol):
     """Append-only: the only operation is append. Must join the caller's transaction."""
 
@@ -146,6 +177,10 @@ class UnitOfWork(Protocol):
     def assignments(self) -> AssignmentRepository: ...
     @property
     def break_glass(self) -> BreakGlassRepository: ...
+    @property
+    def dossiers(self) -> DossierRepository: ...
+    @property
+    def events(self) -> EventLog: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...

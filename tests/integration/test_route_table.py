@@ -152,6 +152,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "content": b"%PDF-1.4 Protokoll",
     },
     ("GET", "/api/v1/cases/{case_id}/documents/{document_id}"): lambda t: {},
+    ("GET", "/api/v1/events"): lambda t: {},
+    ("GET", "/api/v1/persons/{person_id}/dossier-holders"): lambda t: {},
+    ("GET", "/api/v1/exchange/{kind}/cases/{case_id}"): lambda t: {},
+    ("POST", "/api/v1/exchange/{kind}/imports"): lambda t: {
+        "content": (
+            "Dossiernummer;AHV-Nummer;Name;Vorname;Geburtsdatum;Eröffnet am\n"
+            f"SD-1;{new_ahvn13()};Roth;Eva;01.01.1990;01.01.2026\n"
+        ).encode()
+    },
 }
 # Operations only a supervisor may call; the success test acts as the Sozialdienst's supervisor.
 SUPERVISOR_ONLY = {
@@ -197,7 +206,7 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
         api.ok(target.case_id, step, body)
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
-        version = api.client.get(_url(path, target), headers=api.headers("sd")).json()["version"]
+        version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)
     if "{consent_id}" in path:
         consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
@@ -234,6 +243,7 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         consent_id=target.consent_id or str(uuid.uuid4()),
         user_id=str(target.world.users["sd"].id),
         document_id=target.document_id,
+        kind="sozialdienst",  # the exchange format of the acting users' institution
     )
 
 

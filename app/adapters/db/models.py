@@ -161,7 +161,10 @@ class ParticipationRow(Base):
     joined_on: Mapped[date]
     left_on: Mapped[date | None]
 
-    __table_args__ = (Index("ix_case_participants_institution_case", "institution_id", "case_id"),)
+    __table_args__ = (
+        Index("ix_case_participants_institution_case", "institution_id", "case_id"),
+        Index("ix_case_participants_case_id", "case_id"),
+    )
 
 
 class CaseItemRow(Base):
@@ -213,4 +216,10 @@ from app.adapters.db import audit_chain_models as _audit_chain_models  # noqa: E
 
 # Tables of field encryption live in their own module; imported here so the metadata is complete.
 from app.adapters.db import crypto_models as _crypto_models  # noqa: E402, F401
-from app.adapters.db import identity_models  # noqa: E402, F401
+
+# Tables defined in modules of their own register on the same metadata.
+from app.adapters.db import (  # noqa: E402, F401
+    dossier_models,
+    event_models,
+    identity_models,
+)

@@ -16,6 +16,7 @@ from app.adapters.db.access_repositories import (
 )
 from app.adapters.db.audit_log import SqlAuditLog
 from app.adapters.db.document_repository import SqlDocumentRepository
+from app.adapters.db.dossiers import SqlDossierRepository
 from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.repositories import (
@@ -27,6 +28,7 @@ from app.adapters.db.repositories import (
     integrity_conflict,
 )
 from app.adapters.db.retention_store import SqlRetentionStore
+from app.adapters.events.outbox import SqlEventLog
 from app.domain.errors import StaleVersion
 
 
@@ -62,6 +64,8 @@ class SqlUnitOfWork:
         self.assignments = SqlAssignmentRepository(session)
         self.break_glass = SqlBreakGlassRepository(session)
         self.audit_log = SqlAuditLog(session)
+        self.dossiers = SqlDossierRepository(session)
+        self.events = SqlEventLog(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

@@ -13,14 +13,31 @@ from app.api.v1 import (
     cases,
     consents,
     documents,
+    events,
+    exchange,
     institutions,
     persons,
+    reference_directory,
 )
 from app.api.v1.responses import problems
 
 # Every operation needs an authenticated principal.
 router = APIRouter(prefix="/api/v1", responses=problems(401))
-for module in (institutions, persons, cases, case_team, case_plan, case_records, case_closure, documents):
-    router.include_router(module.router)
-for module in (consents, case_access, audit_review, audit_witness):
+for module in (
+    institutions,
+    persons,
+    cases,
+    case_team,
+    case_plan,
+    case_records,
+    case_closure,
+    documents,
+    consents,
+    case_access,
+    exchange,
+    reference_directory,
+    events,
+    audit_review,
+    audit_witness,
+):
     router.include_router(module.router)

@@ -1,0 +1,211 @@
+"""Sozialdienst: CSV as case-management software exports it.
+
+Semicolon-separated, German headers, one row per client and measure (the client's columns repeat
+on each of their rows), dates as TT.MM.JJJJ, UTF-8 with or without BOM, Windows-1252 tolerated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import replace
+
+from app.adapters.institutions.common import (
+    MEASURE_KIND_WORDS,
+    MEASURE_STATUS_WORDS,
+    Limits,
+    check_count,
+    check_size,
+    decode_text,
+    measure_kind,
+    measure_status,
+    person_facts,
+    swiss_date,
+)
+from app.domain.errors import InvalidValue
+from app.domain.exchange import (
+    CaseExport,
+    DossierRecord,
+    FormatError,
+    ParsedRecord,
+    PlannedMeasure,
+    RecordError,
+)
+from app.domain.institutions import InstitutionKind
+
+REQUIRED_COLUMNS = ("Dossiernummer", "AHV-Nummer", "Name", "Vorname", "Geburtsdatum", "Eröffnet am")
+OPTIONAL_COLUMNS = (
+    "Sozialdienst",
+    "Unterstützungsstatus",
+    "Unterstützt seit",
+    "Massnahme",
+    "Massnahmenart",
+    "Massnahme Beginn",
+    "Massnahme Ende",
+    "Massnahme Status",
+    "Massnahme Stelle",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+SUPPORT_STATUSES = ("in_abklaerung", "laufend", "sistiert", "abgeschlossen")
+_MAX_FIELD = 1000
+
+
+class SozialdienstFormat:
+    kind = InstitutionKind.SOZIALDIENST
+    media_type = "text/csv"
+    suffix = ".csv"
+
+    def parse(self, payload: bytes, limits: Limits) -> list[ParsedRecord]:
+        check_size(payload, limits)
+        rows = list(_rows(decode_text(payload)))
+        check_count(len(rows), limits)
+        grouped: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        results: dict[str, ParsedRecord] = {}
+        for line, row in rows:
+            reference = row.get("Dossiernummer", "").strip()
+            if "__error__" in row:
+                results[f"#{line}"] = RecordError(f"Zeile {line}", row["__error__"])
+                continue
+            if not reference:
+                results[f"#{line}"] = RecordError(f"Zeile {line}", "Die Dossiernummer fehlt.")
+                continue
+            grouped.setdefault(reference, []).append((line, row))
+        for reference, lines in grouped.items():
+            results[reference] = _record(lines)
+        return sorted(results.values(), key=lambda r: int(r.location.split()[-1]))
+
+    def render(self, export: CaseExport) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        facts = export.facts or {}
+        person = export.person
+        base = [
+            export.local_reference,
+            person.ahvn13.formatted if person else "",
+            person.family_name if person else "",
+            person.given_name if person else "",
+            person.birth_date.strftime("%d.%m.%Y") if person else "",
+            export.registered_on.strftime("%d.%m.%Y"),
+            export.office_code,
+            str(facts.get("unterstuetzungsstatus", "")),
+            _swiss(facts.get("unterstuetzt_seit")),
+        ]
+        for measure in export.measures or (None,):
+            writer.writerow(base + _measure_columns(measure))
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise FormatError("Die Datei ist leer.") from None
+    except csv.Error:
+        raise FormatError("Die Kopfzeile ist kein gültiges CSV (Trennzeichen Semikolon).") from None
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise FormatError("Es fehlen Spalten: " + ", ".join(missing) + " (Trennzeichen Semikolon erwartet).")
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield reader.line_num, {"__error__": "Die Zeile ist kein gültiges CSV (Anführungszeichen)."}
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            yield reader.line_num, {"__error__": f"Die Zeile hat {len(cells)} statt {len(header)} Felder."}
+            continue
+        if any(len(cell) > _MAX_FIELD for cell in cells):
+            yield reader.line_num, {"__error__": "Ein Feld ist länger als erlaubt."}
+            continue
+        yield reader.line_num, dict(zip(header, cells, strict=True))
+
+
+def _record(lines: list[tuple[int, dict[str, str]]]) -> ParsedRecord:
+    first_line, first = lines[0]
+    for line, row in lines:
+        if "__error__" in row:
+            return RecordError(f"Zeile {line}", row["__error__"])
+    try:
+        record = _client(first, first_line)
+        measures = []
+        for line, row in lines:
+            if _client_columns(row) != _client_columns(first):
+                raise InvalidValue(f"Zeile {line}: Die Angaben zur Person weichen von Zeile {first_line} ab.")
+            measure = _measure(row, line)
+            if measure is not None:
+                measures.append(measure)
+        return replace(record, measures=tuple(measures))
+    except InvalidValue as error:
+        return RecordError(f"Zeile {first_line}", error.message)
+
+
+def _client_columns(row: dict[str, str]) -> tuple[str, ...]:
+    return tuple(row.get(name, "").strip() for name in COLUMNS[:9])
+
+
+def _client(row: dict[str, str], line: int) -> DossierRecord:
+    facts: dict[str, object] = {}
+    status = row.get("Unterstützungsstatus", "").strip().lower()
+    if status:
+        if status not in SUPPORT_STATUSES:
+            raise InvalidValue(
+                "Unbekannter Unterstützungsstatus; erlaubt sind: " + ", ".join(SUPPORT_STATUSES) + "."
+            )
+        facts["unterstuetzungsstatus"] = status
+    since = row.get("Unterstützt seit", "").strip()
+    if since:
+        facts["unterstuetzt_seit"] = swiss_date(since, "Unterstützt seit").isoformat()
+    return DossierRecord(
+        kind=InstitutionKind.SOZIALDIENST,
+        local_reference=row["Dossiernummer"].strip(),
+        registered_on=swiss_date(row["Eröffnet am"], "Eröffnet am"),
+        office_code=row.get("Sozialdienst", "").strip() or None,
+        person=person_facts(
+            row["AHV-Nummer"], row["Name"], row["Vorname"], swiss_date(row["Geburtsdatum"], "Geburtsdatum")
+        ),
+        facts=facts,
+        location=f"Zeile {line}",
+    )
+
+
+def _measure(row: dict[str, str], line: int) -> PlannedMeasure | None:
+    title = row.get("Massnahme", "").strip()
+    if not title:
+        return None
+    start = row.get("Massnahme Beginn", "").strip()
+    end = row.get("Massnahme Ende", "").strip()
+    return PlannedMeasure(
+        title=title,
+        kind=measure_kind(row.get("Massnahmenart", "") or "soziale_integration"),
+        start_on=swiss_date(start, "Massnahme Beginn") if start else None,
+        end_on=swiss_date(end, "Massnahme Ende") if end else None,
+        status=measure_status(row.get("Massnahme Status", "") or "geplant"),
+        owner_code=row.get("Massnahme Stelle", "").strip() or None,
+    )
+
+
+def _measure_columns(measure: PlannedMeasure | None) -> list[str]:
+    if measure is None:
+        return ["", "", "", "", "", ""]
+    return [
+        measure.title,
+        MEASURE_KIND_WORDS[measure.kind],
+        measure.start_on.strftime("%d.%m.%Y") if measure.start_on else "",
+        measure.end_on.strftime("%d.%m.%Y") if measure.end_on else "",
+        MEASURE_STATUS_WORDS[measure.status],
+        measure.owner_code or "",
+    ]
+
+
+def _swiss(iso: object) -> str:
+    if not iso:
+        return ""
+    year, month, day = str(iso).split("-")
+    return f"{day}.{month}.{year}"

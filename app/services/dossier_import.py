@@ -1,0 +1,304 @@
+"""Batch import from an institution's own system: one transaction and one audit event per record.
+
+Who may call: a system client or caseworker of an institution whose kind matches the format
+(an RAV imports RAV files), with the permission to write cases. The institution becomes the lead
+of a case it opens this way; an existing case of the client is updated only where the institution
+already participates in it. Re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.cases import Measure, SharedCase
+from app.domain.categories import DataCategory
+from app.domain.errors import DomainError, InvariantViolation, StaleVersion
+from app.domain.exchange import DossierRecord, FormatError, ImportLimits, InstitutionDossier, RecordError
+from app.domain.institutions import Institution
+from app.domain.permissions import Permission
+from app.domain.persons import Person
+from app.services.authorization import require
+from app.services.context import RequestContext
+from app.services.errors import Forbidden, ServiceError
+from app.services.person_matching import accessible_person, match_candidates, update_stammdaten
+from app.services.ports import InstitutionFormat, UnitOfWork
+from app.services.refusals import refusals_recorded
+
+
+class RecordOutcome(StrEnum):
+    CREATED = "created"  # the institution's dossier on the client is new
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ERROR = "error"  # nothing of this record was stored
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    location: str  # "Zeile 12" or a JSON pointer
+    outcome: RecordOutcome
+    message: str = ""
+    local_reference: str = ""
+    person_id: uuid.UUID | None = None
+    case_id: uuid.UUID | None = None
+    candidate_person_ids: tuple[uuid.UUID, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    results: list[RecordResult] = field(default_factory=list)
+
+    def count(self, outcome: RecordOutcome) -> int:
+        return sum(1 for result in self.results if result.outcome is outcome)
+
+    def summary(self) -> dict[str, int]:
+        return {outcome.value: self.count(outcome) for outcome in RecordOutcome}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    dry_run: bool = False
+    confirm_new_persons: bool = False  # create a person although a name + birth date candidate exists
+    default_interval_months: int = 6
+    limits: ImportLimits = field(default_factory=ImportLimits)
+
+
+class _DryRun(Exception):
+    def __init__(self, result: RecordResult) -> None:
+        self.result = result
+
+
+def import_file(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    fmt: InstitutionFormat,
+    payload: bytes,
+    options: ImportOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Parse the file and apply each record on its own. A file that cannot be read at all
+    yields one error result for the whole file."""
+    require(ctx.principal, Permission.CASE_WRITE)
+    institution = _importing_institution(uow, ctx, fmt)
+    report = ImportReport(dry_run=options.dry_run)
+    try:
+        parsed = fmt.parse(payload, options.limits)
+    except FormatError as error:
+        report.results.append(RecordResult("Datei", RecordOutcome.ERROR, error.message))
+        return report
+    for done, record in enumerate(parsed, start=1):
+        if isinstance(record, RecordError):
+            report.results.append(RecordResult(record.location, RecordOutcome.ERROR, record.message))
+        else:
+            report.results.append(_import_record(uow, ctx, institution, record, options))
+        if progress is not None:
+            progress(done, len(parsed))
+    return report
+
+
+def _importing_institution(uow: UnitOfWork, ctx: RequestContext, fmt: InstitutionFormat) -> Institution:
+    with uow:
+        institution = uow.institutions.get(ctx.principal.institution_id)
+    if institution is None or institution.kind is not fmt.kind:
+        raise Forbidden(f"Dieses Format ist den Stellen der Art «{fmt.kind.label}» vorbehalten.")
+    return institution
+
+
+def _import_record(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    institution: Institution,
+    record: DossierRecord,
+    options: ImportOptions,
+) -> RecordResult:
+    operation = f"import.{record.kind.value}"
+    try:
+        with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE):
+            return _apply(uow, ctx, institution, record, options)
+    except _DryRun as dry:
+        return dry.result
+    except (DomainError, ServiceError, StaleVersion) as error:
+        message = getattr(error, "message", "Der Datensatz konnte nicht übernommen werden.")
+        return RecordResult(record.location, RecordOutcome.ERROR, message, record.local_reference)
+
+
+@dataclass
+class _Touched:
+    categories: set[DataCategory] = field(default_factory=set)
+    record_ids: list[uuid.UUID] = field(default_factory=list)
+    dossier_created: bool = False
+    case_opened: bool = False
+
+
+def _apply(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    institution: Institution,
+    record: DossierRecord,
+    options: ImportOptions,
+) -> RecordResult:
+    with uow:
+        if record.office_code is not None and record.office_code != institution.code:
+            raise InvariantViolation(
+                f"Der Datensatz gehört zur Stelle «{record.office_code}», nicht zu Ihrer Stelle."
+            )
+        touched = _Touched()
+        person = accessible_person(uow, ctx, record.person)
+        if person is None:
+            candidates = match_candidates(uow, ctx, record.person)
+            if candidates is not None and not options.confirm_new_persons:
+                return RecordResult(
+                    record.location,
+                    RecordOutcome.ERROR,
+                    "Keine Person mit dieser AHV-Nummer, aber eine Person mit gleichem Namen und "
+                    "Geburtsdatum ist erfasst. Bitte AHV-Nummer prüfen oder die neue Person bestätigen; "
+                    "der Datensatz wurde nicht übernommen.",
+                    record.local_reference,
+                    candidate_person_ids=candidates,
+                )
+            person = _register(uow, ctx, institution, record)
+            touched.categories.add(DataCategory.STAMMDATEN)
+        elif update_stammdaten(uow, ctx, person, record.person):
+            touched.categories.add(DataCategory.STAMMDATEN)
+        case = _case_of(uow, ctx, institution, person, record, options, touched)
+        _sync_measures(ctx, institution, case, record, touched)
+        if touched.case_opened:
+            uow.cases.add(case)  # with its first measures: one insert, no second write
+        elif touched.categories - {DataCategory.STAMMDATEN}:
+            uow.cases.save(case)
+        _sync_dossier(uow, institution, case, record, touched)
+        outcome = _outcome(touched)
+        result = RecordResult(record.location, outcome, "", record.local_reference, person.id, case.id)
+        if outcome is not RecordOutcome.UNCHANGED:
+            uow.audit.append(
+                ctx.audit_event(
+                    action=AuditAction.CREATE if touched.case_opened else AuditAction.CHANGE,
+                    operation=f"import.{record.kind.value}",
+                    outcome=AuditOutcome.ALLOWED,
+                    reason="Datensatz aus dem System der Stelle übernommen.",
+                    case_id=case.id,
+                    person_id=person.id,
+                    categories=tuple(sorted(touched.categories)),
+                    record_ids=tuple(touched.record_ids),
+                    bases=("own",),
+                )
+            )
+        if options.dry_run:
+            raise _DryRun(result)  # leaves the unit of work by an exception: everything rolls back
+    return result
+
+
+def _outcome(touched: _Touched) -> RecordOutcome:
+    if touched.dossier_created:
+        return RecordOutcome.CREATED
+    return RecordOutcome.CHANGED if touched.categories else RecordOutcome.UNCHANGED
+
+
+def _register(
+    uow: UnitOfWork, ctx: RequestContext, institution: Institution, record: DossierRecord
+) -> Person:
+    person = Person(
+        ahvn13=record.person.ahvn13,
+        family_name=record.person.family_name,
+        given_name=record.person.given_name,
+        birth_date=record.person.birth_date,
+        registered_by_institution_id=institution.id,
+    )
+    person.validate(today=ctx.today)
+    uow.persons.add(person)
+    return person
+
+
+def _case_of(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    institution: Institution,
+    person: Person,
+    record: DossierRecord,
+    options: ImportOptions,
+    touched: _Touched,
+) -> SharedCase:
+    case_id = uow.cases.open_case_of_person(person.id)
+    if case_id is None:
+        case = SharedCase.open(
+            person_id=person.id,
+            lead_institution_id=institution.id,
+            local_reference=record.local_reference,
+            opened_on=record.registered_on,
+            today=ctx.today,
+            reassessment_interval_months=options.default_interval_months,
+        )
+        touched.categories.add(DataCategory.FALLFUEHRUNG)
+        touched.case_opened = True
+        return case
+    existing = uow.cases.get(case_id)
+    participation = existing.participation_of(institution.id) if existing else None
+    if existing is None or participation is None:
+        raise InvariantViolation(
+            "Für diese Person besteht ein gemeinsamer Fall, an dem Ihre Stelle nicht beteiligt ist. "
+            "Die fallführende Stelle kann Ihre Stelle als Beteiligte aufnehmen."
+        )
+    if participation.local_reference != record.local_reference:
+        existing.change_local_reference(institution.id, record.local_reference)
+        touched.categories.add(DataCategory.FALLFUEHRUNG)
+    return existing
+
+
+def _sync_measures(
+    ctx: RequestContext, institution: Institution, case: SharedCase, record: DossierRecord, touched: _Touched
+) -> None:
+    """Own measures are matched by title; another institution's measures in the file are ignored."""
+    own = {m.title.casefold(): m for m in case.measures if m.owner_institution_id == institution.id}
+    for planned in record.measures:
+        if planned.owner_code not in (None, institution.code):
+            continue
+        existing = own.get(planned.title.casefold())
+        if existing is None:
+            measure = case.add_measure(
+                Measure(
+                    title=planned.title,
+                    kind=planned.kind,
+                    owner_institution_id=institution.id,
+                    provider=planned.provider,
+                    start_on=planned.start_on,
+                    end_on=planned.end_on,
+                    status=planned.status,
+                    recorded_by=ctx.principal.id,
+                    recorded_at=ctx.now,
+                )
+            )
+            own[measure.title.casefold()] = measure
+        else:
+            wanted = (planned.provider, planned.start_on, planned.end_on, planned.status)
+            if (existing.provider, existing.start_on, existing.end_on, existing.status) == wanted:
+                continue
+            existing.provider, existing.start_on, existing.end_on, existing.status = wanted
+            case.revise_measure(existing)
+            measure = existing
+        touched.categories.add(DataCategory.INTEGRATIONSPLAN)
+        touched.record_ids.append(measure.id)
+
+
+def _sync_dossier(
+    uow: UnitOfWork, institution: Institution, case: SharedCase, record: DossierRecord, touched: _Touched
+) -> None:
+    existing = uow.dossiers.get(case.id, institution.id)
+    dossier = InstitutionDossier(
+        case_id=case.id,
+        institution_id=institution.id,
+        kind=record.kind,
+        local_reference=record.local_reference,
+        registered_on=record.registered_on,
+        facts=dict(record.facts),
+        id=existing.id if existing else uuid.uuid4(),
+    )
+    if existing is not None and existing.fingerprint() == dossier.fingerprint():
+        return
+    uow.dossiers.save(dossier)
+    touched.dossier_created = existing is None
+    touched.categories.add(dossier.category)
+    touched.record_ids.append(dossier.id)

@@ -1,0 +1,83 @@
+"""The pull feed of change events, for institution systems that cannot receive webhooks.
+
+Who may call: a principal with the permission to read cases. It receives the events of cases its
+institution may open now, with the categories the policy lets it see; the cursor moves past events
+it may not see, so paging reveals nothing about them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.cases import SharedCase
+from app.domain.errors import InvalidValue
+from app.domain.events import visible_categories
+from app.domain.permissions import Permission
+from app.domain.policy import AccessGrants
+from app.services.access_grants import decision_basis
+from app.services.authorization import require
+from app.services.context import RequestContext
+from app.services.ports import UnitOfWork
+from app.services.reveal import PolicyReveal
+
+MAX_FEED_PAGE = 200
+_SCAN_FACTOR = 10  # events scanned per page slot, so one call stays bounded however few are visible
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    events: list[dict[str, object]]
+    next_cursor: str
+
+
+def parse_cursor(cursor: str | None) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    if not cursor.isdigit() or len(cursor) > 18:
+        raise InvalidValue("Der Cursor ist ungültig.", "cursor")
+    return int(cursor)
+
+
+def _decision_basis(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID
+) -> tuple[SharedCase, bool, AccessGrants] | None:
+    """The case (nothing decrypted but what the caller may see) and what decisions on it rest on."""
+    case = uow.cases.get(case_id, PolicyReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case)))
+    if case is None:
+        return None
+    return case, *decision_basis(uow, ctx, case)
+
+
+def read_feed(uow: UnitOfWork, ctx: RequestContext, cursor: str | None, limit: int) -> FeedPage:
+    require(ctx.principal, Permission.CASE_READ)
+    position = parse_cursor(cursor)
+    limit = max(1, min(limit, MAX_FEED_PAGE))
+    with uow:
+        cases: dict[uuid.UUID, tuple[SharedCase, bool, AccessGrants] | None] = {}
+        visible: list[dict[str, object]] = []
+        for event in uow.events.after(position, limit * _SCAN_FACTOR):
+            if event.case_id not in cases:
+                cases[event.case_id] = _decision_basis(uow, ctx, event.case_id)
+            known = cases[event.case_id]
+            categories = None
+            if known is not None:
+                case, assigned, grants = known
+                categories = visible_categories(ctx.principal, case, event, assigned, grants)
+            position = event.sequence
+            if categories is not None:
+                visible.append(event.payload(categories))
+                if len(visible) == limit:
+                    break
+        uow.audit.append(
+            ctx.audit_event(
+                action=AuditAction.READ,
+                operation="events.feed",
+                outcome=AuditOutcome.ALLOWED,
+                reason=f"{len(visible)} Änderungsereignisse abgerufen.",
+                record_ids=tuple(uuid.UUID(str(e["id"])) for e in visible),
+                bases=("participation",),
+            )
+        )
+    return FeedPage(visible, str(position))

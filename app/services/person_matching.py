@@ -1,0 +1,56 @@
+"""Matching a person from another system: by AHVN13 only; name and birth date merely propose.
+
+A person with the same names and birth date but another AHVN13 is a candidate for a caseworker to
+check, never merged automatically. Candidates are named (by pseudonymous id) only where the caller
+has a basis for the person; that such a person exists is all the caller learns otherwise.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from app.domain.exchange import PersonFacts
+from app.domain.persons import Person
+from app.services.context import RequestContext
+from app.services.errors import PersonAlreadyRegistered
+from app.services.persons import person_is_accessible
+from app.services.ports import UnitOfWork
+
+
+def accessible_person(uow: UnitOfWork, ctx: RequestContext, facts: PersonFacts) -> Person | None:
+    """The person with this AHVN13, None if there is none; refused if the caller has no basis."""
+    person = uow.persons.by_ahvn13(facts.ahvn13)
+    if person is not None and not person_is_accessible(uow, ctx, person):
+        raise PersonAlreadyRegistered(None, probed_person_id=person.id)
+    return person
+
+
+def match_candidates(
+    uow: UnitOfWork, ctx: RequestContext, facts: PersonFacts
+) -> tuple[uuid.UUID, ...] | None:
+    """None without candidates; otherwise the ids of the candidates the caller may know of."""
+    candidates = uow.persons.by_name_and_birth_date(facts.family_name, facts.given_name, facts.birth_date)
+    if not candidates:
+        return None
+    return tuple(sorted(p.id for p in candidates if person_is_accessible(uow, ctx, p)))
+
+
+def update_stammdaten(uow: UnitOfWork, ctx: RequestContext, person: Person, facts: PersonFacts) -> bool:
+    """Names and birth date follow the source system where the caller may correct Stammdaten
+    (the registering institution or a lead of the person's case); otherwise they stay as they are."""
+    wanted = (facts.family_name, facts.given_name, facts.birth_date)
+    if (person.family_name, person.given_name, person.birth_date) == wanted:
+        return False
+    institution_id = ctx.principal.institution_id
+    may_edit = person.registered_by_institution_id == institution_id or (
+        institution_id in uow.cases.lead_institutions_of_person(person.id)
+    )
+    if not may_edit:
+        return False
+    corrected = replace(
+        person, family_name=facts.family_name, given_name=facts.given_name, birth_date=facts.birth_date
+    )
+    corrected.validate(today=ctx.today)
+    uow.persons.save(corrected)
+    return True
