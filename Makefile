@@ -47,6 +47,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.audit_append --backend $(PG_URL)
 	$(BIN)/python -m bench.crypto_share
 	$(BIN)/python -m bench.crypto_share --backend $(PG_URL)
+	$(BIN)/python -m bench.auth
+	$(BIN)/python -m bench.import_records
+	$(BIN)/python -m bench.import_records --backend $(PG_URL)
 
 clean:
 	rm -rf $(VENV) var/*.db .pytest_cache .ruff_cache .hypothesis

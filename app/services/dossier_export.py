@@ -25,9 +25,9 @@ from app.services.reveal import PolicyReveal
 
 
 def export_case(uow: UnitOfWork, ctx: RequestContext, fmt: InstitutionFormat, case_id: uuid.UUID) -> bytes:
-    require(ctx.principal, Permission.CASE_READ)
     operation = f"export.{fmt.kind.value}"
     with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.DISCLOSE, case_id=case_id):
+        require(ctx.principal, Permission.CASE_READ)
         export = _export(uow, ctx, fmt, case_id, operation)
     return fmt.render(export)
 

@@ -82,8 +82,9 @@ def import_file(
 ) -> ImportReport:
     """Parse the file and apply each record on its own. A file that cannot be read at all
     yields one error result for the whole file."""
-    require(ctx.principal, Permission.CASE_WRITE)
-    institution = _importing_institution(uow, ctx, fmt)
+    with refusals_recorded(uow, ctx, operation=f"import.{fmt.kind.value}", action=AuditAction.CREATE):
+        require(ctx.principal, Permission.CASE_WRITE)
+        institution = _importing_institution(uow, ctx, fmt)
     report = ImportReport(dry_run=options.dry_run)
     try:
         parsed = fmt.parse(payload, options.limits)

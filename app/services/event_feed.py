@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
+from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.events import visible_categories
 from app.domain.permissions import Permission
@@ -20,6 +21,7 @@ from app.services.access_grants import decision_basis
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
+from app.services.refusals import refusals_recorded
 from app.services.reveal import PolicyReveal
 
 MAX_FEED_PAGE = 200
@@ -51,8 +53,9 @@ def _decision_basis(
 
 
 def read_feed(uow: UnitOfWork, ctx: RequestContext, cursor: str | None, limit: int) -> FeedPage:
-    require(ctx.principal, Permission.CASE_READ)
-    position = parse_cursor(cursor)
+    with refusals_recorded(uow, ctx, operation="events.feed", action=AuditAction.READ):
+        require(ctx.principal, Permission.CASE_READ)
+        position = parse_cursor(cursor)
     limit = max(1, min(limit, MAX_FEED_PAGE))
     with uow:
         cases: dict[uuid.UUID, tuple[SharedCase, bool, AccessGrants] | None] = {}
@@ -77,6 +80,7 @@ def read_feed(uow: UnitOfWork, ctx: RequestContext, cursor: str | None, limit: i
                 outcome=AuditOutcome.ALLOWED,
                 reason=f"{len(visible)} Änderungsereignisse abgerufen.",
                 record_ids=tuple(uuid.UUID(str(e["id"])) for e in visible),
+                categories=tuple(sorted({DataCategory(c) for e in visible for c in e["categories"]})),  # type: ignore[attr-defined]
                 bases=("participation",),
             )
         )

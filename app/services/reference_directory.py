@@ -12,9 +12,12 @@ import uuid
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.institutions import Institution
 from app.domain.permissions import Permission
+from app.domain.policy import may_open_case
+from app.services.access_grants import decision_basis
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
@@ -30,18 +33,22 @@ class DossierHolder:
     lead: bool
 
 
+def _nothing(_case: SharedCase, _category: DataCategory, _owner: uuid.UUID) -> bool:
+    return False
+
+
 def dossier_holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list[DossierHolder]:
-    require(ctx.principal, Permission.CASE_READ)
     with refusals_recorded(uow, ctx, operation=OPERATION, action=AuditAction.READ, person_id=person_id):
+        require(ctx.principal, Permission.CASE_READ)
         return _holders(uow, ctx, person_id)
 
 
 def _holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list[DossierHolder]:
     with uow:
         case_id = uow.cases.open_case_of_person(person_id)
-        case = uow.cases.get(case_id) if case_id else None
+        case = uow.cases.get(case_id, _nothing) if case_id else None  # routing only: no content
         holders: list[DossierHolder] = []
-        if case is not None and case.is_participant(ctx.principal.institution_id):
+        if case is not None and may_open_case(ctx.principal, case, *decision_basis(uow, ctx, case)).allow:
             for participation in case.active_participations:
                 institution = uow.institutions.get(participation.institution_id)
                 if institution is not None:

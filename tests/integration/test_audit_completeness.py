@@ -26,7 +26,7 @@ AUDITED = [route for route in ROUTES if route not in WITHOUT_PERSONAL_DATA]
 # The kind of processing an operation is, by HTTP method; the audit API's own reads are reads and
 # the access report is an export; consents and break-glass have actions of their own.
 ACTIONS = {
-    "GET": {AuditAction.READ},
+    "GET": {AuditAction.READ, AuditAction.DISCLOSE},  # an export to an institution's system discloses
     "POST": {
         AuditAction.CREATE,
         AuditAction.CHANGE,
@@ -45,7 +45,11 @@ WITHOUT_CATEGORIES = {
     ("POST", "/api/v1/persons/lookup"),  # the sample's number is unknown: a denial
     ("POST", "/api/v1/audit/events/search"),
     ("POST", "/api/v1/audit/anomalies"),
-    ("POST", "/api/v1/cases/{case_id}/break-glass"),  # opens the case; the reads under it name categories
+    ("POST", "/api/v1/cases/{case_id}/break-glass"),
+    (
+        "GET",
+        "/api/v1/events",
+    ),  # a page of change notices, possibly empty  # opens the case; the reads under it name categories
 }
 
 

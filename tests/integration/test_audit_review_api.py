@@ -10,6 +10,7 @@ from datetime import date
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
+from app.adapters.crypto.vault import Vault
 from app.api.container import Container
 from tests.api_helpers import Api, client_with, recording_with
 from tests.audit_log import last_audit_event
@@ -157,10 +158,10 @@ class FailingRecorder:
 
 
 def test_no_search_result_leaves_without_its_audit_event(
-    api: Api, container: Container, engine: Engine
+    api: Api, container: Container, engine: Engine, vault: Vault
 ) -> None:
     case = _shared_case(api)
-    failing = recording_with(engine, FailingRecorder)
+    failing = recording_with(engine, FailingRecorder, vault)
     with client_with(container, uow_factory=failing, raise_server_exceptions=False) as client:
         response = client.post(
             "/api/v1/audit/events/search", json={"person_id": case["person_id"]}, headers=api.headers("dpo")

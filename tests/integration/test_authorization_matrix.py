@@ -114,8 +114,24 @@ def _build(api: Api, clock: SettableClock, relation: str, consent_state: str, se
         )
         assert left.status_code == 200, left.text
         released = set()
+    document = api.client.post(
+        f"/api/v1/cases/{case_id}/documents",
+        params={"category": "fallfuehrung", "filename": "protokoll.pdf"},
+        content=b"%PDF-1.4 Protokoll",
+        headers=api.headers("sd"),
+    )
+    assert document.status_code == 201, document.text
     version = api.get_case(case_id).json()["version"]
-    target = Target(case_id, person["id"], goal, measure, version, world, consent_id or "")
+    target = Target(
+        case_id,
+        person["id"],
+        goal,
+        measure,
+        version,
+        world,
+        consent_id or "",
+        document_id=document.json()["id"],
+    )
     return Scenario(relation, consent_state, target, ahvn13, family_name, consent_id, released)
 
 
@@ -149,6 +165,13 @@ def _expected_status(route: tuple[str, str], who: str, scenario: Scenario) -> se
         return {403}
     if path == "/api/v1/persons":
         return {201}  # a new person, related to nothing
+    if path == "/api/v1/events":
+        return {200}  # notices of the cases the caller may open (none, for some)
+    if "{kind}" in path:  # the RAV's exchange format (the URLs name it)
+        if who == "other":
+            return {403}  # a Sozialdienst may not use the RAV's format
+        if method == "POST":
+            return None  # an import into the caller's own institution: per-record results
     if path == "/api/v1/cases" and method == "GET":
         return {200}
     if not _may_open(who, scenario):
@@ -176,6 +199,8 @@ def _url(path: str, scenario: Scenario) -> str:
         institution_id=str(world.sozialdienst.id),
         consent_id=t.consent_id or str(uuid.uuid4()),
         user_id=str(world.users["rav"].id),
+        document_id=t.document_id,
+        kind="rav",
     )
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from app.cli import app as cli
-from app.demo.seed import seed_demo
 from app.domain.ahvn13 import Ahvn13, ean13_check_digit
-from app.services.ports import UnitOfWork
+from app.main import build_container
+from app.settings import Settings
 from tests.audit_log import last_audit_event
 
 pytestmark = pytest.mark.integration
@@ -19,15 +18,22 @@ BRUNNER = "756999900101"
 
 
 def test_list_and_revoke_from_the_command_line(
-    database_url: str, uow_factory: Callable[[], UnitOfWork], engine: object, monkeypatch: pytest.MonkeyPatch
+    database_url: str, engine: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("COCKPIT_DATABASE_URL", database_url)
-    seed_demo(uow_factory, datetime.now(UTC))
-    with uow_factory() as uow:
-        person = uow.persons.by_ahvn13(Ahvn13(BRUNNER + str(ean13_check_digit(BRUNNER))))
-        assert person is not None
-        case_id = str(uow.cases.open_case_of_person(person.id))
-        consent_id = str(uow.consents.for_case(uow.cases.open_case_of_person(person.id))[0].id)  # type: ignore[arg-type]
+    # The commands open the data with the operator's keyring, as on a server.
+    monkeypatch.setenv("COCKPIT_KEYRING_PATH", str(tmp_path / "keyring.json"))
+    seeded = CliRunner().invoke(cli, ["demo", "seed"])
+    assert seeded.exit_code == 0, seeded.output
+    container = build_container(Settings())
+    try:
+        with container.uow_factory() as uow:
+            person = uow.persons.by_ahvn13(Ahvn13(BRUNNER + str(ean13_check_digit(BRUNNER))))
+            assert person is not None
+            case_id = str(uow.cases.open_case_of_person(person.id))
+            consent_id = str(uow.consents.for_case(uow.cases.open_case_of_person(person.id))[0].id)  # type: ignore[arg-type]
+    finally:
+        container.engine.dispose()
     runner = CliRunner()
 
     listed = runner.invoke(cli, ["consent", "list", "--case", case_id, "--user", "demo-sd"])

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select, update
 
 from app.adapters.crypto.envelope import DataKey, DecryptionRefused, Place
 from app.adapters.crypto.vault import Vault
+from app.adapters.db.access_models import ConsentEvidenceFileRow
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import CaseItemRow, PersonRow
 from app.adapters.db.unit_of_work import SqlUnitOfWork
@@ -20,7 +21,7 @@ from app.domain.principal import Principal, PrincipalKind
 from app.services.case_access import read_case
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
-from tests.api_helpers import Api
+from tests.api_helpers import SIGNED_FORM, Api
 
 
 def _swap(engine: Engine, table: Any, column: Any, first: uuid.UUID, second: uuid.UUID) -> None:
@@ -175,3 +176,34 @@ def test_an_institution_not_on_the_case_decrypts_nothing(api: Api, engine: Engin
     with pytest.raises(Exception, match="nicht gefunden"):
         read_case(uow, _context(api, "olten"), uuid.UUID(case["id"]))
     assert counting.opened == []
+
+
+def test_the_signed_consent_form_is_sealed_and_bound_to_its_consent(
+    api: Api, engine: Engine, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    first = api.open_case("sd")
+    second = api.open_case("sd")
+    flows = [(api.world.sozialdienst.id, api.world.rav.id)]
+    api.add_participant(first["id"], api.world.rav.id)
+    api.add_participant(second["id"], api.world.rav.id)
+    one = uuid.UUID(api.grant_consent(first["id"], flows, ["potenzial"])["id"])
+    other = uuid.UUID(api.grant_consent(second["id"], flows, ["potenzial"])["id"])
+    with make_session_factory(engine)() as session:
+        stored = {row.consent_id: row.content for row in session.scalars(select(ConsentEvidenceFileRow))}
+    assert SIGNED_FORM not in stored[one] and b"unterschriebenes" not in stored[one]
+    with uow_factory() as uow:
+        assert uow.consents.evidence_file(one) == SIGNED_FORM
+
+    _swap_evidence(engine, one, other)
+    with uow_factory() as uow, pytest.raises(DecryptionRefused):
+        uow.consents.evidence_file(one)
+
+
+def _swap_evidence(engine: Engine, first: uuid.UUID, second: uuid.UUID) -> None:
+    table = ConsentEvidenceFileRow
+    with make_session_factory(engine)() as session:
+        a = session.scalar(select(table.content).where(table.consent_id == first))
+        b = session.scalar(select(table.content).where(table.consent_id == second))
+        session.execute(update(table).where(table.consent_id == first).values(content=b))
+        session.execute(update(table).where(table.consent_id == second).values(content=a))
+        session.commit()

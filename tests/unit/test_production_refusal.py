@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.adapters.auth.signing_keys import SigningKeyStore
+from app.adapters.crypto.keyring import LocalKeyring
 from app.api.identity import StartupRefused, build_identity
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
@@ -22,6 +23,13 @@ def _production(**values: object) -> Settings:
     }
     base.update(values)
     return Settings(**base)  # type: ignore[arg-type]
+
+
+def _keyring(directory: Path) -> Path:
+    """A configured keyring, so that start-up gets as far as the signing keys."""
+    path = directory / "keyring.json"
+    LocalKeyring.open(path, create=True)
+    return path
 
 
 @pytest.mark.parametrize(
@@ -42,7 +50,7 @@ def test_unsafe_production_settings_are_refused(values: dict[str, object], messa
 
 def test_production_without_an_active_key_does_not_start(tmp_path: Path) -> None:
     with pytest.raises(StartupRefused, match="kein aktiver Signaturschlüssel"):
-        create_app(_production(auth_signing_key_dir=tmp_path))
+        create_app(_production(auth_signing_key_dir=tmp_path, keyring_path=_keyring(tmp_path)))
 
 
 def test_production_with_a_dev_key_does_not_start(tmp_path: Path) -> None:

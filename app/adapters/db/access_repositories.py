@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.adapters.crypto.envelope import Place
 from app.adapters.db.access_models import (
     BreakGlassRow,
     CaseAssignmentRow,
@@ -15,6 +16,7 @@ from app.adapters.db.access_models import (
     ConsentEvidenceFileRow,
     ConsentRow,
 )
+from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import CaseRow
 from app.adapters.db.repositories import _flush
 from app.domain.assignments import CaseAssignment
@@ -33,16 +35,27 @@ def _load_flow(text: str) -> Flow:
     return Flow(uuid.UUID(source), uuid.UUID(target))
 
 
+def evidence_place(consent_id: uuid.UUID, person_id: uuid.UUID) -> Place:
+    return Place("consent_evidence_files", "content", consent_id, person_id)
+
+
 class SqlConsentRepository:
-    def __init__(self, session: Session) -> None:
+    """Consents in the clear (the policy reads them on every request); the signed form sealed under
+    the person's data key, like every document."""
+
+    def __init__(self, session: Session, keys: SqlKeyStore) -> None:
         self._session = session
+        self._keys = keys
 
     def add(self, consent: Consent, evidence_file: bytes) -> None:
         row = ConsentRow(id=consent.id, version=consent.version)
         _write(row, consent)
         self._session.add(row)
         _flush(self._session)  # no ORM relationship orders the two inserts: the consent goes first
-        self._session.add(ConsentEvidenceFileRow(consent_id=consent.id, content=evidence_file))
+        sealed = self._keys.data_key(consent.person_id).seal(
+            evidence_place(consent.id, consent.person_id), evidence_file
+        )
+        self._session.add(ConsentEvidenceFileRow(consent_id=consent.id, content=sealed))
         _flush(self._session)
 
     def get(self, consent_id: uuid.UUID) -> Consent | None:
@@ -95,7 +108,11 @@ class SqlConsentRepository:
 
     def evidence_file(self, consent_id: uuid.UUID) -> bytes | None:
         row = self._session.get(ConsentEvidenceFileRow, consent_id)
-        return row.content if row else None
+        consent = self._session.get(ConsentRow, consent_id)
+        if row is None or consent is None:
+            return None
+        key = self._keys.data_key(consent.person_id)
+        return key.open(evidence_place(consent_id, consent.person_id), row.content)
 
     def all_ids(self) -> list[uuid.UUID]:
         return list(self._session.scalars(select(ConsentRow.id).order_by(ConsentRow.granted_at)))

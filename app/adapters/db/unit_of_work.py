@@ -60,7 +60,7 @@ class SqlUnitOfWork:
         self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)
         self.identity = SqlIdentityRepository(session)
-        self.consents = SqlConsentRepository(session)
+        self.consents = SqlConsentRepository(session, self.keys)
         self.assignments = SqlAssignmentRepository(session)
         self.break_glass = SqlBreakGlassRepository(session)
         self.audit_log = SqlAuditLog(session)

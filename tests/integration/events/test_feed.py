@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
@@ -16,9 +17,9 @@ from tests.world import World
 
 
 @pytest.fixture
-def events_api(container: Container, engine: Engine, world: World) -> Iterator[Api]:
+def events_api(container: Container, engine: Engine, world: World, vault: Vault) -> Iterator[Api]:
     session_factory = make_session_factory(engine)
-    outboxing = lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder)  # noqa: E731
+    outboxing = lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault)  # noqa: E731
     with client_with(container, uow_factory=outboxing, raise_server_exceptions=False) as client:
         yield Api(client, world)
 
@@ -41,7 +42,8 @@ def test_feed_pages_through_own_cases_only(events_api: Api) -> None:
     items = first["items"] + second["items"]  # type: ignore[operator]
     assert [(e["type"], e["case_id"]) for e in items] == [
         ("case.created", mine["id"]),
-        ("case.changed", mine["id"]),
+        ("case.changed", mine["id"]),  # the RAV joins
+        ("case.changed", mine["id"]),  # the RAV's supervisor assigns its caseworker
     ]
     assert third == {"items": [], "next_cursor": second["next_cursor"]}
 
