@@ -90,6 +90,15 @@ def import_file(
         parsed = fmt.parse(payload, options.limits)
     except FormatError as error:
         report.results.append(RecordResult("Datei", RecordOutcome.ERROR, error.message))
+        with uow:  # the attempt is on record even though nothing of the file was read
+            uow.audit.append(
+                ctx.audit_event(
+                    action=AuditAction.CREATE,
+                    operation=f"import.{fmt.kind.value}",
+                    outcome=AuditOutcome.REFUSED,
+                    reason="Importdatei nicht lesbar; nichts übernommen.",
+                )
+            )
         return report
     for done, record in enumerate(parsed, start=1):
         if isinstance(record, RecordError):

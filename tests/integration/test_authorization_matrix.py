@@ -204,7 +204,11 @@ def _url(path: str, scenario: Scenario) -> str:
     )
 
 
-NOT_FOUND_DETAILS = {"Der Fall wurde nicht gefunden.", "Die Person wurde nicht gefunden."}
+NOT_FOUND_DETAILS = {
+    "Der Fall wurde nicht gefunden.",
+    "Die Person wurde nicht gefunden.",
+    "Das Dokument wurde nicht gefunden.",  # the same for a document, a case or neither being there
+}
 
 
 def _check_cell(
