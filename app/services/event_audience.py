@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from app.domain.cases import CasePhase, SharedCase
+from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent, visible_categories
 from app.domain.principal import Principal, PrincipalKind
@@ -19,17 +19,13 @@ from app.services.access_config import AccessConfig
 from app.services.access_grants import decision_basis
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
+from app.services.reveal import reveal_nothing
 
 # (subscribing institution, event) -> the categories it may learn of, or None: not to be told at all
 Audience = Callable[[uuid.UUID, ChangeEvent], tuple[DataCategory, ...] | None]
 
 
 _OPEN_PHASES = frozenset({CasePhase.INTAKE, CasePhase.ACTIVE})
-
-
-def _nothing(_case: SharedCase, _category: DataCategory, _owner: uuid.UUID) -> bool:
-    """Deciding who hears of an event needs no content: nothing is decrypted."""
-    return False
 
 
 def event_audience(
@@ -40,7 +36,7 @@ def event_audience(
         ctx = RequestContext(system, f"event:{event.id}", now(), access=access)
         uow = uow_factory()
         with uow:
-            case = uow.cases.get(event.case_id, _nothing)
+            case = uow.cases.get(event.case_id, reveal_nothing)
             if case is None:
                 return None
             assigned, grants = decision_basis(uow, ctx, case)

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
-from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.institutions import Institution
 from app.domain.permissions import Permission
@@ -23,6 +22,7 @@ from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
 from app.services.ports import UnitOfWork
 from app.services.refusals import refusals_recorded
+from app.services.reveal import reveal_nothing
 
 OPERATION = "directory.dossiers_of_person"
 
@@ -31,10 +31,6 @@ OPERATION = "directory.dossiers_of_person"
 class DossierHolder:
     institution: Institution
     lead: bool
-
-
-def _nothing(_case: SharedCase, _category: DataCategory, _owner: uuid.UUID) -> bool:
-    return False
 
 
 def dossier_holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list[DossierHolder]:
@@ -46,7 +42,7 @@ def dossier_holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) 
 def _holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list[DossierHolder]:
     with uow:
         case_id = uow.cases.open_case_of_person(person_id)
-        case = uow.cases.get(case_id, _nothing) if case_id else None  # routing only: no content
+        case = uow.cases.get(case_id, reveal_nothing) if case_id else None  # routing only: no content
         holders: list[DossierHolder] = []
         if case is not None and may_open_case(ctx.principal, case, *decision_basis(uow, ctx, case)).allow:
             for participation in case.active_participations:

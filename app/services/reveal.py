@@ -29,6 +29,11 @@ class _Grants:
         return self._value
 
 
+def reveal_nothing(_case: SharedCase, _category: DataCategory, _owner: uuid.UUID) -> bool:
+    """For questions about a case that need none of its content (routing, who may be told)."""
+    return False
+
+
 class PolicyReveal:
     """`reveal(case, category, owner)` for `CaseRepository.get`; remembers what it withheld.
 
