@@ -6,6 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from app.domain.ahvn13 import Ahvn13
+from app.domain.audit_anomalies import AnomalyKind
+from app.domain.cases.plan import GoalStatus, MeasureKind, MeasureStatus
 from app.services.context import LOCAL_TIME
 
 
@@ -30,11 +32,42 @@ def ahvn13(value: Ahvn13 | str | None) -> str:
     return parsed.formatted
 
 
+# German names of the enum values that carry no label of their own in the domain
+LABELS = {
+    GoalStatus.OPEN: "offen",
+    GoalStatus.ACHIEVED: "erreicht",
+    GoalStatus.DROPPED: "fallengelassen",
+    MeasureKind.COURSE: "Kurs",
+    MeasureKind.JOB_COACHING: "Job-Coaching",
+    MeasureKind.PRACTICAL_PLACEMENT: "Praktikum / Einsatzplatz",
+    MeasureKind.IV_VOCATIONAL: "berufliche Massnahme der IV",
+    MeasureKind.IV_EARLY_INTERVENTION: "Frühintervention der IV",
+    MeasureKind.LABOUR_MARKET: "arbeitsmarktliche Massnahme",
+    MeasureKind.SOCIAL_INTEGRATION: "soziale Integration",
+    MeasureKind.OTHER: "andere",
+    MeasureStatus.PLANNED: "geplant",
+    MeasureStatus.RUNNING: "laufend",
+    MeasureStatus.COMPLETED: "abgeschlossen",
+    MeasureStatus.CANCELLED: "abgebrochen",
+    MeasureStatus.ENDED_BY_CLOSURE: "mit dem Fallabschluss beendet",
+    AnomalyKind.READ_WITHOUT_PARTICIPATION: "Lesen ohne Beteiligung",
+    AnomalyKind.BREAK_GLASS: "Notfallzugriff",
+    AnomalyKind.DENIAL_BURST: "gehäufte Verweigerungen",
+    AnomalyKind.BULK_READ: "Massenabfrage",
+    AnomalyKind.UNUSUAL_HOURS: "ungewöhnliche Uhrzeit",
+    AnomalyKind.SPECIAL_WITHOUT_CONSENT: "besonders schützenswerte Daten ohne Einwilligung",
+    AnomalyKind.DORMANT_ACCOUNT: "ruhendes Konto",
+}
+
+
 def label(value: Any) -> str:
-    """The German label of an enum value that has one, else its value."""
+    """The German label of an enum value, else its value."""
     if value is None:
         return "–"
-    return str(getattr(value, "label", value))
+    own = getattr(value, "label", None)
+    if isinstance(own, str):
+        return own
+    return LABELS.get(value, str(value))
 
 
 def kind(value: Any) -> str:

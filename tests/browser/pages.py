@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ class PageCheck:
         )
         self.pages.append(name)
         self.violations[name] = found
+        report = self.screenshots.parent / "axe-results.json"
+        report.write_text(json.dumps(self.violations, indent=1, ensure_ascii=False), encoding="utf-8")
         page.screenshot(path=str(self.screenshots / f"{len(self.pages):02d}-{name}.png"), full_page=True)
         blocking = [v for v in found if v["impact"] in BLOCKING_IMPACTS]
         assert not blocking, f"axe-core auf {name}: {blocking}"

@@ -74,7 +74,8 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     for category in CONSENTED:
         page.check(f"#kat-{category}")
     page.fill("#zweck", "Arbeitsmarktliche Integration")
-    page.click("button:has-text('Einwilligung erfassen')")  # without the form: the error sits beside the field
+    # without the signed form: the error sits beside the field
+    page.click("button:has-text('Einwilligung erfassen')")
     assert page.get_attribute("#formular", "aria-describedby") == "formular-fehler"
     assert page.inner_text("#formular-fehler") == "Das unterschriebene Formular fehlt."
     checks.check(page, "sd-einwilligung-fehler")
