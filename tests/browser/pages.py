@@ -21,6 +21,9 @@ class PageCheck:
     pages: list[str] = field(default_factory=list)
     violations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+
     def check(self, page: Any, name: str) -> None:
         # axe is evaluated through the DevTools protocol, not as a page script: the app's CSP stays strict
         page.evaluate(AXE_SOURCE + "\n;undefined")
@@ -34,7 +37,7 @@ class PageCheck:
         )
         self.pages.append(name)
         self.violations[name] = found
-        report = self.screenshots.parent / "axe-results.json"
+        report = self.screenshots / "axe-results.json"
         report.write_text(json.dumps(self.violations, indent=1, ensure_ascii=False), encoding="utf-8")
         page.screenshot(path=str(self.screenshots / f"{len(self.pages):02d}-{name}.png"), full_page=True)
         blocking = [v for v in found if v["impact"] in BLOCKING_IMPACTS]

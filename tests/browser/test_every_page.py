@@ -31,12 +31,11 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def checks(screenshots: Path) -> PageCheck:
-    return PageCheck(screenshots / "alle-seiten")
+def checks(screenshots: Path, request: pytest.FixtureRequest) -> PageCheck:
+    return PageCheck(screenshots / request.node.name.removeprefix("test_"))
 
 
 def test_keyboard_only_sign_in_and_every_caseworker_page(page: Any, base_url: str, checks: PageCheck) -> None:
-    checks.screenshots.mkdir(exist_ok=True)
     page.goto(f"{base_url}/anmelden")
     checks.check(page, "anmelden")
     page.keyboard.press("Tab")
@@ -91,7 +90,6 @@ def test_keyboard_only_sign_in_and_every_caseworker_page(page: Any, base_url: st
 def test_break_glass_opens_a_case_the_supervisor_shares_and_the_dpo_sees_it(
     page: Any, base_url: str, checks: PageCheck
 ) -> None:
-    checks.screenshots.mkdir(exist_ok=True)
     sign_in(page, base_url, "demo-iv-lead")
     page.click("nav.main >> text=Meine Fälle")
     page.click("table >> text=Gashi")

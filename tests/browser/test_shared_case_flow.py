@@ -34,7 +34,7 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
 
 @pytest.fixture
 def checks(screenshots: Path) -> PageCheck:
-    return PageCheck(screenshots)
+    return PageCheck(screenshots / "szenario")
 
 
 def _open_case(page: Any, checks: PageCheck, name: str) -> str:
