@@ -109,3 +109,18 @@ def test_pages_need_a_session_and_the_dpo_pages_the_dpo(api: Api, browser_for, c
     dpo = browser_for("dpo")
     assert dpo.get("/dsb/protokoll").status_code == 200
     assert dpo.get("/faelle").status_code == 403
+
+
+def test_my_cases_pages_through_the_list(
+    api: Api, browser_for, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr("app.web.case_pages.PAGE_SIZE", 1)
+    first, second = api.open_case("sd"), api.open_case("sd")
+    web = browser_for("sd")
+    page = web.get("/faelle")
+    more = re.search(r'href="(/faelle\?[^"]*weiter=[^"]+)"', page.text)
+    assert more is not None
+    following = web.get(more.group(1).replace("&amp;", "&"))
+    shown = {case["id"] for case in (first, second) if f"/faelle/{case['id']}" in page.text}
+    shown_next = {case["id"] for case in (first, second) if f"/faelle/{case['id']}" in following.text}
+    assert len(shown) == len(shown_next) == 1 and shown != shown_next
