@@ -13,6 +13,7 @@ def install_web(app: FastAPI) -> None:
         dpo_pages,
         login,
         oidc,
+        record_pages,
         static_files,
         supervisor_pages,
     )
@@ -33,4 +34,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(case_pages.router)
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
+    app.include_router(record_pages.router)
     app.include_router(dpo_pages.router)

@@ -42,6 +42,8 @@ NOTICES = {
     "widerruf": "Die Einwilligung ist widerrufen. Der Widerruf wirkt ab sofort.",
     "zugeteilt": "Die Zuteilung ist erfasst.",
     "aufgehoben": "Die Zuteilung ist aufgehoben.",
+    "journal": "Der Journaleintrag ist erfasst.",
+    "konferenz": "Die Fallkonferenz ist erfasst.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
 }
 TABS = {
@@ -178,7 +180,7 @@ def sections_of(
     return sections
 
 
-def _case_page(
+def case_page(
     request: Request,
     web: WebUser,
     case_id: uuid.UUID,
@@ -210,6 +212,7 @@ def _case_page(
         is_lead=lead,
         others=[i for i in names if not view.case.is_participant(i)],
         segments=list(Segment),
+        content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
         today=web.ctx.today,
         errors=errors or FormErrors(),
         notice=notice_of(request),
@@ -218,14 +221,14 @@ def _case_page(
 
 @router.get("/faelle/{case_id}")
 def case_overview(request: Request, web: SignedIn, case_id: uuid.UUID) -> Response:
-    return _case_page(request, web, case_id)
+    return case_page(request, web, case_id)
 
 
 @router.get("/faelle/{case_id}/teil/{tab}")
 def case_part(request: Request, web: SignedIn, case_id: uuid.UUID, tab: str) -> Response:
     if tab not in TABS:
         return refused(request, web, PageRefused(404, "Diese Seite gibt es nicht."))
-    return _case_page(request, web, case_id, "case_part.html", tab)
+    return case_page(request, web, case_id, "case_part.html", tab)
 
 
 @router.post("/faelle/{case_id}/beteiligte")
@@ -241,14 +244,14 @@ def add_participant(
     try:
         institution = uuid.UUID(institution_id)
     except ValueError:
-        return _case_page(
+        return case_page(
             request, web, case_id, errors=FormErrors({"stelle": "Bitte eine Stelle wählen."}), status=422
         )
     try:
         participants.add_participant(_uow(web), web.ctx, case_id, None, institution, local_reference, None)
     except CHANGE_ERRORS as exc:
         errors = form_errors(exc, {"institution_id": "stelle", "local_reference": "aktenzeichen"})
-        return _case_page(request, web, case_id, errors=errors, status=422)
+        return case_page(request, web, case_id, errors=errors, status=422)
     return redirect(f"/faelle/{case_id}?ok=beteiligt")
 
 
@@ -265,17 +268,17 @@ def assess_segment(
     web.check_csrf(csrf_token)
     if segment not in {s.value for s in Segment}:
         errors = FormErrors({"segment": "Bitte ein Segment wählen."})
-        return _case_page(request, web, case_id, errors=errors, status=422)
+        return case_page(request, web, case_id, errors=errors, status=422)
     try:
         on = date.fromisoformat(assessed_on) if assessed_on else None
     except ValueError:
         errors = FormErrors({"beurteilt_am": "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."})
-        return _case_page(request, web, case_id, errors=errors, status=422)
+        return case_page(request, web, case_id, errors=errors, status=422)
     try:
         segmentation.assess_segment(_uow(web), web.ctx, case_id, None, Segment(segment), on, reason)
     except CHANGE_ERRORS as exc:
         errors = form_errors(
             exc, {"segment": "segment", "reason": "begruendung", "assessed_on": "beurteilt_am"}
         )
-        return _case_page(request, web, case_id, errors=errors, status=422)
+        return case_page(request, web, case_id, errors=errors, status=422)
     return redirect(f"/faelle/{case_id}?ok=segment")

@@ -67,6 +67,14 @@ def test_keyboard_only_sign_in_and_every_caseworker_page(page: Any, base_url: st
     for part in CASE_PARTS:
         page.goto(f"{case_url}/teil/{part}")
         checks.check(page, f"fall-{part}")
+    page.goto(f"{case_url}/teil/journal")
+    page.select_option("#j-kategorie", "sozialhilfe")
+    page.fill("#j-betreff", "Telefonat")
+    page.fill("#j-text", "Termin für die Budgetberatung vereinbart.")
+    page.click("button:has-text('Eintrag speichern')")
+    assert "Der Journaleintrag ist erfasst." in page.inner_text("main")
+    assert "Budgetberatung vereinbart." in page.inner_text("section[data-category=sozialhilfe]")
+    checks.check(page, "journal-erfasst")
     page.goto(f"{case_url}/einwilligungen")
     checks.check(page, "einwilligungen")
 
