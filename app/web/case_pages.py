@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from app.domain.cases import CasePhase, Segment
+from app.domain.cases import CasePhase, ClosureReason, FollowUpResult, Segment
 from app.domain.categories import DataCategory
 from app.services import cases as case_service
 from app.services import participants, segmentation
@@ -44,6 +44,8 @@ NOTICES = {
     "aufgehoben": "Die Zuteilung ist aufgehoben.",
     "journal": "Der Journaleintrag ist erfasst.",
     "konferenz": "Die Fallkonferenz ist erfasst.",
+    "abschluss": "Der Fall ist abgeschlossen.",
+    "nachbetreuung": "Die Nachbetreuung ist erfasst.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
 }
 TABS = {
@@ -212,6 +214,8 @@ def case_page(
         is_lead=lead,
         others=[i for i in names if not view.case.is_participant(i)],
         segments=list(Segment),
+        closure_reasons=list(ClosureReason),
+        follow_up_results=list(FollowUpResult),
         content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
         today=web.ctx.today,
         errors=errors or FormErrors(),

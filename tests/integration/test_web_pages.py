@@ -72,7 +72,10 @@ def test_a_form_without_the_session_token_changes_nothing(api: Api, browser_for,
     refused = web.post(f"/faelle/{case['id']}/segment", data={"segment": "A", "csrf_token": "falsch"})
     assert refused.status_code == 403
     assert audit_count(engine) == before
-    assert api.get_case(case["id"]).json().get("current_segment") is None
+    assert api.get_case(case["id"]).json()["fallfuehrung"]["segment"]["current"] is None
+    token = _csrf(web.get(f"/faelle/{case['id']}").text)  # the same form with the token does change it
+    web.post(f"/faelle/{case['id']}/segment", data={"segment": "A", "reason": "", "csrf_token": token})
+    assert api.get_case(case["id"]).json()["fallfuehrung"]["segment"]["current"] == "A"
 
 
 def test_an_error_is_german_and_beside_its_field(api: Api, browser_for) -> None:  # type: ignore[no-untyped-def]
@@ -124,3 +127,19 @@ def test_my_cases_pages_through_the_list(
     shown = {case["id"] for case in (first, second) if f"/faelle/{case['id']}" in page.text}
     shown_next = {case["id"] for case in (first, second) if f"/faelle/{case['id']}" in following.text}
     assert len(shown) == len(shown_next) == 1 and shown != shown_next
+
+
+def test_the_lead_closes_the_case_and_records_the_follow_up(api: Api, browser_for) -> None:  # type: ignore[no-untyped-def]
+    case = api.open_case("sd")
+    web = browser_for("sd")
+    part = f"/faelle/{case['id']}/teil/abschluss"
+    token = _csrf(web.get(part).text)
+    missing = web.post(f"/faelle/{case['id']}/abschluss", data={"reason": "", "csrf_token": token})
+    assert missing.status_code == 422 and 'id="a-grund-fehler"' in missing.text
+    closed = web.post(
+        f"/faelle/{case['id']}/abschluss",
+        data={"reason": "erwerbsarbeit", "note": "Festanstellung", "csrf_token": token},
+    )
+    assert closed.status_code == 200, closed.text
+    assert "Der Fall ist abgeschlossen." in closed.text and "Fallabschluss am" in closed.text
+    assert api.get_case(case["id"]).json()["fallfuehrung"]["phase"] == "closed"
