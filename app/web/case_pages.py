@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -20,6 +19,7 @@ from app.services import cases as case_service
 from app.services import participants, segmentation
 from app.services.case_view import CaseView
 from app.services.ports import CaseFilter
+from app.web.formats import parse_date
 from app.web.pages import redirect
 from app.web.render import (
     CHANGE_ERRORS,
@@ -274,7 +274,7 @@ def assess_segment(
         errors = FormErrors({"segment": "Bitte ein Segment wählen."})
         return case_page(request, web, case_id, errors=errors, status=422)
     try:
-        on = date.fromisoformat(assessed_on) if assessed_on else None
+        on = parse_date(assessed_on) if assessed_on else None
     except ValueError:
         errors = FormErrors({"beurteilt_am": "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."})
         return case_page(request, web, case_id, errors=errors, status=422)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -14,6 +14,7 @@ from app.domain.consent import FORM_LANGUAGES, Flow
 from app.services import consents as service
 from app.services.context import LOCAL_TIME
 from app.web.case_pages import notice_of
+from app.web.formats import parse_date
 from app.web.pages import redirect
 from app.web.render import (
     CHANGE_ERRORS,
@@ -143,13 +144,13 @@ async def record_consent(
     if not form_version.strip():
         return again(FormErrors({"formularversion": "Bitte die Version des Formulars angeben."}))
     try:
-        signed_on = date.fromisoformat(collected_on)
+        signed_on = parse_date(collected_on)
     except ValueError:
         return again(FormErrors({"unterschrieben_am": "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."}))
     until = None
     if valid_until:
         try:
-            until = datetime.combine(date.fromisoformat(valid_until), time(23, 59), LOCAL_TIME)
+            until = datetime.combine(parse_date(valid_until), time(23, 59), LOCAL_TIME)
         except ValueError:
             return again(FormErrors({"gueltig_bis": "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."}))
     content = await evidence.read(UPLOAD_LIMIT + 1) if evidence is not None else b""

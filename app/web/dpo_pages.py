@@ -23,6 +23,7 @@ from app.services.audit_ports import AuditReviewUnitOfWork
 from app.services.authorization import require
 from app.services.context import LOCAL_TIME
 from app.services.errors import Forbidden, ServiceError
+from app.web.formats import german_date, parse_date
 from app.web.render import FormErrors, PageRefused, form_errors, institution_names, read, refused, show
 from app.web.web_auth import SignedIn, WebUser
 
@@ -61,7 +62,7 @@ def _day(text: str, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return parse_date(text)
     except ValueError:
         raise DomainError("Bitte ein gültiges Datum angeben (TT.MM.JJJJ).", field) from None
 
@@ -143,7 +144,7 @@ def anomalies_form(request: Request, web: SignedIn) -> Response:
     except PageRefused as exc:
         return refused(request, web, exc)
     today = web.ctx.today
-    entered = {"von": (today - timedelta(days=30)).isoformat(), "bis": today.isoformat()}
+    entered = {"von": german_date(today - timedelta(days=30)), "bis": german_date(today)}
     return show(request, web, "anomalies.html", nav="anomalien", entered=entered)
 
 

@@ -75,3 +75,14 @@ def kind(value: Any) -> str:
 
 
 FILTERS = {"datum": german_date, "zeit": german_datetime, "ahv": ahvn13, "label": label, "kind": kind}
+
+
+def parse_date(text: str) -> date:
+    """A date as people type it here: 26.11.2026 (also 1.2.2026); ISO 2026-11-26 as well."""
+    value = text.strip()
+    if "." in value:
+        day, month, year = value.split(".")
+        if len(year) != 4:
+            raise ValueError(value)
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(value)

@@ -13,6 +13,7 @@ from app.domain.cases import ClosureReason, FollowUpResult
 from app.domain.categories import DataCategory
 from app.services import closure, records
 from app.web.case_pages import case_page
+from app.web.formats import parse_date
 from app.web.pages import redirect
 from app.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.web.web_auth import SignedIn
@@ -28,7 +29,7 @@ DATE_ERROR = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."
 
 def _day(text: str) -> date | None:
     try:
-        return date.fromisoformat(text) if text else None
+        return parse_date(text) if text else None
     except ValueError:
         return None
 
