@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
 
 
 def install_web(app: FastAPI) -> None:
-    from app.web import login, oidc
+    from app.web import (
+        case_pages,
+        consent_pages,
+        dpo_pages,
+        login,
+        oidc,
+        record_pages,
+        static_files,
+        supervisor_pages,
+    )
+    from app.web.pages import page, redirect
+    from app.web.web_auth import CsrfFailed, LoginRequired
 
+    async def to_login(_request: Request, _exc: Exception) -> Response:
+        return redirect("/anmelden")
+
+    async def csrf_failed(request: Request, _exc: Exception) -> HTMLResponse:
+        return page(request, "refused.html", 403, message=login.CSRF_FAILED)
+
+    app.add_exception_handler(LoginRequired, to_login)
+    app.add_exception_handler(CsrfFailed, csrf_failed)
+    app.include_router(static_files.router)
     app.include_router(login.router)
     app.include_router(oidc.router)
+    app.include_router(case_pages.router)
+    app.include_router(consent_pages.router)
+    app.include_router(supervisor_pages.router)
+    app.include_router(record_pages.router)
+    app.include_router(dpo_pages.router)

@@ -16,7 +16,7 @@ from app.api.container import Container
 from app.api.deps import get_container, get_identity
 from app.api.identity import Identity, identity_uow
 from app.domain.identity import SessionStage, WebSession
-from app.services.identity.login import logout, password_login, second_factor_login, session_user
+from app.services.identity.login import logout, password_login, second_factor_login
 from app.services.identity.sessions import current_session, start_anonymous_session
 from app.web.pages import clear_session_cookie, page, redirect, session_cookie, set_session_cookie
 
@@ -174,16 +174,11 @@ def logout_submit(
 
 @router.get("/start", response_class=HTMLResponse)
 def start(request: Request, container: ContainerDep, identity: IdentityDep) -> Response:
-    web_session = web_session_of(request, container, identity)
-    user = session_user(identity_uow(container), web_session) if web_session else None
-    if web_session is None or user is None:
+    from app.web.render import show
+    from app.web.web_auth import LoginRequired, current_web_user
+
+    try:
+        web = current_web_user(request, container, identity)
+    except LoginRequired:
         return redirect("/anmelden")
-    with container.uow_factory() as uow:
-        institution = uow.institutions.get(user.institution_id)
-    return page(
-        request,
-        "start.html",
-        csrf_token=web_session.csrf_token,
-        user=user,
-        institution=institution.name if institution else "",
-    )
+    return show(request, web, "start.html", user=web.user)

@@ -11,8 +11,10 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.container import Container
 from app.api.identity import session_cookie_name
+from app.web.formats import FILTERS
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters.update(FILTERS)
 
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",
