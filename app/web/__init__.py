@@ -13,6 +13,7 @@ def install_web(app: FastAPI) -> None:
         dpo_pages,
         login,
         oidc,
+        plan_pages,
         record_pages,
         static_files,
         supervisor_pages,
@@ -35,4 +36,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
     app.include_router(record_pages.router)
+    app.include_router(plan_pages.router)
     app.include_router(dpo_pages.router)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from app.domain.cases import CasePhase, ClosureReason, FollowUpResult, Segment
+from app.domain.cases import CasePhase, ClosureReason, FollowUpResult, MeasureKind, MeasureStatus, Segment
 from app.domain.categories import DataCategory
 from app.services import cases as case_service
 from app.services import participants, segmentation
@@ -31,6 +31,7 @@ from app.web.render import (
     refused,
     show,
 )
+from app.web.versions import VersionField, rendered_version
 from app.web.web_auth import SignedIn, WebUser
 
 router = APIRouter(include_in_schema=False)
@@ -46,6 +47,9 @@ NOTICES = {
     "konferenz": "Die Fallkonferenz ist erfasst.",
     "abschluss": "Der Fall ist abgeschlossen.",
     "nachbetreuung": "Die Nachbetreuung ist erfasst.",
+    "ziel": "Das Ziel ist im Integrationsplan erfasst.",
+    "massnahme": "Die Massnahme ist im Integrationsplan erfasst.",
+    "status": "Der Status der Massnahme ist geändert.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
 }
 TABS = {
@@ -212,10 +216,13 @@ def case_page(
             view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or "")
         ),
         is_lead=lead,
+        me_institution_id=web.user.institution_id,
         others=[i for i in names if not view.case.is_participant(i)],
         segments=list(Segment),
         closure_reasons=list(ClosureReason),
         follow_up_results=list(FollowUpResult),
+        measure_kinds=list(MeasureKind),
+        measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],
         content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
         today=web.ctx.today,
         errors=errors or FormErrors(),
@@ -243,6 +250,7 @@ def add_participant(
     institution_id: Annotated[str, Form(max_length=40)] = "",
     local_reference: Annotated[str, Form(max_length=64)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     try:
@@ -252,7 +260,9 @@ def add_participant(
             request, web, case_id, errors=FormErrors({"stelle": "Bitte eine Stelle wählen."}), status=422
         )
     try:
-        participants.add_participant(_uow(web), web.ctx, case_id, None, institution, local_reference, None)
+        participants.add_participant(
+            _uow(web), web.ctx, case_id, rendered_version(version), institution, local_reference, None
+        )
     except CHANGE_ERRORS as exc:
         errors = form_errors(exc, {"institution_id": "stelle", "local_reference": "aktenzeichen"})
         return case_page(request, web, case_id, errors=errors, status=422)
@@ -268,6 +278,7 @@ def assess_segment(
     reason: Annotated[str, Form(max_length=2000)] = "",
     assessed_on: Annotated[str, Form(max_length=10)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     if segment not in {s.value for s in Segment}:
@@ -279,7 +290,9 @@ def assess_segment(
         errors = FormErrors({"beurteilt_am": "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."})
         return case_page(request, web, case_id, errors=errors, status=422)
     try:
-        segmentation.assess_segment(_uow(web), web.ctx, case_id, None, Segment(segment), on, reason)
+        segmentation.assess_segment(
+            _uow(web), web.ctx, case_id, rendered_version(version), Segment(segment), on, reason
+        )
     except CHANGE_ERRORS as exc:
         errors = form_errors(
             exc, {"segment": "segment", "reason": "begruendung", "assessed_on": "beurteilt_am"}

@@ -16,6 +16,7 @@ from app.web.case_pages import case_page
 from app.web.formats import parse_date
 from app.web.pages import redirect
 from app.web.render import CHANGE_ERRORS, FormErrors, form_errors
+from app.web.versions import VersionField, rendered_version
 from app.web.web_auth import SignedIn
 
 router = APIRouter(include_in_schema=False)
@@ -44,6 +45,7 @@ def add_journal_entry(
     text: Annotated[str, Form(max_length=10000)] = "",
     occurred_on: Annotated[str, Form(max_length=10)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     chosen = next((c for c in DataCategory if c.value == category), None)
@@ -58,14 +60,12 @@ def add_journal_entry(
                 web.container.uow_factory(),
                 web.ctx,
                 case_id,
-                None,
+                rendered_version(version),
                 records.NewJournalEntry(chosen, text, subject, day),
             )
             return redirect(f"/faelle/{case_id}/teil/journal?ok=journal")
         except CHANGE_ERRORS as exc:
-            errors = form_errors(
-                exc, {"category": "j-kategorie", "text": "j-text", "occurred_on": "j-datum"}
-            )
+            errors = form_errors(exc, {"category": "j-kategorie", "text": "j-text", "occurred_on": "j-datum"})
     return case_page(request, web, case_id, "case_part.html", "journal", errors, 422)
 
 
@@ -78,6 +78,7 @@ def record_conference(
     decisions: Annotated[str, Form(max_length=10000)] = "",
     participants: Annotated[list[str] | None, Form()] = None,
     csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     day = _day(held_on)
@@ -95,7 +96,7 @@ def record_conference(
                 web.container.uow_factory(),
                 web.ctx,
                 case_id,
-                None,
+                rendered_version(version),
                 records.NewConference(day, chosen, decisions),
             )
             return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=konferenz")
@@ -113,6 +114,7 @@ def close_case(
     closed_on: Annotated[str, Form(max_length=10)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     chosen = next((r for r in ClosureReason if r.value == reason), None)
@@ -123,7 +125,9 @@ def close_case(
         errors = FormErrors({"a-datum": DATE_ERROR})
     else:
         try:
-            closure.close_case(web.container.uow_factory(), web.ctx, case_id, None, chosen, day, note)
+            closure.close_case(
+                web.container.uow_factory(), web.ctx, case_id, rendered_version(version), chosen, day, note
+            )
             return redirect(f"/faelle/{case_id}/teil/abschluss?ok=abschluss")
         except CHANGE_ERRORS as exc:
             errors = form_errors(exc, {"reason": "a-grund", "closed_on": "a-datum"})
@@ -139,18 +143,19 @@ def follow_up(
     result: Annotated[str, Form(max_length=30)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     uow = web.container.uow_factory()
     try:
         if step == "beginn":
-            closure.start_follow_up(uow, web.ctx, case_id, None, None)
+            closure.start_follow_up(uow, web.ctx, case_id, rendered_version(version), None)
         else:
             chosen = next((r for r in FollowUpResult if r.value == result), None)
             if chosen is None:
                 errors = FormErrors({"n-ergebnis": "Bitte ein Ergebnis wählen."})
                 return case_page(request, web, case_id, "case_part.html", "abschluss", errors, 422)
-            closure.complete_follow_up(uow, web.ctx, case_id, None, chosen, None, note)
+            closure.complete_follow_up(uow, web.ctx, case_id, rendered_version(version), chosen, None, note)
     except CHANGE_ERRORS as exc:
         errors = form_errors(exc, {"follow_up": "n-ergebnis", "completed_on": "n-ergebnis"})
         return case_page(request, web, case_id, "case_part.html", "abschluss", errors, 422)

@@ -14,6 +14,7 @@ from app.domain.errors import DomainError, StaleVersion
 from app.domain.permissions import Permission
 from app.services.errors import Forbidden, NotFound, ServiceError
 from app.web.pages import page
+from app.web.versions import STALE_MESSAGE
 from app.web.web_auth import WebUser
 
 T = TypeVar("T")
@@ -92,7 +93,7 @@ def read(call: Callable[[], T]) -> T:
 def form_errors(exc: Exception, field_ids: Mapping[str, str]) -> FormErrors:
     """Place the use case's message beside the form field it names (service field -> form field id)."""
     if isinstance(exc, StaleVersion):
-        return FormErrors(general=StaleVersion.message)
+        return FormErrors(general=STALE_MESSAGE)
     message = exc.message if isinstance(exc, ServiceError) else str(exc)
     name = getattr(exc, "field", None)
     if name and name in field_ids:

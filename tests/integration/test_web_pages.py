@@ -9,37 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.services.identity.login import set_password
 from tests.api_helpers import Api
 from tests.audit_log import audit_count, last_audit_event
-
-PASSWORD = "richtig-geheim-1"
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, html
-    return match.group(1)
-
-
-@pytest.fixture
-def browser_for(api: Api, client: TestClient):  # type: ignore[no-untyped-def]
-    """A separate client (own cookie jar) signed in to the thin client as the given user."""
-
-    def sign_in(username: str) -> TestClient:
-        hasher = client.app.state.identity.hasher  # type: ignore[attr-defined]
-        set_password(client.app.state.container.uow_factory(), hasher, username, PASSWORD)  # type: ignore[attr-defined]
-        web = TestClient(client.app, base_url="http://testserver")
-        token = _csrf(web.get("/anmelden").text)
-        done = web.post(
-            "/anmelden",
-            data={"username": username, "password": PASSWORD, "csrf_token": token},
-            follow_redirects=False,
-        )
-        assert done.headers["location"] == "/start", done.text
-        return web
-
-    return sign_in
+from tests.integration.web_client import _csrf, _version
 
 
 def test_pages_are_strict_personal_and_audited_once(api: Api, browser_for, engine: Engine) -> None:  # type: ignore[no-untyped-def]
@@ -73,18 +45,25 @@ def test_a_form_without_the_session_token_changes_nothing(api: Api, browser_for,
     assert refused.status_code == 403
     assert audit_count(engine) == before
     assert api.get_case(case["id"]).json()["fallfuehrung"]["segment"]["current"] is None
-    token = _csrf(web.get(f"/faelle/{case['id']}").text)  # the same form with the token does change it
-    web.post(f"/faelle/{case['id']}/segment", data={"segment": "A", "reason": "", "csrf_token": token})
+    shown = web.get(f"/faelle/{case['id']}").text  # the same form with the token does change it
+    form = {"segment": "A", "reason": "", "csrf_token": _csrf(shown), "version": _version(shown)}
+    web.post(f"/faelle/{case['id']}/segment", data=form)
     assert api.get_case(case["id"]).json()["fallfuehrung"]["segment"]["current"] == "A"
 
 
 def test_an_error_is_german_and_beside_its_field(api: Api, browser_for) -> None:  # type: ignore[no-untyped-def]
     case = api.open_case("sd")
     web = browser_for("sd")
-    token = _csrf(web.get(f"/faelle/{case['id']}").text)
+    shown = web.get(f"/faelle/{case['id']}").text
+    token, version = _csrf(shown), _version(shown)
     page = web.post(
         f"/faelle/{case['id']}/beteiligte",
-        data={"institution_id": str(api.world.rav.id), "local_reference": " ", "csrf_token": token},
+        data={
+            "institution_id": str(api.world.rav.id),
+            "local_reference": " ",
+            "csrf_token": token,
+            "version": version,
+        },
     )
     assert page.status_code == 422
     assert 'aria-describedby="aktenzeichen-fehler"' in page.text
@@ -115,7 +94,9 @@ def test_pages_need_a_session_and_the_dpo_pages_the_dpo(api: Api, browser_for, c
 
 
 def test_my_cases_pages_through_the_list(
-    api: Api, browser_for, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    api: Api,
+    browser_for,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     monkeypatch.setattr("app.web.case_pages.PAGE_SIZE", 1)
     first, second = api.open_case("sd"), api.open_case("sd")
@@ -133,12 +114,18 @@ def test_the_lead_closes_the_case_and_records_the_follow_up(api: Api, browser_fo
     case = api.open_case("sd")
     web = browser_for("sd")
     part = f"/faelle/{case['id']}/teil/abschluss"
-    token = _csrf(web.get(part).text)
+    shown = web.get(part).text
+    token = _csrf(shown)
     missing = web.post(f"/faelle/{case['id']}/abschluss", data={"reason": "", "csrf_token": token})
     assert missing.status_code == 422 and 'id="a-grund-fehler"' in missing.text
     closed = web.post(
         f"/faelle/{case['id']}/abschluss",
-        data={"reason": "erwerbsarbeit", "note": "Festanstellung", "csrf_token": token},
+        data={
+            "reason": "erwerbsarbeit",
+            "note": "Festanstellung",
+            "csrf_token": token,
+            "version": _version(shown),
+        },
     )
     assert closed.status_code == 200, closed.text
     assert "Der Fall ist abgeschlossen." in closed.text and "Fallabschluss am" in closed.text

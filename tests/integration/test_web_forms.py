@@ -1,0 +1,137 @@
+"""The integration plan's forms and the case version every case-changing form carries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.api_helpers import Api
+from tests.audit_log import audit_count, last_audit_event
+from tests.integration.web_client import _csrf, _version
+
+SignIn = Callable[[str], TestClient]
+STALE = "Der Fall wurde inzwischen geändert."
+
+
+def _plan(api: Api, case_id: str) -> dict[str, Any]:
+    return api.get_case(case_id).json().get("integrationsplan") or {}
+
+
+def _form(web: TestClient, path: str, **fields: str) -> dict[str, str]:
+    shown = web.get(path).text
+    return {"csrf_token": _csrf(shown), "version": _version(shown), **fields}
+
+
+def test_the_caseworker_adds_a_goal_a_measure_for_it_and_ends_the_measure(
+    api: Api,
+    browser_for: SignIn,
+    engine: Engine,
+) -> None:
+    case = api.open_case("sd")
+    web = browser_for("sd")
+    part = f"/faelle/{case['id']}/teil/plan"
+
+    form = _form(web, part, title="Stelle im ersten Arbeitsmarkt", target_on="31.12.2027")
+    before = audit_count(engine)
+    done = web.post(f"/faelle/{case['id']}/plan/ziele", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert audit_count(engine) == before + 1
+    assert (last_audit_event(engine).operation, last_audit_event(engine).outcome) == (
+        "plan.add_goal",
+        "allowed",
+    )
+    shown = web.get(done.headers["location"]).text
+    assert "Das Ziel ist im Integrationsplan erfasst." in shown and "Stelle im ersten Arbeitsmarkt" in shown
+    assert "bis 31.12.2027" in shown
+    goal = _plan(api, case["id"])["goals"][0]
+
+    form = _form(web, part, title="Bewerbungskurs", kind="course", goal_id=goal["id"], start_on="01.02.2027")
+    before = audit_count(engine)
+    done = web.post(f"/faelle/{case['id']}/plan/massnahmen", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert audit_count(engine) == before + 1
+    measure = _plan(api, case["id"])["measures"][0]
+    assert (measure["goal_id"], measure["kind"], measure["status"]) == (goal["id"], "course", "planned")
+    assert "Bewerbungskurs" in web.get(part).text
+
+    status_path = f"/faelle/{case['id']}/plan/massnahmen/{measure['id']}/status"
+    form = _form(web, part, status="completed", end_on="30.04.2027", outcome="Kurs bestanden")
+    before = audit_count(engine)
+    done = web.post(status_path, data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert audit_count(engine) == before + 1
+    ended = _plan(api, case["id"])["measures"][0]
+    assert (ended["status"], ended["end_on"]) == ("completed", "2027-04-30")
+    assert f'action="{status_path}"' not in web.get(part).text  # an ended measure has no status form
+
+
+def test_a_bad_value_is_refused_in_german_beside_its_field_and_changes_nothing(
+    api: Api,
+    browser_for: SignIn,
+) -> None:
+    case = api.open_case("sd")
+    web = browser_for("sd")
+    part = f"/faelle/{case['id']}/teil/plan"
+    version = api.get_case(case["id"]).json()["version"]
+
+    no_title = web.post(f"/faelle/{case['id']}/plan/ziele", data=_form(web, part, title=" "))
+    assert no_title.status_code == 422
+    assert 'aria-describedby="z-titel-fehler"' in no_title.text
+    assert '<span class="error" id="z-titel-fehler">Ein Ziel braucht einen Titel.</span>' in no_title.text
+
+    bad_date = web.post(
+        f"/faelle/{case['id']}/plan/ziele", data=_form(web, part, title="Ziel", target_on="31.02.2027")
+    )
+    assert bad_date.status_code == 422 and 'id="z-termin-fehler">Bitte ein gültiges Datum' in bad_date.text
+
+    no_kind = web.post(f"/faelle/{case['id']}/plan/massnahmen", data=_form(web, part, title="Kurs", kind="x"))
+    assert no_kind.status_code == 422 and 'id="m-art-fehler">Bitte eine Art' in no_kind.text
+
+    after = api.get_case(case["id"]).json()
+    assert after["version"] == version and not (after.get("integrationsplan") or {}).get("goals")
+
+
+def test_a_plan_form_without_the_session_token_changes_nothing(
+    api: Api,
+    browser_for: SignIn,
+    engine: Engine,
+) -> None:
+    case = api.open_case("sd")
+    web = browser_for("sd")
+    form = _form(web, f"/faelle/{case['id']}/teil/plan", title="Ziel")
+    form["csrf_token"] = "falsch"
+    before = audit_count(engine)
+    refused = web.post(f"/faelle/{case['id']}/plan/ziele", data=form)
+    assert refused.status_code == 403
+    assert audit_count(engine) == before
+    assert not _plan(api, case["id"]).get("goals")
+
+
+def test_a_stale_version_changes_nothing_and_says_so(api: Api, browser_for: SignIn) -> None:
+    case = api.open_case("sd")
+    web = browser_for("sd")
+    plan_form = _form(web, f"/faelle/{case['id']}/teil/plan", title="Ziel von gestern")
+    journal_form = _form(
+        web, f"/faelle/{case['id']}/teil/journal", category="sozialhilfe", text="Eintrag von gestern"
+    )
+    segment_form = _form(web, f"/faelle/{case['id']}", segment="A", reason="")
+    api.ok(
+        case["id"], "journal", {"category": "sozialhilfe", "text": "inzwischen"}
+    )  # someone else changes it
+    version = api.get_case(case["id"]).json()["version"]
+
+    for path, form in (("plan/ziele", plan_form), ("journal", journal_form), ("segment", segment_form)):
+        stale = web.post(f"/faelle/{case['id']}/{path}", data=form)
+        assert stale.status_code == 422, path
+        assert STALE in stale.text
+        assert f'name="version" value="{version}"' in stale.text  # the page shows the current state
+
+    without = web.post(f"/faelle/{case['id']}/plan/ziele", data={**plan_form, "version": ""})
+    assert without.status_code == 422 and STALE in without.text
+    after = api.get_case(case["id"]).json()
+    assert after["version"] == version
+    assert not _plan(api, case["id"]).get("goals")
+    assert after["fallfuehrung"]["segment"]["current"] is None

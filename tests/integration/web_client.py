@@ -1,0 +1,45 @@
+"""A signed-in thin-client session for page tests, and the hidden fields its forms carry."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.services.identity.login import set_password
+from tests.api_helpers import Api
+
+PASSWORD = "richtig-geheim-1"
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def _version(html: str) -> str:
+    match = re.search(r'name="version" value="(\d+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+@pytest.fixture
+def browser_for(api: Api, client: TestClient):  # type: ignore[no-untyped-def]
+    """A separate client (own cookie jar) signed in to the thin client as the given user."""
+
+    def sign_in(username: str) -> TestClient:
+        hasher = client.app.state.identity.hasher  # type: ignore[attr-defined]
+        set_password(client.app.state.container.uow_factory(), hasher, username, PASSWORD)  # type: ignore[attr-defined]
+        web = TestClient(client.app, base_url="http://testserver")
+        token = _csrf(web.get("/anmelden").text)
+        done = web.post(
+            "/anmelden",
+            data={"username": username, "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert done.headers["location"] == "/start", done.text
+        return web
+
+    return sign_in
