@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 def install_web(app: FastAPI) -> None:
     from app.web import (
+        assessment_pages,
         case_pages,
         consent_pages,
         dpo_pages,
@@ -37,4 +38,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(supervisor_pages.router)
     app.include_router(record_pages.router)
     app.include_router(plan_pages.router)
+    app.include_router(assessment_pages.router)
     app.include_router(dpo_pages.router)

@@ -13,7 +13,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from app.domain.cases import CasePhase, ClosureReason, FollowUpResult, MeasureKind, MeasureStatus, Segment
+from app.domain.cases import (
+    AssessmentKind,
+    CasePhase,
+    ClosureReason,
+    FollowUpResult,
+    MeasureKind,
+    MeasureStatus,
+    ProgressRating,
+    Segment,
+)
 from app.domain.categories import DataCategory
 from app.services import cases as case_service
 from app.services import participants, segmentation
@@ -50,6 +59,8 @@ NOTICES = {
     "ziel": "Das Ziel ist im Integrationsplan erfasst.",
     "massnahme": "Die Massnahme ist im Integrationsplan erfasst.",
     "status": "Der Status der Massnahme ist geändert.",
+    "abklaerung": "Die Abklärung ist erfasst.",
+    "standort": "Die Standortbestimmung ist erfasst.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
 }
 TABS = {
@@ -222,6 +233,8 @@ def case_page(
         closure_reasons=list(ClosureReason),
         follow_up_results=list(FollowUpResult),
         measure_kinds=list(MeasureKind),
+        assessment_kinds=list(AssessmentKind),
+        progress_ratings=list(ProgressRating),
         measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],
         content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
         today=web.ctx.today,

@@ -8,6 +8,7 @@ from typing import Any
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit_anomalies import AnomalyKind
 from app.domain.cases.plan import GoalStatus, MeasureKind, MeasureStatus
+from app.domain.cases.records import ProgressRating
 from app.services.context import LOCAL_TIME
 
 
@@ -50,6 +51,10 @@ LABELS = {
     MeasureStatus.COMPLETED: "abgeschlossen",
     MeasureStatus.CANCELLED: "abgebrochen",
     MeasureStatus.ENDED_BY_CLOSURE: "mit dem Fallabschluss beendet",
+    ProgressRating.ACHIEVED: "erreicht",
+    ProgressRating.ON_TRACK: "auf Kurs",
+    ProgressRating.DELAYED: "verzögert",
+    ProgressRating.AT_RISK: "gefährdet",
     AnomalyKind.READ_WITHOUT_PARTICIPATION: "Lesen ohne Beteiligung",
     AnomalyKind.BREAK_GLASS: "Notfallzugriff",
     AnomalyKind.DENIAL_BURST: "gehäufte Verweigerungen",

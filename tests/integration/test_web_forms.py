@@ -135,3 +135,68 @@ def test_a_stale_version_changes_nothing_and_says_so(api: Api, browser_for: Sign
     assert after["version"] == version
     assert not _plan(api, case["id"]).get("goals")
     assert after["fallfuehrung"]["segment"]["current"] is None
+
+
+def test_the_caseworker_records_an_assessment_and_a_review_with_progress_per_goal(
+    api: Api, browser_for: SignIn, engine: Engine
+) -> None:
+    case = api.open_case("sd")
+    goal = api.ok(case["id"], "plan/goals", {"title": "Deutschkurs abschliessen"})["integrationsplan"][
+        "goals"
+    ][0]
+    web = browser_for("sd")
+
+    part = f"/faelle/{case['id']}/teil/abklaerungen"
+    empty = web.post(
+        f"/faelle/{case['id']}/abklaerungen",
+        data=_form(
+            web, part, kind="kurzassessment", category="potenzial", assessed_on="01.03.2026", findings=" "
+        ),
+    )
+    assert empty.status_code == 422
+    assert (
+        '<span class="error" id="b-befund-fehler">Ein Assessment braucht Erkenntnisse.</span>' in empty.text
+    )
+    form = _form(
+        web,
+        part,
+        kind="praxisassessment",
+        category="potenzial",
+        assessed_on="01.03.2026",
+        findings="belastbar",
+    )
+    before = audit_count(engine)
+    done = web.post(f"/faelle/{case['id']}/abklaerungen", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert audit_count(engine) == before + 1
+    shown = web.get(done.headers["location"]).text
+    assert "Die Abklärung ist erfasst." in shown and "Praxisassessment" in shown and "01.03.2026" in shown
+    assessment = api.get_case(case["id"]).json()["potenzial"]["assessments"][0]
+    assert (assessment["kind"], assessment["findings"]) == ("praxisassessment", "belastbar")
+
+    part = f"/faelle/{case['id']}/teil/standortbestimmungen"
+    assert f'name="goal_ids" value="{goal["id"]}"' in web.get(part).text
+    bad = _form(web, part, held_on="02.03.2026", summary="gut", goal_ids=goal["id"], ratings="super")
+    refused = web.post(f"/faelle/{case['id']}/standortbestimmungen", data=bad)
+    assert refused.status_code == 422 and 'id="r-stand-0-fehler">Bitte einen Stand wählen.' in refused.text
+    assert not _plan(api, case["id"]).get("reviews")
+    form = _form(
+        web,
+        part,
+        held_on="02.03.2026",
+        summary="gute Fortschritte",
+        next_review_on="02.09.2026",
+        goal_ids=goal["id"],
+        ratings="on_track",
+        comments="B1 erreicht",
+    )
+    before = audit_count(engine)
+    done = web.post(f"/faelle/{case['id']}/standortbestimmungen", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert audit_count(engine) == before + 1
+    assert "Die Standortbestimmung ist erfasst." in web.get(done.headers["location"]).text
+    review = _plan(api, case["id"])["reviews"][0]
+    assert review["next_review_on"] == "2026-09-02"
+    assert [(p["goal_id"], p["rating"], p["comment"]) for p in review["progress"]] == [
+        (goal["id"], "on_track", "B1 erreicht")
+    ]
