@@ -18,6 +18,7 @@ def install_web(app: FastAPI) -> None:
         record_pages,
         static_files,
         supervisor_pages,
+        team_pages,
     )
     from app.web.pages import page, redirect
     from app.web.web_auth import CsrfFailed, LoginRequired
@@ -39,4 +40,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(record_pages.router)
     app.include_router(plan_pages.router)
     app.include_router(assessment_pages.router)
+    app.include_router(team_pages.router)
     app.include_router(dpo_pages.router)

@@ -34,6 +34,7 @@ from app.web.render import (
     CHANGE_ERRORS,
     FormErrors,
     PageRefused,
+    colleagues,
     form_errors,
     institution_names,
     read,
@@ -60,6 +61,8 @@ NOTICES = {
     "massnahme": "Die Massnahme ist im Integrationsplan erfasst.",
     "status": "Der Status der Massnahme ist geändert.",
     "abklaerung": "Die Abklärung ist erfasst.",
+    "ansprechperson": "Die Ansprechperson ist geändert.",
+    "uebergeben": "Die Fallführung ist übergeben.",
     "standort": "Die Standortbestimmung ist erfasst.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
 }
@@ -227,6 +230,12 @@ def case_page(
             view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or "")
         ),
         is_lead=lead,
+        colleagues=colleagues(web) if lead else [],
+        lead_candidates=[
+            p.institution_id
+            for p in view.participations
+            if not p.left_on and p.institution_id != view.case.lead_institution_id
+        ],
         me_institution_id=web.user.institution_id,
         others=[i for i in names if not view.case.is_participant(i)],
         segments=list(Segment),

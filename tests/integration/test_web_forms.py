@@ -200,3 +200,47 @@ def test_the_caseworker_records_an_assessment_and_a_review_with_progress_per_goa
     assert [(p["goal_id"], p["rating"], p["comment"]) for p in review["progress"]] == [
         (goal["id"], "on_track", "B1 erreicht")
     ]
+
+
+def test_the_lead_sets_the_contact_person_and_hands_over_the_lead(
+    api: Api, browser_for: SignIn, engine: Engine
+) -> None:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    web = browser_for("sd")
+    colleague = api.world.users["sd-colleague"]
+    overview = f"/faelle/{case['id']}"
+    assert "Rita Amsler" not in web.get(overview).text  # only the lead institution's own people are offered
+
+    rav_user = str(api.world.users["rav"].id)
+    foreign = web.post(f"{overview}/ansprechperson", data=_form(web, overview, contact_person_id=rav_user))
+    assert foreign.status_code == 422
+    assert (
+        'id="ansprechperson-fehler">Die Ansprechperson muss zur fallführenden Stelle gehören.' in foreign.text
+    )
+
+    form = _form(web, overview, contact_person_id=str(colleague.id))
+    before = audit_count(engine)
+    done = web.post(f"{overview}/ansprechperson", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert audit_count(engine) == before + 1
+    shown = web.get(done.headers["location"]).text
+    assert "Die Ansprechperson ist geändert." in shown and "Simon Graf" in shown
+    assert api.get_case(case["id"]).json()["fallfuehrung"]["contact_person"]["user_id"] == str(colleague.id)
+
+    form = _form(web, overview, institution_id=str(api.world.rav.id))
+    form["csrf_token"] = "falsch"
+    assert web.post(f"{overview}/fallfuehrung", data=form).status_code == 403
+    assert api.get_case(case["id"]).json()["fallfuehrung"]["lead_institution_id"] == str(
+        api.world.sozialdienst.id
+    )
+
+    form = _form(web, overview, institution_id=str(api.world.rav.id))
+    before = audit_count(engine)
+    done = web.post(f"{overview}/fallfuehrung", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert audit_count(engine) == before + 1
+    assert last_audit_event(engine).operation == "lead.hand_over"
+    after = api.get_case(case["id"]).json()["fallfuehrung"]
+    assert after["lead_institution_id"] == str(api.world.rav.id) and after["contact_person"] is None
+    assert f'action="{overview}/fallfuehrung"' not in web.get(overview).text  # no longer the lead
