@@ -75,6 +75,19 @@ def test_keyboard_only_sign_in_and_every_caseworker_page(page: Any, base_url: st
     assert "Der Journaleintrag ist erfasst." in page.inner_text("main")
     assert "Budgetberatung vereinbart." in page.inner_text("section[data-category=sozialhilfe]")
     checks.check(page, "journal-erfasst")
+    page.goto(f"{case_url}/teil/plan")
+    page.focus("#z-titel")  # a goal by keyboard only: type, Tab to the next field, Enter submits
+    page.keyboard.type("Bewerbungsdossier fertigstellen")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "z-beschreibung"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "z-termin"
+    page.keyboard.type("31.12.2027")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{case_url}/teil/plan?ok=ziel")
+    assert "Das Ziel ist im Integrationsplan erfasst." in page.inner_text("main")
+    assert "Bewerbungsdossier fertigstellen" in page.inner_text("section[data-category=integrationsplan]")
+    checks.check(page, "ziel-erfasst")
     page.goto(f"{case_url}/einwilligungen")
     checks.check(page, "einwilligungen")
 
