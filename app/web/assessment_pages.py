@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -13,21 +12,13 @@ from app.domain.cases import AssessmentKind, GoalProgress, ProgressRating
 from app.domain.categories import DataCategory
 from app.services import records
 from app.web.case_pages import case_page
-from app.web.formats import parse_date
+from app.web.formats import DATE_ERROR, date_or_none
 from app.web.pages import redirect
 from app.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.web.versions import VersionField, rendered_version
 from app.web.web_auth import SignedIn
 
 router = APIRouter(include_in_schema=False)
-DATE_ERROR = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."
-
-
-def _day(text: str) -> date | None:
-    try:
-        return parse_date(text) if text else None
-    except ValueError:
-        return None
 
 
 def _progress(
@@ -66,7 +57,7 @@ def record_assessment(
     web.check_csrf(csrf_token)
     chosen_kind = next((k for k in AssessmentKind if k.value == kind), None)
     chosen_category = next((c for c in DataCategory if c.value == category), None)
-    day = _day(assessed_on)
+    day = date_or_none(assessed_on)
     if chosen_kind is None:
         errors = FormErrors({"b-art": "Bitte eine Art der Abklärung wählen."})
     elif chosen_category is None:
@@ -108,7 +99,7 @@ def record_review(
     version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
-    day, next_day = _day(held_on), _day(next_review_on)
+    day, next_day = date_or_none(held_on), date_or_none(next_review_on)
     progress, errors = _progress(goal_ids or [], ratings or [], comments or [])
     if errors:
         pass  # the rating's message stands

@@ -79,6 +79,17 @@ def kind(value: Any) -> str:
     return type(value).__name__
 
 
+DATE_ERROR = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."
+
+
+def date_or_none(text: str) -> date | None:
+    """A form's date field: None when it is empty or no valid date (the caller decides which matters)."""
+    try:
+        return parse_date(text) if text else None
+    except ValueError:
+        return None
+
+
 FILTERS = {"datum": german_date, "zeit": german_datetime, "ahv": ahvn13, "label": label, "kind": kind}
 
 

@@ -11,14 +11,13 @@ from fastapi.responses import Response
 from app.domain.cases import MeasureKind, MeasureStatus
 from app.services import plan
 from app.web.case_pages import case_page
-from app.web.formats import parse_date
+from app.web.formats import DATE_ERROR, parse_date
 from app.web.pages import redirect
 from app.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.web.versions import VersionField, rendered_version
 from app.web.web_auth import SignedIn
 
 router = APIRouter(include_in_schema=False)
-DATE_ERROR = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."
 CHOSEN_STATUSES = tuple(s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE)
 
 

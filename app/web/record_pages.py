@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -13,7 +12,7 @@ from app.domain.cases import ClosureReason, FollowUpResult
 from app.domain.categories import DataCategory
 from app.services import closure, records
 from app.web.case_pages import case_page
-from app.web.formats import parse_date
+from app.web.formats import DATE_ERROR, date_or_none
 from app.web.pages import redirect
 from app.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.web.versions import VersionField, rendered_version
@@ -25,14 +24,6 @@ CONFERENCE_FIELDS = {
     "decisions": "k-beschluesse",
     "participant_institution_ids": "k-stellen",
 }
-DATE_ERROR = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."
-
-
-def _day(text: str) -> date | None:
-    try:
-        return parse_date(text) if text else None
-    except ValueError:
-        return None
 
 
 @router.post("/faelle/{case_id}/journal")
@@ -49,7 +40,7 @@ def add_journal_entry(
 ) -> Response:
     web.check_csrf(csrf_token)
     chosen = next((c for c in DataCategory if c.value == category), None)
-    day = _day(occurred_on)
+    day = date_or_none(occurred_on)
     if chosen is None:
         errors = FormErrors({"j-kategorie": "Bitte eine Datenkategorie wählen."})
     elif occurred_on and day is None:
@@ -81,7 +72,7 @@ def record_conference(
     version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
-    day = _day(held_on)
+    day = date_or_none(held_on)
     chosen: list[uuid.UUID] = []
     for value in participants or []:
         try:
@@ -118,7 +109,7 @@ def close_case(
 ) -> Response:
     web.check_csrf(csrf_token)
     chosen = next((r for r in ClosureReason if r.value == reason), None)
-    day = _day(closed_on)
+    day = date_or_none(closed_on)
     if chosen is None:
         errors = FormErrors({"a-grund": "Bitte einen Abschlussgrund wählen."})
     elif closed_on and day is None:
