@@ -22,9 +22,11 @@ def page(browser: Any) -> Iterator[Any]:
     # a 404 or 422 page is expected where a test provokes it; anything else (a CSP refusal) is not
     page.on(
         "console",
-        lambda m: page.console_errors.append(m.text)
-        if m.type == "error" and not m.text.startswith("Failed to load resource")
-        else None,
+        lambda m: (
+            page.console_errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     yield page
     context.close()

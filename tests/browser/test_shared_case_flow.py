@@ -24,9 +24,9 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
     page.csp_violations = []
     page.on(
         "console",
-        lambda message: page.csp_violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            page.csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     yield page
     context.close()
