@@ -19,15 +19,15 @@ from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.legal_basis_file import rule_book_without
-from app.api import health, oauth, problem_docs
-from app.api import v1 as api_v1
-from app.api.container import Container, SystemClock
-from app.api.identity import build_identity
-from app.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
-from app.api.problems import install_problem_handlers
+from app.entrypoints.api import health, oauth, problem_docs
+from app.entrypoints.api import v1 as api_v1
+from app.entrypoints.api.container import Container, SystemClock
+from app.entrypoints.api.identity import build_identity
+from app.entrypoints.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
+from app.entrypoints.api.problems import install_problem_handlers
+from app.entrypoints.web import install_web
 from app.services.access_config import AccessConfig
 from app.settings import Environment, Settings
-from app.web import install_web
 
 API_VERSION = "1.0.0"
 DESCRIPTION = """\
@@ -129,7 +129,7 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
 
 
 def _validation_errors_are_problems(document: dict[str, Any]) -> None:
-    """FastAPI documents its own 422 body; ours is problem+json (see app/api/problems.py)."""
+    """FastAPI documents its own 422 body; ours is problem+json (see app/entrypoints/api/problems.py)."""
     problem = {
         "description": "Problem nach RFC 9457",
         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},

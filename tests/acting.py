@@ -11,9 +11,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from app.api.deps import current_principal
 from app.domain.principal import Principal, PrincipalKind
 from app.domain.users import User
+from app.entrypoints.api.deps import current_principal
 
 
 def system_client(institution_id: uuid.UUID, name: str = "system") -> Principal:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner, Result
 
-from app.cli import app as cli
+from app.entrypoints.cli.main import app as cli
 from tests.api_helpers import Api
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.cli import OPENAPI_FILE, render_openapi
+from app.entrypoints.cli.main import OPENAPI_FILE, render_openapi
 
 
 def test_committed_openapi_is_up_to_date() -> None:

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from app.cli import app as cli
+from app.entrypoints.cli.main import app as cli
 from app.settings import Settings
 
 

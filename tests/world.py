@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.api.deps import DEV_USER_HEADER
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.principal import Role
 from app.domain.users import User
+from app.entrypoints.api.deps import DEV_USER_HEADER
 from app.services.ports import UnitOfWork
 
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from app.api.container import Container
 from app.domain.categories import DataCategory
 from app.domain.principal import Principal
+from app.entrypoints.api.container import Container
 from tests.acting import request_as, system_client, user_principal
 from tests.api_helpers import Api, client_with, days_ago, new_ahvn13
 from tests.audit_log import audit_count

@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 from typer.testing import CliRunner
 
 from app.adapters.db.engine import make_engine
-from app.cli import app as cli
+from app.entrypoints.cli.main import app as cli
 from tests.databases import DatabaseFactory
 
 

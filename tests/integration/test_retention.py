@@ -16,7 +16,7 @@ from app.adapters.crypto import receipts
 from app.adapters.db.crypto_models import DataKeyRow, DeletionReceiptRow
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import PersonRow
-from app.cli import app as cli
+from app.entrypoints.cli.main import app as cli
 from app.main import build_container, create_app
 from app.settings import Settings
 from tests.api_helpers import Api, days_ago

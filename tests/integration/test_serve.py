@@ -15,7 +15,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app as cli
+from app.entrypoints.cli.main import app as cli
 from tests.databases import DatabaseFactory
 
 STARTUP_LIMIT_SECONDS = 60  # an upper bound for a hung start, not a timing assertion

@@ -98,7 +98,7 @@ def test_my_cases_pages_through_the_list(
     browser_for,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setattr("app.web.case_pages.PAGE_SIZE", 1)
+    monkeypatch.setattr("app.entrypoints.web.case_pages.PAGE_SIZE", 1)
     first, second = api.open_case("sd"), api.open_case("sd")
     web = browser_for("sd")
     page = web.get("/faelle")

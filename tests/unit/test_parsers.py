@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.adapters.db.repositories import decode_cursor, encode_cursor
-from app.api.deps import expected_version
-from app.api.middleware import literal_segments, loggable_path
-from app.api.problems import ProblemError, pointer
 from app.domain.errors import InvalidValue, StaleVersion
+from app.entrypoints.api.deps import expected_version
+from app.entrypoints.api.middleware import literal_segments, loggable_path
+from app.entrypoints.api.problems import ProblemError, pointer
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),

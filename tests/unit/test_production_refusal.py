@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from app.adapters.auth.signing_keys import SigningKeyStore
 from app.adapters.crypto.keyring import LocalKeyring
-from app.api.identity import StartupRefused, build_identity
+from app.entrypoints.api.identity import StartupRefused, build_identity
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.domain.cases.plan import MeasureKind
 from app.domain.consent import ConsentStatus
-from app.web.formats import ahvn13, german_date, german_datetime, label, parse_date
+from app.entrypoints.web.formats import ahvn13, german_date, german_datetime, label, parse_date
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))

@@ -232,7 +232,7 @@ def test_subscribe_prints_the_secret_once_and_refuses_plain_http_elsewhere(
 ) -> None:
     from typer.testing import CliRunner
 
-    from app.cli import app as cli
+    from app.entrypoints.cli.main import app as cli
 
     monkeypatch.setenv("COCKPIT_DATABASE_URL", database_url)
     runner = CliRunner()

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.api.container import Container
-from app.api.deps import current_principal
 from app.domain.principal import Principal, PrincipalKind
+from app.entrypoints.api.container import Container
+from app.entrypoints.api.deps import current_principal
 from app.main import create_app
 from app.services.ports import UnitOfWork
 from app.settings import Settings

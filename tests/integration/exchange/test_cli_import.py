@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import app as cli
+from app.entrypoints.cli.main import app as cli
 from app.services.ports import UnitOfWork
 from tests.integration.exchange.helpers import FIXTURES, add_systems
 

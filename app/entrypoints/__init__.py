@@ -1,0 +1,1 @@
+"""The entry points: the HTTP API, the thin web client and the operator CLI."""

@@ -1,0 +1,43 @@
+"""API version 1."""
+
+from fastapi import APIRouter
+
+from app.entrypoints.api.v1 import (
+    audit_review,
+    audit_witness,
+    case_access,
+    case_closure,
+    case_plan,
+    case_records,
+    case_team,
+    cases,
+    consents,
+    documents,
+    events,
+    exchange,
+    institutions,
+    persons,
+    reference_directory,
+)
+from app.entrypoints.api.v1.responses import problems
+
+# Every operation needs an authenticated principal.
+router = APIRouter(prefix="/api/v1", responses=problems(401))
+for module in (
+    institutions,
+    persons,
+    cases,
+    case_team,
+    case_plan,
+    case_records,
+    case_closure,
+    documents,
+    consents,
+    case_access,
+    exchange,
+    reference_directory,
+    events,
+    audit_review,
+    audit_witness,
+):
+    router.include_router(module.router)

@@ -1,0 +1,49 @@
+"""Shaping responses: ETag, Location, no caching of personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from app.entrypoints.api.deps import etag
+from app.entrypoints.api.problems import PROBLEM_JSON
+from app.entrypoints.api.v1.schemas.case_out import CaseOut
+from app.services.case_view import CaseView
+from app.services.context import RequestContext
+
+
+def json_response(
+    model: BaseModel, status_code: int = 200, version: int | None = None, location: str | None = None
+) -> JSONResponse:
+    headers = {}
+    if version is not None:
+        headers["ETag"] = etag(version)
+    if location is not None:
+        headers["Location"] = location
+    body = model.model_dump(mode="json", exclude_unset=True)
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def case_response(
+    request: Request, view: CaseView, ctx: RequestContext, status_code: int = 200
+) -> JSONResponse:
+    location = str(request.url_for("get_case", case_id=view.case.id)) if status_code == 201 else None
+    return json_response(CaseOut.of(view, ctx.today), status_code, view.case.version, location)
+
+
+def _problem_schema() -> dict[str, Any]:
+    return {
+        "description": "Problem nach RFC 9457",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: _problem_schema() for status in statuses}
+
+
+CASE_CHANGE_ERRORS = problems(404, 409, 412, 422, 428)
+CASE_APPEND_ERRORS = problems(404, 409, 412, 422)

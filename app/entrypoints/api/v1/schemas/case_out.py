@@ -1,0 +1,235 @@
+"""The case as a response: one section per data category the caller may see.
+
+A section the policy withholds is absent from the body, exactly like a category the case holds
+nothing of, so absence reveals nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from pydantic import Field
+
+from app.domain.cases import (
+    AssessmentKind,
+    CasePhase,
+    ClosureReason,
+    FollowUpResult,
+    GoalStatus,
+    MeasureKind,
+    MeasureStatus,
+    ProgressRating,
+    Segment,
+)
+from app.domain.categories import DataCategory
+from app.entrypoints.api.v1.schemas.common import Out
+from app.entrypoints.api.v1.schemas.persons import PersonOut
+from app.services.case_view import CaseView
+
+
+class ItemOut(Out):
+    id: uuid.UUID
+    category: DataCategory
+    owner_institution_id: uuid.UUID
+
+
+ItemOutT = TypeVar("ItemOutT", bound=ItemOut)
+
+
+class ParticipantOut(ItemOut):
+    institution_id: uuid.UUID
+    local_reference: str
+    joined_on: date
+    left_on: date | None
+
+
+class SegmentAssessmentOut(ItemOut):
+    segment: Segment
+    assessed_on: date
+    reason: str
+    institution_id: uuid.UUID
+    recorded_at: datetime
+
+
+class GoalOut(ItemOut):
+    title: str
+    description: str
+    target_on: date | None
+    status: GoalStatus
+
+
+class MeasureOut(ItemOut):
+    title: str
+    kind: MeasureKind
+    provider: str
+    goal_id: uuid.UUID | None
+    start_on: date | None
+    end_on: date | None
+    status: MeasureStatus
+    outcome: str
+
+
+class AssessmentOut(ItemOut):
+    kind: AssessmentKind
+    assessed_on: date
+    author_institution_id: uuid.UUID
+    findings: str
+    recommendation: str
+
+
+class GoalProgressOut(Out):
+    goal_id: uuid.UUID
+    rating: ProgressRating
+    comment: str
+
+
+class ReviewOut(ItemOut):
+    held_on: date
+    institution_id: uuid.UUID
+    progress: list[GoalProgressOut]
+    summary: str
+    next_review_on: date | None
+
+
+class ConferenceOut(ItemOut):
+    held_on: date
+    organiser_institution_id: uuid.UUID
+    participant_institution_ids: list[uuid.UUID]
+    decisions: str
+
+
+class JournalEntryOut(ItemOut):
+    occurred_on: date
+    author_institution_id: uuid.UUID
+    subject: str
+    text: str
+    recorded_at: datetime
+
+
+class ClosureOut(ItemOut):
+    closed_on: date
+    reason: ClosureReason
+    note: str
+    institution_id: uuid.UUID
+
+
+class FollowUpOut(ItemOut):
+    due_on: date
+    started_on: date | None
+    completed_on: date | None
+    result: FollowUpResult | None
+    note: str
+
+
+class ContactPersonOut(Out):
+    user_id: uuid.UUID
+    institution_id: uuid.UUID
+    display_name: str | None
+
+
+class SegmentOut(Out):
+    current: Segment | None
+    reassessment_due_on: date | None
+    reassessment_due: bool = Field(description="Neubeurteilung heute fällig oder überfällig")
+    history: list[SegmentAssessmentOut]
+
+
+class CategorySection(Out):
+    """Everything of one category the caller may see, grouped by kind."""
+
+    goals: list[GoalOut] = []
+    measures: list[MeasureOut] = []
+    reviews: list[ReviewOut] = []
+    assessments: list[AssessmentOut] = []
+    conferences: list[ConferenceOut] = []
+    journal: list[JournalEntryOut] = []
+
+
+class FallfuehrungSection(CategorySection):
+    phase: CasePhase | None = None
+    opened_on: date | None = None
+    lead_institution_id: uuid.UUID | None = None
+    contact_person: ContactPersonOut | None = None
+    reassessment_interval_months: int | None = None
+    segment: SegmentOut | None = None
+    participants: list[ParticipantOut] = []
+    closure: ClosureOut | None = None
+    follow_up: FollowUpOut | None = None
+
+
+class CaseOut(Out):
+    id: uuid.UUID
+    version: int
+    person_id: uuid.UUID
+    categories: list[DataCategory] = Field(description="Kategorien, die in dieser Antwort enthalten sind")
+    stammdaten: PersonOut | None = None
+    fallfuehrung: FallfuehrungSection | None = None
+    integrationsplan: CategorySection | None = None
+    potenzial: CategorySection | None = None
+    arbeitsmarkt: CategorySection | None = None
+    gesundheit: CategorySection | None = None
+    sozialhilfe: CategorySection | None = None
+
+    @classmethod
+    def of(cls, view: CaseView, today: date) -> CaseOut:
+        sections: dict[DataCategory, dict[str, list[Any]]] = {}
+
+        def put(kind: str, items: list[Any], schema: type[ItemOut]) -> None:
+            for item in items:
+                sections.setdefault(item.category, {}).setdefault(kind, []).append(_out(schema, item))
+
+        put("goals", view.goals, GoalOut)
+        put("measures", view.measures, MeasureOut)
+        put("reviews", view.reviews, ReviewOut)
+        put("assessments", view.assessments, AssessmentOut)
+        put("conferences", view.conferences, ConferenceOut)
+        put("journal", view.journal, JournalEntryOut)
+
+        body: dict[str, Any] = {
+            "id": view.case.id,
+            "version": view.case.version,
+            "person_id": view.case.person_id,
+        }
+        if view.person is not None:
+            body["stammdaten"] = PersonOut.of(view.person)
+        if view.show_core:
+            sections.setdefault(DataCategory.FALLFUEHRUNG, {}).update(_core(view, today))
+        for category, content in sections.items():
+            section_type = FallfuehrungSection if category is DataCategory.FALLFUEHRUNG else CategorySection
+            body[category.value] = section_type(**content)
+        body["categories"] = [c for c in DataCategory if c.value in body]
+        # Only what was set is serialised (see response_model_exclude_unset in the routers).
+        return cls(**body)
+
+
+def _out(schema: type[ItemOutT], item: Any) -> ItemOutT:
+    return schema.model_validate(item, from_attributes=True)
+
+
+def _core(view: CaseView, today: date) -> dict[str, Any]:
+    case = view.case
+    contact = None
+    if case.contact_person is not None:
+        contact = ContactPersonOut(
+            user_id=case.contact_person.user_id,
+            institution_id=case.contact_person.institution_id,
+            display_name=view.contact_display_name,
+        )
+    return {
+        "phase": case.phase,
+        "opened_on": case.opened_on,
+        "lead_institution_id": case.lead_institution_id,
+        "contact_person": contact,
+        "reassessment_interval_months": case.reassessment_interval_months,
+        "segment": SegmentOut(
+            current=case.current_segment,
+            reassessment_due_on=case.reassessment_due_on,
+            reassessment_due=case.is_reassessment_due(today),
+            history=[_out(SegmentAssessmentOut, s) for s in view.segment_history],
+        ),
+        "participants": [_out(ParticipantOut, p) for p in view.participations],
+        "closure": _out(ClosureOut, view.closure) if view.closure else None,
+        "follow_up": _out(FollowUpOut, view.follow_up) if view.follow_up else None,
+    }

@@ -1,0 +1,44 @@
+"""Thin client: server-rendered German pages (Jinja2) on the same services as the API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+
+
+def install_web(app: FastAPI) -> None:
+    from app.entrypoints.web import (
+        assessment_pages,
+        case_pages,
+        consent_pages,
+        dpo_pages,
+        login,
+        oidc,
+        plan_pages,
+        record_pages,
+        static_files,
+        supervisor_pages,
+        team_pages,
+    )
+    from app.entrypoints.web.pages import page, redirect
+    from app.entrypoints.web.web_auth import CsrfFailed, LoginRequired
+
+    async def to_login(_request: Request, _exc: Exception) -> Response:
+        return redirect("/anmelden")
+
+    async def csrf_failed(request: Request, _exc: Exception) -> HTMLResponse:
+        return page(request, "refused.html", 403, message=login.CSRF_FAILED)
+
+    app.add_exception_handler(LoginRequired, to_login)
+    app.add_exception_handler(CsrfFailed, csrf_failed)
+    app.include_router(static_files.router)
+    app.include_router(login.router)
+    app.include_router(oidc.router)
+    app.include_router(case_pages.router)
+    app.include_router(consent_pages.router)
+    app.include_router(supervisor_pages.router)
+    app.include_router(record_pages.router)
+    app.include_router(plan_pages.router)
+    app.include_router(assessment_pages.router)
+    app.include_router(team_pages.router)
+    app.include_router(dpo_pages.router)

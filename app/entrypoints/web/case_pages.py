@@ -1,0 +1,323 @@
+"""Caseworkers' pages: "Meine Fälle", due reassessments, the case overview and its parts.
+
+Every page reads through the same use cases as the API (one audited read per page); a withheld
+category is shown as "nicht freigegeben" and nothing else.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from app.domain.cases import (
+    AssessmentKind,
+    CasePhase,
+    ClosureReason,
+    FollowUpResult,
+    MeasureKind,
+    MeasureStatus,
+    ProgressRating,
+    Segment,
+)
+from app.domain.categories import DataCategory
+from app.entrypoints.web.formats import parse_date
+from app.entrypoints.web.pages import redirect
+from app.entrypoints.web.render import (
+    CHANGE_ERRORS,
+    FormErrors,
+    PageRefused,
+    colleagues,
+    form_errors,
+    institution_names,
+    read,
+    refused,
+    show,
+)
+from app.entrypoints.web.versions import VersionField, rendered_version
+from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.services import cases as case_service
+from app.services import participants, segmentation
+from app.services.case_view import CaseView
+from app.services.ports import CaseFilter
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+NOTICES = {
+    "beteiligt": "Die Stelle ist jetzt am Fall beteiligt.",
+    "segment": "Die Segmentierung ist erfasst.",
+    "einwilligung": "Die Einwilligung ist erfasst.",
+    "widerruf": "Die Einwilligung ist widerrufen. Der Widerruf wirkt ab sofort.",
+    "zugeteilt": "Die Zuteilung ist erfasst.",
+    "aufgehoben": "Die Zuteilung ist aufgehoben.",
+    "journal": "Der Journaleintrag ist erfasst.",
+    "konferenz": "Die Fallkonferenz ist erfasst.",
+    "abschluss": "Der Fall ist abgeschlossen.",
+    "nachbetreuung": "Die Nachbetreuung ist erfasst.",
+    "ziel": "Das Ziel ist im Integrationsplan erfasst.",
+    "massnahme": "Die Massnahme ist im Integrationsplan erfasst.",
+    "status": "Der Status der Massnahme ist geändert.",
+    "abklaerung": "Die Abklärung ist erfasst.",
+    "ansprechperson": "Die Ansprechperson ist geändert.",
+    "uebergeben": "Die Fallführung ist übergeben.",
+    "standort": "Die Standortbestimmung ist erfasst.",
+    "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
+}
+TABS = {
+    "plan": "Integrationsplan",
+    "abklaerungen": "Abklärungen",
+    "standortbestimmungen": "Standortbestimmungen",
+    "journal": "Journal",
+    "fallkonferenzen": "Fallkonferenz",
+    "abschluss": "Abschluss und Nachbetreuung",
+}
+# which data categories a part of the case shows
+TAB_CATEGORIES = {
+    "plan": (DataCategory.INTEGRATIONSPLAN,),
+    "abklaerungen": tuple(c for c in DataCategory if c is not DataCategory.STAMMDATEN),
+    "standortbestimmungen": (DataCategory.INTEGRATIONSPLAN,),
+    "journal": tuple(c for c in DataCategory if c is not DataCategory.STAMMDATEN),
+    "fallkonferenzen": tuple(c for c in DataCategory if c is not DataCategory.STAMMDATEN),
+    "abschluss": (DataCategory.FALLFUEHRUNG,),
+}
+
+
+TAB_KINDS = {
+    "plan": ("Goal", "Measure"),
+    "abklaerungen": ("Assessment",),
+    "standortbestimmungen": ("Review",),
+    "journal": ("JournalEntry",),
+    "fallkonferenzen": ("CaseConference",),
+    "abschluss": ("Closure", "FollowUp"),
+}
+
+
+def notice_of(request: Request) -> str | None:
+    return NOTICES.get(request.query_params.get("ok", ""))
+
+
+def _uow(web: WebUser) -> Any:
+    return web.container.uow_factory()
+
+
+def _case_list(
+    request: Request,
+    web: WebUser,
+    case_filter: CaseFilter,
+    cursor: str | None,
+    template: str,
+    nav: str,
+    **context: Any,
+) -> Response:
+    try:
+        found = read(lambda: case_service.list_cases(_uow(web), web.ctx, case_filter, cursor, PAGE_SIZE))
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    return show(
+        request,
+        web,
+        template,
+        nav=nav,
+        items=found.items,
+        next_cursor=found.next_cursor,
+        names=institution_names(web),
+        today=web.ctx.today,
+        segments=list(Segment),
+        phases=list(CasePhase),
+        **context,
+    )
+
+
+@router.get("/faelle")
+def my_cases(
+    request: Request,
+    web: SignedIn,
+    segment: Annotated[str, Query(max_length=2)] = "",
+    phase: Annotated[str, Query(max_length=20)] = "",
+    faellig: Annotated[str, Query(max_length=4)] = "",
+    weiter: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    chosen_segment = Segment(segment) if segment in {s.value for s in Segment} else None
+    chosen_phase = CasePhase(phase) if phase in {p.value for p in CasePhase} else None
+    due = web.ctx.today if faellig == "1" else None
+    return _case_list(
+        request,
+        web,
+        CaseFilter(chosen_segment, chosen_phase, due),
+        weiter,
+        "cases.html",
+        "faelle",
+        chosen_segment=chosen_segment,
+        chosen_phase=chosen_phase,
+        due=due is not None,
+    )
+
+
+@router.get("/faellig")
+def due_reassessments(
+    request: Request, web: SignedIn, weiter: Annotated[str | None, Query(max_length=200)] = None
+) -> Response:
+    return _case_list(request, web, CaseFilter(None, None, web.ctx.today), weiter, "due.html", "faellig")
+
+
+@dataclass(frozen=True)
+class CategorySection:
+    category: DataCategory
+    shown: bool  # at least one item (or the core) is shown
+    withheld_only: bool  # everything of this category is withheld: "nicht freigegeben"
+    items: list[Any]
+
+
+def sections_of(
+    view: CaseView, categories: tuple[DataCategory, ...], kinds: tuple[str, ...] | None = None
+) -> list[CategorySection]:
+    items: dict[DataCategory, list[Any]] = {c: [] for c in DataCategory}
+    every: tuple[Any, ...] = (
+        *view.segment_history,
+        *view.goals,
+        *view.measures,
+        *view.assessments,
+        *view.reviews,
+        *view.conferences,
+        *view.journal,
+        *([view.closure] if view.closure else []),
+        *([view.follow_up] if view.follow_up else []),
+    )
+    for item in every:
+        if kinds is None or type(item).__name__ in kinds:
+            items[item.category].append(item)
+    sections = []
+    for category in categories:
+        withheld_only = category in view.withheld and category not in view.allowed
+        sections.append(
+            CategorySection(
+                category, category in view.allowed, withheld_only, [] if withheld_only else items[category]
+            )
+        )
+    return sections
+
+
+def case_page(
+    request: Request,
+    web: WebUser,
+    case_id: uuid.UUID,
+    template: str = "case.html",
+    tab: str | None = None,
+    errors: FormErrors | None = None,
+    status: int = 200,
+) -> Response:
+    try:
+        view = read(lambda: case_service.get_case(_uow(web), web.ctx, case_id))
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    names = institution_names(web)
+    lead = view.case.lead_institution_id == web.user.institution_id
+    return show(
+        request,
+        web,
+        template,
+        status,
+        nav="faelle",
+        view=view,
+        case=view.case,
+        tab=tab,
+        tabs=TABS,
+        names=names,
+        sections=sections_of(
+            view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or "")
+        ),
+        is_lead=lead,
+        colleagues=colleagues(web) if lead else [],
+        lead_candidates=[
+            p.institution_id
+            for p in view.participations
+            if not p.left_on and p.institution_id != view.case.lead_institution_id
+        ],
+        me_institution_id=web.user.institution_id,
+        others=[i for i in names if not view.case.is_participant(i)],
+        segments=list(Segment),
+        closure_reasons=list(ClosureReason),
+        follow_up_results=list(FollowUpResult),
+        measure_kinds=list(MeasureKind),
+        assessment_kinds=list(AssessmentKind),
+        progress_ratings=list(ProgressRating),
+        measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],
+        content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
+        today=web.ctx.today,
+        errors=errors or FormErrors(),
+        notice=notice_of(request),
+    )
+
+
+@router.get("/faelle/{case_id}")
+def case_overview(request: Request, web: SignedIn, case_id: uuid.UUID) -> Response:
+    return case_page(request, web, case_id)
+
+
+@router.get("/faelle/{case_id}/teil/{tab}")
+def case_part(request: Request, web: SignedIn, case_id: uuid.UUID, tab: str) -> Response:
+    if tab not in TABS:
+        return refused(request, web, PageRefused(404, "Diese Seite gibt es nicht."))
+    return case_page(request, web, case_id, "case_part.html", tab)
+
+
+@router.post("/faelle/{case_id}/beteiligte")
+def add_participant(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    institution_id: Annotated[str, Form(max_length=40)] = "",
+    local_reference: Annotated[str, Form(max_length=64)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    try:
+        institution = uuid.UUID(institution_id)
+    except ValueError:
+        return case_page(
+            request, web, case_id, errors=FormErrors({"stelle": "Bitte eine Stelle wählen."}), status=422
+        )
+    try:
+        participants.add_participant(
+            _uow(web), web.ctx, case_id, rendered_version(version), institution, local_reference, None
+        )
+    except CHANGE_ERRORS as exc:
+        errors = form_errors(exc, {"institution_id": "stelle", "local_reference": "aktenzeichen"})
+        return case_page(request, web, case_id, errors=errors, status=422)
+    return redirect(f"/faelle/{case_id}?ok=beteiligt")
+
+
+@router.post("/faelle/{case_id}/segment")
+def assess_segment(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    segment: Annotated[str, Form(max_length=2)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    assessed_on: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    if segment not in {s.value for s in Segment}:
+        errors = FormErrors({"segment": "Bitte ein Segment wählen."})
+        return case_page(request, web, case_id, errors=errors, status=422)
+    try:
+        on = parse_date(assessed_on) if assessed_on else None
+    except ValueError:
+        errors = FormErrors({"beurteilt_am": "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."})
+        return case_page(request, web, case_id, errors=errors, status=422)
+    try:
+        segmentation.assess_segment(
+            _uow(web), web.ctx, case_id, rendered_version(version), Segment(segment), on, reason
+        )
+    except CHANGE_ERRORS as exc:
+        errors = form_errors(
+            exc, {"segment": "segment", "reason": "begruendung", "assessed_on": "beurteilt_am"}
+        )
+        return case_page(request, web, case_id, errors=errors, status=422)
+    return redirect(f"/faelle/{case_id}?ok=segment")

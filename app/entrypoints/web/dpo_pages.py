@@ -1,0 +1,257 @@
+"""The data-protection officer: audit search, anomalies, integrity of the log, the access report.
+
+Searches are POSTed so that an AHV number never stands in a URL; each search is itself audited by
+the use case, as in the API.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from app.adapters.reports.access_report_pdf import render_access_report_pdf
+from app.domain.ahvn13 import Ahvn13
+from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.audit_review import AuditQuery
+from app.domain.errors import DomainError
+from app.domain.permissions import Permission
+from app.entrypoints.web.formats import german_date, parse_date
+from app.entrypoints.web.render import (
+    FormErrors,
+    PageRefused,
+    form_errors,
+    institution_names,
+    read,
+    refused,
+    show,
+)
+from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.services import audit_integrity, audit_review
+from app.services.audit_ports import AuditReviewUnitOfWork
+from app.services.authorization import require
+from app.services.context import LOCAL_TIME
+from app.services.errors import Forbidden, ServiceError
+
+router = APIRouter(include_in_schema=False)
+ACTION_LABELS = {
+    AuditAction.READ: "Lesen",
+    AuditAction.CREATE: "Erfassen",
+    AuditAction.CHANGE: "Ändern",
+    AuditAction.DISCLOSE: "Bekanntgeben",
+    AuditAction.EXPORT: "Exportieren",
+    AuditAction.DELETE: "Löschen",
+    AuditAction.DESTROY: "Vernichten",
+    AuditAction.LOGIN: "Anmelden",
+    AuditAction.LOGOUT: "Abmelden",
+    AuditAction.CONSENT_GRANT: "Einwilligung erfassen",
+    AuditAction.CONSENT_REVOKE: "Einwilligung widerrufen",
+    AuditAction.BREAK_GLASS: "Notfallzugriff",
+}
+OUTCOME_LABELS = {
+    AuditOutcome.ALLOWED: "erlaubt",
+    AuditOutcome.DENIED: "verweigert",
+    AuditOutcome.REFUSED: "abgelehnt",
+}
+SEARCH_LIMIT = 200
+
+
+def _review_uow(web: WebUser) -> AuditReviewUnitOfWork:
+    return web.container.uow_factory()  # type: ignore[return-value]  # the SQL unit of work reads the log
+
+
+def _require_dpo(web: WebUser) -> None:
+    read(lambda: require(web.ctx.principal, Permission.AUDIT_REVIEW))
+
+
+def _day(text: str, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise DomainError("Bitte ein gültiges Datum angeben (TT.MM.JJJJ).", field) from None
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), LOCAL_TIME)
+
+
+def _search_page(request: Request, web: WebUser, status: int = 200, **context: Any) -> Response:
+    context.setdefault("entered", {})
+    return show(
+        request,
+        web,
+        "audit_search.html",
+        status,
+        nav="protokoll",
+        actions=ACTION_LABELS,
+        outcomes=OUTCOME_LABELS,
+        names=institution_names(web),
+        **context,
+    )
+
+
+@router.get("/dsb/protokoll")
+def audit_search_form(request: Request, web: SignedIn) -> Response:
+    try:
+        _require_dpo(web)
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    return _search_page(request, web)
+
+
+@router.post("/dsb/protokoll")
+def audit_search(
+    request: Request,
+    web: SignedIn,
+    ahvn13: Annotated[str, Form(max_length=20)] = "",
+    actor_name: Annotated[str, Form(max_length=64)] = "",
+    action: Annotated[str, Form(max_length=20)] = "",
+    outcome: Annotated[str, Form(max_length=20)] = "",
+    occurred_from: Annotated[str, Form(max_length=10)] = "",
+    occurred_to: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    entered = {
+        "ahvn13": ahvn13,
+        "actor_name": actor_name,
+        "action": action,
+        "outcome": outcome,
+        "occurred_from": occurred_from,
+        "occurred_to": occurred_to,
+    }
+    try:
+        start, end = _day(occurred_from, "von"), _day(occurred_to, "bis")
+        person = Ahvn13.parse(ahvn13) if ahvn13.strip() else None
+        query = AuditQuery(
+            actor_name=actor_name.strip() or None,
+            action=AuditAction(action) if action in {a.value for a in AuditAction} else None,
+            outcome=AuditOutcome(outcome) if outcome in {o.value for o in AuditOutcome} else None,
+            occurred_from=_start_of(start) if start else None,
+            occurred_to=_start_of(end + timedelta(days=1)) if end else None,
+            limit=SEARCH_LIMIT,
+        )
+        events = audit_review.search_events(_review_uow(web), web.ctx, query, person)
+    except (ServiceError, DomainError) as exc:
+        errors = form_errors(exc, {"von": "von", "bis": "bis"})
+        status = 403 if isinstance(exc, Forbidden) else 422
+        if errors.general and status == 422:  # the AHV number was malformed or names no person
+            errors = FormErrors({"ahv": errors.general})
+        return _search_page(request, web, status, errors=errors, entered=entered)
+    return _search_page(request, web, events=events, searched=True, entered=entered)
+
+
+@router.get("/dsb/anomalien")
+def anomalies_form(request: Request, web: SignedIn) -> Response:
+    try:
+        _require_dpo(web)
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    today = web.ctx.today
+    entered = {"von": german_date(today - timedelta(days=30)), "bis": german_date(today)}
+    return show(request, web, "anomalies.html", nav="anomalien", entered=entered)
+
+
+@router.post("/dsb/anomalien")
+def anomalies(
+    request: Request,
+    web: SignedIn,
+    occurred_from: Annotated[str, Form(max_length=10)] = "",
+    occurred_to: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    entered = {"von": occurred_from, "bis": occurred_to}
+    try:
+        start, end = _day(occurred_from, "von"), _day(occurred_to, "bis")
+        if start is None or end is None:
+            raise DomainError("Bitte Beginn und Ende angeben.", "von" if start is None else "bis")
+        if end < start:
+            raise DomainError("Das Ende muss nach dem Beginn liegen.", "bis")
+        found, events = audit_review.anomaly_report(
+            _review_uow(web), web.ctx, _start_of(start), _start_of(end + timedelta(days=1))
+        )
+    except (ServiceError, DomainError) as exc:
+        errors = form_errors(exc, {"von": "von", "bis": "bis"})
+        return show(request, web, "anomalies.html", 422, nav="anomalien", entered=entered, errors=errors)
+    return show(
+        request,
+        web,
+        "anomalies.html",
+        nav="anomalien",
+        entered=entered,
+        anomalies=found,
+        events=events,
+        searched=True,
+        names=institution_names(web),
+    )
+
+
+@router.get("/dsb/integritaet")
+def integrity(request: Request, web: SignedIn) -> Response:
+    try:
+        _require_dpo(web)
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    ledger = request.app.state.audit_ledger
+    signer = ledger.signer
+    report = audit_integrity.verify_database(ledger, {signer.key_id: signer.public_key})
+    checkpoint = ledger.checkpoint()
+    return show(
+        request,
+        web,
+        "integrity.html",
+        nav="integritaet",
+        report=report,
+        checkpoint=checkpoint,
+        key_id=signer.key_id,
+    )
+
+
+@router.get("/dsb/auskunft")
+def access_report_form(request: Request, web: SignedIn) -> Response:
+    try:
+        _require_dpo(web)
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    return show(request, web, "access_report.html", nav="auskunft", entered={})
+
+
+@router.post("/dsb/auskunft")
+def access_report(
+    request: Request,
+    web: SignedIn,
+    ahvn13: Annotated[str, Form(max_length=20)] = "",
+    include_staff: Annotated[str, Form(max_length=4)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    try:
+        report = audit_review.access_report(
+            _review_uow(web),
+            web.ctx,
+            ahvn13=Ahvn13.parse(ahvn13),
+            include_staff=include_staff == "1",
+            retention_days=web.container.settings.audit_retention_days,
+        )
+    except (ServiceError, DomainError) as exc:
+        message = exc.message if isinstance(exc, ServiceError) else str(exc)
+        status = 403 if isinstance(exc, Forbidden) else 422
+        return show(
+            request,
+            web,
+            "access_report.html",
+            status,
+            nav="auskunft",
+            entered={"ahvn13": ahvn13},
+            errors=FormErrors({"ahv": message}),
+        )
+    return Response(
+        render_access_report_pdf(report),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="auskunft.pdf"', "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,70 @@
+"""The signed-in user of a thin-client page: session, principal and request context.
+
+Pages of the thin client call the same use cases as the API with the same RequestContext; a POST is
+accepted only with the CSRF token of the session (synchronizer token in a hidden form field).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.domain.identity import SessionStage, WebSession
+from app.domain.permissions import Permission, permits
+from app.domain.users import User
+from app.entrypoints.api.container import Container
+from app.entrypoints.api.deps import get_container, get_identity
+from app.entrypoints.api.identity import Identity, identity_uow
+from app.entrypoints.web.login import web_session_of
+from app.services.context import RequestContext
+from app.services.identity.login import session_user
+
+
+class LoginRequired(Exception):
+    """No authenticated session: the page sends the browser to the login form."""
+
+
+class CsrfFailed(Exception):
+    """A form arrived without the session's CSRF token; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class WebUser:
+    session: WebSession
+    user: User
+    ctx: RequestContext
+    container: Container
+
+    @property
+    def csrf_token(self) -> str:
+        return self.session.csrf_token
+
+    def may(self, permission: Permission) -> bool:
+        return permits(self.ctx.principal, permission)
+
+    def check_csrf(self, token: str) -> None:
+        if not hmac.compare_digest(self.session.csrf_token.encode(), token.encode()):
+            raise CsrfFailed()
+
+
+def current_web_user(
+    request: Request,
+    container: Annotated[Container, Depends(get_container)],
+    identity: Annotated[Identity, Depends(get_identity)],
+) -> WebUser:
+    web_session = web_session_of(request, container, identity)
+    if web_session is None or web_session.stage is not SessionStage.AUTHENTICATED:
+        raise LoginRequired()
+    user = session_user(identity_uow(container), web_session)
+    if user is None:
+        raise LoginRequired()
+    ctx = RequestContext(
+        user.as_principal(), request.state.correlation_id, container.clock.now(), access=container.access
+    )
+    return WebUser(web_session, user, ctx, container)
+
+
+SignedIn = Annotated[WebUser, Depends(current_web_user)]
