@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from app.entrypoints.api.container import Container
 from app.entrypoints.api.identity import session_cookie_name
@@ -15,6 +17,37 @@ from app.entrypoints.web.formats import FILTERS
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.filters.update(FILTERS)
+
+_NOT_TYPED = frozenset({"csrf_token", "version", "password", "code"})
+
+
+def submitted_form(request: Request) -> dict[str, str] | None:
+    """What the user typed into the form this POST came from (already parsed by the route)."""
+    form = getattr(request, "_form", None)
+    if request.method != "POST" or form is None:
+        return None
+    return {k: v for k, v in form.items() if isinstance(v, str) and k not in _NOT_TYPED}
+
+
+@pass_context
+def typed(ctx: Context, action: str, name: str, default: object = "") -> str:
+    """The value to show in a field: what was typed into this form when it comes back with an error,
+    otherwise the default. Only the form that was posted (its action is this request's path) keeps text."""
+    request: Request | None = ctx.get("request")
+    submitted = ctx.get("submitted")
+    if request is None or not submitted or request.url.path != action or name not in submitted:
+        return "" if default is None else str(default)
+    return submitted[name]
+
+
+@pass_context
+def chosen(ctx: Context, action: str, name: str, value: object, default: object = None) -> str:
+    """` selected` for the option the user chose (or the stored one on a fresh form)."""
+    current = typed(ctx, action, name, "" if default is None else default)
+    return " selected" if str(value) == current else ""
+
+
+templates.env.globals.update(typed=typed, chosen=chosen)
 
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -26,6 +59,7 @@ _PAGE_HEADERS = {
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("submitted", submitted_form(request))
     response = templates.TemplateResponse(request, template, context, status_code=status)
     response.headers.update(_PAGE_HEADERS)
     return response
