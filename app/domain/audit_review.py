@@ -22,6 +22,9 @@ class AuditQuery:
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None  # exclusive
     limit: int = 1000
+    newest_first: bool = False
+    # Keyset paging for newest-first pages: only events strictly older than (occurred_at, id).
+    before: tuple[datetime, uuid.UUID] | None = None
 
     def matches(self, event: AuditEvent) -> bool:
         """The same filter as the repository's SQL, for fakes and tests."""

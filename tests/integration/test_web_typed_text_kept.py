@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api_helpers import Api
@@ -89,3 +90,28 @@ def test_a_wrong_password_keeps_the_username_but_never_the_password(client: Test
     assert refused.status_code == 401
     assert 'value="sd"' in refused.text
     assert "falsch-geraten" not in refused.text
+
+
+def test_the_dpo_pages_through_the_log_newest_first_with_german_names(
+    api: Api, browser_for: SignIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.entrypoints.web.dpo_pages.PAGE_SIZE", 2)
+    case = api.open_case("sd")
+    for _ in range(3):
+        assert api.get_case(case["id"]).status_code == 200
+    dpo = browser_for("dpo")
+    shown = dpo.get("/dsb/protokoll").text
+    fields = {"csrf_token": _csrf(shown), "actor_name": "sd", "action": "read"}
+
+    first = dpo.post("/dsb/protokoll", data=fields)
+    assert first.status_code == 200
+    assert "Fall gelesen" in first.text and ">cases.read<" not in first.text
+    older = re.search(r'name="vor" value="([^"]+)"', first.text)
+    assert older, "a full page offers the older events"
+    second = dpo.post("/dsb/protokoll", data={**fields, "vor": older.group(1)})
+
+    times = [re.findall(r"<tr>\s*<td>([^<]+)</td>", page.text) for page in (first, second)]
+    assert len(times[0]) == 2 and len(times[1]) >= 1
+    newest_first = times[0] + times[1]
+    assert len(newest_first) == 3  # three reads of sd, none twice, none lost
+    assert 'name="vor"' not in second.text  # nothing older than the last page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.audit_rows import event_of
@@ -31,5 +31,18 @@ class SqlAuditLog:
             statement = statement.where(AuditEventRow.occurred_at >= query.occurred_from)
         if query.occurred_to is not None:
             statement = statement.where(AuditEventRow.occurred_at < query.occurred_to)
-        rows = self._session.scalars(statement.order_by(AuditEventRow.seq).limit(query.limit))
+        if query.before is not None:
+            at, event_id = query.before
+            statement = statement.where(
+                or_(
+                    AuditEventRow.occurred_at < at,
+                    and_(AuditEventRow.occurred_at == at, AuditEventRow.id < event_id),
+                )
+            )
+        order = (
+            (AuditEventRow.occurred_at.desc(), AuditEventRow.id.desc())
+            if query.newest_first
+            else (AuditEventRow.seq,)
+        )
+        rows = self._session.scalars(statement.order_by(*order).limit(query.limit))
         return [event_of(row) for row in rows]

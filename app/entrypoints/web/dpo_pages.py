@@ -6,6 +6,7 @@ the use case, as in the API.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -55,7 +56,7 @@ OUTCOME_LABELS = {
     AuditOutcome.DENIED: "verweigert",
     AuditOutcome.REFUSED: "abgelehnt",
 }
-SEARCH_LIMIT = 200
+PAGE_SIZE = 50
 
 
 def _review_uow(web: WebUser) -> AuditReviewUnitOfWork:
@@ -113,6 +114,7 @@ def audit_search(
     outcome: Annotated[str, Form(max_length=20)] = "",
     occurred_from: Annotated[str, Form(max_length=10)] = "",
     occurred_to: Annotated[str, Form(max_length=10)] = "",
+    vor: Annotated[str, Form(max_length=80)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     web.check_csrf(csrf_token)
@@ -133,16 +135,31 @@ def audit_search(
             outcome=AuditOutcome(outcome) if outcome in {o.value for o in AuditOutcome} else None,
             occurred_from=_start_of(start) if start else None,
             occurred_to=_start_of(end + timedelta(days=1)) if end else None,
-            limit=SEARCH_LIMIT,
+            limit=PAGE_SIZE + 1,
+            newest_first=True,
+            before=_page_cursor(vor),
         )
-        events = audit_review.search_events(_review_uow(web), web.ctx, query, person)
+        found = audit_review.search_events(_review_uow(web), web.ctx, query, person)
     except (ServiceError, DomainError) as exc:
         errors = form_errors(exc, {"von": "von", "bis": "bis"})
         status = 403 if isinstance(exc, Forbidden) else 422
         if errors.general and status == 422:  # the AHV number was malformed or names no person
             errors = FormErrors({"ahv": errors.general})
         return _search_page(request, web, status, errors=errors, entered=entered)
-    return _search_page(request, web, events=events, searched=True, entered=entered)
+    events, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
+    older = f"{events[-1].occurred_at.isoformat()}|{events[-1].id}" if more else None
+    return _search_page(
+        request, web, events=events, searched=True, entered=entered, older=older, first_page=not vor
+    )
+
+
+def _page_cursor(text: str) -> tuple[datetime, uuid.UUID] | None:
+    """The (time, id) of the last event of the previous page; anything malformed starts at the newest."""
+    at, _, event_id = text.partition("|")
+    try:
+        return datetime.fromisoformat(at), uuid.UUID(event_id)
+    except ValueError:
+        return None
 
 
 @router.get("/dsb/anomalien")
@@ -162,6 +179,7 @@ def anomalies(
     web: SignedIn,
     occurred_from: Annotated[str, Form(max_length=10)] = "",
     occurred_to: Annotated[str, Form(max_length=10)] = "",
+    vor: Annotated[str, Form(max_length=80)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     web.check_csrf(csrf_token)

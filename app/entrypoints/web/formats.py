@@ -9,6 +9,7 @@ from app.domain.ahvn13 import Ahvn13
 from app.domain.audit_anomalies import AnomalyKind
 from app.domain.cases.plan import GoalStatus, MeasureKind, MeasureStatus
 from app.domain.cases.records import ProgressRating
+from app.entrypoints.web.audit_labels import basis_label, operation_label
 from app.services.context import LOCAL_TIME
 
 
@@ -90,7 +91,15 @@ def date_or_none(text: str) -> date | None:
         return None
 
 
-FILTERS = {"datum": german_date, "zeit": german_datetime, "ahv": ahvn13, "label": label, "kind": kind}
+FILTERS = {
+    "datum": german_date,
+    "zeit": german_datetime,
+    "ahv": ahvn13,
+    "label": label,
+    "kind": kind,
+    "vorgang": operation_label,
+    "grundlage": basis_label,
+}
 
 
 def parse_date(text: str) -> date:
