@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -48,6 +48,8 @@ class AccessReport:
     receipts: tuple[Receipt, ...]
     log_retention_days: int
     include_staff: bool
+    addressee: tuple[str, ...] = ()  # name and postal address of the client, as the letter is addressed
+    reference: str = ""  # quoted by the client in questions; finds the report's audit event
 
 
 def build_access_report(
@@ -59,6 +61,10 @@ def build_access_report(
     *,
     log_retention_days: int,
     include_staff: bool = False,
+    staff_names: Mapping[str, str] | None = None,
+    consent_labels: Mapping[str, str] | None = None,
+    addressee: tuple[str, ...] = (),
+    reference: str = "",
 ) -> AccessReport:
     groups: dict[tuple[date, uuid.UUID, str], list[AuditEvent]] = {}
     for event in events:
@@ -75,8 +81,10 @@ def build_access_report(
     receipts = []
     for (day, receiver, purpose), grouped in sorted(groups.items(), key=lambda g: (g[0][0], str(g[0][1]))):
         categories = sorted({c for e in grouped for c in e.categories}, key=list(DataCategory).index)
-        bases = sorted({basis_label(b) for e in grouped for b in e.bases})
-        staff = sorted({e.actor_name for e in grouped}) if include_staff else []
+        consents = consent_labels or {}
+        bases = sorted({consents.get(b) or basis_label(b) for e in grouped for b in e.bases})
+        names = staff_names or {}
+        staff = sorted({names.get(e.actor_name, e.actor_name) for e in grouped}) if include_staff else []
         receipts.append(
             Receipt(
                 day,
@@ -91,5 +99,12 @@ def build_access_report(
         )
     held = sorted(set(categories_held), key=list(DataCategory).index)
     return AccessReport(
-        person_id, generated_at, tuple(held), tuple(receipts), log_retention_days, include_staff
+        person_id,
+        generated_at,
+        tuple(held),
+        tuple(receipts),
+        log_retention_days,
+        include_staff,
+        addressee,
+        reference,
     )

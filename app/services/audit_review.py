@@ -7,16 +7,19 @@ written to the audit log in the same transaction as the reading.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from app.domain.access_report import AccessReport, build_access_report
+from app.domain.access_report import LOCAL_TIME, AccessReport, build_access_report
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
 from app.domain.audit_anomalies import Anomaly, AnomalyRules, find_anomalies
 from app.domain.audit_review import MAX_RESULTS, AuditQuery
 from app.domain.categories import DataCategory
+from app.domain.consent import Consent
 from app.domain.permissions import Permission
+from app.domain.persons import Person
 from app.services.audit_ports import AuditReviewUnitOfWork
 from app.services.authorization import require
 from app.services.context import RequestContext
@@ -117,6 +120,10 @@ def access_report(
                 names,
                 log_retention_days=retention_days,
                 include_staff=include_staff,
+                staff_names={u.username: u.display_name for u in uow.users.list()} if include_staff else None,
+                consent_labels=_consent_labels(uow.consents.for_case(case.id) if case else []),
+                addressee=_addressee(person),
+                reference=f"AUS-{ctx.today:%Y%m%d}-{ctx.correlation_id[:8]}",
             )
             _log(
                 uow,
@@ -128,3 +135,18 @@ def access_report(
                 categories=report.categories_held,
             )
         return report
+
+
+def _consent_labels(consents: Iterable[Consent]) -> dict[str, str]:
+    """`consent:<id>` → 'Einwilligung vom 01.02.2026 (Zweck)': the client recognises the form signed."""
+    return {
+        f"consent:{c.id}": f"Einwilligung vom {c.valid_from.astimezone(LOCAL_TIME):%d.%m.%Y} ({c.purpose})"
+        for c in consents
+    }
+
+
+def _addressee(person: Person) -> tuple[str, ...]:
+    lines = [f"{person.given_name} {person.family_name}"]
+    if person.address is not None:
+        lines += [person.address.street, f"{person.address.postal_code} {person.address.city}"]
+    return tuple(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 from pypdf import PdfReader
@@ -128,7 +129,7 @@ def test_access_report_names_the_receiving_institutions_without_staff(api: Api, 
         json={"person_id": case["person_id"], "include_staff_names": True},
         headers=api.headers("dpo"),
     ).json()
-    assert any("rav" in r["staff"] for r in with_staff["receipts"])
+    assert any("Rita Amsler" in r["staff"] for r in with_staff["receipts"])  # display names, not usernames
 
 
 def test_access_report_pdf_names_institutions_and_dates(api: Api, engine: Engine) -> None:
@@ -147,6 +148,43 @@ def test_access_report_pdf_names_institutions_and_dates(api: Api, engine: Engine
     assert "Beteiligung am gemeinsamen Fall" in text
     assert "Mitarbeitende:" not in text and "Rita" not in text
     assert last_audit_event(engine).operation == "audit.access_report"
+    person = case["stammdaten"]
+    assert f"{person['given_name']} {person['family_name']}" in text  # addressed to the client by name
+    assert "Datenschutzbeauftragte/r" in text and "Ihre Rechte" in text and "Datenschutzaufsicht" not in text
+    reference = re.search(r"Referenznummer: (AUS-\d{8}-\w+)", text)
+    assert reference, text
+    disposition = response.headers["content-disposition"]
+    assert f"{date.today():%Y-%m-%d}-{reference.group(1)}.pdf" in disposition
+    assert str(case["person_id"]) not in text  # no pseudonymous UUID as the address
+
+
+def test_access_report_pdf_is_tagged_for_screen_readers(api: Api) -> None:
+    case = _shared_case(api)
+    response = api.client.post(
+        "/api/v1/audit/access-reports",
+        json={"ahvn13": case["stammdaten"]["ahvn13"], "format": "pdf"},
+        headers=api.headers("dpo"),
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "de-CH"
+    assert {"/H1", "/H2", "/P"} <= _structure_types(catalog["/StructTreeRoot"])
+
+
+def _structure_types(node: object) -> set[str]:
+    """Every /S (structure type) below a node of the PDF structure tree."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    found: set[str] = set()
+    if isinstance(node, list):
+        for kid in node:
+            found |= _structure_types(kid)
+    elif isinstance(node, dict):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node:
+            found |= _structure_types(node["/K"])
+    return found
 
 
 class FailingRecorder:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.adapters.reports.access_report_pdf import render_access_report_pdf
+from app.adapters.reports.access_report_pdf import access_report_filename, render_access_report_pdf
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.audit_review import AuditQuery
@@ -271,5 +271,8 @@ def access_report(
     return Response(
         render_access_report_pdf(report),
         media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="auskunft.pdf"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{access_report_filename(report)}"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.adapters.reports.access_report_pdf import render_access_report_pdf
+from app.adapters.reports.access_report_pdf import access_report_filename, render_access_report_pdf
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.audit_review import AuditQuery
@@ -165,7 +165,7 @@ def access_report(body: AccessReportIn, request: Request, uow: Uow, ctx: Context
             render_access_report_pdf(report),
             media_type="application/pdf",
             headers={
-                "Content-Disposition": 'attachment; filename="auskunft.pdf"',
+                "Content-Disposition": f'attachment; filename="{access_report_filename(report)}"',
                 "Cache-Control": "no-store",
             },
         )
