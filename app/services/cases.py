@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import ContactPerson, SharedCase
 from app.domain.categories import DataCategory
@@ -110,6 +111,32 @@ def list_cases(
     with refusals_recorded(uow, ctx, operation="cases.list", action=AuditAction.READ):
         require(ctx.principal, Permission.CASE_READ)
         return _list_cases(uow, ctx, case_filter, cursor, max(1, min(limit, MAX_PAGE_SIZE)))
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What a caseworker types to find a client among the cases they may see."""
+
+    ahvn13: Ahvn13 | None = None
+    name_and_birth_date: tuple[str, str, date] | None = None  # family name, given name, birth date
+    own_reference: str | None = None  # the caller institution's Dossier-Nr.
+
+
+def search_cases(uow: UnitOfWork, ctx: RequestContext, search: CaseSearch, limit: int) -> Page[CaseListItem]:
+    """Any caseworker: finds only among the cases listed for them; a person known elsewhere, unknown or
+    without a case of the caller's answers the same empty list."""
+    with refusals_recorded(uow, ctx, operation="cases.list", action=AuditAction.READ):
+        require(ctx.principal, Permission.CASE_READ)
+        with uow:
+            person_ids: frozenset[uuid.UUID] | None = None
+            if search.ahvn13 is not None:
+                person = uow.persons.by_ahvn13(search.ahvn13)
+                person_ids = frozenset({person.id} if person else set())
+            elif search.name_and_birth_date is not None:
+                persons = uow.persons.by_name_and_birth_date(*search.name_and_birth_date)
+                person_ids = frozenset(p.id for p in persons)
+        case_filter = CaseFilter(person_ids=person_ids, own_reference=search.own_reference)
+        return _list_cases(uow, ctx, case_filter, None, max(1, min(limit, MAX_PAGE_SIZE)))
 
 
 def _list_cases(

@@ -7,6 +7,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -285,17 +286,27 @@ class SqlCaseRepository:
             query = query.where(CaseRow.phase == case_filter.phase.value)
         if case_filter.reassessment_due_by is not None:
             query = query.where(CaseRow.reassessment_due_on <= case_filter.reassessment_due_by)
+        if case_filter.person_ids is not None:
+            query = query.where(CaseRow.person_id.in_(case_filter.person_ids))
+        if case_filter.own_reference is not None:
+            query = query.where(ParticipationRow.local_reference == case_filter.own_reference)
         if cursor is not None:
             opened_on, case_id = decode_cursor(cursor)
             query = query.where(
                 or_(CaseRow.opened_on < opened_on, and_(CaseRow.opened_on == opened_on, CaseRow.id < case_id))
             )
+        query = query.add_columns(ParticipationRow.local_reference)
         query = query.order_by(CaseRow.opened_on.desc(), CaseRow.id.desc()).limit(limit + 1)
-        rows = list(self._session.scalars(query))
-        has_more = len(rows) > limit
-        rows = rows[:limit]
+        result: Any = self._session.execute(query)  # (case row, own Dossier-Nr.) after add_columns
+        found: list[tuple[CaseRow, str]] = [(r[0], r[1]) for r in result]
+        has_more = len(found) > limit
+        found = found[:limit]
+        rows = [row for row, _ in found]
         participants = self._active_participants([r.id for r in rows])
-        summaries = [_summary(row, participants.get(row.id, frozenset())) for row in rows]
+        summaries = [
+            replace(_summary(row, participants.get(row.id, frozenset())), own_reference=reference)
+            for row, reference in found
+        ]
         next_cursor = encode_cursor(rows[-1].opened_on, rows[-1].id) if has_more else None
         return Page(summaries, next_cursor)
 

@@ -19,6 +19,8 @@ class CaseFilter:
     segment: Segment | None = None
     phase: CasePhase | None = None
     reassessment_due_by: date | None = None  # due on or before this date
+    person_ids: frozenset[uuid.UUID] | None = None  # only the cases of these persons (a search)
+    own_reference: str | None = None  # the caller institution's own Dossier-Nr. on the case
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class CaseSummary:
     reassessment_due_on: date | None
     version: int
     participant_institution_ids: frozenset[uuid.UUID]
+    own_reference: str | None = None  # the listing institution's Dossier-Nr., where listed for it
 
     def is_participant(self, institution_id: uuid.UUID) -> bool:
         return institution_id in self.participant_institution_ids

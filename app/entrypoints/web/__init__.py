@@ -16,6 +16,7 @@ def install_web(app: FastAPI) -> None:
         oidc,
         plan_pages,
         record_pages,
+        search_pages,
         static_files,
         supervisor_pages,
         team_pages,
@@ -34,6 +35,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(static_files.router)
     app.include_router(login.router)
     app.include_router(oidc.router)
+    app.include_router(search_pages.router)
     app.include_router(case_pages.router)
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
