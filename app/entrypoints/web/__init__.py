@@ -14,9 +14,11 @@ def install_web(app: FastAPI) -> None:
         dpo_pages,
         login,
         oidc,
+        phase_pages,
         plan_pages,
         record_pages,
         search_pages,
+        start_pages,
         static_files,
         supervisor_pages,
         team_pages,
@@ -36,6 +38,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(login.router)
     app.include_router(oidc.router)
     app.include_router(search_pages.router)
+    app.include_router(start_pages.router)
     app.include_router(case_pages.router)
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
@@ -43,4 +46,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(plan_pages.router)
     app.include_router(assessment_pages.router)
     app.include_router(team_pages.router)
+    app.include_router(phase_pages.router)
     app.include_router(dpo_pages.router)

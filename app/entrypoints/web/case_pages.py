@@ -65,6 +65,9 @@ NOTICES = {
     "uebergeben": "Die Fallführung ist übergeben.",
     "standort": "Die Standortbestimmung ist erfasst.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
+    "eroeffnet": "Der Fall ist eröffnet. Ihre Stelle ist fallführend; der Fall steht in der Fallaufnahme.",
+    "aktiviert": "Die Fallaufnahme ist beendet; der Fall ist aktiv.",
+    "archiviert": "Der Fall ist archiviert.",
 }
 TABS = {
     "plan": "Integrationsplan",
