@@ -45,7 +45,7 @@ def test_the_caseworker_adds_a_goal_a_measure_for_it_and_ends_the_measure(
     )
     shown = web.get(done.headers["location"]).text
     assert "Das Ziel ist im Integrationsplan erfasst." in shown and "Stelle im ersten Arbeitsmarkt" in shown
-    assert "bis 31.12.2027" in shown
+    assert "<dt>Zu erreichen bis</dt><dd>31.12.2027</dd>" in shown
     goal = _plan(api, case["id"])["goals"][0]
 
     form = _form(web, part, title="Bewerbungskurs", kind="course", goal_id=goal["id"], start_on="01.02.2027")

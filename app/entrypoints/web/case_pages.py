@@ -24,6 +24,7 @@ from app.domain.cases import (
     Segment,
 )
 from app.domain.categories import DataCategory
+from app.entrypoints.web.case_outline import journal_timeline, plan_outline
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -218,6 +219,8 @@ def case_page(
         return refused(request, web, exc)
     names = institution_names(web)
     lead = view.case.lead_institution_id == web.user.institution_id
+    wanted = request.query_params.get("kategorie", "")
+    journal_filter = DataCategory(wanted) if wanted in {c.value for c in DataCategory} else None
     return show(
         request,
         web,
@@ -252,6 +255,10 @@ def case_page(
         today=web.ctx.today,
         errors=errors or FormErrors(),
         notice=notice_of(request),
+        plan=plan_outline(view) if tab == "plan" else None,
+        plan_withheld=DataCategory.INTEGRATIONSPLAN in view.withheld - view.allowed,
+        timeline=journal_timeline(view, journal_filter) if tab == "journal" else None,
+        journal_filter=journal_filter,
     )
 
 
