@@ -42,7 +42,7 @@ def plan_outline(view: CaseView) -> PlanOutline:
     loose = []
     for measure in sorted(view.measures, key=lambda m: (m.start_on or date.max, m.title)):
         if measure.goal_id in goal_ids:
-            by_goal.setdefault(measure.goal_id, []).append(measure)  # type: ignore[arg-type]
+            by_goal.setdefault(measure.goal_id, []).append(measure)
         else:
             loose.append(measure)
     goals = sorted(view.goals, key=lambda g: (g.target_on or date.max, g.title))
