@@ -123,7 +123,7 @@ def access_report(
                 staff_names={u.username: u.display_name for u in uow.users.list()} if include_staff else None,
                 consent_labels=_consent_labels(uow.consents.for_case(case.id) if case else []),
                 addressee=_addressee(person),
-                reference=f"AUS-{ctx.today:%Y%m%d}-{ctx.correlation_id[:8]}",
+                reference=f"AUS-{ctx.correlation_id[:8].upper()}",
             )
             _log(
                 uow,

@@ -4,6 +4,7 @@ the RAV sees exactly the consented categories, loses them on revocation, and the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,7 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     report = tmp_path / "auskunft.pdf"
     download.value.save_as(report)
     assert report.read_bytes().startswith(b"%PDF")
-    assert download.value.suggested_filename == "auskunft.pdf"
+    assert re.fullmatch(r"auskunft-\d{4}-\d{2}-\d{2}-AUS-[0-9A-F]{8}\.pdf", download.value.suggested_filename)
     assert page.csp_violations == []
 
 

@@ -151,7 +151,7 @@ def test_access_report_pdf_names_institutions_and_dates(api: Api, engine: Engine
     person = case["stammdaten"]
     assert f"{person['given_name']} {person['family_name']}" in text  # addressed to the client by name
     assert "Datenschutzbeauftragte/r" in text and "Ihre Rechte" in text and "Datenschutzaufsicht" not in text
-    reference = re.search(r"Referenznummer: (AUS-\d{8}-\w+)", text)
+    reference = re.search(r"Referenznummer: (AUS-\w{8})", text)
     assert reference, text
     disposition = response.headers["content-disposition"]
     assert f"{date.today():%Y-%m-%d}-{reference.group(1)}.pdf" in disposition
