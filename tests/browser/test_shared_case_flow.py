@@ -56,12 +56,14 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     assert page.inner_text("h1") == "Fall Gashi, Arben"
     assert GASHI_AHVN13 in page.inner_text("section[data-category=stammdaten]")
 
+    page.click("summary:has-text('Stelle in den Fall aufnehmen')")
     page.select_option("#stelle", label="RAV Solothurn")
     page.fill("#aktenzeichen", "PSN-5001-0001")
     page.click("button:has-text('Stelle aufnehmen')")
     assert "Die Stelle ist jetzt am Fall beteiligt." in page.inner_text("main")
     assert "PSN-5001-0001" in page.inner_text("table")
 
+    page.click("summary:has-text('Segment festlegen')")
     page.select_option("#segment", "O")
     page.fill("#begruendung", "Gesundheit stabil; berufliche Orientierung mit dem RAV.")
     page.click("button:has-text('Segment speichern')")

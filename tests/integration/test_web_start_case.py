@@ -41,6 +41,7 @@ def test_the_caseworker_starts_a_case_segments_it_and_ends_the_intake(
     assert last_audit_event(engine).operation == "cases.open"
     shown = web.get(location).text
     assert "Der Fall ist eröffnet." in shown and "Zbinden, Lara" in shown
+    assert "Segment festlegen: Voraussetzung, um die Fallaufnahme zu beenden." in shown  # next steps
     case = api.get_case(case_id).json()
     assert case["fallfuehrung"]["phase"] == "intake"
 

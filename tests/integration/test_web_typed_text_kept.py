@@ -44,6 +44,10 @@ def test_a_segment_refused_for_a_missing_reason_keeps_the_chosen_segment_not_the
 
     assert refused.status_code == 422
     assert _selected_segment(refused.text) == "S"  # what the user chose, not the stored "A"
+    segment_form = refused.text.index('action="' + page + '/segment"')
+    assert refused.text.rfind("<details", 0, segment_form) == refused.text.rfind(
+        '<details class="entry" open>', 0, segment_form
+    )  # the form that came back is open
     assert api.get_case(case["id"]).json()["fallfuehrung"]["segment"]["current"] == "A"
     title = re.search(r"<title>(.*?)</title>", refused.text, re.S)
     assert title and title.group(1).startswith("Fehler: ")

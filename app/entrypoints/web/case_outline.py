@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.cases.plan import Goal, Measure
+from app.domain.cases.phase import CasePhase
+from app.domain.cases.plan import Goal, GoalStatus, Measure
 from app.domain.cases.records import GoalProgress, JournalEntry
 from app.domain.categories import DataCategory
 from app.services.case_view import CaseView
@@ -62,3 +63,34 @@ def journal_timeline(view: CaseView, only: DataCategory | None = None) -> Timeli
     present = {e.category for e in view.journal}
     withheld = [c for c in DataCategory if c in view.withheld and c not in view.allowed]
     return Timeline(entries, [c for c in DataCategory if c in present], withheld)
+
+
+def next_steps(view: CaseView, today: date) -> list[str]:
+    """What the case needs next, in the words of the canton's process (only from what the view holds)."""
+    case = view.case
+    steps: list[str] = []
+    if case.phase is CasePhase.INTAKE:
+        if case.current_segment is None:
+            steps.append("Segment festlegen: Voraussetzung, um die Fallaufnahme zu beenden.")
+        else:
+            steps.append("Fallaufnahme beenden: der Fall ist segmentiert.")
+    if view.show_core and case.phase.is_open and case.reassessment_due_on is not None:
+        due = case.reassessment_due_on
+        if due <= today:
+            steps.append(f"Neubeurteilung des Segments überfällig seit {due:%d.%m.%Y}.")
+        else:
+            steps.append(f"Nächste Neubeurteilung des Segments bis {due:%d.%m.%Y}.")
+    planned = [r.next_review_on for r in view.reviews if r.next_review_on is not None]
+    if planned and case.phase.is_open:
+        upcoming = max(planned)
+        word = "überfällig seit" if upcoming < today else "am"
+        steps.append(f"Nächste Standortbestimmung {word} {upcoming:%d.%m.%Y}.")
+    for goal in view.goals:
+        if goal.status is GoalStatus.OPEN and goal.target_on is not None and goal.target_on < today:
+            steps.append(f"Ziel «{goal.title}» war bis {goal.target_on:%d.%m.%Y} zu erreichen.")
+    follow_up = view.follow_up
+    if follow_up is not None and follow_up.completed_on is None:
+        if follow_up.started_on is None:
+            steps.append("Nachbetreuung beginnen.")
+        steps.append(f"Ergebnis der Nachbetreuung am {follow_up.due_on:%d.%m.%Y} festhalten.")
+    return steps

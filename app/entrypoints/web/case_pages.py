@@ -24,7 +24,7 @@ from app.domain.cases import (
     Segment,
 )
 from app.domain.categories import DataCategory
-from app.entrypoints.web.case_outline import journal_timeline, plan_outline
+from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -259,6 +259,7 @@ def case_page(
         plan_withheld=DataCategory.INTEGRATIONSPLAN in view.withheld - view.allowed,
         timeline=journal_timeline(view, journal_filter) if tab == "journal" else None,
         journal_filter=journal_filter,
+        next_steps=next_steps(view, web.ctx.today) if tab is None else [],
     )
 
 
