@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from tests.api_helpers import Api, days_ago
+from tests.world import World
 
 SignIn = Callable[[str], TestClient]
 
@@ -61,3 +64,38 @@ def test_the_journal_is_one_timeline_newest_first_with_its_categories_and_a_filt
 
     filtered = web.get(f"/faelle/{case_id}/teil/journal?kategorie=potenzial").text
     assert "neuerer Eintrag" in filtered and "älterer Eintrag" not in filtered
+
+
+def test_the_plan_prints_as_a_tagged_pdf_with_client_goals_measures_and_signature_lines(
+    api: Api, browser_for: SignIn
+) -> None:
+    case = api.open_case("sd")
+    goal = api.ok(
+        case["id"], "plan/goals", {"title": "Deutschkurs B1 abschliessen", "target_on": "2027-06-30"}
+    )
+    goal_id = goal["integrationsplan"]["goals"][0]["id"]
+    api.ok(case["id"], "plan/measures", {"title": "Sprachkurs", "kind": "course", "goal_id": goal_id})
+
+    answer = browser_for("sd").get(f"/faelle/{case['id']}/teil/plan/pdf")
+
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    assert re.search(
+        r'filename="integrationsplan-\d{4}-\d{2}-\d{2}\.pdf"', answer.headers["content-disposition"]
+    )
+    reader = PdfReader(io.BytesIO(answer.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    person = case["stammdaten"]
+    assert f"{person['given_name']} {person['family_name']}" in text
+    assert "Deutschkurs B1 abschliessen" in text and "Sprachkurs" in text and "30.06.2027" in text
+    assert "Unterschrift Klient/in" in text
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+
+
+def test_a_participant_without_the_plan_gets_no_plan_pdf(api: Api, browser_for: SignIn, world: World) -> None:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], world.rav.id)
+    api.ok(case["id"], "plan/goals", {"title": "Geheimes Ziel"})
+
+    answer = browser_for("rav").get(f"/faelle/{case['id']}/teil/plan/pdf")
+
+    assert answer.status_code == 404 and "Geheimes Ziel" not in answer.text

@@ -3,16 +3,10 @@ de-CH), in German, with an embedded Unicode font (DejaVu Sans)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-from fpdf import FPDF
-
+from app.adapters.reports.tagged_pdf import TaggedPdf
 from app.domain.access_report import LOCAL_TIME, AccessReport
-
-FONTS = Path(__file__).parent / "fonts"
 
 
 @dataclass(frozen=True)
@@ -36,26 +30,6 @@ RIGHTS = (
 )
 
 
-class TaggedPdf(FPDF):
-    """FPDF that puts each block of text into the structure tree, so screen readers find its order."""
-
-    @contextmanager
-    def tagged(self, struct_type: str) -> Iterator[None]:
-        mcid = self.struct_builder.next_mcid_for_page(self.page)
-        self._add_marked_content(struct_type=f"/{struct_type}", mcid=mcid)
-        self._out(f"/{struct_type} <</MCID {mcid}>> BDC")
-        yield
-        self._out("EMC")
-
-    def block(self, struct_type: str, text: str, height: float) -> None:
-        # A marked block may not span pages: start a new page first when it would not fit.
-        needed = self.multi_cell(self.epw, height, text, dry_run=True, output="HEIGHT")
-        if isinstance(needed, float | int) and self.get_y() + needed > self.page_break_trigger:
-            self.add_page()
-        with self.tagged(struct_type):
-            self.multi_cell(self.epw, height, text, new_x="LMARGIN", new_y="NEXT")
-
-
 def access_report_filename(report: AccessReport) -> str:
     return (
         f"auskunft-{report.generated_at.astimezone(LOCAL_TIME):%Y-%m-%d}-{report.reference or 'ohne-ref'}.pdf"
@@ -64,24 +38,8 @@ def access_report_filename(report: AccessReport) -> str:
 
 def render_access_report_pdf(report: AccessReport, sender: ReportSender | None = None) -> bytes:
     sender = sender or ReportSender()
-    pdf = TaggedPdf(format="A4")
-    pdf.set_lang("de-CH")
-    pdf.set_title("Auskunft über die Bearbeitung von Personendaten")
-    pdf.set_author(sender.title)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-
-    def heading(text: str, level: int = 2) -> None:
-        pdf.set_font("DejaVu", "B", 14 if level == 1 else 12)
-        pdf.block(f"H{level}", text, 7)
-        pdf.set_font("DejaVu", "", 10)
-
-    def paragraph(text: str, bold: bool = False) -> None:
-        pdf.set_font("DejaVu", "B" if bold else "", 10)
-        pdf.block("P", text, 5.5)
-        pdf.set_font("DejaVu", "", 10)
+    pdf = TaggedPdf("Auskunft über die Bearbeitung von Personendaten", sender.title)
+    heading, paragraph = pdf.heading, pdf.paragraph
 
     paragraph("\n".join((sender.title, *sender.contact)))
     pdf.ln(4)

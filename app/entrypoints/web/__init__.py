@@ -16,6 +16,7 @@ def install_web(app: FastAPI) -> None:
         oidc,
         phase_pages,
         plan_pages,
+        plan_print,
         record_pages,
         search_pages,
         start_pages,
@@ -43,6 +44,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
     app.include_router(record_pages.router)
+    app.include_router(plan_print.router)
     app.include_router(plan_pages.router)
     app.include_router(assessment_pages.router)
     app.include_router(team_pages.router)
