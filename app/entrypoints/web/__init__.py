@@ -11,6 +11,7 @@ def install_web(app: FastAPI) -> None:
         assessment_pages,
         case_pages,
         consent_pages,
+        document_pages,
         dpo_pages,
         login,
         oidc,
@@ -49,4 +50,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(assessment_pages.router)
     app.include_router(team_pages.router)
     app.include_router(phase_pages.router)
+    app.include_router(document_pages.router)
     app.include_router(dpo_pages.router)

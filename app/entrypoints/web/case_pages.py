@@ -69,6 +69,7 @@ NOTICES = {
     "eroeffnet": "Der Fall ist eröffnet. Ihre Stelle ist fallführend; der Fall steht in der Fallaufnahme.",
     "aktiviert": "Die Fallaufnahme ist beendet; der Fall ist aktiv.",
     "archiviert": "Der Fall ist archiviert.",
+    "dokument": "Das Dokument ist abgelegt.",
 }
 TABS = {
     "plan": "Integrationsplan",
@@ -212,6 +213,7 @@ def case_page(
     tab: str | None = None,
     errors: FormErrors | None = None,
     status: int = 200,
+    **extra: Any,
 ) -> Response:
     try:
         view = read(lambda: case_service.get_case(_uow(web), web.ctx, case_id))
@@ -260,6 +262,7 @@ def case_page(
         timeline=journal_timeline(view, journal_filter) if tab == "journal" else None,
         journal_filter=journal_filter,
         next_steps=next_steps(view, web.ctx.today) if tab is None else [],
+        **extra,
     )
 
 
