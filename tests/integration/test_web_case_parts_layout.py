@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from tests.api_helpers import Api, days_ago
+from tests.integration.web_client import _csrf
 from tests.world import World
 
 SignIn = Callable[[str], TestClient]
@@ -99,3 +100,34 @@ def test_a_participant_without_the_plan_gets_no_plan_pdf(api: Api, browser_for: 
     answer = browser_for("rav").get(f"/faelle/{case['id']}/teil/plan/pdf")
 
     assert answer.status_code == 404 and "Geheimes Ziel" not in answer.text
+
+
+def test_the_owner_marks_its_goal_achieved_and_a_partner_cannot(
+    api: Api, browser_for: SignIn, world: World
+) -> None:
+    case = api.open_case("sd")
+    goal = api.ok(case["id"], "plan/goals", {"title": "Wohnung finden"})["integrationsplan"]["goals"][0]
+    web = browser_for("sd")
+    part = f"/faelle/{case['id']}/teil/plan"
+    shown = web.get(part).text
+    version = re.search(r'name="version" value="(\d+)"', shown).group(1)
+
+    done = web.post(
+        f"/faelle/{case['id']}/plan/ziele/{goal['id']}/status",
+        data={"csrf_token": _csrf(shown), "version": version, "status": "achieved"},
+        follow_redirects=False,
+    )
+
+    assert done.status_code == 303, done.text
+    assert api.get_case(case["id"]).json()["integrationsplan"]["goals"][0]["status"] == "achieved"
+    assert "<dt>Status</dt><dd>erreicht</dd>" in web.get(part).text
+    api.add_participant(case["id"], world.rav.id)
+    rav = browser_for("rav")
+    rav_page = rav.get(f"/faelle/{case['id']}").text
+    refused = rav.post(
+        f"/faelle/{case['id']}/plan/ziele/{goal['id']}/status",
+        data={"csrf_token": _csrf(rav_page), "version": "999", "status": "dropped"},
+        follow_redirects=False,
+    )
+    assert refused.status_code != 303
+    assert api.get_case(case["id"]).json()["integrationsplan"]["goals"][0]["status"] == "achieved"

@@ -23,6 +23,7 @@ from app.domain.cases import (
     ProgressRating,
     Segment,
 )
+from app.domain.cases.plan import GoalStatus
 from app.domain.categories import DataCategory
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
 from app.entrypoints.web.formats import parse_date
@@ -70,6 +71,7 @@ NOTICES = {
     "aktiviert": "Die Fallaufnahme ist beendet; der Fall ist aktiv.",
     "archiviert": "Der Fall ist archiviert.",
     "dokument": "Das Dokument ist abgelegt.",
+    "zielstatus": "Der Status des Ziels ist geändert.",
 }
 TABS = {
     "plan": "Integrationsplan",
@@ -250,6 +252,7 @@ def case_page(
         closure_reasons=list(ClosureReason),
         follow_up_results=list(FollowUpResult),
         measure_kinds=list(MeasureKind),
+        goal_statuses=list(GoalStatus),
         assessment_kinds=list(AssessmentKind),
         progress_ratings=list(ProgressRating),
         measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],

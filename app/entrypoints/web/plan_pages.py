@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.domain.cases import MeasureKind, MeasureStatus
+from app.domain.cases.plan import GoalStatus
 from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.formats import DATE_ERROR, parse_date
 from app.entrypoints.web.pages import redirect
@@ -145,3 +146,36 @@ def change_measure_status(
                 exc, {"status": f"{prefix}-status", "end_on": f"{prefix}-ende", "outcome": f"{prefix}-ende"}
             )
     return _plan_page(request, web, case_id, errors)
+
+
+GOAL_STATUSES = {s.value: s for s in GoalStatus}
+
+
+@router.post("/faelle/{case_id}/plan/ziele/{goal_id}/status")
+def change_goal_status(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    goal_id: uuid.UUID,
+    status: Annotated[str, Form(max_length=30)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
+) -> Response:
+    """The owning institution marks its goal achieved or dropped (or open again)."""
+    web.check_csrf(csrf_token)
+    field_id = f"zs-{goal_id}"
+    chosen = GOAL_STATUSES.get(status)
+    if chosen is None:
+        return _plan_page(request, web, case_id, FormErrors({field_id: "Bitte einen Status wählen."}))
+    try:
+        plan.change_goal(
+            web.container.uow_factory(),
+            web.ctx,
+            case_id,
+            rendered_version(version),
+            goal_id,
+            plan.GoalChanges(status=chosen),
+        )
+    except CHANGE_ERRORS as exc:
+        return _plan_page(request, web, case_id, form_errors(exc, {"status": field_id}))
+    return redirect(f"/faelle/{case_id}/teil/plan?ok=zielstatus")
