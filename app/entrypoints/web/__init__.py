@@ -19,6 +19,7 @@ def install_web(app: FastAPI) -> None:
         plan_pages,
         plan_print,
         record_pages,
+        return_to,
         search_pages,
         start_pages,
         static_files,
@@ -28,8 +29,11 @@ def install_web(app: FastAPI) -> None:
     from app.entrypoints.web.pages import page, redirect
     from app.entrypoints.web.web_auth import CsrfFailed, LoginRequired
 
-    async def to_login(_request: Request, _exc: Exception) -> Response:
-        return redirect("/anmelden")
+    async def to_login(request: Request, _exc: Exception) -> Response:
+        response = redirect("/anmelden")
+        secure = request.app.state.container.settings.secure_cookies
+        return_to.remember(response, return_to.page_to_return_to(request), secure)
+        return response
 
     async def csrf_failed(request: Request, _exc: Exception) -> HTMLResponse:
         return page(request, "refused.html", 403, message=login.CSRF_FAILED)

@@ -21,6 +21,11 @@ def german_date(value: date | datetime | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def clock_time(value: datetime | None) -> str:
+    """14:05 in Swiss local time."""
+    return value.astimezone(LOCAL_TIME).strftime("%H:%M") if value else "–"
+
+
 def german_datetime(value: datetime | None) -> str:
     if value is None:
         return "–"
@@ -94,6 +99,7 @@ def date_or_none(text: str) -> date | None:
 FILTERS = {
     "datum": german_date,
     "zeit": german_datetime,
+    "uhrzeit": clock_time,
     "ahv": ahvn13,
     "label": label,
     "kind": kind,

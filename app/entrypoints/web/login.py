@@ -16,6 +16,7 @@ from app.domain.identity import SessionStage, WebSession
 from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import get_container, get_identity
 from app.entrypoints.api.identity import Identity, identity_uow
+from app.entrypoints.web import return_to
 from app.entrypoints.web.pages import clear_session_cookie, page, redirect, session_cookie, set_session_cookie
 from app.services.identity.login import logout, password_login, second_factor_login
 from app.services.identity.sessions import current_session, start_anonymous_session
@@ -105,8 +106,11 @@ def login_submit(
     if result.session_id is None:
         status = 429 if result.locked else 401
         return login_page(request, container, result.message, status, web_session=web_session)
-    target = "/start" if result.stage is SessionStage.AUTHENTICATED else "/anmelden/code"
-    response = redirect(target)
+    if result.stage is SessionStage.AUTHENTICATED:
+        response = redirect("/start")
+        response.headers["location"] = return_to.take(request, response)
+    else:
+        response = redirect("/anmelden/code")
     set_session_cookie(response, container, result.session_id)
     return response
 
@@ -145,6 +149,7 @@ def code_submit(
     if result.session_id is None:
         return page(request, "code.html", 401, csrf_token=web_session.csrf_token, message=result.message)
     response = redirect("/start")
+    response.headers["location"] = return_to.take(request, response)
     set_session_cookie(response, container, result.session_id)
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -28,6 +29,7 @@ class Me:
     may_casework: bool
     may_review: bool
     may_assign: bool
+    session_ends_at: datetime | None = None  # without activity; any page view extends it
 
 
 @dataclass
@@ -60,6 +62,7 @@ def me_of(web: WebUser) -> Me:
         may_casework=web.may(Permission.CASE_READ),
         may_review=web.may(Permission.AUDIT_REVIEW),
         may_assign=web.may(Permission.CASE_ASSIGN),
+        session_ends_at=web.ctx.now + timedelta(minutes=web.container.settings.session_idle_minutes),
     )
 
 
