@@ -191,7 +191,7 @@ def _case(
         "reassessment_interval_months": 6,
         "current_segment": None,
         "reassessment_due_on": None,
-        "follow_up_due_on": None,
+        "case_ends_on": None,
         "created_at": now,
         "updated_at": now,
         "version": 1,

@@ -28,8 +28,8 @@ from app.domain.errors import DomainError
 from app.domain.institutions import InstitutionKind
 from app.domain.principal import Principal, PrincipalKind
 from app.services import cases, closure, consents, participants, persons, records, segmentation
+from app.services.access.case_work import read_case
 from app.services.access_config import AccessConfig
-from app.services.case_access import read_case
 from app.services.context import LOCAL_TIME, RequestContext
 from app.services.ports import UnitOfWork
 from tests.api_helpers import SIGNED_FORM, new_ahvn13

@@ -14,8 +14,7 @@ from app.entrypoints.api.container import Container
 from app.entrypoints.api.identity import Identity, identity_uow, session_cookie_name
 from app.entrypoints.api.problems import ProblemError
 from app.services.context import RequestContext
-from app.services.identity.login import session_user
-from app.services.identity.sessions import current_session
+from app.services.identity.sessions import signed_in
 from app.services.identity.tokens import principal_from_access_token
 from app.services.ports import UnitOfWork
 
@@ -83,10 +82,10 @@ def current_principal(
 def _session_principal(
     request: Request, container: Container, identity: Identity, cookie: str, now: datetime
 ) -> Principal:
-    web_session = current_session(identity_uow(container), cookie, now, identity.login_policy().idle)
-    user = session_user(identity_uow(container), web_session) if web_session else None
-    if web_session is None or user is None:
+    found = signed_in(identity_uow(container), cookie, now, identity.login_policy().idle)
+    if found is None:
         raise _unauthenticated("Die Sitzung ist abgelaufen oder ungültig. Bitte neu anmelden.")
+    web_session, user = found
     if request.method not in _SAFE_METHODS:
         supplied = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(supplied.encode(), web_session.csrf_token.encode()):
