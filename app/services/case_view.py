@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from app.domain.cases import (
@@ -69,11 +69,9 @@ def build_case_view(
     visible_person = None
     if person is not None and decisions.of(person.category, person.owner_institution_id).allow:
         visible_person = person
-    view = CaseView(
-        case=case,
-        show_core=show_core,
-        person=visible_person,
-        participations=sieve.keep(case.participations),
+    # The view's case holds only what is shown too: after a change the whole case was open in memory.
+    visible = replace(
+        case,
         segment_history=sieve.keep(case.segment_history),
         goals=sieve.keep(case.goals),
         measures=sieve.keep(case.measures),
@@ -83,6 +81,21 @@ def build_case_view(
         journal=sieve.keep(case.journal),
         closure=sieve.keep_one(case.closure),
         follow_up=sieve.keep_one(case.follow_up),
+    )
+    view = CaseView(
+        case=visible,
+        show_core=show_core,
+        person=visible_person,
+        participations=sieve.keep(case.participations),
+        segment_history=visible.segment_history,
+        goals=visible.goals,
+        measures=visible.measures,
+        assessments=visible.assessments,
+        reviews=visible.reviews,
+        conferences=visible.conferences,
+        journal=visible.journal,
+        closure=visible.closure,
+        follow_up=visible.follow_up,
     )
     # A category may be in both sets: own items shown, another institution's items withheld.
     view.allowed = set(decisions.allowed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from app.domain.ahvn13 import Ahvn13
 from app.domain.assignments import CaseAssignment
@@ -21,6 +21,11 @@ from app.domain.exchange import CaseExport, ImportLimits, InstitutionDossier, Pa
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
+
+if TYPE_CHECKING:
+    from app.services.audit_ports import AuditLog
+    from app.services.identity.ports import IdentityRepository
+    from app.services.retention import RetentionStore
 
 
 class InstitutionRepository(Protocol):
@@ -103,7 +108,6 @@ class ConsentRepository(Protocol):
     def append_event(self, event: ConsentEvent) -> None: ...
     def history(self, consent_id: uuid.UUID) -> list[ConsentEvent]: ...
     def evidence_file(self, consent_id: uuid.UUID) -> bytes | None: ...
-    def all_ids(self) -> list[uuid.UUID]: ...
 
 
 class AssignmentRepository(Protocol):
@@ -190,6 +194,12 @@ class UnitOfWork(Protocol):
     def dossiers(self) -> DossierRepository: ...
     @property
     def events(self) -> EventLog: ...
+    @property
+    def identity(self) -> IdentityRepository: ...
+    @property
+    def audit_log(self) -> AuditLog: ...
+    @property
+    def retention(self) -> RetentionStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...

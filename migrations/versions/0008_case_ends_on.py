@@ -24,22 +24,22 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, no batch mode: SQLite (3.35+) adds and drops these columns in place, while a batch
+# would copy `cases` and drop the old table, which deletes every case item by its ON DELETE CASCADE.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("case_ends_on", sa.Date(), nullable=True))
+    op.add_column("cases", sa.Column("case_ends_on", sa.Date(), nullable=True))
     op.execute("UPDATE cases SET case_ends_on = follow_up_due_on WHERE follow_up_due_on IS NOT NULL")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("follow_up_due_on")
+    op.drop_column("cases", "follow_up_due_on")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cases") as batch:
-        batch.add_column(sa.Column("follow_up_due_on", sa.Date(), nullable=True))
+    op.add_column("cases", sa.Column("follow_up_due_on", sa.Date(), nullable=True))
     # Only cases whose follow-up is still to come had the column; which of them is sealed, so the
     # date goes back for every case still in phase closed or follow_up.
     op.execute(
         "UPDATE cases SET follow_up_due_on = case_ends_on "
         "WHERE case_ends_on IS NOT NULL AND phase IN ('closed', 'follow_up')"
     )
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_column("case_ends_on")
+    op.drop_column("cases", "case_ends_on")

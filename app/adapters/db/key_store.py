@@ -68,10 +68,6 @@ class SqlKeyStore:
         self._data_keys[person_id] = key
         return key
 
-    def is_destroyed(self, person_id: uuid.UUID) -> bool:
-        wrapped = self._session.scalar(select(DataKeyRow.wrapped).where(DataKeyRow.person_id == person_id))
-        return wrapped is None
-
     # -- secrets ----------------------------------------------------------------------------------
 
     def secrets(self, purpose: str) -> list[tuple[int, str, bytes]]:

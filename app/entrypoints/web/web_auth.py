@@ -12,12 +12,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from app.bootstrap import Container, Identity
 from app.domain.identity import WebSession
 from app.domain.permissions import Permission, permits
 from app.domain.users import User
-from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import get_container, get_identity
-from app.entrypoints.api.identity import Identity, identity_uow
 from app.entrypoints.web.pages import session_cookie
 from app.services.context import RequestContext
 from app.services.identity.sessions import signed_in
@@ -56,7 +55,7 @@ def current_web_user(
     identity: Annotated[Identity, Depends(get_identity)],
 ) -> WebUser:
     found = signed_in(
-        identity_uow(container),
+        container.uow_factory(),
         session_cookie(request, container),
         container.clock.now(),
         identity.login_policy().idle,
@@ -64,10 +63,20 @@ def current_web_user(
     if found is None:
         raise LoginRequired()
     web_session, user = found
-    ctx = RequestContext(
-        user.as_principal(), request.state.correlation_id, container.clock.now(), access=container.access
-    )
+    ctx = container.context_for(user.as_principal(), request.state.correlation_id)
     return WebUser(web_session, user, ctx, container)
 
 
 SignedIn = Annotated[WebUser, Depends(current_web_user)]
+
+
+async def form_of_signed_in_user(request: Request, web: SignedIn) -> WebUser:
+    """The one CSRF check of the thin client: every POST form of a signed-in user carries the
+    session's token in the field `csrf_token`; without it the handler never runs and nothing changes."""
+    form = await request.form()  # parsed once; the handler's Form fields read the same parse
+    token = form.get("csrf_token")
+    web.check_csrf(token if isinstance(token, str) else "")
+    return web
+
+
+SignedInForm = Annotated[WebUser, Depends(form_of_signed_in_user)]
