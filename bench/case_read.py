@@ -26,10 +26,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.models import CaseItemRow, CaseRow, ParticipationRow, PersonRow
+from app.bootstrap import build_container
 from app.demo.seed import seed_demo
+from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import DEV_USER_HEADER
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
-from app.main import build_container, create_app
 from app.services.cases import get_case
 from app.services.context import RequestContext
 from app.settings import Environment, Settings
@@ -68,7 +69,7 @@ def run(database_url: str, rounds: int) -> dict[str, float]:
     container = build_container(settings)
     seed_demo(container.uow_factory, datetime.now(UTC))
     with container.uow_factory() as uow:
-        user = uow.users.by_username("demo-sd")
+        user = uow.users.by_username("demo-lead")
         assert user is not None
     with Session(container.engine) as session:
         case_id, person_id = _richest_case(session, user.institution_id)
@@ -89,14 +90,14 @@ def run(database_url: str, rounds: int) -> dict[str, float]:
     def service_read() -> None:
         """What a request does without HTTP: find the principal, read through the policy, serialise."""
         with container.uow_factory() as uow:
-            found = uow.users.by_username("demo-sd")
+            found = uow.users.by_username("demo-lead")
         assert found is not None
         ctx = RequestContext(found.as_principal(), "bench", datetime.now(UTC))
         view = get_case(container.uow_factory(), ctx, case_id)
         CaseOut.of(view, ctx.today).model_dump_json(exclude_unset=True)
 
     client = TestClient(create_app(settings, container))
-    headers = {DEV_USER_HEADER: "demo-sd"}
+    headers = {DEV_USER_HEADER: "demo-lead"}
 
     def api_live() -> None:
         assert client.get("/health/live").status_code == 200

@@ -108,3 +108,9 @@ def build_access_report(
         addressee,
         reference,
     )
+
+
+def access_report_filename(report: AccessReport) -> str:
+    return (
+        f"auskunft-{report.generated_at.astimezone(LOCAL_TIME):%Y-%m-%d}-{report.reference or 'ohne-ref'}.pdf"
+    )

@@ -20,11 +20,11 @@ from app.domain.categories import DataCategory
 from app.domain.consent import Consent
 from app.domain.permissions import Permission
 from app.domain.persons import Person
+from app.services.access.refusals import refusals_recorded
 from app.services.audit_ports import AuditReviewUnitOfWork
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
-from app.services.refusals import refusals_recorded
 
 PURPOSE = "Datenschutzaufsicht"
 
@@ -107,9 +107,9 @@ def access_report(
                 raise PersonNotFound()
             held = {DataCategory.STAMMDATEN}
             case_id = uow.cases.open_case_of_person(person.id)
-            case = uow.cases.get(case_id) if case_id else None
-            if case is not None:
-                held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in case.items())}
+            sealed = uow.cases.load(case_id) if case_id else None  # categories held: nothing decrypted
+            if sealed is not None:
+                held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in sealed.items)}
             events = uow.audit_log.search(AuditQuery(person_id=person.id, limit=10 * MAX_RESULTS))
             names = {i.id: i.name for i in uow.institutions.list()}
             report = build_access_report(
@@ -121,7 +121,7 @@ def access_report(
                 log_retention_days=retention_days,
                 include_staff=include_staff,
                 staff_names={u.username: u.display_name for u in uow.users.list()} if include_staff else None,
-                consent_labels=_consent_labels(uow.consents.for_case(case.id) if case else []),
+                consent_labels=_consent_labels(uow.consents.for_case(case_id) if case_id else []),
                 addressee=_addressee(person),
                 reference=f"AUS-{ctx.correlation_id[:8].upper()}",
             )

@@ -30,12 +30,6 @@ RIGHTS = (
 )
 
 
-def access_report_filename(report: AccessReport) -> str:
-    return (
-        f"auskunft-{report.generated_at.astimezone(LOCAL_TIME):%Y-%m-%d}-{report.reference or 'ohne-ref'}.pdf"
-    )
-
-
 def render_access_report_pdf(report: AccessReport, sender: ReportSender | None = None) -> bytes:
     sender = sender or ReportSender()
     pdf = TaggedPdf("Auskunft über die Bearbeitung von Personendaten", sender.title)

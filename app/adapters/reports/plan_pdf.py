@@ -3,44 +3,8 @@ goals with their measures, signature lines."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-
 from app.adapters.reports.tagged_pdf import TaggedPdf
-
-
-@dataclass(frozen=True)
-class PlannedMeasure:
-    title: str
-    kind: str
-    owner: str
-    period: str
-    status: str
-
-
-@dataclass(frozen=True)
-class PlannedGoal:
-    title: str
-    target: str
-    status: str
-    owner: str
-    description: str = ""
-    latest_rating: str = ""
-    measures: list[PlannedMeasure] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PlanDocument:
-    client: str
-    ahvn13: str
-    lead_institution: str
-    printed_on: date
-    goals: list[PlannedGoal]
-    loose_measures: list[PlannedMeasure]
-
-
-def plan_filename(document: PlanDocument) -> str:
-    return f"integrationsplan-{document.printed_on:%Y-%m-%d}.pdf"
+from app.domain.plan_document import PlanDocument, PlannedMeasure
 
 
 def render_plan_pdf(document: PlanDocument) -> bytes:

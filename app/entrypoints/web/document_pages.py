@@ -17,7 +17,7 @@ from app.domain.categories import DataCategory
 from app.entrypoints.web.case_pages import _uow, case_page
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, PageRefused, form_errors, read, refused
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import documents
 
 router = APIRouter(include_in_schema=False)
@@ -57,13 +57,11 @@ def _chunks(upload: UploadFile) -> Iterator[bytes]:
 @router.post("/faelle/{case_id}/dokumente")
 def upload_document(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     datei: Annotated[UploadFile, File()],
     category: Annotated[str, Form(max_length=40)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     if category not in {c.value for c in DataCategory}:
         return _documents_page(
             request, web, case_id, FormErrors({"d-kategorie": "Bitte eine Kategorie wählen."}), 422

@@ -11,8 +11,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from app.entrypoints.api.container import Container
-from app.entrypoints.api.identity import session_cookie_name
+from app.bootstrap import Container
+from app.entrypoints.api.deps import session_cookie_name
 from app.entrypoints.web.formats import FILTERS
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.entrypoints.web.case_pages import _uow, case_page
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, form_errors
 from app.entrypoints.web.versions import VersionField, rendered_version
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedInForm, WebUser
 from app.services import closure, segmentation
 
 router = APIRouter(include_in_schema=False)
@@ -23,12 +23,10 @@ def _move_on(
     request: Request,
     web: WebUser,
     case_id: uuid.UUID,
-    csrf_token: str,
     version: str,
     use_case: Callable[..., Any],
     done: str,
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         use_case(_uow(web), web.ctx, case_id, rendered_version(version))
     except CHANGE_ERRORS as exc:
@@ -40,20 +38,18 @@ def _move_on(
 @router.post("/faelle/{case_id}/aktivieren")
 def end_intake(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    return _move_on(request, web, case_id, csrf_token, version, segmentation.activate_case, "aktiviert")
+    return _move_on(request, web, case_id, version, segmentation.activate_case, "aktiviert")
 
 
 @router.post("/faelle/{case_id}/archivieren")
 def archive(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    return _move_on(request, web, case_id, csrf_token, version, closure.archive_case, "archiviert")
+    return _move_on(request, web, case_id, version, closure.archive_case, "archiviert")

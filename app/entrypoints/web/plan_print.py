@@ -7,15 +7,10 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.adapters.reports.plan_pdf import (
-    PlanDocument,
-    PlannedGoal,
-    PlannedMeasure,
-    plan_filename,
-    render_plan_pdf,
-)
+from app.bootstrap import plan_pdf as render_plan_pdf
 from app.domain.cases.plan import Measure
 from app.domain.categories import DataCategory
+from app.domain.plan_document import PlanDocument, PlannedGoal, PlannedMeasure, plan_filename
 from app.entrypoints.web.case_outline import plan_outline
 from app.entrypoints.web.case_pages import _uow
 from app.entrypoints.web.formats import ahvn13, german_date, label

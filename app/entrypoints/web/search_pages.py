@@ -17,7 +17,7 @@ from app.domain.errors import DomainError
 from app.entrypoints.web.case_pages import PAGE_SIZE, _uow
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.render import FormErrors, PageRefused, institution_names, read, refused, show
-from app.entrypoints.web.web_auth import SignedIn
+from app.entrypoints.web.web_auth import SignedInForm
 from app.services import cases as case_service
 from app.services.cases import CaseSearch
 
@@ -50,11 +50,9 @@ def parse_search(text: str) -> CaseSearch:
 @router.post("/faelle/suche")
 def search_my_cases(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     suche: Annotated[str, Form(max_length=120)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     context: dict[str, Any] = {
         "names": institution_names(web),
         "today": web.ctx.today,

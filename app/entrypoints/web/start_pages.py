@@ -15,7 +15,7 @@ from app.entrypoints.web.case_pages import _uow
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors, show
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import cases as case_service
 from app.services import persons as person_service
 from app.services.errors import PersonAlreadyRegistered
@@ -67,16 +67,14 @@ def _date(text: str, field: str, required: bool) -> date | None:
 @router.post("/faelle/neu")
 def start_case(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     ahvn13: Annotated[str, Form(max_length=20)] = "",
     family_name: Annotated[str, Form(max_length=100)] = "",
     given_name: Annotated[str, Form(max_length=100)] = "",
     birth_date: Annotated[str, Form(max_length=10)] = "",
     local_reference: Annotated[str, Form(max_length=64)] = "",
     opened_on: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         number = Ahvn13.parse(ahvn13)
     except DomainError as exc:
