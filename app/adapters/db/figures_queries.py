@@ -7,11 +7,11 @@ anything. Participation of the RAV and the IV is aggregated in SQL.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import date
+from typing import Any
 
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy import case as when
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.figure_models import FigureCaseRow, FigureMeasureRow, FigureRegionRow, FigureSegmentRow
@@ -22,6 +22,14 @@ from app.domain.figures.records import NO_REGION, FigureCase, FigureMeasure, Fig
 from app.domain.institutions import InstitutionKind
 
 _NONE = (NO_REGION, cohort_of(None))
+# Enum lookups by value: a dict is faster than the enum constructor over 100,000 rows.
+_REASONS = {r.value: r for r in ClosureReason}
+_RESULTS = {r.value: r for r in FollowUpResult}
+_RESIDENCE = {r.value: r for r in ResidenceStatus}
+_ASSISTANCE = {a.value: a for a in AssistanceKind}
+_SEGMENTS = {s.value: s for s in Segment}
+_KINDS = {k.value: k for k in MeasureKind}
+_BEARERS = {b.value: b for b in CostBearer}
 
 
 class SqlFigureStore:
@@ -71,78 +79,146 @@ class SqlFigureStore:
     # -- the figures' input ------------------------------------------------------------------------
 
     def cases(self, period_start: date, period_end: date) -> list[FigureCase]:
-        """Every case that can count in the period, as groups and dates."""
+        """Every case that can count in the period, as groups and dates: one row per case.
+
+        The segment history and the measures come aggregated into one string per case, and the
+        participation of the RAV and the IV as two flags, so no identifier ever reaches Python.
+        """
         relevant = (FigureCaseRow.opened_on <= period_end) & or_(
             FigureCaseRow.closed_on.is_(None),
             FigureCaseRow.closed_on >= period_start,
             FigureCaseRow.follow_up_completed_on >= period_start,
         )
-        regions = {
-            institution_id: (name, cohort_of(introduced_on))
-            for institution_id, name, introduced_on in self._session.execute(
-                select(InstitutionRow.id, InstitutionRow.name, FigureRegionRow.dff_introduced_on)
-                .outerjoin(FigureRegionRow, FigureRegionRow.institution_id == InstitutionRow.id)
-                .where(InstitutionRow.kind == InstitutionKind.SOZIALDIENST.value)
+        segments = (
+            select(
+                FigureSegmentRow.case_id,
+                func.aggregate_strings(
+                    FigureSegmentRow.segment + cast(FigureSegmentRow.assessed_on, String), ","
+                ).label("history"),
             )
-        }
-        chosen = select(FigureCaseRow.case_id).where(relevant)
-        participation = dict(self._participation(chosen))
-        segments: dict[uuid.UUID, list[FigureSegment]] = defaultdict(list)
-        for case_id, assessed_on, segment in self._session.execute(
-            select(FigureSegmentRow.case_id, FigureSegmentRow.assessed_on, FigureSegmentRow.segment)
-            .where(FigureSegmentRow.case_id.in_(chosen))
-            .order_by(FigureSegmentRow.case_id, FigureSegmentRow.assessed_on)
-        ):
-            segments[case_id].append(FigureSegment(assessed_on, Segment(segment)))
-        measures: dict[uuid.UUID, list[FigureMeasure]] = defaultdict(list)
-        for case_id, start_on, kind, bearer in self._session.execute(
+            .group_by(FigureSegmentRow.case_id)
+            .subquery()
+        )
+        measures = (
             select(
                 FigureMeasureRow.case_id,
-                FigureMeasureRow.start_on,
-                FigureMeasureRow.kind,
-                FigureMeasureRow.cost_bearer,
-            ).where(FigureMeasureRow.case_id.in_(chosen), FigureMeasureRow.start_on <= period_end)
-        ):
-            measures[case_id].append(
-                FigureMeasure(start_on, MeasureKind(kind), CostBearer(bearer) if bearer else None)
+                func.aggregate_strings(
+                    FigureMeasureRow.kind
+                    + ":"
+                    + func.coalesce(FigureMeasureRow.cost_bearer, "")
+                    + ":"
+                    + cast(FigureMeasureRow.start_on, String),
+                    ",",
+                ).label("started"),
             )
+            .where(FigureMeasureRow.start_on <= period_end)
+            .group_by(FigureMeasureRow.case_id)
+            .subquery()
+        )
+        participation = self._participation()
+        query = (
+            select(
+                InstitutionRow.name,
+                FigureRegionRow.dff_introduced_on,
+                FigureCaseRow.opened_on,
+                FigureCaseRow.reassessment_interval_months,
+                FigureCaseRow.closed_on,
+                FigureCaseRow.closure_reason,
+                FigureCaseRow.follow_up_completed_on,
+                FigureCaseRow.follow_up_result,
+                FigureCaseRow.residence_status,
+                FigureCaseRow.assistance_kind,
+                FigureCaseRow.support_start_on,
+                FigureCaseRow.support_end_on,
+                FigureCaseRow.preventive,
+                FigureCaseRow.employed,
+                participation.c.rav,
+                participation.c.iv,
+                segments.c.history,
+                measures.c.started,
+            )
+            .select_from(FigureCaseRow)
+            .outerjoin(InstitutionRow, InstitutionRow.id == FigureCaseRow.region_institution_id)
+            .outerjoin(FigureRegionRow, FigureRegionRow.institution_id == FigureCaseRow.region_institution_id)
+            .outerjoin(participation, participation.c.case_id == FigureCaseRow.case_id)
+            .outerjoin(segments, segments.c.case_id == FigureCaseRow.case_id)
+            .outerjoin(measures, measures.c.case_id == FigureCaseRow.case_id)
+            .where(relevant)
+        )
+        cohorts: dict[date | None, str] = {}
         found = []
-        for row in self._session.execute(select(FigureCaseRow).where(relevant)).scalars():
-            region, cohort = (
-                regions.get(row.region_institution_id, _NONE) if row.region_institution_id else _NONE
-            )
-            with_rav, with_iv = participation.get(row.case_id, (False, False))
+        for (
+            region,
+            introduced_on,
+            opened_on,
+            interval,
+            closed_on,
+            reason,
+            follow_up_on,
+            result,
+            residence,
+            assistance,
+            support_start,
+            support_end,
+            preventive,
+            employed,
+            rav,
+            iv,
+            history,
+            started,
+        ) in self._session.execute(query):
+            cohort = cohorts.get(introduced_on)
+            if cohort is None:
+                cohort = cohorts[introduced_on] = cohort_of(introduced_on)
             found.append(
                 FigureCase(
-                    region=region,
+                    region=region or NO_REGION,
                     cohort=cohort,
-                    opened_on=row.opened_on,
-                    segments=tuple(segments.get(row.case_id, ())),
-                    reassessment_interval_months=row.reassessment_interval_months,
-                    closed_on=row.closed_on,
-                    closure_reason=ClosureReason(row.closure_reason) if row.closure_reason else None,
-                    follow_up_completed_on=row.follow_up_completed_on,
-                    follow_up_result=FollowUpResult(row.follow_up_result) if row.follow_up_result else None,
-                    with_rav=with_rav,
-                    with_iv=with_iv,
-                    residence_status=ResidenceStatus(row.residence_status) if row.residence_status else None,
-                    assistance_kind=AssistanceKind(row.assistance_kind) if row.assistance_kind else None,
-                    support_start_on=row.support_start_on,
-                    support_end_on=row.support_end_on,
-                    preventive=row.preventive,
-                    employed=row.employed,
-                    measures=tuple(measures.get(row.case_id, ())),
+                    opened_on=opened_on,
+                    segments=_segments(history) if history else (),
+                    reassessment_interval_months=interval,
+                    closed_on=closed_on,
+                    closure_reason=_REASONS[reason] if reason else None,
+                    follow_up_completed_on=follow_up_on,
+                    follow_up_result=_RESULTS[result] if result else None,
+                    with_rav=bool(rav),
+                    with_iv=bool(iv),
+                    residence_status=_RESIDENCE[residence] if residence else None,
+                    assistance_kind=_ASSISTANCE[assistance] if assistance else None,
+                    support_start_on=support_start,
+                    support_end_on=support_end,
+                    preventive=preventive,
+                    employed=employed,
+                    measures=_measures(started) if started else (),
                 )
             )
         return found
 
-    def _participation(self, chosen: object) -> list[tuple[uuid.UUID, tuple[bool, bool]]]:
+    def _participation(self) -> Any:
         rav = func.max(when((InstitutionRow.kind == InstitutionKind.RAV.value, 1), else_=0))
         iv = func.max(when((InstitutionRow.kind == InstitutionKind.IV.value, 1), else_=0))
-        query = (
-            select(ParticipationRow.case_id, rav, iv)
+        return (
+            select(ParticipationRow.case_id, rav.label("rav"), iv.label("iv"))
             .join(InstitutionRow, InstitutionRow.id == ParticipationRow.institution_id)
-            .where(ParticipationRow.case_id.in_(chosen))  # type: ignore[arg-type]
+            .where(InstitutionRow.kind.in_((InstitutionKind.RAV.value, InstitutionKind.IV.value)))
             .group_by(ParticipationRow.case_id)
+            .subquery()
         )
-        return [(case_id, (bool(r), bool(i))) for case_id, r, i in self._session.execute(query)]
+
+
+def _segments(history: str) -> tuple[FigureSegment, ...]:
+    """ "A2026-01-05,V2026-07-01" in any order → the history by date (ISO dates sort as text)."""
+    parts = sorted(history.split(","), key=lambda part: part[1:11])
+    return tuple(FigureSegment(date.fromisoformat(p[1:11]), _SEGMENTS[p[0]]) for p in parts)
+
+
+def _measures(started: str) -> tuple[FigureMeasure, ...]:
+    found = []
+    for part in started.split(","):
+        kind, bearer, start_on = part.split(":")
+        found.append(
+            FigureMeasure(
+                date.fromisoformat(start_on[:10]), _KINDS[kind], _BEARERS[bearer] if bearer else None
+            )
+        )
+    return tuple(found)

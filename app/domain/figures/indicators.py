@@ -40,7 +40,7 @@ MEASURE_KIND_LABELS = {
 Cases = list[FigureCase]
 
 
-def _regions(cases: Iterable[FigureCase]) -> list[str]:
+def _regions(cases: Cases) -> list[str]:
     return sorted({c.region for c in cases})
 
 

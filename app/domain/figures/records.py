@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from app.domain.cases.closure import ClosureReason, FollowUpResult
+from app.domain.cases.closure import DETACHMENT_REASONS, ClosureReason, FollowUpResult
 from app.domain.cases.plan import MeasureKind
 from app.domain.cases.segment import Segment
 from app.domain.errors import InvalidValue
@@ -21,20 +22,21 @@ def cohort_of(introduced_on: date | None) -> str:
     return f"{introduced_on.year}-H{1 if introduced_on.month <= 6 else 2}"
 
 
-@dataclass(frozen=True)
-class FigureSegment:
+class FigureSegment(NamedTuple):
     assessed_on: date
     segment: Segment
 
 
-@dataclass(frozen=True)
-class FigureMeasure:
+class FigureMeasure(NamedTuple):
     start_on: date | None
     kind: MeasureKind
     cost_bearer: CostBearer | None
 
 
-@dataclass(frozen=True)
+_DETACHING = frozenset(reason.value for reason in DETACHMENT_REASONS)
+
+
+@dataclass(slots=True)
 class FigureCase:
     """One case as the figures see it: groups and dates, no content, no identifier of a person."""
 
@@ -56,6 +58,11 @@ class FigureCase:
     preventive: bool = False
     employed: bool | None = None
     measures: tuple[FigureMeasure, ...] = ()
+    detached: bool = field(init=False)  # closed with an Ablösung
+
+    def __post_init__(self) -> None:
+        # Compared by value: hashing a str is much cheaper than hashing an enum member.
+        self.detached = self.closure_reason is not None and self.closure_reason.value in _DETACHING
 
     def open_on(self, day: date) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
@@ -70,10 +77,6 @@ class FigureCase:
                 break
             current = entry.segment
         return current
-
-    @property
-    def detached(self) -> bool:
-        return self.closure_reason is not None and self.closure_reason.is_detachment
 
     @property
     def duration_start(self) -> date:
