@@ -12,6 +12,7 @@ def install_web(app: FastAPI) -> None:
         case_pages,
         consent_pages,
         dpo_pages,
+        figures_pages,
         login,
         oidc,
         plan_pages,
@@ -35,6 +36,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(login.router)
     app.include_router(oidc.router)
     app.include_router(case_pages.router)
+    app.include_router(figures_pages.router)
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
     app.include_router(record_pages.router)

@@ -28,6 +28,7 @@ class Me:
     may_casework: bool
     may_review: bool
     may_assign: bool
+    may_steer: bool = False  # Kantonale Steuerung: the figures page
 
 
 @dataclass
@@ -60,6 +61,7 @@ def me_of(web: WebUser) -> Me:
         may_casework=web.may(Permission.CASE_READ),
         may_review=web.may(Permission.AUDIT_REVIEW),
         may_assign=web.may(Permission.CASE_ASSIGN),
+        may_steer=web.may(Permission.FIGURES_READ),
     )
 
 
