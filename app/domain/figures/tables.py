@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 TOTAL = "Total"
@@ -27,6 +29,12 @@ class CountTable:
 
     def add(self, row: str, column: str, amount: int = 1) -> None:
         self.counts[(row, column)] = self.counts.get((row, column), 0) + amount
+
+    def count(self, positions: Iterable[Position]) -> CountTable:
+        """Count one person per position given (Counter counts in C: fast over 100,000 cases)."""
+        for position, amount in Counter(positions).items():
+            self.add(*position, amount)
+        return self
 
     def value(self, position: Position) -> int:
         row, column = position
