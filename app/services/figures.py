@@ -71,13 +71,15 @@ def _describe(query: FigureQuery) -> str:
     return ", ".join(parts)
 
 
-def read_case_facts(uow: FiguresUnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> CaseFacts:
+def read_case_facts(
+    uow: FiguresUnitOfWork, ctx: RequestContext, case_id: uuid.UUID
+) -> tuple[CaseView, CaseFacts]:
     """The lead institution reads the recorded facts; the read of the case is audited as usual."""
-    view = read_case(uow, ctx, case_id)
+    view = read_case(uow, ctx, case_id, operation="figures.read_facts")
     if view.case.lead_institution_id != ctx.principal.institution_id:
         raise Forbidden("Die Merkmale für die Kennzahlen sieht nur die fallführende Stelle.")
     with uow:
-        return uow.figures.facts(case_id)
+        return view, uow.figures.facts(case_id)
 
 
 def record_case_facts(

@@ -20,6 +20,7 @@ from app.entrypoints.cli.main import app as cli
 from tests.api_helpers import Api
 from tests.audit_log import audit_count, last_audit_event
 from tests.integration.test_figures_api import _detached_case
+from tests.integration.web_client import _csrf, _version
 
 
 def test_the_figures_page_shows_every_indicator_with_chart_table_and_definition(
@@ -76,3 +77,51 @@ def test_demo_figures_builds_a_plausible_canton(
     report = build_report(found, FigureQuery(date(2027, 1, 1), date(2027, 11, 30)), 5, datetime.now(UTC))
     rate = next(f for f in report.figures if f.definition.id == "abloesequote").table
     assert rate is not None and rate.rate("Total") is not None and 0 < rate.rate("Total") < 1  # type: ignore[operator]
+
+
+def test_the_lead_records_the_facts_in_a_form_and_the_measure_form_takes_a_cost_bearer(
+    api: Api, browser_for, engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    web = browser_for("sd")
+    url = f"/faelle/{case['id']}/kennzahlen-merkmale"
+    form = web.get(url)
+    assert form.status_code == 200 and 'href="' + url + '"' in form.text
+    token, version = _csrf(form.text), _version(form.text)
+    wrong = web.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": version,
+            "support_start_on": "01.05.2026",
+            "support_end_on": "01.04.2026",
+        },
+    )
+    assert wrong.status_code == 422 and 'aria-describedby="k-ende-fehler"' in wrong.text
+    saved = web.post(
+        url,
+        data={"csrf_token": token, "version": version, "residence_status": "fluechtling", "employed": "ja"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    assert last_audit_event(engine).operation == "figures.record_facts"
+    shown = api.client.get(f"/api/v1/cases/{case['id']}/figure-facts", headers=api.headers("sd")).json()
+    assert (shown["residence_status"], shown["employed"]) == ("fluechtling", True)
+    assert browser_for("rav").get(url).status_code == 403
+    plan = web.get(f"/faelle/{case['id']}/teil/plan")
+    assert 'name="cost_bearer"' in plan.text
+    added = web.post(
+        f"/faelle/{case['id']}/plan/massnahmen",
+        data={
+            "csrf_token": _csrf(plan.text),
+            "version": _version(plan.text),
+            "title": "Bewerbungskurs",
+            "kind": "course",
+            "cost_bearer": "alv",
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    measures = api.get_case(case["id"]).json()["integrationsplan"]["measures"]
+    assert measures[0]["cost_bearer"] == "alv"

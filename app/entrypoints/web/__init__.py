@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 def install_web(app: FastAPI) -> None:
     from app.entrypoints.web import (
         assessment_pages,
+        case_facts_pages,
         case_pages,
         consent_pages,
         dpo_pages,
@@ -37,6 +38,7 @@ def install_web(app: FastAPI) -> None:
     app.include_router(oidc.router)
     app.include_router(case_pages.router)
     app.include_router(figures_pages.router)
+    app.include_router(case_facts_pages.router)
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
     app.include_router(record_pages.router)

@@ -24,6 +24,7 @@ from app.domain.cases import (
     Segment,
 )
 from app.domain.categories import DataCategory
+from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -242,6 +243,7 @@ def case_page(
         closure_reasons=list(ClosureReason),
         follow_up_results=list(FollowUpResult),
         measure_kinds=list(MeasureKind),
+        cost_bearers=list(CostBearer),
         assessment_kinds=list(AssessmentKind),
         progress_ratings=list(ProgressRating),
         measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],

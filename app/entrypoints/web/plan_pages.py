@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.domain.cases import MeasureKind, MeasureStatus
+from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.formats import DATE_ERROR, parse_date
 from app.entrypoints.web.pages import redirect
@@ -72,9 +73,11 @@ def add_measure(
     end_on: Annotated[str, Form(max_length=10)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
+    cost_bearer: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     chosen_kind = next((k for k in MeasureKind if k.value == kind), None)
+    bearer = next((b for b in CostBearer if b.value == cost_bearer), None)
     days, errors = _dates({"m-beginn": start_on, "m-ende": end_on})
     goal: uuid.UUID | None = None
     if chosen_kind is None:
@@ -93,6 +96,7 @@ def add_measure(
                 goal_id=goal,
                 start_on=days["m-beginn"],  # type: ignore[arg-type]
                 end_on=days["m-ende"],  # type: ignore[arg-type]
+                cost_bearer=bearer,
             )
             plan.add_measure(web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new)
             return redirect(f"/faelle/{case_id}/teil/plan?ok=massnahme")

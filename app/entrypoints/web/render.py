@@ -29,6 +29,7 @@ class Me:
     may_review: bool
     may_assign: bool
     may_steer: bool = False  # Kantonale Steuerung: the figures page
+    institution_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -62,6 +63,7 @@ def me_of(web: WebUser) -> Me:
         may_review=web.may(Permission.AUDIT_REVIEW),
         may_assign=web.may(Permission.CASE_ASSIGN),
         may_steer=web.may(Permission.FIGURES_READ),
+        institution_id=web.user.institution_id,
     )
 
 

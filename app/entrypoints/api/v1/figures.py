@@ -117,7 +117,7 @@ def get_definitions(ctx: Context) -> JSONResponse:
 @router.get("/cases/{case_id}/figure-facts", response_model=CaseFactsOut, responses=problems(403, 404))
 def get_case_facts(case_id: uuid.UUID, uow: Uow, ctx: Context) -> JSONResponse:
     """Die für die Kennzahlen erfassten Merkmale des Falls (fallführende Stelle)."""
-    facts = service.read_case_facts(figures_uow(uow), ctx, case_id)
+    _, facts = service.read_case_facts(figures_uow(uow), ctx, case_id)
     return json_response(CaseFactsOut.model_validate(facts))
 
 
