@@ -14,9 +14,12 @@ from typing import Protocol
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
+from app.domain.dates import add_months
+from app.domain.errors import InvalidValue
 from app.domain.figures.facts import CaseFacts
 from app.domain.figures.records import FigureCase, FigureQuery
 from app.domain.figures.report import FigureReport, build_report
+from app.domain.institutions import InstitutionKind
 from app.domain.permissions import Permission
 from app.services.authorization import require
 from app.services.case_access import CaseChange, change_case, read_case, require_lead
@@ -99,3 +102,29 @@ def record_case_facts(
         return CaseChange((DataCategory.FALLFUEHRUNG, DataCategory.SOZIALHILFE))
 
     return change_case(uow, ctx, case_id, expected_version, "figures.record_facts", mutate)
+
+
+def record_dff_introduction(
+    uow: FiguresUnitOfWork, ctx: RequestContext, institution_id: uuid.UUID, introduced_on: date | None
+) -> None:
+    """The Kantonale Steuerung records the day a Sozialregion introduced the DFF (its cohort)."""
+    with refusals_recorded(uow, ctx, operation="figures.dff_introduction", action=AuditAction.CHANGE):
+        require(ctx.principal, Permission.FIGURES_READ)
+        with uow:
+            institution = uow.institutions.get(institution_id)
+            if institution is None or institution.kind is not InstitutionKind.SOZIALDIENST:
+                raise InvalidValue("Diese Sozialregion gibt es nicht.", "institution_id")
+            if introduced_on is not None and introduced_on > add_months(ctx.today, 36):
+                raise InvalidValue("Das Einführungsdatum liegt zu weit in der Zukunft.", "dff_introduced_on")
+            uow.figures.set_dff_introduction(institution_id, introduced_on)
+            uow.audit.append(
+                ctx.audit_event(
+                    action=AuditAction.CHANGE,
+                    operation="figures.dff_introduction",
+                    outcome=AuditOutcome.ALLOWED,
+                    reason=f"DFF-Einführung von {institution.name}: "
+                    f"{introduced_on.isoformat() if introduced_on else 'keine'}.",
+                    purpose=PURPOSE,
+                    record_ids=(institution_id,),
+                )
+            )

@@ -146,3 +146,26 @@ def test_figures_are_computed_without_the_key_provider(api: Api, engine: Engine,
     ctx = RequestContext(world.users["ags"].as_principal(), "test-figures", datetime.now(UTC))
     report = figures.figure_report(uow, ctx, FigureQuery(date.fromisoformat(YEAR_AGO), date.today()), 5)
     assert report.cases == 5
+
+
+def test_steering_records_a_regions_dff_introduction_which_sets_its_cohort(api: Api, engine: Engine) -> None:
+    for _ in range(5):
+        _detached_case(api)
+    region = api.world.sozialdienst.id
+    url = f"/api/v1/figures/regions/{region}"
+    assert (
+        api.client.put(url, json={"dff_introduced_on": "2026-07-01"}, headers=api.headers("sd")).status_code
+        == 403
+    )
+    done = api.client.put(url, json={"dff_introduced_on": "2026-07-01"}, headers=api.headers("ags"))
+    assert done.status_code == 204, done.text
+    assert last_audit_event(engine).operation == "figures.dff_introduction"
+    rav = api.client.put(
+        f"/api/v1/figures/regions/{api.world.rav.id}",
+        json={"dff_introduced_on": "2026-07-01"},
+        headers=api.headers("ags"),
+    )
+    assert rav.status_code == 422
+    body = _figures(api).json()
+    assert body["cohorts"] == ["2026-H2"]
+    assert _figures(api, cohort="2026-H1").json()["cases"] is None

@@ -122,6 +122,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/figures"): lambda t: {"params": {"period_start": "2020-01-01"}},
     ("GET", "/api/v1/figures/report.pdf"): lambda t: {"params": {"period_start": "2020-01-01"}},
     ("GET", "/api/v1/figures/definitions"): lambda t: {},
+    ("PUT", "/api/v1/figures/regions/{institution_id}"): lambda t: {
+        "json": {"dff_introduced_on": "2026-01-01"}
+    },
     ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
     ("GET", "/api/v1/cases/{case_id}/consents"): lambda t: {},
@@ -195,7 +198,11 @@ WITHOUT_PERSONAL_DATA = {
 # Operations of the data-protection officer; everything else is called as the caseworker "sd".
 DPO_ROUTES = {route for route in SAMPLES if route[1].startswith("/api/v1/audit/")}
 # Operations of the Kantonale Steuerung (figures only).
-STEERING_ROUTES = {("GET", "/api/v1/figures"), ("GET", "/api/v1/figures/report.pdf")}
+STEERING_ROUTES = {
+    ("GET", "/api/v1/figures"),
+    ("GET", "/api/v1/figures/report.pdf"),
+    ("PUT", "/api/v1/figures/regions/{institution_id}"),
+}
 
 
 def user_of(method: str, path: str) -> str:

@@ -20,6 +20,7 @@ from app.entrypoints.api.v1.schemas.figures import (
     CaseFactsIn,
     CaseFactsOut,
     DefinitionsOut,
+    DffIntroductionIn,
     FigureFormat,
     FiguresOut,
     csv_rows,
@@ -112,6 +113,16 @@ def get_definitions(ctx: Context) -> JSONResponse:
     """Die Definitionen aller Kennzahlen (Zähler, Nenner, Zeitraum): zitierbar, ohne Daten; für jede
     angemeldete Stelle."""
     return json_response(DefinitionsOut.current())
+
+
+@router.put("/figures/regions/{institution_id}", status_code=204, responses=problems(403, 422))
+def put_dff_introduction(
+    institution_id: uuid.UUID, body: DffIntroductionIn, uow: Uow, ctx: Context
+) -> Response:
+    """Das Datum, an dem eine Sozialregion die Durchgehende Fallführung eingeführt hat (ihre
+    Einführungskohorte); nur Kantonale Steuerung, protokolliert."""
+    service.record_dff_introduction(figures_uow(uow), ctx, institution_id, body.dff_introduced_on)
+    return Response(status_code=204)
 
 
 @router.get("/cases/{case_id}/figure-facts", response_model=CaseFactsOut, responses=problems(403, 404))

@@ -30,6 +30,10 @@ class CaseFactsIn(Command):
         return CaseFacts(**self.model_dump())
 
 
+class DffIntroductionIn(Command):
+    dff_introduced_on: date | None
+
+
 class CaseFactsOut(Out):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
