@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from pypdf import PdfReader
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
@@ -169,3 +170,24 @@ def test_steering_records_a_regions_dff_introduction_which_sets_its_cohort(api: 
     body = _figures(api).json()
     assert body["cohorts"] == ["2026-H2"]
     assert _figures(api, cohort="2026-H1").json()["cases"] is None
+
+
+def test_a_save_by_a_participant_who_sees_less_keeps_the_others_metadata(api: Api, engine: Engine) -> None:
+    case = api.open_case("sd")
+    api.ok(case["id"], "segment", {"segment": "V", "assessed_on": days_ago(300)})
+    api.ok(case["id"], "plan/measures", {"title": "Kurs", "kind": "course", "cost_bearer": "sozialhilfe"})
+    api.add_participant(case["id"], api.world.rav.id)
+    api.ok(
+        case["id"],
+        "plan/measures",
+        {"title": "AMM", "kind": "labour_market", "cost_bearer": "alv"},
+        user="rav",
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT kind, cost_bearer FROM figure_measures WHERE case_id = :id ORDER BY kind"),
+            {"id": uuid.UUID(case["id"]).hex if engine.dialect.name == "sqlite" else case["id"]},
+        ).all()
+        segments = connection.execute(text("SELECT count(*) FROM figure_segments")).scalar()
+    assert [tuple(r) for r in rows] == [("course", "sozialhilfe"), ("labour_market", "alv")]
+    assert segments == 1
