@@ -14,6 +14,7 @@ database that `cockpit demo figures` already filled. Medians of `--repeat` runs.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -22,7 +23,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import Session
 
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
@@ -66,16 +68,28 @@ def _generate(url: str, cases: int) -> float:
     return time.perf_counter() - started
 
 
-def _median(step: Callable[[], object], repeat: int) -> float:
-    times = []
+def _median(step: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (the machine is shared: the CPU time
+    says what the step costs here, the wall time adds the wait for a core and for the database)."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         step()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def measure(url: str, repeat: int) -> dict[str, float]:
+def _server_cpu(session: Session) -> float:
+    """CPU seconds the PostgreSQL backend of this session has used (local server, /proc); 0 elsewhere."""
+    if session.connection().dialect.name != "postgresql":
+        return 0.0
+    pid = session.scalar(text("SELECT pg_backend_pid()"))
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(url: str, repeat: int) -> dict[str, tuple[float, float]]:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     relevant = (FigureCaseRow.opened_on <= QUERY.period_end) & or_(
@@ -93,7 +107,9 @@ def measure(url: str, repeat: int) -> dict[str, float]:
             return SqlFigureStore(session).cases(QUERY.period_start, QUERY.period_end)  # type: ignore[return-value]
 
     with sessions() as session:
+        server = _server_cpu(session)
         loaded = SqlFigureStore(session).cases(QUERY.period_start, QUERY.period_end)
+        server_load_cpu = _server_cpu(session) - server
     now = datetime.now(UTC)
     steering = Principal(
         uuid.uuid4(), PrincipalKind.USER, "bench-ags", uuid.uuid4(), frozenset({Role.STEERING})
@@ -105,11 +121,12 @@ def measure(url: str, repeat: int) -> dict[str, float]:
         return figure_report(uow, RequestContext(steering, "bench-figures", datetime.now(UTC)), QUERY, 5)  # type: ignore[arg-type]
 
     results = {
-        "rows": float(count_star()),
+        "rows": (float(count_star()), 0.0),
         "count_star": _median(count_star, repeat),
         "load": _median(load, repeat),
         "compute": _median(lambda: build_report(loaded, QUERY, 5, now), repeat),
         "service": _median(service, repeat),
+        "server_load_cpu": (server_load_cpu, server_load_cpu),
     }
     engine.dispose()
     return results
@@ -134,12 +151,13 @@ def main() -> None:
             results = measure(url, args.repeat)
         finally:
             databases.drop_all()
-    base = results["count_star"]
-    print(
-        f"rows       {int(results['rows']):8d}  (cases relevant to {QUERY.period_start}–{QUERY.period_end})"
-    )
+    base = results["count_star"][0]
+    print(f"rows       {int(results['rows'][0]):8d}  (relevant to {QUERY.period_start}–{QUERY.period_end})")
+    print(f"{'step':10} {'wall':>9}  {'× count(*)':>10}  {'CPU here':>9}")
     for step in ("count_star", "load", "compute", "service"):
-        print(f"{step:10} {results[step]:8.3f} s  {results[step] / base:9.1f}× count(*)")
+        wall, cpu = results[step]
+        print(f"{step:10} {wall:8.3f}s  {wall / base:9.1f}×  {cpu:8.3f}s")
+    print(f"PostgreSQL backend CPU for one load: {results['server_load_cpu'][0]:.3f}s")
 
 
 if __name__ == "__main__":

@@ -88,8 +88,19 @@ def _chunks(cases: Sequence[SyntheticCase]) -> Iterator[Sequence[SyntheticCase]]
 
 
 def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
+    """PostgreSQL: COPY (an order of magnitude faster than multi-row INSERTs); elsewhere INSERT."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
         session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    driver = connection.connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _person(case: SyntheticCase, regions: dict[str, uuid.UUID], now: datetime) -> dict[str, Any]:
