@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.auth
 	$(BIN)/python -m bench.import_records
 	$(BIN)/python -m bench.import_records --backend $(PG_URL)
+	$(BIN)/python -m bench.figures --backend $(PG_URL) --cases 100000
 
 clean:
 	rm -rf $(VENV) var/*.db .pytest_cache .ruff_cache .hypothesis

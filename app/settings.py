@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEV
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'cockpit.db'}"
     reassessment_interval_months: int = Field(default=6, ge=1, le=12)
+    # Smallest number of persons a released figure cell may count (k of the small-cell protection).
+    figures_min_cell: int = Field(default=5, ge=3, le=100)
     # dev and test may take the principal from the X-Cockpit-Dev-User header (or this default user).
     dev_principal_enabled: bool = True
     dev_default_user: str = "demo-lead"

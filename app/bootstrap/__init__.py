@@ -38,8 +38,10 @@ from app.adapters.events.subscriptions import add_subscription
 from app.adapters.institutions import FORMATS
 from app.adapters.legal_basis_file import packaged_rule_book, rule_book_without
 from app.adapters.reports.access_report_pdf import render_access_report_pdf
+from app.adapters.reports.figures_pdf import render_figures_pdf
 from app.adapters.reports.plan_pdf import render_plan_pdf
 from app.domain.access_report import AccessReport
+from app.domain.figures.report import FigureReport
 from app.domain.institutions import InstitutionKind
 from app.domain.plan_document import PlanDocument
 from app.domain.principal import Principal
@@ -228,6 +230,11 @@ def subscribe_institution(
 ) -> tuple[uuid.UUID, str] | None:
     """A webhook subscription for the institution's system: (id, signing secret), or None if unknown."""
     return add_subscription(container.session_factory, institution_code, url, now)
+
+
+def figures_pdf(report: FigureReport) -> bytes:
+    """The steering figures as a German PDF report (app/adapters/reports/)."""
+    return render_figures_pdf(report)
 
 
 def plan_pdf(document: PlanDocument) -> bytes:

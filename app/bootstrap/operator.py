@@ -4,6 +4,8 @@ the container (`app/bootstrap/__init__.py`)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine
 
 from app.adapters.audit_export import file_sha256, read_export, write_export
@@ -52,3 +54,35 @@ def audit_ledger_of(settings: Settings) -> tuple[SqlAuditLedger, Engine]:
     """The audit ledger on an engine of its own (dispose it when done); raises MissingSigningKey."""
     engine = make_engine(settings.database_url)
     return build_audit_ledger(settings, engine), engine
+
+
+def insert_synthetic_canton(settings: Settings, cases: int, day: date, seed: int) -> tuple[int, int]:
+    """`cockpit demo figures`: synthetic cases (no persons, no keys) for the steering figures; returns
+    (cases inserted, regions)."""
+    from app.adapters.db.engine import make_session_factory
+    from app.adapters.db.figures_bulk import insert_synthetic_cases, institution_ids, set_introductions
+    from app.adapters.db.models import InstitutionRow
+    from app.demo.directory import INSTITUTIONS, IV_SO, RAV_SOLOTHURN, stable_id
+    from app.domain.figures.synthetic import REGIONS, synthetic_canton
+
+    generated = synthetic_canton(cases, day, seed)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            codes = [*REGIONS, RAV_SOLOTHURN, IV_SO]
+            known = institution_ids(session, codes)
+            for kind, code, name in INSTITUTIONS:
+                if code in codes and code not in known:
+                    session.add(
+                        InstitutionRow(
+                            id=stable_id("institution", code), kind=kind.value, code=code, name=name
+                        )
+                    )
+            session.flush()
+            ids = institution_ids(session, codes)
+            set_introductions(session, {ids[code]: introduced for code, (_, introduced) in REGIONS.items()})
+            regions = {code: ids[code] for code in REGIONS}
+            insert_synthetic_cases(session, generated, regions, ids[RAV_SOLOTHURN], ids[IV_SO])
+    finally:
+        engine.dispose()
+    return len(generated), len(REGIONS)

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     AUDIT_WITNESS = "audit.witness"  # fetch signed checkpoints and proofs
     CLIENTS_MANAGE = "clients.manage"  # system clients, user accounts
     DIRECTORY_READ = "directory.read"  # the list of institutions
+    FIGURES_READ = "figures.read"  # cantonal steering figures (counts under small-cell protection)
 
 
 _CASEWORK = frozenset(
@@ -34,6 +35,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: _CASEWORK | {Permission.CASE_ASSIGN, Permission.BREAK_GLASS},
     Role.DPO: frozenset({Permission.AUDIT_REVIEW, Permission.AUDIT_WITNESS, Permission.DIRECTORY_READ}),
     Role.ADMIN: frozenset({Permission.CLIENTS_MANAGE, Permission.DIRECTORY_READ}),
+    Role.STEERING: frozenset({Permission.FIGURES_READ, Permission.DIRECTORY_READ}),
 }
 
 # An institution's software acts for the institution as a whole (no assignment of its own).

@@ -12,6 +12,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     DPO = "dpo"
     ADMIN = "admin"
+    STEERING = "steering"  # Kantonale Steuerung (AGS): figures only, no case data
 
 
 class PrincipalKind(StrEnum):

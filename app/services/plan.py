@@ -9,6 +9,7 @@ from datetime import date
 from app.domain.cases import Goal, GoalStatus, Measure, MeasureKind, MeasureStatus, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvariantViolation
+from app.domain.figures.facts import CostBearer
 from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
 from app.services.changes import UNSET, Unset, apply_changes
@@ -91,6 +92,7 @@ class NewMeasure:
     start_on: date | None = None
     end_on: date | None = None
     status: MeasureStatus = MeasureStatus.PLANNED
+    cost_bearer: CostBearer | None = None
 
 
 def add_measure(
@@ -109,6 +111,7 @@ def add_measure(
                 start_on=new.start_on,
                 end_on=new.end_on,
                 status=new.status,
+                cost_bearer=new.cost_bearer,
                 recorded_by=ctx.principal.id,
                 recorded_at=ctx.now,
             )

@@ -27,7 +27,14 @@ from app.domain.principal import Principal
 from tests.acting import request_as, system_client, user_principal
 from tests.api_helpers import Api, client_with, days_ago, new_ahvn13
 from tests.audit_log import audit_count
-from tests.integration.test_route_table import DPO_ROUTES, ROUTES, SAMPLES, WITHOUT_PERSONAL_DATA, Target
+from tests.integration.test_route_table import (
+    DPO_ROUTES,
+    ROUTES,
+    SAMPLES,
+    STEERING_ROUTES,
+    WITHOUT_PERSONAL_DATA,
+    Target,
+)
 from tests.world import World
 
 pytestmark = pytest.mark.integration
@@ -160,6 +167,8 @@ def _expected_status(route: tuple[str, str], who: str, scenario: Scenario) -> se
     method, path = route
     if route in DPO_ROUTES:
         return {200} if who == "dpo" else {403}  # audit review: the data-protection officer only
+    if route in STEERING_ROUTES:
+        return {403}  # steering figures: the Kantonale Steuerung only
     if who == "dpo":
         return {403, 404}  # no permission for case work; persons are simply not found
     if route == BREAK_GLASS:
@@ -181,6 +190,8 @@ def _expected_status(route: tuple[str, str], who: str, scenario: Scenario) -> se
         return {200}
     if not _may_open(who, scenario):
         return {404}
+    if path.endswith("/figure-facts") and method == "GET":
+        return {403}  # the facts recorded for the figures: the lead institution only
     if "{consent_id}" in path and scenario.consent_id is None:
         return {404}  # the case is open to the caller; the consent does not exist
     if method == "GET" or path == "/api/v1/persons/lookup":

@@ -117,6 +117,14 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "json": {"category": "fallfuehrung", "text": "Notiz"}
     },
     ("POST", "/api/v1/cases/{case_id}/closure"): lambda t: {"json": {"reason": "erwerbsarbeit"}},
+    ("GET", "/api/v1/cases/{case_id}/figure-facts"): lambda t: {},
+    ("PUT", "/api/v1/cases/{case_id}/figure-facts"): lambda t: {"json": {"preventive": True}},
+    ("GET", "/api/v1/figures"): lambda t: {"params": {"period_start": "2020-01-01"}},
+    ("GET", "/api/v1/figures/report.pdf"): lambda t: {"params": {"period_start": "2020-01-01"}},
+    ("GET", "/api/v1/figures/definitions"): lambda t: {},
+    ("PUT", "/api/v1/figures/regions/{institution_id}"): lambda t: {
+        "json": {"dff_introduced_on": "2026-01-01"}
+    },
     ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
     ("GET", "/api/v1/cases/{case_id}/consents"): lambda t: {},
@@ -179,6 +187,7 @@ PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
 # Operations that touch no personal data and therefore leave no audit event.
 WITHOUT_PERSONAL_DATA = {
     ("GET", "/api/v1/institutions"),
+    ("GET", "/api/v1/figures/definitions"),  # the indicators' definitions: text, no data
     # witness material: hashes and signatures only
     ("GET", "/api/v1/audit/checkpoints"),
     ("GET", "/api/v1/audit/checkpoints/latest"),
@@ -188,12 +197,20 @@ WITHOUT_PERSONAL_DATA = {
 }
 # Operations of the data-protection officer; everything else is called as the caseworker "sd".
 DPO_ROUTES = {route for route in SAMPLES if route[1].startswith("/api/v1/audit/")}
+# Operations of the Kantonale Steuerung (figures only).
+STEERING_ROUTES = {
+    ("GET", "/api/v1/figures"),
+    ("GET", "/api/v1/figures/report.pdf"),
+    ("PUT", "/api/v1/figures/regions/{institution_id}"),
+}
 
 
 def user_of(method: str, path: str) -> str:
     """Who calls an operation in the success test: the DPO, the Sozialdienst's supervisor or caseworker."""
     if (method, path) in DPO_ROUTES:
         return "dpo"
+    if (method, path) in STEERING_ROUTES:
+        return "ags"
     return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
 
 

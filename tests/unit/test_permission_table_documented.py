@@ -8,7 +8,7 @@ from app.domain.permissions import ROLE_PERMISSIONS, SYSTEM_CLIENT_PERMISSIONS, 
 from app.domain.principal import Role
 from app.settings import PROJECT_ROOT
 
-COLUMNS = [Role.CASEWORKER, Role.SUPERVISOR, Role.DPO, Role.ADMIN, "system"]
+COLUMNS = [Role.CASEWORKER, Role.SUPERVISOR, Role.DPO, Role.ADMIN, Role.STEERING, "system"]
 
 
 def test_readme_permission_table_matches_the_code() -> None:
@@ -20,6 +20,6 @@ def test_readme_permission_table_matches_the_code() -> None:
             documented[match.group(1)] = [cell.strip() == "✓" for cell in match.group(2).split("|")]
     assert set(documented) == {p.value for p in Permission}
     for permission in Permission:
-        expected = [permission in ROLE_PERMISSIONS[role] for role in COLUMNS[:4]]
+        expected = [permission in ROLE_PERMISSIONS[role] for role in COLUMNS[:5]]
         expected.append(permission in SYSTEM_CLIENT_PERMISSIONS)
         assert documented[permission.value] == expected, permission

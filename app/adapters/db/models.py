@@ -226,3 +226,6 @@ from app.adapters.db import (  # noqa: E402, F401
     event_models,
     identity_models,
 )
+
+# Metadata of the steering figures (no content, nothing sealed).
+from app.adapters.db import figure_models as _figure_models  # noqa: E402, F401

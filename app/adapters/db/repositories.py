@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
 from app.adapters.db.crypto_models import DataKeyRow
+from app.adapters.db.figure_sync import record_figure_metadata
 from app.adapters.db.institution_directory import InstitutionDirectory
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import (
@@ -273,6 +274,7 @@ class SqlCaseRepository:
         _write_case(row, case, now, self._items)
         self._session.add(row)
         _flush(self._session)
+        record_figure_metadata(self._session, case)
 
     def load(self, case_id: uuid.UUID) -> SealedCase | None:
         row = self._row(case_id)
@@ -318,6 +320,7 @@ class SqlCaseRepository:
         if row is None or row.version != case.version:
             raise StaleVersion()
         _write_case(row, case, _utcnow(), self._items)
+        record_figure_metadata(self._session, case)
         row.version = case.version + 1
         _flush(self._session)
         case.version += 1

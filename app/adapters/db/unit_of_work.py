@@ -17,6 +17,7 @@ from app.adapters.db.access_repositories import (
 from app.adapters.db.audit_log import SqlAuditLog
 from app.adapters.db.document_repository import SqlDocumentRepository
 from app.adapters.db.dossiers import SqlDossierRepository
+from app.adapters.db.figures_queries import SqlFigureStore
 from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.institution_directory import InstitutionDirectory, directory_of
 from app.adapters.db.key_store import SqlKeyStore
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
         self.audit_log = SqlAuditLog(session)
         self.dossiers = SqlDossierRepository(session)
         self.events = SqlEventLog(session)
+        self.figures = SqlFigureStore(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

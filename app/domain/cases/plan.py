@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
+from app.domain.figures.facts import CostBearer
 
 
 class GoalStatus(StrEnum):
@@ -75,6 +76,7 @@ class Measure:
     status: MeasureStatus = MeasureStatus.PLANNED
     outcome: str = ""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    cost_bearer: CostBearer | None = None  # Kostenträger, also counted in the steering figures
 
     category = DataCategory.INTEGRATIONSPLAN
 

@@ -12,6 +12,7 @@ from app.entrypoints.cli.audit import audit_app
 from app.entrypoints.cli.consent import consent_app
 from app.entrypoints.cli.events import events_app, worker
 from app.entrypoints.cli.exchange import import_app
+from app.entrypoints.cli.figures import demo_figures
 from app.entrypoints.cli.identity import register as register_identity_commands
 from app.entrypoints.cli.keys import keys_app, retention_app
 from app.entrypoints.cli.wiring import load_settings, wired
@@ -72,6 +73,9 @@ def demo_seed() -> None:
         typer.echo(str(conflict), err=True)
         raise typer.Exit(1) from None
     typer.echo(report.summary())
+
+
+demo_app.command("figures")(demo_figures)
 
 
 @app.command("serve")

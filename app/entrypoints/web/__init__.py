@@ -9,10 +9,12 @@ from fastapi.responses import HTMLResponse, Response
 def install_web(app: FastAPI) -> None:
     from app.entrypoints.web import (
         assessment_pages,
+        case_facts_pages,
         case_pages,
         consent_pages,
         document_pages,
         dpo_pages,
+        figures_pages,
         login,
         oidc,
         phase_pages,
@@ -46,6 +48,8 @@ def install_web(app: FastAPI) -> None:
     app.include_router(search_pages.router)
     app.include_router(start_pages.router)
     app.include_router(case_pages.router)
+    app.include_router(figures_pages.router)
+    app.include_router(case_facts_pages.router)
     app.include_router(consent_pages.router)
     app.include_router(supervisor_pages.router)
     app.include_router(record_pages.router)

@@ -25,6 +25,7 @@ from app.domain.cases import (
 )
 from app.domain.cases.plan import GoalStatus
 from app.domain.categories import DataCategory
+from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
@@ -253,6 +254,7 @@ def case_page(
         follow_up_results=list(FollowUpResult),
         measure_kinds=list(MeasureKind),
         goal_statuses=list(GoalStatus),
+        cost_bearers=list(CostBearer),
         assessment_kinds=list(AssessmentKind),
         progress_ratings=list(ProgressRating),
         measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from app.domain.cases import MeasureKind, MeasureStatus
 from app.domain.cases.plan import GoalStatus
+from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.formats import DATE_ERROR, parse_date
 from app.entrypoints.web.pages import redirect
@@ -70,8 +71,10 @@ def add_measure(
     start_on: Annotated[str, Form(max_length=10)] = "",
     end_on: Annotated[str, Form(max_length=10)] = "",
     version: VersionField = "",
+    cost_bearer: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     chosen_kind = next((k for k in MeasureKind if k.value == kind), None)
+    bearer = next((b for b in CostBearer if b.value == cost_bearer), None)
     days, errors = _dates({"m-beginn": start_on, "m-ende": end_on})
     goal: uuid.UUID | None = None
     if chosen_kind is None:
@@ -90,6 +93,7 @@ def add_measure(
                 goal_id=goal,
                 start_on=days["m-beginn"],  # type: ignore[arg-type]
                 end_on=days["m-ende"],  # type: ignore[arg-type]
+                cost_bearer=bearer,
             )
             plan.add_measure(web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new)
             return redirect(f"/faelle/{case_id}/teil/plan?ok=massnahme")

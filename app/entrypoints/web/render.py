@@ -30,6 +30,8 @@ class Me:
     may_review: bool
     may_assign: bool
     session_ends_at: datetime | None = None  # without activity; any page view extends it
+    may_steer: bool = False  # Kantonale Steuerung: the figures page
+    institution_id: uuid.UUID | None = None
 
 
 @dataclass
@@ -63,6 +65,8 @@ def me_of(web: WebUser) -> Me:
         may_review=web.may(Permission.AUDIT_REVIEW),
         may_assign=web.may(Permission.CASE_ASSIGN),
         session_ends_at=web.ctx.now + timedelta(minutes=web.container.settings.session_idle_minutes),
+        may_steer=web.may(Permission.FIGURES_READ),
+        institution_id=web.user.institution_id,
     )
 
 

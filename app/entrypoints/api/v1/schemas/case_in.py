@@ -20,6 +20,7 @@ from app.domain.cases import (
     Segment,
 )
 from app.domain.categories import DataCategory
+from app.domain.figures.facts import CostBearer
 from app.entrypoints.api.v1.schemas.common import (
     Command,
     LongText,
@@ -92,6 +93,7 @@ class MeasureIn(Command):
     start_on: date | None = None
     end_on: date | None = None
     status: MeasureStatus = MeasureStatus.PLANNED
+    cost_bearer: CostBearer | None = None
 
 
 class MeasurePatch(Command):

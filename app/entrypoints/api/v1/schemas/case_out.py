@@ -24,6 +24,7 @@ from app.domain.cases import (
     Segment,
 )
 from app.domain.categories import DataCategory
+from app.domain.figures.facts import CostBearer
 from app.entrypoints.api.v1.schemas.common import Out
 from app.entrypoints.api.v1.schemas.persons import PersonOut
 from app.services.case_view import CaseView
@@ -69,6 +70,7 @@ class MeasureOut(ItemOut):
     end_on: date | None
     status: MeasureStatus
     outcome: str
+    cost_bearer: CostBearer | None = None
 
 
 class AssessmentOut(ItemOut):
