@@ -18,6 +18,7 @@ from app.adapters.db.audit_sequencer import SequencerThread
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
+from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.legal_basis_file import rule_book_without
 from app.entrypoints.api import health, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
@@ -105,6 +106,7 @@ async def _audit_sequencer(app: FastAPI) -> AsyncIterator[None]:
             app.state.audit_ledger,
             settings.audit_seal_interval_seconds,
             settings.audit_checkpoint_interval_seconds,
+            OutboxSequencer(app.state.container.engine),
         )
         sequencer.start()
     try:

@@ -72,8 +72,12 @@ class DeliveryWorker:
         now: Callable[[], datetime],
         audience: Callable[[uuid.UUID, ChangeEvent], tuple[DataCategory, ...] | None],
         policy: DeliveryPolicy | None = None,
+        sequence: Callable[[], int] | None = None,
     ) -> None:
         self._sessions = session_factory
+        # Positions committed events (the sequencer of app/adapters/events/sequencer.py) before fan-out,
+        # so a worker alone delivers everything even where no other process runs the sequencer.
+        self._sequence = sequence
         self._audience = audience  # asked per delivery: the policy as it is then
         self._sender = sender
         self._now = now
@@ -83,6 +87,8 @@ class DeliveryWorker:
         """One pass: raise due reassessment events, fan new events out, deliver what is due.
         Returns the number of deliveries attempted."""
         self.raise_due_reassessments()
+        if self._sequence is not None:
+            self._sequence()
         self.fan_out()
         return self.deliver_due()
 
@@ -99,14 +105,19 @@ class DeliveryWorker:
                     log.add(reassessment_due_event(case_id, lead_id, now), dedupe_key=key)
 
     def fan_out(self) -> None:
-        """A delivery row per new event and subscription whose institution works on the case."""
+        """A delivery row per new event and subscription whose institution works on the case; the
+        cursor follows the events' positions, so an event that committed late is not passed over."""
         now = self._now()
         with self._sessions.begin() as session:
-            for subscription in session.scalars(select(SubscriptionRow).where(SubscriptionRow.active)):
+            # Several workers may run: each subscription is fanned out by one of them at a time.
+            subscriptions = (
+                select(SubscriptionRow).where(SubscriptionRow.active).with_for_update(skip_locked=True)
+            )
+            for subscription in session.scalars(subscriptions):
                 events = session.scalars(
                     select(OutboxEventRow)
-                    .where(OutboxEventRow.seq > subscription.fanout_cursor)
-                    .order_by(OutboxEventRow.seq)
+                    .where(OutboxEventRow.position > subscription.fanout_cursor)
+                    .order_by(OutboxEventRow.position)
                     .limit(1000)
                 ).all()
                 for event in events:
@@ -122,7 +133,7 @@ class DeliveryWorker:
                                 last_error="",
                             )
                         )
-                    subscription.fanout_cursor = event.seq
+                    subscription.fanout_cursor = event.position or subscription.fanout_cursor
 
     @staticmethod
     def _participates(session: Session, institution_id: uuid.UUID, case_id: uuid.UUID) -> bool:

@@ -136,15 +136,20 @@ def checkpoint() -> None:
 @audit_app.command("seal")
 def seal(follow: bool = typer.Option(False, "--follow", help="als Dienst weiterlaufen (Sequencer)")) -> None:
     """Vorgemerkte Ereignisse in Kette und Merkle-Baum aufnehmen."""
+    from app.adapters.events.sequencer import OutboxSequencer
+
     settings = _settings()
     ledger = _ledger(settings)
+    outbox = OutboxSequencer(ledger.engine)
     if not follow:
-        typer.echo(f"{ledger.seal()} Einträge versiegelt.")
+        typer.echo(
+            f"{ledger.seal()} Einträge versiegelt, {outbox.sequence()} Änderungsereignisse eingereiht."
+        )
         return
     from app.adapters.db.audit_sequencer import SequencerThread
 
     sequencer = SequencerThread(
-        ledger, settings.audit_seal_interval_seconds, settings.audit_checkpoint_interval_seconds
+        ledger, settings.audit_seal_interval_seconds, settings.audit_checkpoint_interval_seconds, outbox
     )
     sequencer.start()
     try:

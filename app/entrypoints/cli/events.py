@@ -33,12 +33,20 @@ def _delivery_worker(
     """The worker, asking the services' policy at delivery time who may hear of an event."""
     from app.adapters.db.engine import make_session_factory
     from app.adapters.events.delivery import DeliveryWorker
+    from app.adapters.events.sequencer import OutboxSequencer
     from app.main import build_container
     from app.services.event_audience import event_audience
 
     container = build_container(settings)
     audience = event_audience(container.uow_factory, container.access, _now)
-    worker = DeliveryWorker(make_session_factory(container.engine), sender, _now, audience, policy)
+    worker = DeliveryWorker(
+        make_session_factory(container.engine),
+        sender,
+        _now,
+        audience,
+        policy,
+        sequence=OutboxSequencer(container.engine).sequence,
+    )
     return worker, container.engine
 
 
