@@ -15,7 +15,8 @@ from app.adapters.crypto.factory import build_key_provider
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.audit_sequencer import SequencerThread
-from app.adapters.db.engine import make_engine, make_session_factory
+from app.adapters.db.engine import limits_of, make_engine, make_session_factory
+from app.adapters.db.key_health import database_holds_wrapped_keys
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.sequencer import OutboxSequencer
@@ -46,9 +47,9 @@ def build_audit_ledger(settings: Settings, engine: Engine) -> SqlAuditLedger:
 
 
 def build_container(settings: Settings) -> Container:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, limits_of(settings))
     session_factory = make_session_factory(engine)
-    vault = Vault(build_key_provider(settings))
+    vault = Vault(build_key_provider(settings, lambda: database_holds_wrapped_keys(engine)))
     return Container(
         settings=settings,
         engine=engine,
@@ -79,9 +80,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        max_body_size=STREAMED_BODY_BACKSTOP,
         lifespan=_audit_sequencer,
     )
+    # The body limit per route rather than around the whole app: a limit around the app replaces
+    # every 413 (ours are problem+json in German) by the framework's plain-text one.
+    app.router.max_body_size = STREAMED_BODY_BACKSTOP
     app.state.container = container
     app.state.identity = build_identity(settings)
     app.state.audit_ledger = build_audit_ledger(settings, container.engine)

@@ -28,11 +28,11 @@ def _settings() -> Settings:
 
 def _ledger(settings: Settings):  # type: ignore[no-untyped-def]
     from app.adapters.audit_signing import MissingSigningKey
-    from app.adapters.db.engine import make_engine
+    from app.adapters.db.engine import limits_of, make_engine
     from app.main import build_audit_ledger
 
     try:
-        return build_audit_ledger(settings, make_engine(settings.database_url))
+        return build_audit_ledger(settings, make_engine(settings.database_url, limits_of(settings)))
     except MissingSigningKey as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
