@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.adapters.crypto.factory import build_key_provider
 from app.adapters.crypto.providers import KeyProviderError
-from app.entrypoints.api.failures import failure_summary, is_database_unavailable
+from app.adapters.failures import failure_summary, is_database_unavailable
 from app.settings import Settings
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.adapters.failures import failure_summary, is_database_unavailable
 from app.domain.documents import DocumentTooLarge
 from app.domain.errors import (
     ConcurrentConflict,
@@ -27,7 +28,6 @@ from app.domain.errors import (
     PhaseConflict,
     StaleVersion,
 )
-from app.entrypoints.api.failures import failure_summary, is_database_unavailable
 from app.entrypoints.api.validation_messages import german_message
 from app.services.errors import Forbidden, NotFound, PersonAlreadyRegistered, ServiceError
 

@@ -46,17 +46,26 @@ def _delivery_worker(
         audience,
         policy,
         sequence=OutboxSequencer(container.engine).sequence,
+        concurrency=settings.webhook_concurrency,
     )
     return worker, container.engine
 
 
 def worker(
     once: bool = typer.Option(False, "--once", help="Einen Durchgang ausführen und beenden."),
+    check: bool = typer.Option(
+        False, "--check", help="Nur prüfen, ob ein Worker lebt (Lebenszeichen jünger als die Frist)."
+    ),
 ) -> None:
-    """Änderungsereignisse an die abonnierten Fachsysteme ausliefern (läuft bis SIGTERM/Ctrl-C)."""
+    """Änderungsereignisse an die abonnierten Fachsysteme ausliefern (läuft bis SIGTERM/Ctrl-C).
+
+    Fällt die Datenbank aus, wartet der Worker mit wachsendem Abstand und macht danach weiter."""
     from app.adapters.events.delivery import DeliveryPolicy, HttpSender
+    from app.adapters.events.worker_loop import Heartbeat, WorkerLoop, worker_name
 
     settings = Settings()
+    if check:
+        raise typer.Exit(_check_heartbeat(settings))
     sender = HttpSender(settings.webhook_timeout_seconds)
     policy = DeliveryPolicy(
         max_attempts=settings.webhook_max_attempts, backoff_base_seconds=settings.webhook_backoff_seconds
@@ -69,18 +78,43 @@ def worker(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    from app.adapters.db.engine import make_session_factory
+
+    heartbeat = Heartbeat(make_session_factory(engine), worker_name(), _now)
+    loop = WorkerLoop(lambda: delivery.run_once(wait=once), settings.worker_poll_seconds, heartbeat)
     typer.echo("Zustell-Worker läuft.")
     try:
-        while not stop.is_set():
-            attempted = delivery.run_once()
-            if once:
-                break
-            if attempted == 0:
-                stop.wait(settings.worker_poll_seconds)
+        loop.run(stop, once=once)
     finally:
+        delivery.close()
         sender.close()
         engine.dispose()
     typer.echo("Zustell-Worker beendet.")
+    if once and loop.failures_in_a_row:
+        raise typer.Exit(1)
+
+
+def _check_heartbeat(settings: Settings) -> int:
+    """0 when a worker wrote a healthy heartbeat within max(30 s, 5 polls), else 1 (for health checks)."""
+    from app.adapters.db.engine import limits_of, make_engine
+    from app.adapters.events.worker_loop import latest_heartbeat
+
+    engine = make_engine(settings.database_url, limits_of(settings))
+    try:
+        latest = latest_heartbeat(engine)
+    except Exception:  # the database itself is away: the worker cannot work either
+        typer.echo("Datenbank nicht erreichbar.", err=True)
+        return 1
+    finally:
+        engine.dispose()
+    if latest is None:
+        typer.echo("Kein Lebenszeichen eines Workers.", err=True)
+        return 1
+    beat_at, state = latest
+    age = (_now() - beat_at).total_seconds()
+    limit = max(30.0, 5 * settings.worker_poll_seconds)
+    typer.echo(f"Letztes Lebenszeichen vor {age:.0f} s: {state}")
+    return 0 if age <= limit and state == "ok" else 1
 
 
 @events_app.command("subscribe")
@@ -122,6 +156,7 @@ def retry_dead(subscription: str = typer.Option("", "--abonnement", help="nur di
     try:
         count = delivery.retry_dead(uuid.UUID(subscription) if subscription else None)
     finally:
+        delivery.close()
         sender.close()
         engine.dispose()
     typer.echo(f"{count} Zustellungen werden erneut versucht.")

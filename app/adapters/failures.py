@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\([^()]*=[^()]*\)")
 _DIGITS = re.compile(r"\d[\d.\-/: ]{4,}\d")
-_APP_ROOT = Path(__file__).resolve().parents[2]
+_APP_ROOT = Path(__file__).resolve().parents[1]
 MAX_MESSAGE = 200
 
 
