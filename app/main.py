@@ -21,6 +21,7 @@ from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.legal_basis_file import rule_book_without
+from app.adapters.operations_metrics import watch_database
 from app.entrypoints.api import health, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
 from app.entrypoints.api.container import Container, SystemClock
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     # every 413 (ours are problem+json in German) by the framework's plain-text one.
     app.router.max_body_size = STREAMED_BODY_BACKSTOP
     app.state.container = container
+    watch_database(container.engine)
     app.state.identity = build_identity(settings)
     app.state.audit_ledger = build_audit_ledger(settings, container.engine)
     install_problem_handlers(app)

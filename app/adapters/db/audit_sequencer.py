@@ -8,6 +8,7 @@ import time
 
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.events.sequencer import OutboxSequencer
+from app.adapters.operations_metrics import SEQUENCER_FAILURES
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,13 @@ class SequencerThread:
             if checkpoint:
                 self.ledger.checkpoint()
         except Exception as error:  # keep sealing on the next round; never log data
+            SEQUENCER_FAILURES.labels("audit").inc()
             log.error("Versiegeln des Audit-Protokolls fehlgeschlagen (%s)", type(error).__name__)
         if self.outbox is not None:
             try:
                 self.outbox.sequence()
             except Exception as error:  # the next round catches up; positions are assigned in order
+                SEQUENCER_FAILURES.labels("outbox").inc()
                 log.error("Einreihen der Änderungsereignisse fehlgeschlagen (%s)", type(error).__name__)
 
     def _run(self) -> None:

@@ -29,6 +29,7 @@ from app.adapters.db.models import CaseRow, ParticipationRow
 from app.adapters.events.outbox import SqlEventLog, change_event, reassessment_due_event
 from app.adapters.events.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from app.adapters.failures import failure_summary
+from app.adapters.operations_metrics import DEAD_LETTERS, WEBHOOK_DELIVERIES
 from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent
@@ -252,10 +253,12 @@ class DeliveryWorker:
                 delivery.status = SKIPPED
                 return
             delivery.attempts += 1
+            WEBHOOK_DELIVERIES.labels("delivered" if not error else "failed").inc()
             if not error:
                 delivery.status, delivery.delivered_at, delivery.last_error = DELIVERED, now, ""
             elif delivery.attempts >= self._policy.max_attempts:
                 delivery.status, delivery.last_error = DEAD, error
+                DEAD_LETTERS.inc()
             else:
                 delivery.next_attempt_at = self._policy.next_attempt(delivery.attempts, now)
                 delivery.last_error = error

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.adapters.db.event_models import WorkerHeartbeatRow
 from app.adapters.failures import failure_summary
+from app.adapters.operations_metrics import WORKER_PASS_FAILURES
 
 log = logging.getLogger("cockpit.worker")
 
@@ -77,6 +78,7 @@ class WorkerLoop:
                 attempted = self._pass()
             except Exception as error:  # the next pass may well succeed: never leave the loop
                 self.failures_in_a_row += 1
+                WORKER_PASS_FAILURES.inc()
                 delay = self.backoff(self.failures_in_a_row)
                 log.error(
                     "Zustell-Durchgang fehlgeschlagen (%d. Mal, pid %d): %s; nächster Versuch in %.1f s",

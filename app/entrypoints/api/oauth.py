@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from app.adapters.auth.jwt_tokens import ASSERTION_ALGORITHMS
 from app.adapters.auth.secrets import client_secret_matches
 from app.adapters.auth.signing_keys import SIGNING_ALGORITHM
+from app.adapters.operations_metrics import LOGIN_FAILURES
 from app.domain.identity import ClientAuthMethod
 from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import get_container, get_identity
@@ -123,6 +124,7 @@ async def token(
             secret_matches=client_secret_matches,
         )
     except OAuthError as error:
+        LOGIN_FAILURES.labels("oauth_client").inc()
         return _oauth_error(error, basic=bool(authorization))
     body = {
         "access_token": issued.access_token,
