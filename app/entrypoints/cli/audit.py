@@ -85,12 +85,22 @@ def verify(
         report.findings[:0] = contents.findings
         source = str(file)
     else:
+        from app.adapters.failures import failure_summary
         from app.services.audit_integrity import verify_database
 
         ledger = _ledger(settings)
-        report = verify_database(ledger, keys, witnessed)
-        ledger.engine.dispose()
         source = "Datenbank"
+        try:
+            report = verify_database(ledger, keys, witnessed)
+        except Exception as error:  # a damaged database is a verdict, never a traceback
+            typer.echo(
+                f"Audit-Protokoll ({source}) NICHT prüfbar – die Datenbank ist beschädigt oder nicht "
+                f"lesbar: {failure_summary(error)}",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+        finally:
+            ledger.engine.dispose()
     if report.findings:
         typer.echo(
             f"Audit-Protokoll ({source}) NICHT unversehrt – {len(report.findings)} Befund(e):", err=True
