@@ -155,3 +155,34 @@ def test_uploads_beyond_the_clients_limit_are_refused_429_while_others_upload(
     assert second.headers["Retry-After"]
     assert second.headers["Content-Type"] == "application/problem+json"
     assert colleague.status_code == 201, colleague.text
+
+
+def test_simultaneous_openings_for_one_person_answer_one_201_and_otherwise_the_same_409(
+    container: Container, settings: Settings, world: World
+) -> None:
+    openers = 8
+    with _serving(container, settings) as (base_url, _), httpx.Client(base_url=base_url, timeout=60) as http:
+        person = Api(http, world).register_person("sd")  # type: ignore[arg-type]
+        start = threading.Barrier(openers)
+        answers: list[httpx.Response] = []
+
+        def open_one(serial: int) -> None:
+            body = {"person_id": person["id"], "local_reference": f"RACE-{serial}", "opened_on": "2026-01-05"}
+            with httpx.Client(base_url=base_url, timeout=60) as own:
+                start.wait()
+                answers.append(own.post("/api/v1/cases", json=body, headers=world.as_user("sd")))
+
+        threads = [threading.Thread(target=open_one, args=(n,)) for n in range(openers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201] + [409] * (openers - 1)
+    refusals = {
+        (a.json()["type"], a.json()["detail"], str(a.json().get("errors")))
+        for a in answers
+        if a.status_code == 409
+    }
+    assert len(refusals) == 1
