@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     upload_total_timeout_seconds: float = Field(default=300.0, gt=0, le=3600)
     uploads_per_client: int = Field(default=2, ge=1, le=50)
     readiness_timeout_seconds: float = Field(default=0.8, gt=0, le=5)
+    readiness_min_free_bytes: int = Field(default=64 * 1024 * 1024, ge=0)  # below: not ready
     retry_after_seconds: int = Field(default=5, ge=1, le=600)
 
     @property

@@ -29,7 +29,6 @@ from app.settings import Settings
 
 router = APIRouter(prefix="/health", tags=["Betrieb"])
 
-MIN_FREE_BYTES = 64 * 1024 * 1024
 # Two threads: a database that hangs holds at most these, never the request threads.
 _checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readiness")
 
@@ -79,7 +78,7 @@ def _disk(settings: Settings) -> str:
         places.append(Path(str(url.database)).parent)
     for place in places:
         try:
-            if shutil.disk_usage(place).free < MIN_FREE_BYTES:
+            if shutil.disk_usage(place).free < settings.readiness_min_free_bytes:
                 return "Speicherplatz erschöpft"
         except OSError:
             return "Speicherort nicht erreichbar"
