@@ -97,9 +97,9 @@ def _report(results: dict[str, dict[str, object]], args: argparse.Namespace, ela
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make evidence` ({elapsed / 60:.1f} min) on "
         f"this machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"soak {args.soak_seconds:.0f} s at {args.soak_rate:.0f} requests/s, gap run {args.writers} writers × "
-        f"{args.gap_seconds:.0f} s. All traffic on loopback (ports 8120–8129). Regenerate with "
-        "`make evidence` (`SOAK_SECONDS=…` to change the soak).",
+        f"soak {args.soak_seconds:.0f} s at {args.soak_rate:.0f} requests/s, "
+        f"gap run {args.writers} writers × {args.gap_seconds:.0f} s. All traffic on loopback "
+        "(ports 8120–8129). Regenerate with `make evidence` (`SOAK_SECONDS=…` to change the soak).",
         "",
         "| scenario | verdict |",
         "|---|---|",
