@@ -131,7 +131,10 @@ class DeliveryWorker:
                     .limit(1000)
                 ).all()
                 for event in events:
-                    if self._participates(session, subscription.institution_id, event.case_id):
+                    already = session.get(DeliveryRow, (subscription.id, event.seq)) is not None
+                    if not already and self._participates(
+                        session, subscription.institution_id, event.case_id
+                    ):
                         session.add(
                             DeliveryRow(
                                 subscription_id=subscription.id,

@@ -30,6 +30,10 @@ outbox: Table = OutboxEventRow.__table__  # type: ignore[assignment]
 _LOCAL_LOCKS: dict[str, threading.Lock] = {}
 
 
+class PositionedMeanwhile(Exception):
+    """Another sequencer positioned events of this batch first; the batch is read again."""
+
+
 def wall_clock_microseconds() -> int:
     return time.time_ns() // 1000
 
@@ -68,7 +72,7 @@ class OutboxSequencer:
         for attempt in range(ATTEMPTS):
             try:
                 return self._batch()
-            except (IntegrityError, OperationalError):
+            except (IntegrityError, OperationalError, PositionedMeanwhile):
                 if attempt == ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
