@@ -6,7 +6,7 @@ sequencer at a time, and never falls below the wall clock in microseconds: reade
 `position`, and a restored older backup never hands out a position a consumer has already seen.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008 (merged from issue 18; the reserved chain starts at 0007)
 Create Date: 2026-11-30
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

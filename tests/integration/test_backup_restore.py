@@ -14,9 +14,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from app.adapters.db.engine import make_engine
+from app.bootstrap import build_container
 from app.domain.ahvn13 import Ahvn13
 from app.entrypoints.cli.main import app as cli
-from app.main import build_container
 from app.services.context import RequestContext
 from app.services.persons import PersonData, register_person
 from app.settings import Settings

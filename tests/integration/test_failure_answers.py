@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import DatabaseLimits, make_engine
-from app.entrypoints.api.container import Container
-from app.main import create_app
+from app.bootstrap import Container
+from app.entrypoints.api.app import create_app
 from tests.api_helpers import Api
 
 # Nothing listens here (the port range of this work, loopback): connecting is refused at once.

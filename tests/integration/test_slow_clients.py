@@ -19,8 +19,8 @@ import httpx
 import pytest
 import uvicorn
 
-from app.entrypoints.api.container import Container
-from app.main import create_app
+from app.bootstrap import Container
+from app.entrypoints.api.app import create_app
 from app.settings import Settings
 from tests.api_helpers import Api
 from tests.integration.test_serve import _free_port

@@ -21,9 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app.adapters.db.key_health import keys_usable
-from app.adapters.db.migrations import head_revision
-from app.entrypoints.api.container import Container
+from app.bootstrap import Container, keys_usable, schema_is_current
 from app.entrypoints.api.deps import get_container
 from app.settings import Settings
 
@@ -61,7 +59,7 @@ def readiness(container: Container) -> dict[str, str]:
     try:
         with container.engine.connect() as connection:
             current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            if current != head_revision():
+            if not schema_is_current(current):
                 checks["database"] = "Schema nicht aktuell"
             elif container.vault is not None:
                 checks["keys"] = keys_usable(connection, container.vault) or "ok"

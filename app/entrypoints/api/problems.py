@@ -18,7 +18,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.adapters.failures import failure_summary, is_database_unavailable
+from app.bootstrap import failure_summary, is_database_unavailable
 from app.domain.documents import DocumentTooLarge
 from app.domain.errors import (
     ConcurrentConflict,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from app.entrypoints.cli.audit import _ledger, _settings, _trusted_keys
+from app.entrypoints.cli.audit import _ledger, _trusted_keys
+from app.entrypoints.cli.wiring import load_settings
 from app.settings import DEFAULT_KEYRING, Environment, Settings
 
 backup_app = typer.Typer(help="Sicherung: erstellen, prüfen, zurückspielen", no_args_is_help=True)
@@ -36,9 +37,9 @@ def create(
     ),
 ) -> None:
     """Datenbank (online), Schlüsselbund und Signaturschlüssel (versiegelt) und ein signiertes Manifest."""
-    from app.adapters.backup import BackupError, create_backup, gather_secrets
+    from app.bootstrap.operator import BackupError, create_backup, gather_secrets
 
-    settings = _settings()
+    settings = load_settings()
     passphrase = _passphrase(required=True)
     assert passphrase is not None
     ledger = _ledger(settings)
@@ -64,9 +65,9 @@ def verify(
     ),
 ) -> None:
     """Signatur, Prüfsummen, Audit-Kette gegen den Checkpoint, Entschlüsselungsprobe; Exit 1 bei Befund."""
-    from app.adapters.backup import BackupError, verify_backup
+    from app.bootstrap.operator import BackupError, verify_backup
 
-    settings = _settings()
+    settings = load_settings()
     try:
         report = verify_backup(folder, _trusted_keys(settings, public_key), _passphrase(False), scratch_url)
     except BackupError as error:
@@ -92,7 +93,7 @@ def restore(
     ),
 ) -> None:
     """Prüfen, dann Datenbank und Schlüssel zurückspielen (Dienst und Worker vorher anhalten)."""
-    from app.adapters.backup import (
+    from app.bootstrap.operator import (
         SECRETS,
         BackupError,
         open_secrets,
@@ -102,7 +103,7 @@ def restore(
         verify_backup,
     )
 
-    settings = _settings()
+    settings = load_settings()
     passphrase = _passphrase(required=True)
     assert passphrase is not None
     keys = _trusted_keys(settings, public_key)
