@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint unit prerequisites openapi bench clean
+.PHONY: run test lint unit prerequisites openapi bench evidence clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ($(PYTHON)) fehlt"; exit 1; }
@@ -60,6 +60,14 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.import_records
 	$(BIN)/python -m bench.import_records --backend $(PG_URL)
 	$(BIN)/python -m bench.figures --backend $(PG_URL) --cases 100000
+
+# The fault suite (kills, database outage, slow clients, full disk, soak, restore): writes
+# bench/EVIDENCE.md. Bounded in time, loopback only; not part of `make test`. Needs root for the
+# full-disk scenario (a small tmpfs) and the PostgreSQL server at PG_URL.
+SOAK_SECONDS ?= 600
+GAP_SECONDS ?= 30
+evidence: $(STAMP)
+	$(BIN)/python -m bench.evidence --pg $(PG_URL) --soak-seconds $(SOAK_SECONDS) --gap-seconds $(GAP_SECONDS)
 
 clean:
 	rm -rf $(VENV) var/*.db .pytest_cache .ruff_cache .hypothesis

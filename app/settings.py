@@ -82,6 +82,21 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     webhook_max_attempts: int = Field(default=8, ge=1)
     webhook_backoff_seconds: float = Field(default=2.0, ge=0)
+    webhook_concurrency: int = Field(default=8, ge=1, le=64)  # subscribers served at once
+    # Reliability (docs/operations.md): no request waits without bound, no slow client holds a connection.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=5, ge=0, le=200)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    db_lock_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
+    upload_staging_dir: Path | None = None  # spooled uploads beyond 1 MiB; default: the system temp dir
+    upload_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
+    upload_total_timeout_seconds: float = Field(default=300.0, gt=0, le=3600)
+    uploads_per_client: int = Field(default=2, ge=1, le=50)
+    readiness_timeout_seconds: float = Field(default=0.8, gt=0, le=5)
+    readiness_min_free_bytes: int = Field(default=64 * 1024 * 1024, ge=0)  # below: not ready
+    retry_after_seconds: int = Field(default=5, ge=1, le=600)
 
     @property
     def disabled_legal_rule_ids(self) -> frozenset[str]:

@@ -29,14 +29,19 @@ from app.adapters.crypto.providers import KeyProviderError
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.audit_sequencer import SequencerThread
-from app.adapters.db.engine import make_engine, make_session_factory
+from app.adapters.db.engine import limits_of, make_engine, make_session_factory
+from app.adapters.db.key_health import database_holds_wrapped_keys, keys_usable
 from app.adapters.db.migrations import head_revision
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker, HttpSender
 from app.adapters.events.outbox import OutboxingAuditRecorder
+from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
+from app.adapters.events.worker_loop import Heartbeat, WorkerLoop, latest_heartbeat, worker_name
+from app.adapters.failures import failure_summary, is_database_unavailable
 from app.adapters.institutions import FORMATS
 from app.adapters.legal_basis_file import packaged_rule_book, rule_book_without
+from app.adapters.operations_metrics import LOGIN_FAILURES, watch_database
 from app.adapters.reports.access_report_pdf import render_access_report_pdf
 from app.adapters.reports.figures_pdf import render_figures_pdf
 from app.adapters.reports.plan_pdf import render_plan_pdf
@@ -151,12 +156,13 @@ def build_audit_ledger(settings: Settings, engine: Engine) -> SqlAuditLedger:
 
 
 def sequencer_for(container: Container) -> SequencerThread:
-    """The background sealing of the audit log while the service runs."""
+    """The background sealing of the audit log (and positioning of change events) while the service runs."""
     settings = container.settings
     return SequencerThread(
         container.audit_ledger,
         settings.audit_seal_interval_seconds,
         settings.audit_checkpoint_interval_seconds,
+        OutboxSequencer(container.engine),
     )
 
 
@@ -219,9 +225,19 @@ def build_delivery_worker(container: Container) -> Iterator[DeliveryWorker]:
         max_attempts=settings.webhook_max_attempts, backoff_base_seconds=settings.webhook_backoff_seconds
     )
     audience = event_audience(container.uow_factory, container.access, lambda: container.clock.now())
+    worker = DeliveryWorker(
+        container.session_factory,
+        sender,
+        container.clock.now,
+        audience,
+        policy,
+        sequence=OutboxSequencer(container.engine).sequence,
+        concurrency=settings.webhook_concurrency,
+    )
     try:
-        yield DeliveryWorker(container.session_factory, sender, container.clock.now, audience, policy)
+        yield worker
     finally:
+        worker.close()
         sender.close()
 
 
@@ -257,10 +273,17 @@ def institution_formats() -> dict[InstitutionKind, InstitutionFormat]:
     return dict(FORMATS)
 
 
+def worker_heartbeat(container: Container) -> Heartbeat:
+    """The worker's sign of life (worker_heartbeats), read by `cockpit worker --check` and the metrics."""
+    return Heartbeat(container.session_factory, worker_name(), container.clock.now)
+
+
 def build_container(settings: Settings) -> Container:
-    engine = make_engine(settings.database_url)
+    # Every wait bounded (docs/operations.md); a missing dev keyring is not silently replaced when the
+    # database already holds keys wrapped under another one.
+    engine = make_engine(settings.database_url, limits_of(settings))
     session_factory = make_session_factory(engine)
-    vault = Vault(build_key_provider(settings))
+    vault = Vault(build_key_provider(settings, lambda: database_holds_wrapped_keys(engine)))
 
     def unit_of_work() -> UnitOfWork:
         return SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault)
@@ -273,3 +296,15 @@ def build_container(settings: Settings) -> Container:
         access=access_config(settings),
         vault=vault,
     )
+
+
+__all__ = [
+    "LOGIN_FAILURES",
+    "WorkerLoop",
+    "failure_summary",
+    "is_database_unavailable",
+    "keys_usable",
+    "latest_heartbeat",
+    "limits_of",
+    "watch_database",
+]

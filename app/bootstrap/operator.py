@@ -12,11 +12,22 @@ from app.adapters.audit_export import file_sha256, read_export, write_export
 from app.adapters.audit_signing import MissingSigningKey, load_public_key
 from app.adapters.auth.secrets import Argon2PasswordHasher, hash_client_secret, new_client_secret
 from app.adapters.auth.signing_keys import SigningKeyError, SigningKeyStore
+from app.adapters.backup import (
+    SECRETS,
+    BackupError,
+    create_backup,
+    gather_secrets,
+    open_secrets,
+    read_manifest,
+    restore_database,
+    restore_secrets,
+    verify_backup,
+)
 from app.adapters.db import migrations
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.audit_privileges import grants_sql
 from app.adapters.db.audit_sequencer import SequencerThread
-from app.adapters.db.engine import make_engine
+from app.adapters.db.engine import limits_of, make_engine
 from app.adapters.db.key_rotation import (
     index_rotation_pending,
     kek_rotation_pending,
@@ -24,17 +35,23 @@ from app.adapters.db.key_rotation import (
     rewrap_all,
     start_index_rotation,
 )
+from app.adapters.events.sequencer import OutboxSequencer
 from app.bootstrap import build_audit_ledger
 from app.settings import Settings
 
 __all__ = [
+    "SECRETS",
     "Argon2PasswordHasher",
+    "BackupError",
     "MissingSigningKey",
+    "OutboxSequencer",
     "SequencerThread",
     "SigningKeyError",
     "SigningKeyStore",
     "audit_ledger_of",
+    "create_backup",
     "file_sha256",
+    "gather_secrets",
     "grants_sql",
     "hash_client_secret",
     "index_rotation_pending",
@@ -42,17 +59,22 @@ __all__ = [
     "load_public_key",
     "migrations",
     "new_client_secret",
+    "open_secrets",
     "read_export",
+    "read_manifest",
     "rebuild_indexes",
+    "restore_database",
+    "restore_secrets",
     "rewrap_all",
     "start_index_rotation",
+    "verify_backup",
     "write_export",
 ]
 
 
 def audit_ledger_of(settings: Settings) -> tuple[SqlAuditLedger, Engine]:
     """The audit ledger on an engine of its own (dispose it when done); raises MissingSigningKey."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, limits_of(settings))
     return build_audit_ledger(settings, engine), engine
 
 

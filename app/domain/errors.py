@@ -27,9 +27,16 @@ class PhaseConflict(DomainError):
 
 
 class ConcurrentConflict(DomainError):
-    """Another request created the same thing at the same moment (a uniqueness rule of the database)."""
+    """The thing exists already: found by the service, or created by another request at the same
+    moment (a uniqueness rule of the database). Both answer alike (409, same text)."""
 
     title = "Konflikt"
+
+
+CASE_ALREADY_OPEN = (
+    "Für diese Person besteht bereits ein gemeinsamer Fall. "
+    "Die fallführende Stelle kann Ihre Stelle als Beteiligte aufnehmen."
+)
 
 
 class StaleVersion(Exception):

@@ -10,7 +10,7 @@ from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import ContactPerson, SharedCase
 from app.domain.categories import DataCategory
-from app.domain.errors import InvalidValue, InvariantViolation
+from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, InvalidValue
 from app.domain.permissions import Permission
 from app.domain.policy import decide
 from app.services.access.basis import sees_all_institution_cases
@@ -72,11 +72,7 @@ def _open_case(
         if person is None or not person_is_accessible(uow, ctx, person):
             raise PersonNotFound(field="person_id")
         if uow.cases.open_case_of_person(person.id) is not None:
-            raise InvariantViolation(
-                "Für diese Person besteht bereits ein gemeinsamer Fall. "
-                "Die fallführende Stelle kann Ihre Stelle als Beteiligte aufnehmen.",
-                "person_id",
-            )
+            raise ConcurrentConflict(CASE_ALREADY_OPEN, "person_id")
         case = SharedCase.open(
             person_id=person.id,
             lead_institution_id=institution_id,

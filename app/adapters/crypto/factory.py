@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.providers import KeyProvider, KeyProviderError
 from app.settings import DEFAULT_KEYRING, Environment, KeyProviderKind, Settings
 
 
-def build_key_provider(settings: Settings) -> KeyProvider:
+def build_key_provider(settings: Settings, keys_expected: Callable[[], bool] | None = None) -> KeyProvider:
+    """`keys_expected` tells whether the database already holds wrapped keys: then a missing dev
+    keyring is an error (a new one would open nothing), never silently created."""
     if settings.key_provider is KeyProviderKind.PKCS11:
         from app.adapters.crypto.pkcs11_provider import Pkcs11Provider
 
@@ -27,4 +31,11 @@ def build_key_provider(settings: Settings) -> KeyProvider:
         return LocalKeyring.open(settings.keyring_path, create=False)
     if settings.environment is Environment.TEST and settings.keyring_path is None:
         return LocalKeyring.in_memory()
-    return LocalKeyring.open(settings.keyring_path or DEFAULT_KEYRING, create=True)
+    path = settings.keyring_path or DEFAULT_KEYRING
+    if not path.exists() and keys_expected is not None and keys_expected():
+        raise KeyProviderError(
+            f"Schlüsselbund {path} fehlt, die Datenbank enthält aber verschlüsselte Schlüssel: "
+            "Schlüsselbund aus der Sicherung zurückholen (cockpit backup restore) oder "
+            "COCKPIT_KEYRING_PATH richtig setzen. Ein neuer Schlüsselbund würde nichts öffnen."
+        )
+    return LocalKeyring.open(path, create=True)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from app.adapters.crypto.envelope import DataKey, new_data_key_secret
 from app.adapters.crypto.providers import KeyProvider
+from app.adapters.operations_metrics import KEY_PROVIDER_ERRORS
 
 
 def data_key_context(person_id: uuid.UUID, key_id: uuid.UUID) -> bytes:
@@ -21,6 +24,15 @@ def data_key_context(person_id: uuid.UUID, key_id: uuid.UUID) -> bytes:
 
 def secret_context(purpose: str, version: int) -> bytes:
     return b"cockpit-secret/v1" + purpose.encode() + b"/" + str(version).encode()
+
+
+def counted(operation: str, call: Callable[[str, bytes, bytes], bytes], *args: Any) -> bytes:
+    """A provider call; a failure is counted (cockpit_key_provider_errors) and raised on."""
+    try:
+        return call(*args)
+    except Exception:
+        KEY_PROVIDER_ERRORS.labels(operation).inc()
+        raise
 
 
 class Vault:
@@ -34,7 +46,7 @@ class Vault:
         key_id = uuid.uuid4()
         secret = new_data_key_secret()
         kek_id = self.provider.current_kek_id()
-        wrapped = self.provider.wrap(kek_id, secret, data_key_context(person_id, key_id))
+        wrapped = counted("wrap", self.provider.wrap, kek_id, secret, data_key_context(person_id, key_id))
         key = DataKey.from_secret(key_id, person_id, secret)
         self._remember(("dek", key_id, kek_id, wrapped), key)
         return key, kek_id, wrapped
@@ -44,7 +56,7 @@ class Vault:
         cached = self._recall(cache_key)
         if isinstance(cached, DataKey) and cached.person_id == person_id:
             return cached
-        secret = self.provider.unwrap(kek_id, wrapped, data_key_context(person_id, key_id))
+        secret = counted("unwrap", self.provider.unwrap, kek_id, wrapped, data_key_context(person_id, key_id))
         key = DataKey.from_secret(key_id, person_id, secret)
         self._remember(cache_key, key)
         return key
@@ -62,7 +74,7 @@ class Vault:
         cached = self._recall(cache_key)
         if isinstance(cached, bytes):
             return cached
-        secret = self.provider.unwrap(kek_id, wrapped, secret_context(purpose, version))
+        secret = counted("unwrap", self.provider.unwrap, kek_id, wrapped, secret_context(purpose, version))
         self._remember(cache_key, secret)
         return secret
 

@@ -7,13 +7,24 @@ import threading
 import time
 
 from app.adapters.db.audit_ledger import SqlAuditLedger
+from app.adapters.events.sequencer import OutboxSequencer
+from app.adapters.operations_metrics import SEQUENCER_FAILURES
 
 log = logging.getLogger(__name__)
 
 
 class SequencerThread:
-    def __init__(self, ledger: SqlAuditLedger, seal_interval: float, checkpoint_interval: float) -> None:
+    """Seals the audit log and positions committed change events (the outbox) each round."""
+
+    def __init__(
+        self,
+        ledger: SqlAuditLedger,
+        seal_interval: float,
+        checkpoint_interval: float,
+        outbox: OutboxSequencer | None = None,
+    ) -> None:
         self.ledger = ledger
+        self.outbox = outbox
         self.seal_interval = seal_interval
         self.checkpoint_interval = checkpoint_interval
         self._stop = threading.Event()
@@ -33,7 +44,14 @@ class SequencerThread:
             if checkpoint:
                 self.ledger.checkpoint()
         except Exception as error:  # keep sealing on the next round; never log data
+            SEQUENCER_FAILURES.labels("audit").inc()
             log.error("Versiegeln des Audit-Protokolls fehlgeschlagen (%s)", type(error).__name__)
+        if self.outbox is not None:
+            try:
+                self.outbox.sequence()
+            except Exception as error:  # the next round catches up; positions are assigned in order
+                SEQUENCER_FAILURES.labels("outbox").inc()
+                log.error("Einreihen der Änderungsereignisse fehlgeschlagen (%s)", type(error).__name__)
 
     def _run(self) -> None:
         last_checkpoint = time.monotonic()

@@ -1,7 +1,14 @@
-"""Engine and session factory for SQLite (embedded) and PostgreSQL."""
+"""Engine and session factory for SQLite (embedded) and PostgreSQL.
+
+Every wait is bounded (docs/operations.md): connecting, waiting for a pooled connection, a
+statement, a lock. A request that hits a bound fails fast and is answered 503 with Retry-After
+instead of hanging while the database is frozen or saturated.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +17,44 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+@dataclass(frozen=True)
+class DatabaseLimits:
+    connect_timeout_seconds: int = 5
+    statement_timeout_seconds: float = 30.0
+    lock_timeout_seconds: float = 10.0
+    pool_size: int = 10
+    max_overflow: int = 5
+    pool_timeout_seconds: float = 5.0
+
+
+def make_engine(url: str, limits: DatabaseLimits | None = None, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        busy_timeout = limits.lock_timeout_seconds if limits else 30
+        if limits is not None and parsed.database not in (None, "", ":memory:"):
+            kwargs.setdefault("pool_size", limits.pool_size)
+            kwargs.setdefault("max_overflow", limits.max_overflow)
+            kwargs.setdefault("pool_timeout", limits.pool_timeout_seconds)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout}, **kwargs
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if limits is not None:
+            _bound_sqlite_statements(engine, limits.statement_timeout_seconds)
         return engine
+    if limits is not None:
+        options = (
+            f"-c statement_timeout={int(limits.statement_timeout_seconds * 1000)}"
+            f" -c lock_timeout={int(limits.lock_timeout_seconds * 1000)}"
+        )
+        kwargs.setdefault(
+            "connect_args", {"connect_timeout": limits.connect_timeout_seconds, "options": options}
+        )
+        kwargs.setdefault("pool_size", limits.pool_size)
+        kwargs.setdefault("max_overflow", limits.max_overflow)
+        kwargs.setdefault("pool_timeout", limits.pool_timeout_seconds)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -26,6 +63,43 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _bound_sqlite_statements(engine: Engine, limit_seconds: float) -> None:
+    """SQLite has no statement timeout: a progress handler interrupts a statement running too long
+    (it then fails with OperationalError 'interrupted')."""
+
+    @event.listens_for(engine, "connect")
+    def _install(dbapi_connection: Any, _record: Any) -> None:
+        started: list[float] = [0.0]
+        dbapi_connection.set_progress_handler(
+            lambda: int(started[0] > 0 and time.monotonic() - started[0] > limit_seconds), 10_000
+        )
+        _record.info["statement_started"] = started
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start(conn: Any, *_: Any) -> None:
+        started = conn.connection.info.get("statement_started")
+        if started is not None:
+            started[0] = time.monotonic()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _stop(conn: Any, *_: Any) -> None:
+        started = conn.connection.info.get("statement_started")
+        if started is not None:
+            started[0] = 0.0
+
+
+def limits_of(settings: Any) -> DatabaseLimits:
+    """The limits configured in settings (COCKPIT_DB_*)."""
+    return DatabaseLimits(
+        connect_timeout_seconds=settings.db_connect_timeout_seconds,
+        statement_timeout_seconds=settings.db_statement_timeout_seconds,
+        lock_timeout_seconds=settings.db_lock_timeout_seconds,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout_seconds=settings.db_pool_timeout_seconds,
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -25,6 +25,8 @@ class OutboxEventRow(Base):
     occurred_at: Mapped[datetime]
     # Events the worker raises itself (a reassessment falling due) are raised once per occasion.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # Assigned after commit by the sequencer (app/adapters/events/sequencer.py); readers follow it.
+    position: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True)
 
 
 class SubscriptionRow(Base):
@@ -39,6 +41,16 @@ class SubscriptionRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     fanout_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class WorkerHeartbeatRow(Base):
+    """The last sign of life of a background process (worker, sequencer), for `--check` and readiness."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    beat_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(200))
 
 
 class DeliveryRow(Base):

@@ -46,7 +46,7 @@ from app.domain.cases import (
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase, SealedItem
 from app.domain.categories import DataCategory
-from app.domain.errors import ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
+from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.principal import Role
@@ -223,10 +223,7 @@ _UNIQUE_RULES = {
         "Für diese AHV-Nummer ist bereits eine Person erfasst.",
         "ahvn13",
     ),
-    ("uq_cases_person_not_archived", "cases.person_id"): (
-        "Für diese Person besteht bereits ein gemeinsamer Fall.",
-        "person_id",
-    ),
+    ("uq_cases_person_not_archived", "cases.person_id"): (CASE_ALREADY_OPEN, "person_id"),
 }
 
 

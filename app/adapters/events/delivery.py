@@ -1,17 +1,21 @@
 """Webhook delivery: at least once, in order per case, with backoff and a dead-letter state.
 
-Each delivery is committed on its own after the receiver answered 2xx; a worker killed in between
-delivers the same event again on its next run (receivers drop duplicates by event id).
+The HTTP call runs with no transaction open; its outcome is committed on its own after the receiver
+answered. A worker killed in between delivers the same event again on its next run (receivers drop
+duplicates by event id; so do they when two workers happen to send the same event). Each subscriber
+has its own lane, so one slow receiver delays only its own deliveries.
 Whether a subscriber may hear of an event is decided at delivery time, by the policy as it is then.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import random
 import secrets
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -24,11 +28,14 @@ from app.adapters.db.event_models import DeliveryRow, OutboxEventRow, Subscripti
 from app.adapters.db.models import CaseRow, ParticipationRow
 from app.adapters.events.outbox import SqlEventLog, change_event, reassessment_due_event
 from app.adapters.events.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from app.adapters.failures import failure_summary
+from app.adapters.operations_metrics import DEAD_LETTERS, WEBHOOK_DELIVERIES
 from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent
 
 PENDING, DELIVERED, SKIPPED, DEAD = "pending", "delivered", "skipped", "dead"
+log = logging.getLogger("cockpit.worker")
 
 
 class Sender(Protocol):
@@ -72,19 +79,28 @@ class DeliveryWorker:
         now: Callable[[], datetime],
         audience: Callable[[uuid.UUID, ChangeEvent], tuple[DataCategory, ...] | None],
         policy: DeliveryPolicy | None = None,
+        sequence: Callable[[], int] | None = None,
+        concurrency: int = 8,
     ) -> None:
         self._sessions = session_factory
+        # Positions committed events (the sequencer of app/adapters/events/sequencer.py) before fan-out,
+        # so a worker alone delivers everything even where no other process runs the sequencer.
+        self._sequence = sequence
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="delivery")
+        self._lanes: dict[uuid.UUID, Future[None]] = {}
         self._audience = audience  # asked per delivery: the policy as it is then
         self._sender = sender
         self._now = now
         self._policy = policy or DeliveryPolicy()
 
-    def run_once(self) -> int:
+    def run_once(self, *, wait: bool = True) -> int:
         """One pass: raise due reassessment events, fan new events out, deliver what is due.
-        Returns the number of deliveries attempted."""
+        Returns the number of deliveries attempted (started, without `wait`)."""
         self.raise_due_reassessments()
+        if self._sequence is not None:
+            self._sequence()
         self.fan_out()
-        return self.deliver_due()
+        return self.deliver_due(wait=wait)
 
     def raise_due_reassessments(self) -> None:
         now = self._now()
@@ -99,18 +115,26 @@ class DeliveryWorker:
                     log.add(reassessment_due_event(case_id, lead_id, now), dedupe_key=key)
 
     def fan_out(self) -> None:
-        """A delivery row per new event and subscription whose institution works on the case."""
+        """A delivery row per new event and subscription whose institution works on the case; the
+        cursor follows the events' positions, so an event that committed late is not passed over."""
         now = self._now()
         with self._sessions.begin() as session:
-            for subscription in session.scalars(select(SubscriptionRow).where(SubscriptionRow.active)):
+            # Several workers may run: each subscription is fanned out by one of them at a time.
+            subscriptions = (
+                select(SubscriptionRow).where(SubscriptionRow.active).with_for_update(skip_locked=True)
+            )
+            for subscription in session.scalars(subscriptions):
                 events = session.scalars(
                     select(OutboxEventRow)
-                    .where(OutboxEventRow.seq > subscription.fanout_cursor)
-                    .order_by(OutboxEventRow.seq)
+                    .where(OutboxEventRow.position > subscription.fanout_cursor)
+                    .order_by(OutboxEventRow.position)
                     .limit(1000)
                 ).all()
                 for event in events:
-                    if self._participates(session, subscription.institution_id, event.case_id):
+                    already = session.get(DeliveryRow, (subscription.id, event.seq)) is not None
+                    if not already and self._participates(
+                        session, subscription.institution_id, event.case_id
+                    ):
                         session.add(
                             DeliveryRow(
                                 subscription_id=subscription.id,
@@ -122,7 +146,7 @@ class DeliveryWorker:
                                 last_error="",
                             )
                         )
-                    subscription.fanout_cursor = event.seq
+                    subscription.fanout_cursor = event.position or subscription.fanout_cursor
 
     @staticmethod
     def _participates(session: Session, institution_id: uuid.UUID, case_id: uuid.UUID) -> bool:
@@ -133,14 +157,38 @@ class DeliveryWorker:
         )
         return session.scalar(query.limit(1)) is not None
 
-    def deliver_due(self) -> int:
-        attempted = 0
-        for subscription_id, event_seq in self._due():
-            attempted += 1
-            self._deliver(subscription_id, event_seq)
-        return attempted
+    def deliver_due(self, *, wait: bool = True) -> int:
+        """Start the due deliveries, one lane per subscriber: a subscriber's deliveries go out one
+        after the other (order per case), different subscribers' at once, so a slow or hanging
+        receiver delays only itself. With `wait` the pass returns when every lane is done; without,
+        it returns at once and a subscriber whose lane still runs is left for a later pass."""
+        busy = {sid for sid, lane in self._lanes.items() if not lane.done()}
+        lanes: dict[uuid.UUID, list[int]] = {}
+        for subscription_id, event_seq in self._due(busy):
+            lanes.setdefault(subscription_id, []).append(event_seq)
+        started = []
+        for subscription_id, event_seqs in lanes.items():
+            lane = self._pool.submit(self._deliver_lane, subscription_id, event_seqs)
+            self._lanes[subscription_id] = lane
+            started.append(lane)
+        if wait:
+            for lane in started:
+                lane.result()
+        return sum(len(seqs) for seqs in lanes.values())
 
-    def _due(self) -> list[tuple[uuid.UUID, int]]:
+    def close(self) -> None:
+        """Let running lanes finish (each call is bounded by the sender's timeout)."""
+        self._pool.shutdown(wait=True)
+
+    def _deliver_lane(self, subscription_id: uuid.UUID, event_seqs: list[int]) -> None:
+        for event_seq in event_seqs:
+            try:
+                self._deliver(subscription_id, event_seq)
+            except Exception as error:  # the delivery stays pending and is tried again
+                log.error("Zustellung fehlgeschlagen: %s", failure_summary(error))
+                return
+
+    def _due(self, busy: set[uuid.UUID] | None = None) -> list[tuple[uuid.UUID, int]]:
         """Due deliveries that are the oldest undelivered one of their case for their subscriber."""
         earlier = DeliveryRow.__table__.alias("earlier")
         blocked = (
@@ -161,40 +209,59 @@ class DeliveryWorker:
             .order_by(DeliveryRow.event_seq)
             .limit(self._policy.batch_size)
         )
+        if busy:
+            query = query.where(DeliveryRow.subscription_id.not_in(busy))
         with self._sessions() as session:
             return [(row[0], row[1]) for row in session.execute(query)]
 
     def _deliver(self, subscription_id: uuid.UUID, event_seq: int) -> None:
-        with self._sessions.begin() as session:
+        """Read what to send, send it with no transaction open, then record the outcome."""
+        with self._sessions() as session:
             delivery = session.get(DeliveryRow, (subscription_id, event_seq))
             subscription = session.get(SubscriptionRow, subscription_id)
             event_row = session.get(OutboxEventRow, event_seq)
             if delivery is None or subscription is None or event_row is None or delivery.status != PENDING:
                 return
             event = change_event(event_row)
-            categories = self._audience(subscription.institution_id, event)
-            if not subscription.active or categories is None:
+            active, institution_id = subscription.active, subscription.institution_id
+            url, secret = subscription.url, subscription.secret
+        categories = self._audience(institution_id, event) if active else None
+        if categories is None:
+            self._record(subscription_id, event_seq, "", self._now(), skipped=True)
+            return
+        body = json.dumps(event.payload(categories), separators=(",", ":")).encode()
+        now = self._now()
+        timestamp = int(now.timestamp())
+        headers = {
+            "Content-Type": "application/json",
+            EVENT_ID_HEADER: str(event.id),
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: sign(secret, timestamp, body),
+        }
+        try:
+            status = self._sender.post(url, body, headers)
+            error = "" if 200 <= status < 300 else f"HTTP {status}"
+        except (OSError, httpx.HTTPError) as failure:
+            error = type(failure).__name__
+        self._record(subscription_id, event_seq, error, now)
+
+    def _record(
+        self, subscription_id: uuid.UUID, event_seq: int, error: str, now: datetime, *, skipped: bool = False
+    ) -> None:
+        with self._sessions.begin() as session:
+            delivery = session.get(DeliveryRow, (subscription_id, event_seq))
+            if delivery is None or delivery.status != PENDING:
+                return  # another worker settled it meanwhile
+            if skipped:
                 delivery.status = SKIPPED
                 return
-            body = json.dumps(event.payload(categories), separators=(",", ":")).encode()
-            now = self._now()
-            timestamp = int(now.timestamp())
-            headers = {
-                "Content-Type": "application/json",
-                EVENT_ID_HEADER: str(event.id),
-                TIMESTAMP_HEADER: str(timestamp),
-                SIGNATURE_HEADER: sign(subscription.secret, timestamp, body),
-            }
-            try:
-                status = self._sender.post(subscription.url, body, headers)
-                error = "" if 200 <= status < 300 else f"HTTP {status}"
-            except (OSError, httpx.HTTPError) as failure:
-                error = type(failure).__name__
             delivery.attempts += 1
+            WEBHOOK_DELIVERIES.labels("delivered" if not error else "failed").inc()
             if not error:
                 delivery.status, delivery.delivered_at, delivery.last_error = DELIVERED, now, ""
             elif delivery.attempts >= self._policy.max_attempts:
                 delivery.status, delivery.last_error = DEAD, error
+                DEAD_LETTERS.inc()
             else:
                 delivery.next_attempt_at = self._policy.next_attempt(delivery.attempts, now)
                 delivery.last_error = error

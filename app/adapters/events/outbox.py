@@ -37,13 +37,26 @@ class SqlEventLog:
             )
         )
 
-    def after(self, sequence: int, limit: int) -> list[ChangeEvent]:
-        query = select(OutboxEventRow).where(OutboxEventRow.seq > sequence).order_by(OutboxEventRow.seq)
+    def after(self, position: int, limit: int) -> list[ChangeEvent]:
+        """Positioned events after `position`, in position order (see app/adapters/events/sequencer.py):
+        an event still unpositioned appears later, always after the positions read now."""
+        query = (
+            select(OutboxEventRow).where(OutboxEventRow.position > position).order_by(OutboxEventRow.position)
+        )
         return [change_event(row) for row in self._session.scalars(query.limit(limit))]
 
     def last_sequence(self) -> int:
-        row = self._session.scalar(select(OutboxEventRow.seq).order_by(OutboxEventRow.seq.desc()).limit(1))
-        return row or 0
+        return last_position(self._session)
+
+
+def last_position(session: Session) -> int:
+    latest = session.scalar(
+        select(OutboxEventRow.position)
+        .where(OutboxEventRow.position.is_not(None))
+        .order_by(OutboxEventRow.position.desc())
+        .limit(1)
+    )
+    return latest or 0
 
 
 def change_event(row: OutboxEventRow) -> ChangeEvent:
@@ -54,7 +67,7 @@ def change_event(row: OutboxEventRow) -> ChangeEvent:
         source_institution_id=row.source_institution_id,
         categories=tuple(DataCategory(c) for c in row.categories),
         id=row.id,
-        sequence=row.seq,
+        sequence=row.position or 0,
     )
 
 

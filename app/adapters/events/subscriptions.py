@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.adapters.db.event_models import OutboxEventRow, SubscriptionRow
+from app.adapters.db.event_models import SubscriptionRow
 from app.adapters.db.models import InstitutionRow
 from app.adapters.events.delivery import new_secret
+from app.adapters.events.outbox import last_position
 
 
 def add_subscription(
@@ -23,7 +24,7 @@ def add_subscription(
         )
         if institution_id is None:
             return None
-        latest = session.scalar(select(OutboxEventRow.seq).order_by(OutboxEventRow.seq.desc()).limit(1))
+        latest = last_position(session)
         subscription = SubscriptionRow(
             id=uuid.uuid4(),
             institution_id=institution_id,
@@ -31,7 +32,7 @@ def add_subscription(
             secret=new_secret(),
             active=True,
             created_at=now,
-            fanout_cursor=latest or 0,
+            fanout_cursor=latest,
         )
         session.add(subscription)
         return subscription.id, subscription.secret

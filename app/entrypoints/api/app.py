@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.bootstrap import Container, build_container, sequencer_for
+from app.bootstrap import Container, build_container, sequencer_for, watch_database
 from app.entrypoints.api import health, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
 from app.entrypoints.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
@@ -38,10 +38,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        max_body_size=STREAMED_BODY_BACKSTOP,
         lifespan=_audit_sequencer,
     )
+    # The body limit per route rather than around the whole app: a limit around the app replaces
+    # every 413 (ours are problem+json in German) by the framework's plain-text one.
+    app.router.max_body_size = STREAMED_BODY_BACKSTOP
     app.state.container = container
+    watch_database(container.engine)
     # Built now, so a configuration production refuses stops the start, not the first request.
     app.state.identity = container.identity
     app.state.audit_ledger = container.audit_ledger

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app.bootstrap import TOKEN_PATH, Container, Identity
+from app.bootstrap import LOGIN_FAILURES, TOKEN_PATH, Container, Identity
 from app.domain.identity import ClientAuthMethod
 from app.entrypoints.api.deps import get_container, get_identity
 from app.services.identity.tokens import (
@@ -121,6 +121,7 @@ async def token(
             secret_matches=identity.secret_matches,
         )
     except OAuthError as error:
+        LOGIN_FAILURES.labels("oauth_client").inc()
         return _oauth_error(error, basic=bool(authorization))
     body = {
         "access_token": issued.access_token,

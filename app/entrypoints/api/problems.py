@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
-import traceback
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.bootstrap import failure_summary, is_database_unavailable
 from app.domain.documents import DocumentTooLarge
 from app.domain.errors import (
     ConcurrentConflict,
@@ -90,6 +92,15 @@ KINDS = {
             "Diese HTTP-Methode wird hier nicht unterstützt.",
         ),
         ProblemKind("payload-too-large", 413, "Anfrage zu gross", "Der Inhalt der Anfrage ist zu gross."),
+        ProblemKind(
+            "request-timeout", 408, "Zeitüberschreitung", "Der Inhalt der Anfrage kam nicht rechtzeitig an."
+        ),
+        ProblemKind(
+            "too-many-uploads",
+            429,
+            "Zu viele gleichzeitige Uploads",
+            "Dieser Zugang hat bereits die höchstzulässige Zahl laufender Uploads.",
+        ),
         ProblemKind(
             "unsupported-media-type", 415, "Format nicht unterstützt", "Erwartet wird application/json."
         ),
@@ -233,15 +244,37 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
 
 
 def unexpected_error_response(request: Request, exc: Exception) -> JSONResponse:
-    # The caller learns nothing; the log gets the type and the stack, not the message, since
-    # messages of database errors can carry the (personal) values of the failed statement.
+    # The caller learns nothing; the log gets one line: type, scrubbed message, place (failures.py).
+    if is_database_unavailable(exc):
+        return database_unavailable_response(request, exc)
     logger.error(
-        "Unerwarteter Fehler %s (correlation_id=%s)\n%s",
-        type(exc).__name__,
+        "Unerwarteter Fehler %s correlation_id=%s",
+        failure_summary(exc),
         getattr(request.state, "correlation_id", "-"),
-        "".join(traceback.format_tb(exc.__traceback__)),
     )
     return problem_response(request, "internal", KINDS["internal"].description)
+
+
+def database_unavailable_response(request: Request, exc: Exception) -> JSONResponse:
+    logger.error(
+        "Datenbank nicht verfügbar %s correlation_id=%s",
+        failure_summary(exc),
+        getattr(request.state, "correlation_id", "-"),
+    )
+    retry_after = getattr(getattr(request.app.state, "container", None), "settings", None)
+    seconds = getattr(retry_after, "retry_after_seconds", 5)
+    return problem_response(
+        request,
+        "unavailable",
+        "Die Datenbank ist vorübergehend nicht erreichbar; bitte später erneut versuchen.",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if not is_database_unavailable(exc):
+        return unexpected_error_response(request, exc)
+    return database_unavailable_response(request, exc)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -251,3 +284,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service)  # type: ignore[arg-type]
     app.add_exception_handler(ProblemError, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    for database_error in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(database_error, _database_unavailable)

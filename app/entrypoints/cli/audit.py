@@ -76,13 +76,23 @@ def verify(
         report.findings[:0] = contents.findings
         source = str(file)
     else:
+        from app.bootstrap import failure_summary
         from app.services.audit_integrity import verify_database
 
         ledger = _ledger(settings)
-        ledger.seal()  # the CLI seals what is queued, so the verification covers every committed event
-        report = verify_database(ledger, keys, witnessed)
-        ledger.engine.dispose()
         source = "Datenbank"
+        try:
+            ledger.seal()  # the CLI seals what is queued, so the verification covers every committed event
+            report = verify_database(ledger, keys, witnessed)
+        except Exception as error:  # a damaged database is a verdict, never a traceback
+            typer.echo(
+                f"Audit-Protokoll ({source}) NICHT prüfbar – die Datenbank ist beschädigt oder nicht "
+                f"lesbar: {failure_summary(error)}",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+        finally:
+            ledger.engine.dispose()
     if report.findings:
         typer.echo(
             f"Audit-Protokoll ({source}) NICHT unversehrt – {len(report.findings)} Befund(e):", err=True
@@ -128,15 +138,20 @@ def checkpoint() -> None:
 @audit_app.command("seal")
 def seal(follow: bool = typer.Option(False, "--follow", help="als Dienst weiterlaufen (Sequencer)")) -> None:
     """Vorgemerkte Ereignisse in Kette und Merkle-Baum aufnehmen."""
+    from app.bootstrap.operator import OutboxSequencer
+
     settings = load_settings()
     ledger = _ledger(settings)
+    outbox = OutboxSequencer(ledger.engine)
     if not follow:
-        typer.echo(f"{ledger.seal()} Einträge versiegelt.")
+        typer.echo(
+            f"{ledger.seal()} Einträge versiegelt, {outbox.sequence()} Änderungsereignisse eingereiht."
+        )
         return
     from app.bootstrap.operator import SequencerThread
 
     sequencer = SequencerThread(
-        ledger, settings.audit_seal_interval_seconds, settings.audit_checkpoint_interval_seconds
+        ledger, settings.audit_seal_interval_seconds, settings.audit_checkpoint_interval_seconds, outbox
     )
     sequencer.start()
     try:

@@ -11,7 +11,7 @@ from types import FrameType
 import typer
 
 from app.entrypoints.cli.wiring import load_settings, wired
-from app.settings import Environment
+from app.settings import Environment, Settings
 
 events_app = typer.Typer(
     help="Änderungsereignisse: Webhook-Abonnemente der Fachsysteme", no_args_is_help=True
@@ -24,11 +24,18 @@ def _now() -> datetime:
 
 def worker(
     once: bool = typer.Option(False, "--once", help="Einen Durchgang ausführen und beenden."),
+    check: bool = typer.Option(
+        False, "--check", help="Nur prüfen, ob ein Worker lebt (Lebenszeichen jünger als die Frist)."
+    ),
 ) -> None:
-    """Änderungsereignisse an die abonnierten Fachsysteme ausliefern (läuft bis SIGTERM/Ctrl-C)."""
-    from app.bootstrap import build_delivery_worker
+    """Änderungsereignisse an die abonnierten Fachsysteme ausliefern (läuft bis SIGTERM/Ctrl-C).
+
+    Fällt die Datenbank aus, wartet der Worker mit wachsendem Abstand und macht danach weiter."""
+    from app.bootstrap import WorkerLoop, build_delivery_worker, worker_heartbeat
 
     settings = load_settings()
+    if check:
+        raise typer.Exit(_check_heartbeat(settings))
     stop = threading.Event()
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -38,13 +45,33 @@ def worker(
     signal.signal(signal.SIGINT, _stop)
     typer.echo("Zustell-Worker läuft.")
     with wired(settings) as container, build_delivery_worker(container) as delivery:
-        while not stop.is_set():
-            attempted = delivery.run_once()
-            if once:
-                break
-            if attempted == 0:
-                stop.wait(settings.worker_poll_seconds)
+        loop = WorkerLoop(
+            lambda: delivery.run_once(wait=once), settings.worker_poll_seconds, worker_heartbeat(container)
+        )
+        loop.run(stop, once=once)
     typer.echo("Zustell-Worker beendet.")
+    if once and loop.failures_in_a_row:
+        raise typer.Exit(1)
+
+
+def _check_heartbeat(settings: Settings) -> int:
+    """0 when a worker wrote a healthy heartbeat within max(30 s, 5 polls), else 1 (for health checks)."""
+    from app.bootstrap import latest_heartbeat
+
+    try:
+        with wired(settings) as container:
+            latest = latest_heartbeat(container.engine)
+    except Exception:  # the database itself is away: the worker cannot work either
+        typer.echo("Datenbank nicht erreichbar.", err=True)
+        return 1
+    if latest is None:
+        typer.echo("Kein Lebenszeichen eines Workers.", err=True)
+        return 1
+    beat_at, state = latest
+    age = (_now() - beat_at).total_seconds()
+    limit = max(30.0, 5 * settings.worker_poll_seconds)
+    typer.echo(f"Letztes Lebenszeichen vor {age:.0f} s: {state}")
+    return 0 if age <= limit and state == "ok" else 1
 
 
 @events_app.command("subscribe")

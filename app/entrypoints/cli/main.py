@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from app.entrypoints.cli.audit import audit_app
+from app.entrypoints.cli.backup import backup_app
 from app.entrypoints.cli.consent import consent_app
 from app.entrypoints.cli.events import events_app, worker
 from app.entrypoints.cli.exchange import import_app
@@ -28,6 +29,7 @@ app.add_typer(openapi_app, name="openapi")
 register_identity_commands(app)
 app.add_typer(consent_app, name="consent")
 app.add_typer(audit_app, name="audit")
+app.add_typer(backup_app, name="backup")
 app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
 app.add_typer(import_app, name="import")

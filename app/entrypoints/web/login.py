@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.bootstrap import Container, Identity
+from app.bootstrap import LOGIN_FAILURES, Container, Identity
 from app.domain.identity import SessionStage, WebSession
 from app.entrypoints.api.deps import get_container, get_identity
 from app.entrypoints.web import return_to
@@ -103,6 +103,7 @@ def login_submit(
         correlation_id=request.state.correlation_id,
     )
     if result.session_id is None:
+        LOGIN_FAILURES.labels("password").inc()
         status = 429 if result.locked else 401
         return login_page(request, container, result.message, status, web_session=web_session)
     if result.stage is SessionStage.AUTHENTICATED:
@@ -144,8 +145,10 @@ def code_submit(
         correlation_id=request.state.correlation_id,
     )
     if result.stage is SessionStage.ANONYMOUS:
+        LOGIN_FAILURES.labels("code").inc()
         return login_page(request, container, result.message, 429)
     if result.session_id is None:
+        LOGIN_FAILURES.labels("code").inc()
         return page(request, "code.html", 401, csrf_token=web_session.csrf_token, message=result.message)
     response = redirect("/start")
     response.headers["location"] = return_to.take(request, response)

@@ -20,6 +20,7 @@ from app.adapters.db.event_models import DeliveryRow, OutboxEventRow
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DEAD, DELIVERED, DeliveryPolicy, DeliveryWorker, HttpSender
 from app.adapters.events.outbox import OutboxingAuditRecorder
+from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
 from app.adapters.legal_basis_file import packaged_rule_book
 from app.domain.ahvn13 import Ahvn13
@@ -91,6 +92,7 @@ def _worker(
         clock,
         audience,
         DeliveryPolicy(**policy),  # type: ignore[arg-type]
+        sequence=OutboxSequencer(engine).sequence,
     )
 
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
-import anyio.from_thread
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -16,6 +14,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from app.domain.categories import DataCategory
 from app.domain.documents import Document
 from app.entrypoints.api.deps import Context, Uow
+from app.entrypoints.api.upload_staging import UploadSlots, pieces, stage
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.common import Out
 from app.services import documents
@@ -53,25 +52,19 @@ def _out(document: Document) -> DocumentOut:
     )
 
 
-def _pieces(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
-    """The request body, piece by piece, pulled from the event loop into the worker thread."""
-
-    async def next_piece() -> bytes | None:
-        try:
-            return await stream.__anext__()
-        except StopAsyncIteration:
-            return None
-
-    while (piece := anyio.from_thread.run(next_piece)) is not None:
-        if piece:
-            yield piece
+def _upload_slots(request: Request) -> UploadSlots:
+    slots = getattr(request.app.state, "upload_slots", None)
+    if slots is None:
+        settings = request.app.state.container.settings
+        slots = request.app.state.upload_slots = UploadSlots(settings.uploads_per_client)
+    return slots
 
 
 @router.post(
     "",
     status_code=201,
     response_model=DocumentOut,
-    responses=problems(404, 413, 422),
+    responses=problems(404, 408, 413, 422, 429),
     max_body_size=UPLOAD_BACKSTOP,
     openapi_extra={
         "requestBody": {
@@ -92,10 +85,27 @@ async def upload_document(
     filename: Annotated[str, Query(min_length=1, max_length=200, description="Dateiname")],
 ) -> JSONResponse:
     """Ein Dokument (PDF, PNG oder JPEG, am Inhalt erkannt) als Rohdaten im Body hochladen."""
-    max_bytes = request.app.state.container.settings.document_max_bytes
-    stored = await run_in_threadpool(
-        documents.store_document, uow, ctx, case_id, category, filename, _pieces(request.stream()), max_bytes
-    )
+    settings = request.app.state.container.settings
+    # The body arrives in full before the use case opens its transaction (upload_staging.py).
+    async with _upload_slots(request).slot(str(ctx.principal.id), settings.retry_after_seconds):
+        staged = await stage(
+            request.stream(),
+            settings.document_max_bytes,
+            settings.upload_idle_timeout_seconds,
+            settings.upload_total_timeout_seconds,
+            settings.upload_staging_dir,
+        )
+    with staged:
+        stored = await run_in_threadpool(
+            documents.store_document,
+            uow,
+            ctx,
+            case_id,
+            category,
+            filename,
+            pieces(staged),
+            settings.document_max_bytes,
+        )
     return json_response(
         _out(stored), status_code=201, location=f"/api/v1/cases/{case_id}/documents/{stored.id}"
     )
