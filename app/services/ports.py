@@ -134,6 +134,11 @@ class EventLog(Protocol):
     """The outbox of change events, in the order they were written."""
 
     def after(self, sequence: int, limit: int) -> list[ChangeEvent]: ...
+    def add(self, event: ChangeEvent, dedupe_key: str | None = None) -> None:
+        """Announce an event in the current transaction (most are announced by the audit recorder)."""
+        ...
+
+    def announced(self, dedupe_key: str) -> bool: ...
 
 
 class InstitutionFormat(Protocol):

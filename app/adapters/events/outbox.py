@@ -41,6 +41,10 @@ class SqlEventLog:
         query = select(OutboxEventRow).where(OutboxEventRow.seq > sequence).order_by(OutboxEventRow.seq)
         return [change_event(row) for row in self._session.scalars(query.limit(limit))]
 
+    def announced(self, dedupe_key: str) -> bool:
+        query = select(OutboxEventRow.seq).where(OutboxEventRow.dedupe_key == dedupe_key)
+        return self._session.scalar(query.limit(1)) is not None
+
     def last_sequence(self) -> int:
         row = self._session.scalar(select(OutboxEventRow.seq).order_by(OutboxEventRow.seq.desc()).limit(1))
         return row or 0
