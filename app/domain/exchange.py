@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -115,6 +116,10 @@ class InstitutionDossier:
     def fingerprint(self) -> str:
         content = {"ref": self.local_reference, "on": self.registered_on.isoformat(), "facts": self.facts}
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+# reveal(category, owning institution) -> open this dossier? Asked before its facts are decrypted.
+DossierReveal = Callable[[DataCategory, uuid.UUID], bool]
 
 
 @dataclass(frozen=True)

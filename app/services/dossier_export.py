@@ -59,7 +59,9 @@ def _export(
                 else:
                     withheld.add(dossier.category)
             codes = {institution.id: institution.code for institution in uow.institutions.list()}
-            shared = partner_sections(ctx.principal, case, view, uow.dossiers.of_case(case.id), grants, codes)
+            shared = partner_sections(
+                ctx.principal, case, view, lambda reveal: uow.dossiers.of_case(case.id, reveal), grants, codes
+            )
             allowed |= shared.allowed
             withheld |= shared.withheld
             participation = case.participation_of(recipient_id)

@@ -9,13 +9,13 @@ holds (decrypted because allowed) and the dossiers the policy allows are read he
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
-from app.domain.exchange import InstitutionDossier
+from app.domain.exchange import DossierReveal, InstitutionDossier
 from app.domain.policy import AccessGrants, decide
 from app.domain.principal import Principal
 from app.domain.shared_data import SharedEntry, SharedSection, flatten_facts
@@ -67,6 +67,15 @@ class _Releases:
         self.principal, self.case, self.grants, self.codes = principal, case, grants, codes
         self.sections = PartnerSections()
 
+    def opens(self, category: DataCategory, owner: uuid.UUID) -> bool:
+        """A dossier's `reveal`: another institution's, and allowed (else it stays sealed)."""
+        if owner == self.principal.institution_id:
+            return False
+        if decide(self.principal, self.case, category, owner, self.grants).allow:
+            return True
+        self.sections.withheld.add(category)
+        return False
+
     def add(
         self,
         section: SharedSection,
@@ -89,7 +98,7 @@ def partner_sections(
     principal: Principal,
     case: SharedCase,
     view: CaseView,
-    dossiers: Iterable[InstitutionDossier],
+    dossiers_of: Callable[[DossierReveal], Iterable[InstitutionDossier]],
     grants: AccessGrants,
     codes: Mapping[uuid.UUID, str],
 ) -> PartnerSections:
@@ -97,9 +106,7 @@ def partner_sections(
     (by source), then the current segment, goals and measures as the view holds them."""
     recipient = principal.institution_id
     releases = _Releases(principal, case, grants, codes)
-    for dossier in sorted(dossiers, key=lambda d: codes.get(d.institution_id, "")):
-        if dossier.institution_id == recipient:
-            continue
+    for dossier in sorted(dossiers_of(releases.opens), key=lambda d: codes.get(d.institution_id, "")):
         fields = (("angemeldet_am", dossier.registered_on.isoformat()), *flatten_facts(dossier.facts))
         if releases.add(SharedSection.FACTS, dossier.category, dossier.institution_id, fields):
             releases.sections.dossier_ids.append(dossier.id)

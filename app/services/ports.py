@@ -17,7 +17,7 @@ from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
 from app.domain.events import ChangeEvent
-from app.domain.exchange import CaseExport, ImportLimits, InstitutionDossier, ParsedRecord
+from app.domain.exchange import CaseExport, DossierReveal, ImportLimits, InstitutionDossier, ParsedRecord
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
@@ -125,7 +125,10 @@ class DocumentRepository(Protocol):
 class DossierRepository(Protocol):
     """The institutions' own dossiers on shared cases (one per institution and case)."""
 
-    def of_case(self, case_id: uuid.UUID) -> list[InstitutionDossier]: ...
+    def of_case(self, case_id: uuid.UUID, reveal: DossierReveal | None = None) -> list[InstitutionDossier]:
+        """The case's dossiers whose facts `reveal` lets open (all without one); others are left out."""
+        ...
+
     def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None: ...
     def save(self, dossier: InstitutionDossier) -> None: ...
 
