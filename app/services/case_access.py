@@ -22,6 +22,7 @@ from app.domain.policy import BasisKind, may_open_case
 from app.services.access_grants import decision_basis, grants_for, is_assigned
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
+from app.services.dossier_view import add_dossiers
 from app.services.errors import CaseNotFound, Forbidden, ServiceError
 from app.services.ports import Reveal, UnitOfWork
 from app.services.refusals import refusals_recorded
@@ -113,6 +114,7 @@ def read_case(
         if case is not None:
             view = view_for(uow, ctx, case)
             view.withheld |= reveal.withheld  # items never decrypted are withheld as well
+            add_dossiers(uow, ctx.principal, case, grants_for(uow, ctx, case), view)
             _record_allowed(
                 uow,
                 ctx,

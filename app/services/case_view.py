@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from app.domain.cases import (
     Assessment,
@@ -26,6 +26,9 @@ from app.domain.persons import Person
 from app.domain.policy import NO_GRANTS, AccessGrants, Decision, decide
 from app.domain.principal import Principal
 from app.domain.users import User
+
+if TYPE_CHECKING:
+    from app.services.dossier_view import VisibleDossier
 
 Item = TypeVar("Item", bound=CaseItem)
 
@@ -49,6 +52,7 @@ class CaseView:
     withheld: set[DataCategory] = field(default_factory=set)
     bases: set[str] = field(default_factory=set)
     contact_display_name: str | None = None
+    dossiers: list[VisibleDossier] = field(default_factory=list)  # the institutions' imported facts
 
 
 class _Sieve:
