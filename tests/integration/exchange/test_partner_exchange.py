@@ -201,6 +201,10 @@ def test_the_sozialdienst_system_receives_the_rav_facts_on_consent_with_source_a
     assert facts.value("aussteuerung_voraussichtlich") == EXPECTED_END.isoformat()
     assert facts.value("suchstatus") == "aktiv_suchend"
     assert facts.value("sanktionen.1.einstelltage") == "5"
+    feed = systems.as_(cast.sozialdienst).get("/api/v1/events").json()["items"]
+    assert ("case.aussteuerung_droht", str(cast.rav.id), ["arbeitsmarkt"]) in [
+        (e["type"], e["source_institution_id"], e["categories"]) for e in feed
+    ]  # the pull feed names the same as the webhook
 
 
 def test_without_the_consent_the_pull_holds_no_rav_facts_and_does_not_tell_they_exist(
@@ -217,6 +221,10 @@ def test_without_the_consent_the_pull_holds_no_rav_facts_and_does_not_tell_they_
     after = sozialdienst.pull(case_id)
 
     assert [e["type"] for e in receiver.received] == []  # no notice of the RAV's data, no Aussteuerung
+    feed = systems.as_(cast.sozialdienst).get("/api/v1/events").json()["items"]
+    assert not [
+        e for e in feed if "arbeitsmarkt" in e["categories"] or e["type"] == "case.aussteuerung_droht"
+    ]
     assert after == before
     assert not re.search(rb"arbeitsmarkt|" + cast.rav.code.encode(), after)
     [record] = FORMATS[InstitutionKind.SOZIALDIENST].parse(after, ImportLimits())
