@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 from datetime import date
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, FormatChecker
+from lxml import etree
 
 from app.adapters.institutions import FORMATS
+from app.adapters.institutions.iv import SCHEMA_FILE as IV_SCHEMA
+from app.adapters.institutions.rav import SCHEMA_FILE as RAV_SCHEMA
 from app.adapters.institutions.sozialdienst import FORMULA_PREFIXES, neutralise_formula, restore_formula
 from app.domain.ahvn13 import Ahvn13
 from app.domain.categories import DataCategory
@@ -120,3 +125,42 @@ def test_a_csv_export_never_starts_a_cell_with_a_formula() -> None:
     assert isinstance(parsed, DossierRecord)
     assert parsed.person.family_name == '=HYPERLINK("x")'
     assert parsed.shared == export.shared
+
+
+def _export_with_shared(kind: InstitutionKind) -> CaseExport:
+    return CaseExport(
+        case_id=uuid.uuid4(),
+        kind=kind,
+        office_code="IV-SO" if kind is InstitutionKind.IV else "RAV-SOLOTHURN",
+        local_reference="X-1",
+        registered_on=date(2026, 1, 5),
+        person=PersonFacts(Ahvn13.parse("756.1111.2222.39"), "Brändli", "Jürg", date(1969, 3, 14)),
+        facts={},
+        measures=(),
+        shared=(
+            SharedEntry(
+                SharedSection.FACTS,
+                "SD-WASSERAMT",
+                DataCategory.SOZIALHILFE,
+                f"consent:{uuid.uuid4()}",
+                (("unterstuetzungsstatus", "laufend"), ("unterstuetzt_seit", "2026-01-01")),
+            ),
+            SharedEntry(SharedSection.SEGMENT, "SD-WASSERAMT", DataCategory.FALLFUEHRUNG, "participation"),
+        ),
+    )
+
+
+def test_an_iv_export_with_shared_sections_is_valid_against_the_whole_schema() -> None:
+    schema = json.loads(IV_SCHEMA.read_text(encoding="utf-8"))
+    document = json.loads(FORMATS[InstitutionKind.IV].render(_export_with_shared(InstitutionKind.IV)))
+
+    Draft202012Validator(schema, format_checker=FormatChecker()).validate(document)
+    assert [entry["quelle"] for entry in document["dossiers"][0]["freigegeben"]] == ["SD-WASSERAMT"] * 2
+
+
+def test_an_rav_export_with_shared_sections_is_valid_against_the_xsd() -> None:
+    schema = etree.XMLSchema(etree.parse(str(RAV_SCHEMA)))
+    document = etree.fromstring(FORMATS[InstitutionKind.RAV].render(_export_with_shared(InstitutionKind.RAV)))
+
+    assert schema.validate(document), schema.error_log
+    assert len(document.findall(".//{urn:cockpit:iiz:rav:1}Eintrag")) == 2
