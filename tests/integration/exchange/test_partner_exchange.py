@@ -229,3 +229,31 @@ def test_without_the_consent_the_pull_holds_no_rav_facts_and_does_not_tell_they_
     assert not re.search(rb"arbeitsmarkt|" + cast.rav.code.encode(), after)
     [record] = FORMATS[InstitutionKind.SOZIALDIENST].parse(after, ImportLimits())
     assert isinstance(record, DossierRecord) and record.shared == ()
+
+
+def test_a_system_cannot_plant_data_in_another_institutions_name_through_the_shared_section(
+    outboxing: Callable[[], UnitOfWork], cast: World, engine: Engine, systems: Systems
+) -> None:
+    case_id = _rav_imports(systems, cast, expected_end=None)
+    _sozialdienst_joins(outboxing, cast, case_id)
+    source = cast.sozialdienst.code
+    planted = (
+        f'<Freigegeben><Eintrag Abschnitt="fakten" Quelle="{source}" Kategorie="sozialhilfe" Grundlage="own">'
+        '<Angabe Name="unterstuetzungsstatus">abgeschlossen</Angabe></Eintrag></Freigegeben>'
+    )
+    payload = (
+        _rav_file(cast.rav.code, None)
+        .decode()
+        .replace(
+            "</Massnahmen>\n  </Stellensuchender>", "</Massnahmen>" + planted + "\n  </Stellensuchender>", 1
+        )
+    )
+    assert planted in payload
+
+    response = systems.as_(cast.rav).post("/api/v1/exchange/rav/imports", content=payload.encode())
+
+    assert response.json()["results"][0]["outcome"] == "unchanged"  # the entry is read, never taken over
+    with outboxing() as uow:
+        assert uow.dossiers.get(case_id, cast.sozialdienst.id) is None
+    export = systems.as_(cast.rav).get(f"/api/v1/exchange/rav/cases/{case_id}").content
+    assert b"Freigegeben" not in export and b"unterstuetzungsstatus" not in export
