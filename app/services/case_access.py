@@ -18,7 +18,7 @@ from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
 from app.domain.permissions import Permission, permits
-from app.domain.policy import BasisKind, may_open_case
+from app.domain.policy import BasisKind, decide, may_open_case
 from app.services.access_grants import decision_basis, grants_for, is_assigned
 from app.services.case_view import CaseView, build_case_view
 from app.services.context import RequestContext
@@ -114,7 +114,8 @@ def read_case(
         if case is not None:
             view = view_for(uow, ctx, case)
             view.withheld |= reveal.withheld  # items never decrypted are withheld as well
-            add_dossiers(uow, ctx.principal, case, grants_for(uow, ctx, case), view)
+            grants = grants_for(uow, ctx, case)
+            add_dossiers(uow, case.id, lambda c, o: decide(ctx.principal, case, c, o, grants), view)
             _record_allowed(
                 uow,
                 ctx,

@@ -60,7 +60,11 @@ def _export(
                     withheld.add(dossier.category)
             codes = {institution.id: institution.code for institution in uow.institutions.list()}
             shared = partner_sections(
-                ctx.principal, case, view, lambda reveal: uow.dossiers.of_case(case.id, reveal), grants, codes
+                recipient_id,
+                view,
+                lambda reveal: uow.dossiers.of_case(case.id, reveal),
+                lambda category, owner: decide(ctx.principal, case, category, owner, grants),
+                codes,
             )
             allowed |= shared.allowed
             withheld |= shared.withheld

@@ -9,14 +9,13 @@ lists them among the categories and bases of its one audit event.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.institutions import InstitutionKind
-from app.domain.policy import AccessGrants, decide
-from app.domain.principal import Principal
+from app.domain.policy import Decision
 from app.domain.shared_data import flatten_facts
 from app.services.case_view import CaseView
 from app.services.ports import UnitOfWork
@@ -92,14 +91,17 @@ class VisibleDossier:
 
 
 def add_dossiers(
-    uow: UnitOfWork, principal: Principal, case: SharedCase, grants: AccessGrants, view: CaseView
+    uow: UnitOfWork,
+    case_id: uuid.UUID,
+    decide_for: Callable[[DataCategory, uuid.UUID], Decision],
+    view: CaseView,
 ) -> None:
     """Put the dossiers the policy allows into `view` and count them in its allowed, withheld and
-    bases; the others stay sealed."""
+    bases; the others stay sealed. `decide_for(category, owner)`: the request's policy decisions."""
     decisions = {}
 
     def reveal(category: DataCategory, owner: uuid.UUID) -> bool:
-        decision = decide(principal, case, category, owner, grants)
+        decision = decide_for(category, owner)
         if decision.allow:
             decisions[(category, owner)] = decision
             view.allowed.add(category)
@@ -118,5 +120,5 @@ def add_dossiers(
             registered_on=dossier.registered_on,
             facts=dict(dossier.facts),
         )
-        for dossier in uow.dossiers.of_case(case.id, reveal)
+        for dossier in uow.dossiers.of_case(case_id, reveal)
     ]

@@ -13,11 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.exchange import DossierReveal, InstitutionDossier
-from app.domain.policy import AccessGrants, decide
-from app.domain.principal import Principal
+from app.domain.policy import Decision
 from app.domain.shared_data import SharedEntry, SharedSection, flatten_facts
 from app.services.case_view import CaseView
 
@@ -60,18 +58,22 @@ def _fields(**values: object) -> tuple[tuple[str, str], ...]:
     return tuple((name, str(value)) for name, value in values.items() if value not in (None, ""))
 
 
+# decide_for(category, owning institution) -> the policy's decision for the recipient on this case
+DecideFor = Callable[[DataCategory, uuid.UUID], Decision]
+
+
 class _Releases:
     def __init__(
-        self, principal: Principal, case: SharedCase, grants: AccessGrants, codes: Mapping[uuid.UUID, str]
+        self, recipient_id: uuid.UUID, decide_for: DecideFor, codes: Mapping[uuid.UUID, str]
     ) -> None:
-        self.principal, self.case, self.grants, self.codes = principal, case, grants, codes
+        self.recipient_id, self.decide_for, self.codes = recipient_id, decide_for, codes
         self.sections = PartnerSections()
 
     def opens(self, category: DataCategory, owner: uuid.UUID) -> bool:
         """A dossier's `reveal`: another institution's, and allowed (else it stays sealed)."""
-        if owner == self.principal.institution_id:
+        if owner == self.recipient_id:
             return False
-        if decide(self.principal, self.case, category, owner, self.grants).allow:
+        if self.decide_for(category, owner).allow:
             return True
         self.sections.withheld.add(category)
         return False
@@ -83,7 +85,7 @@ class _Releases:
         owner: uuid.UUID,
         fields: tuple[tuple[str, str], ...],
     ) -> bool:
-        decision = decide(self.principal, self.case, category, owner, self.grants)
+        decision = self.decide_for(category, owner)
         if not decision.allow:
             self.sections.withheld.add(category)
             return False
@@ -95,17 +97,15 @@ class _Releases:
 
 
 def partner_sections(
-    principal: Principal,
-    case: SharedCase,
+    recipient: uuid.UUID,
     view: CaseView,
     dossiers_of: Callable[[DossierReveal], Iterable[InstitutionDossier]],
-    grants: AccessGrants,
+    decide_for: DecideFor,
     codes: Mapping[uuid.UUID, str],
 ) -> PartnerSections:
-    """Entries of every institution but the principal's own, in a stable order: dossier facts
-    (by source), then the current segment, goals and measures as the view holds them."""
-    recipient = principal.institution_id
-    releases = _Releases(principal, case, grants, codes)
+    """Entries of every institution but the recipient, in a stable order: dossier facts (by
+    source), then the current segment, goals and measures as the view (already decided) holds them."""
+    releases = _Releases(recipient, decide_for, codes)
     for dossier in sorted(dossiers_of(releases.opens), key=lambda d: codes.get(d.institution_id, "")):
         fields = (("angemeldet_am", dossier.registered_on.isoformat()), *flatten_facts(dossier.facts))
         if releases.add(SharedSection.FACTS, dossier.category, dossier.institution_id, fields):

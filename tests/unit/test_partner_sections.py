@@ -10,6 +10,7 @@ from app.domain.categories import DataCategory
 from app.domain.consent import Flow
 from app.domain.exchange import DossierReveal, InstitutionDossier
 from app.domain.institutions import InstitutionKind
+from app.domain.policy import decide
 from app.domain.principal import Principal, PrincipalKind
 from app.domain.shared_data import SharedSection
 from app.services.case_view import build_case_view
@@ -55,7 +56,11 @@ def test_the_rav_dossier_and_measure_reach_the_sozialdienst_on_consent_with_sour
     dossiers = FakeDossiers(own, rav)
 
     sections = partner_sections(
-        SD, case, build_case_view(SD, case, None, grants=access), dossiers, access, CODES
+        SOZIALDIENST,
+        build_case_view(SD, case, None, grants=access),
+        dossiers,
+        lambda category, owner: decide(SD, case, category, owner, access),
+        CODES,
     )
 
     assert [(e.section, e.source, e.category, e.basis) for e in sections.entries] == [
@@ -76,7 +81,11 @@ def test_without_consent_nothing_of_the_rav_is_opened_or_shared() -> None:
     )
 
     sections = partner_sections(
-        SD, case, build_case_view(SD, case, None, grants=access), dossiers, access, CODES
+        SOZIALDIENST,
+        build_case_view(SD, case, None, grants=access),
+        dossiers,
+        lambda category, owner: decide(SD, case, category, owner, access),
+        CODES,
     )
 
     assert sections.entries == [] and dossiers.opened == []
