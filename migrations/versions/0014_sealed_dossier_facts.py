@@ -8,7 +8,7 @@ facts of a person whose data key was destroyed (crypto-shredding) are dropped, a
 destruction meant them to be. An empty table needs no key in either direction.
 
 Revision ID: 0014
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-30
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"  # 0007 before issue 18 was merged in; the lead re-chains
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

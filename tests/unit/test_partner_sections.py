@@ -10,9 +10,9 @@ from app.domain.categories import DataCategory
 from app.domain.consent import Flow
 from app.domain.exchange import DossierReveal, InstitutionDossier
 from app.domain.institutions import InstitutionKind
-from app.domain.policy import decide
 from app.domain.principal import Principal, PrincipalKind
 from app.domain.shared_data import SharedSection
+from app.services.access.decisions import Decisions
 from app.services.case_view import build_case_view
 from app.services.partner_sections import partner_sections
 from tests.unit.builders import IV_STELLE, RAV, SOZIALDIENST, active_case, new_measure
@@ -57,9 +57,9 @@ def test_the_rav_dossier_and_measure_reach_the_sozialdienst_on_consent_with_sour
 
     sections = partner_sections(
         SOZIALDIENST,
-        build_case_view(SD, case, None, grants=access),
+        build_case_view(Decisions(SD, case, access), case, None),
         dossiers,
-        lambda category, owner: decide(SD, case, category, owner, access),
+        Decisions(SD, case, access).of,
         CODES,
     )
 
@@ -82,9 +82,9 @@ def test_without_consent_nothing_of_the_rav_is_opened_or_shared() -> None:
 
     sections = partner_sections(
         SOZIALDIENST,
-        build_case_view(SD, case, None, grants=access),
+        build_case_view(Decisions(SD, case, access), case, None),
         dossiers,
-        lambda category, owner: decide(SD, case, category, owner, access),
+        Decisions(SD, case, access).of,
         CODES,
     )
 

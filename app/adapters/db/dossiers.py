@@ -33,16 +33,17 @@ class SqlDossierRepository:
         self._keys = keys
 
     def of_case(self, case_id: uuid.UUID, reveal: DossierReveal | None = None) -> list[InstitutionDossier]:
-        rows = self._session.scalars(
-            select(DossierRow).where(DossierRow.case_id == case_id).order_by(DossierRow.registered_on)
-        ).all()
-        opened = [
-            row for row in rows if reveal is None or reveal(DataCategory(row.category), row.institution_id)
+        query = (
+            select(DossierRow, CaseRow.person_id)
+            .join(CaseRow, CaseRow.id == DossierRow.case_id)
+            .where(DossierRow.case_id == case_id)
+            .order_by(DossierRow.registered_on)
+        )
+        return [
+            self._dossier(row, person_id)
+            for row, person_id in self._session.execute(query).all()
+            if reveal is None or reveal(DataCategory(row.category), row.institution_id)
         ]
-        if not opened:
-            return []
-        person_id = self._person_of(case_id)
-        return [self._dossier(row, person_id) for row in opened]
 
     def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None:
         row = self._row(case_id, institution_id)

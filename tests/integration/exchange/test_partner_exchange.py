@@ -27,15 +27,15 @@ from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.subscriptions import add_subscription
 from app.adapters.institutions import FORMATS
 from app.adapters.legal_basis_file import packaged_rule_book
+from app.bootstrap import Container, SystemClock
 from app.domain.categories import DataCategory
 from app.domain.consent import Flow
 from app.domain.exchange import DossierRecord, ImportLimits
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.principal import Principal, PrincipalKind
 from app.domain.shared_data import SharedEntry, SharedSection
-from app.entrypoints.api.container import Container, SystemClock
+from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import current_principal
-from app.main import create_app
 from app.services.access_config import AccessConfig
 from app.services.consents import GrantConsent, grant_consent
 from app.services.context import RequestContext
