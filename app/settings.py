@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     # Batch import from the institutions' systems (API uploads are also bound by the 1 MB body limit).
     import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     import_max_records: int = Field(default=20_000, ge=1)
+    # An RAV import whose expected Aussteuerung lies within this many days tells the Sozialdienst.
+    exhaustion_horizon_days: int = Field(default=90, ge=0, le=730)
     # Change-event delivery (`cockpit worker`).
     worker_poll_seconds: float = Field(default=2.0, gt=0)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)

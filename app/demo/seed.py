@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
+from app.adapters.institutions import FORMATS
 from app.demo.cases import COMPLETED, DEMO_CASES
 from app.demo.directory import (
     ASSIGNED_ON_JOIN,
@@ -40,9 +41,11 @@ from app.demo.steps import (
     Close,
     Conference,
     DemoCase,
+    FactValue,
     FollowUpDone,
     FollowUpStarted,
     GiveConsent,
+    ImportDossier,
     Join,
     Leave,
     Note,
@@ -56,6 +59,7 @@ from app.domain.cases import (
 )
 from app.domain.cases.segment import DEFAULT_REASSESSMENT_INTERVAL_MONTHS
 from app.domain.consent import Flow, months
+from app.domain.exchange import CaseExport, PersonFacts
 from app.domain.institutions import Institution
 from app.domain.persons import Address
 from app.domain.users import User
@@ -64,6 +68,7 @@ from app.services import (
     cases,
     closure,
     consents,
+    dossier_import,
     participants,
     persons,
     plan,
@@ -71,6 +76,7 @@ from app.services import (
     segmentation,
 )
 from app.services.context import LOCAL_TIME, RequestContext
+from app.services.dossier_import import ImportOptions, RecordOutcome
 from app.services.ports import UnitOfWork
 
 # -- the report -----------------------------------------------------------------------------------------
@@ -294,6 +300,8 @@ class _CaseBuilder:
                 closure.complete_follow_up(uow, ctx, case_id, None, result, self._event(on), note)
             case Archive():
                 closure.archive_case(uow, ctx, case_id, None)
+            case ImportDossier():
+                self._import_dossier(ctx, step)
             case _:
                 raise TypeError(f"Unbekannter Schritt: {step!r}")
 
@@ -318,6 +326,31 @@ class _CaseBuilder:
         )
         state = consents.grant_consent(self.uow_factory(), past, self.case_id, command)
         self.consents[step.key] = state.consent.id
+
+    def _import_dossier(self, ctx: RequestContext, step: ImportDossier) -> None:
+        institution = next(i for i in self.institutions.values() if i.id == ctx.principal.institution_id)
+        client = self.demo.client
+        export = CaseExport(
+            case_id=self.case_id,
+            kind=institution.kind,
+            office_code=institution.code,
+            local_reference=step.reference,
+            registered_on=step.registered.on(self.today),
+            person=PersonFacts(client.ahvn13, client.family_name, client.given_name, client.birth_date),
+            facts={key: self._fact(value) for key, value in step.facts},
+            measures=(),
+        )
+        fmt = FORMATS[institution.kind]
+        report = dossier_import.import_file(self.uow_factory(), ctx, fmt, fmt.render(export), ImportOptions())
+        if [r.outcome for r in report.results] != [RecordOutcome.CREATED]:
+            raise ValueError(f"Demofall {self.demo.reference}: Dossier nicht übernommen ({report.results}).")
+
+    def _fact(self, value: FactValue) -> object:
+        if isinstance(value, Ago):
+            return value.on(self.today).isoformat()
+        if isinstance(value, tuple):
+            return [{key: self._fact(v) for key, v in record} for record in value]
+        return value
 
     def _add_measure(self, uow: UnitOfWork, ctx: RequestContext, step: AddMeasure) -> None:
         start_on = self._event(step.start) if step.start else None

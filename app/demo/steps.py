@@ -166,6 +166,19 @@ class RevokeConsent(Step):
     note: str
 
 
+# A fact's value in the demo table: plain JSON, a date relative to today, or a list of such records.
+FactValue = str | int | bool | Ago | tuple[tuple[tuple[str, str | int | Ago], ...], ...]
+
+
+@dataclass(frozen=True)
+class ImportDossier(Step):
+    """The acting institution's own system sends its dossier on the client (as an import would)."""
+
+    reference: str  # the institution's own number (the one it joined the case with)
+    registered: Ago
+    facts: tuple[tuple[str, FactValue], ...]
+
+
 @dataclass(frozen=True)
 class Client:
     ahvn13_body: str  # the first twelve digits; the check digit is computed

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
 from app.domain.categories import DataCategory
+from app.domain.institutions import InstitutionKind
 from app.domain.policy import NO_GRANTS, AccessGrants, CaseRelation, decide, may_open_case
 from app.domain.principal import Principal
 
@@ -24,6 +25,12 @@ class EventType(StrEnum):
     CONSENT_GRANTED = "consent.granted"
     CONSENT_REVOKED = "consent.revoked"
     REASSESSMENT_DUE = "case.reassessment_due"
+    # The RAV expects the job seeker's entitlement to end (Aussteuerung): the Sozialdienst takes over.
+    EXHAUSTION_THREATENS = "case.aussteuerung_droht"
+
+
+# Who an event type is meant for, when not every participant (by institution kind).
+EVENT_RECIPIENT_KINDS = {EventType.EXHAUSTION_THREATENS: frozenset({InstitutionKind.SOZIALDIENST})}
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,15 @@ class ChangeEvent:
     sequence: int = 0  # position in the outbox; 0 until stored
 
     def payload(self, categories: tuple[DataCategory, ...]) -> dict[str, object]:
-        """What a subscriber receives: ids, type, time and the categories it may know of."""
+        """What a subscriber receives: ids, type, time, the institution whose data changed and the
+        categories it may know of; never content. With source and category a system pulls exactly
+        the new entries (the export's shared sections name the same source and category)."""
         return {
             "id": str(self.id),
             "type": self.type.value,
             "case_id": str(self.case_id),
             "occurred_at": self.occurred_at.isoformat(),
+            "source_institution_id": str(self.source_institution_id),
             "categories": [c.value for c in categories],
             "sequence": self.sequence,
         }
@@ -85,6 +95,9 @@ def visible_categories(
 ) -> tuple[DataCategory, ...] | None:
     """The categories `subscriber` may learn changed; None if it may not hear of the event at all."""
     if not may_open_case(subscriber, case, assigned, grants).allow:
+        return None
+    meant_for = EVENT_RECIPIENT_KINDS.get(event.type)
+    if meant_for is not None and grants.institution_kinds.get(subscriber.institution_id) not in meant_for:
         return None
     source = event.source_institution_id
     allowed = tuple(c for c in event.categories if decide(subscriber, case, c, source, grants).allow)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -17,6 +18,7 @@ from app.domain.ahvn13 import Ahvn13
 from app.domain.cases import MeasureKind, MeasureStatus
 from app.domain.categories import DataCategory
 from app.domain.institutions import InstitutionKind
+from app.domain.shared_data import SharedEntry
 
 # The category an institution's own dossier falls under: what its facts are about.
 DOSSIER_CATEGORY = {
@@ -63,6 +65,7 @@ class DossierRecord:
     measures: tuple[PlannedMeasure, ...] = ()
     office_code: str | None = None  # the institution the record says it belongs to
     location: str = ""  # line number or JSON pointer in the source file
+    shared: tuple[SharedEntry, ...] = ()  # what others released (in an export); never imported
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,10 @@ class InstitutionDossier:
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+# reveal(category, owning institution) -> open this dossier? Asked before its facts are decrypted.
+DossierReveal = Callable[[DataCategory, uuid.UUID], bool]
+
+
 @dataclass(frozen=True)
 class CaseExport:
     """What one institution may receive about one case, in no particular format.
@@ -130,6 +137,7 @@ class CaseExport:
     person: PersonFacts | None
     facts: dict[str, object] | None
     measures: tuple[PlannedMeasure, ...]
+    shared: tuple[SharedEntry, ...] = ()  # what other institutions released to the recipient
 
 
 def facts_equal(a: PersonFacts, b: PersonFacts) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from app.domain.cases import (
     Assessment,
@@ -24,6 +24,9 @@ from app.domain.categories import DataCategory
 from app.domain.persons import Person
 from app.domain.users import User
 from app.services.access.decisions import Decisions
+
+if TYPE_CHECKING:
+    from app.services.dossier_view import VisibleDossier
 
 Item = TypeVar("Item", bound=CaseItem)
 
@@ -47,6 +50,7 @@ class CaseView:
     withheld: set[DataCategory] = field(default_factory=set)
     bases: set[str] = field(default_factory=set)
     contact_display_name: str | None = None
+    dossiers: list[VisibleDossier] = field(default_factory=list)  # the institutions' imported facts
 
 
 class _Keep:

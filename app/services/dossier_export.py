@@ -2,7 +2,10 @@
 
 Who may call: a principal with the permission to read cases, for a case its institution may open,
 in the format of its own institution kind. The export holds exactly what the policy lets the
-institution see (app/services/case_view.py) plus its own dossier; withheld parts are absent.
+institution see (app/services/case_view.py): its own dossier and measures in the format's own
+fields, and apart from them what other institutions released to it, each entry with source,
+category and basis (app/services/partner_sections.py). Withheld parts are absent, and nothing in
+the answer tells whether another institution holds anything withheld.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from app.services.authorization import require
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
+from app.services.partner_sections import partner_sections
 from app.services.ports import InstitutionFormat, UnitOfWork
 
 
@@ -50,6 +54,16 @@ def _export(
                     allowed.add(dossier.category)
                 else:
                     withheld.add(dossier.category)
+            codes = {institution.id: institution.code for institution in uow.institutions.list()}
+            shared = partner_sections(
+                recipient_id,
+                view,
+                lambda reveal: uow.dossiers.of_case(case.id, reveal),
+                access.decisions.of,
+                codes,
+            )
+            allowed |= shared.allowed
+            withheld |= shared.withheld
             participation = case.participation_of(recipient_id)
             export = CaseExport(
                 case_id=case.id,
@@ -59,7 +73,8 @@ def _export(
                 registered_on=dossier.registered_on if dossier else case.opened_on,
                 person=_person(view),
                 facts=facts,
-                measures=_measures(uow, view, recipient_id),
+                measures=_own_measures(view, recipient_id),
+                shared=tuple(shared.entries),
             )
             uow.audit.append(
                 ctx.audit_event(
@@ -71,7 +86,10 @@ def _export(
                     person_id=case.person_id,
                     categories=tuple(sorted(allowed)),
                     withheld_categories=tuple(sorted(withheld)),
-                    bases=tuple(sorted(view.bases | ({"own"} if facts is not None else set()))),
+                    bases=tuple(
+                        sorted(view.bases | shared.bases | ({"own"} if facts is not None else set()))
+                    ),
+                    record_ids=tuple(shared.dossier_ids),
                     recipient_institution_id=recipient_id,
                 )
             )
@@ -87,8 +105,8 @@ def _person(view: CaseView) -> PersonFacts | None:
     return PersonFacts(person.ahvn13, person.family_name, person.given_name, person.birth_date)
 
 
-def _measures(uow: UnitOfWork, view: CaseView, recipient_id: uuid.UUID) -> tuple[PlannedMeasure, ...]:
-    codes = {institution.id: institution.code for institution in uow.institutions.list()}
+def _own_measures(view: CaseView, recipient_id: uuid.UUID) -> tuple[PlannedMeasure, ...]:
+    """Another institution's measures travel in the shared section, with source and basis."""
     return tuple(
         PlannedMeasure(
             title=m.title,
@@ -97,7 +115,7 @@ def _measures(uow: UnitOfWork, view: CaseView, recipient_id: uuid.UUID) -> tuple
             end_on=m.end_on,
             status=m.status,
             provider=m.provider,
-            owner_code=None if m.owner_institution_id == recipient_id else codes.get(m.owner_institution_id),
         )
         for m in view.measures
+        if m.owner_institution_id == recipient_id
     )

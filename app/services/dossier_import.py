@@ -18,6 +18,7 @@ from app.domain.cases import Measure, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import DomainError, InvariantViolation, StaleVersion
 from app.domain.exchange import DossierRecord, FormatError, ImportLimits, InstitutionDossier, RecordError
+from app.domain.exhaustion import DEFAULT_HORIZON_DAYS
 from app.domain.institutions import Institution
 from app.domain.permissions import Permission
 from app.domain.persons import Person
@@ -25,6 +26,7 @@ from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import Forbidden, ServiceError
+from app.services.exhaustion_notice import announce_threatening_exhaustion
 from app.services.person_matching import accessible_person, match_candidates, update_stammdaten
 from app.services.ports import InstitutionFormat, UnitOfWork
 
@@ -65,6 +67,7 @@ class ImportOptions:
     confirm_new_persons: bool = False  # create a person although a name + birth date candidate exists
     default_interval_months: int = 6
     limits: ImportLimits = field(default_factory=ImportLimits)
+    exhaustion_horizon_days: int = DEFAULT_HORIZON_DAYS  # "Aussteuerung droht" within this many days
 
 
 class _DryRun(Exception):
@@ -180,7 +183,9 @@ def _apply(
             uow.cases.add(case)  # with its first measures: one insert, no second write
         elif touched.categories - {DataCategory.STAMMDATEN}:
             uow.cases.save(case)
-        _sync_dossier(uow, institution, case, record, touched)
+        stored = _sync_dossier(uow, institution, case, record, touched)
+        if stored is not None:
+            announce_threatening_exhaustion(uow, ctx, stored, options.exhaustion_horizon_days)
         outcome = _outcome(touched)
         result = RecordResult(record.location, outcome, "", record.local_reference, person.id, case.id)
         if outcome is not RecordOutcome.UNCHANGED:
@@ -295,7 +300,8 @@ def _sync_measures(
 
 def _sync_dossier(
     uow: UnitOfWork, institution: Institution, case: SharedCase, record: DossierRecord, touched: _Touched
-) -> None:
+) -> InstitutionDossier | None:
+    """The dossier as stored now; None if the record left it unchanged."""
     existing = uow.dossiers.get(case.id, institution.id)
     dossier = InstitutionDossier(
         case_id=case.id,
@@ -307,8 +313,9 @@ def _sync_dossier(
         id=existing.id if existing else uuid.uuid4(),
     )
     if existing is not None and existing.fingerprint() == dossier.fingerprint():
-        return
+        return None
     uow.dossiers.save(dossier)
     touched.dossier_created = existing is None
     touched.categories.add(dossier.category)
     touched.record_ids.append(dossier.id)
+    return dossier

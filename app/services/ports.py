@@ -17,7 +17,7 @@ from app.domain.cases.sealed import SealedCase
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
 from app.domain.events import ChangeEvent
-from app.domain.exchange import CaseExport, ImportLimits, InstitutionDossier, ParsedRecord
+from app.domain.exchange import CaseExport, DossierReveal, ImportLimits, InstitutionDossier, ParsedRecord
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
@@ -138,7 +138,10 @@ class DocumentRepository(Protocol):
 class DossierRepository(Protocol):
     """The institutions' own dossiers on shared cases (one per institution and case)."""
 
-    def of_case(self, case_id: uuid.UUID) -> list[InstitutionDossier]: ...
+    def of_case(self, case_id: uuid.UUID, reveal: DossierReveal | None = None) -> list[InstitutionDossier]:
+        """The case's dossiers whose facts `reveal` lets open (all without one); others are left out."""
+        ...
+
     def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None: ...
     def save(self, dossier: InstitutionDossier) -> None: ...
 
@@ -147,6 +150,11 @@ class EventLog(Protocol):
     """The outbox of change events, in the order they were written."""
 
     def after(self, sequence: int, limit: int) -> list[ChangeEvent]: ...
+    def add(self, event: ChangeEvent, dedupe_key: str | None = None) -> None:
+        """Announce an event in the current transaction (most are announced by the audit recorder)."""
+        ...
+
+    def announced(self, dedupe_key: str) -> bool: ...
 
 
 class InstitutionFormat(Protocol):

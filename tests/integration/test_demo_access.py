@@ -109,3 +109,22 @@ def _case_of(uow: UnitOfWork, ahvn13_body: str) -> uuid.UUID:
     case_id = uow.cases.open_case_of_person(person.id)
     assert case_id is not None
     return case_id
+
+
+HUBER = "756999900111"
+
+
+def test_the_rav_and_iv_dossiers_reach_the_sozialdienst_on_consent_and_not_without(
+    demo: Callable[[str, str], CaseView],
+) -> None:
+    brunner = demo("demo-sd", BRUNNER)
+    [rav] = brunner.dossiers
+    assert rav.category is DataCategory.ARBEITSMARKT and rav.basis.startswith("consent:")
+    assert "aussteuerung_voraussichtlich" in rav.facts
+    huber = demo("sd-oberer-leberberg", HUBER)
+    [iv] = huber.dossiers
+    assert iv.category is DataCategory.GESUNDHEIT and iv.basis.startswith("consent:")
+    assert iv.facts["entscheide"]
+    keller = demo("demo-lead", KELLER)
+    assert keller.dossiers == []  # the IV's consent revoked, none for the RAV's data
+    assert {DataCategory.ARBEITSMARKT, DataCategory.GESUNDHEIT} <= keller.withheld

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from app.demo.cases import DEMO_CASES
 from app.demo.seed import seed_demo
-from app.demo.steps import AddGoal, AddMeasure, Assess, Note
+from app.demo.steps import AddGoal, AddMeasure, Assess, ImportDossier, Note
 from app.services.ports import UnitOfWork
 from tests.databases import is_postgres
 
@@ -36,6 +36,8 @@ def _seeded_secrets() -> set[str]:
                 secrets |= {step.findings}
             elif isinstance(step, Note):
                 secrets |= {step.text}
+            elif isinstance(step, ImportDossier):  # what the institutions' systems sent
+                secrets |= {value for _, value in step.facts if isinstance(value, str)}
     return {s for s in secrets if s}
 
 

@@ -30,7 +30,7 @@ from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document, DocumentTooLarge, sniff_media_type
 from app.domain.errors import StaleVersion
 from app.domain.events import ChangeEvent, event_for
-from app.domain.exchange import InstitutionDossier
+from app.domain.exchange import DossierReveal, InstitutionDossier
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
@@ -64,6 +64,7 @@ class Store:
     dossiers: dict[tuple[uuid.UUID, uuid.UUID], InstitutionDossier] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
     events: list[ChangeEvent] = field(default_factory=list)
+    event_keys: set[str] = field(default_factory=set)
 
 
 _FIELDS = tuple(Store.__dataclass_fields__)
@@ -393,8 +394,12 @@ class FakeDossiers:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def of_case(self, case_id: uuid.UUID) -> list[InstitutionDossier]:
-        return [d for (c, _), d in self._store.dossiers.items() if c == case_id]
+    def of_case(self, case_id: uuid.UUID, reveal: DossierReveal | None = None) -> list[InstitutionDossier]:
+        return [
+            d
+            for (c, _), d in self._store.dossiers.items()
+            if c == case_id and (reveal is None or reveal(d.category, d.institution_id))
+        ]
 
     def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None:
         return self._store.dossiers.get((case_id, institution_id))
@@ -422,6 +427,14 @@ class FakeEventLog:
 
     def after(self, sequence: int, limit: int) -> list[ChangeEvent]:
         return [e for e in self._store.events if (e.sequence or 0) > sequence][:limit]
+
+    def add(self, event: ChangeEvent, dedupe_key: str | None = None) -> None:
+        if dedupe_key is not None:
+            self._store.event_keys.add(dedupe_key)
+        self._store.events.append(replace(event, sequence=len(self._store.events) + 1))
+
+    def announced(self, dedupe_key: str) -> bool:
+        return dedupe_key in self._store.event_keys
 
 
 class _NotFaked:

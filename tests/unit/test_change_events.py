@@ -9,9 +9,11 @@ import pytest
 
 from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
 from app.domain.categories import DataCategory
-from app.domain.events import EventType, event_for, visible_categories
+from app.domain.consent import Flow
+from app.domain.events import ChangeEvent, EventType, event_for, visible_categories
 from app.domain.principal import Principal, PrincipalKind
-from tests.unit.builders import RAV, SOZIALDIENST, open_case, with_rav
+from tests.unit.builders import IV_STELLE, NOW, RAV, SOZIALDIENST, open_case, with_rav
+from tests.unit.test_consent_and_rules import consent, grants
 
 
 def _audit(action: AuditAction, operation: str, outcome: AuditOutcome = AuditOutcome.ALLOWED) -> AuditEvent:
@@ -59,6 +61,7 @@ def test_refused_writes_announce_nothing_and_events_carry_no_person() -> None:
         "type",
         "case_id",
         "occurred_at",
+        "source_institution_id",
         "categories",
         "sequence",
     }
@@ -74,3 +77,29 @@ def test_only_participants_hear_of_a_case_and_only_of_categories_they_may_see() 
     assert visible_categories(rav, case, event) is None  # not on the case
     assert visible_categories(rav, with_rav(case), event) is None  # on it, but the plan is withheld
     assert visible_categories(own, case, event) == (DataCategory.INTEGRATIONSPLAN,)
+
+
+def _exhaustion_threatens() -> ChangeEvent:
+    return ChangeEvent(EventType.EXHAUSTION_THREATENS, uuid.uuid4(), NOW, RAV, (DataCategory.ARBEITSMARKT,))
+
+
+def test_aussteuerung_droht_reaches_the_sozialdienst_with_the_consent_for_the_rav_data() -> None:
+    case = with_rav(open_case())
+    released = consent(
+        flows=(Flow(RAV, SOZIALDIENST), Flow(SOZIALDIENST, RAV)),
+        categories=frozenset({DataCategory.ARBEITSMARKT, DataCategory.POTENZIAL}),
+    )
+    sd = Principal(uuid.uuid4(), PrincipalKind.SYSTEM, "sd", SOZIALDIENST)
+    event = _exhaustion_threatens()
+
+    assert visible_categories(sd, case, event, grants=grants(released)) == (DataCategory.ARBEITSMARKT,)
+    assert visible_categories(sd, case, event, grants=grants()) is None  # no consent: not told at all
+
+
+def test_aussteuerung_droht_is_meant_for_the_sozialdienst_only() -> None:
+    case = with_rav(open_case())
+    rav = Principal(uuid.uuid4(), PrincipalKind.SYSTEM, "rav", RAV)
+    iv = Principal(uuid.uuid4(), PrincipalKind.SYSTEM, "iv", IV_STELLE)
+
+    assert visible_categories(rav, case, _exhaustion_threatens(), grants=grants()) is None
+    assert visible_categories(iv, case, _exhaustion_threatens(), grants=grants()) is None

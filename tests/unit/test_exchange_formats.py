@@ -13,6 +13,7 @@ from app.adapters.institutions import FORMATS
 from app.adapters.institutions.sozialdienst import SUPPORT_STATUSES
 from app.domain.ahvn13 import Ahvn13, ean13_check_digit
 from app.domain.cases import MeasureKind, MeasureStatus
+from app.domain.categories import DataCategory
 from app.domain.exchange import (
     CaseExport,
     DossierRecord,
@@ -23,6 +24,7 @@ from app.domain.exchange import (
     RecordError,
 )
 from app.domain.institutions import InstitutionKind
+from app.domain.shared_data import SharedEntry, SharedSection
 
 LIMITS = ImportLimits(max_bytes=200_000, max_records=100)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzäöüéèçàABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ"
@@ -55,6 +57,21 @@ def measures(
     return st.lists(measure, max_size=4).map(tuple)
 
 
+# Values another institution released: any text of a free-text field, formula prefixes included.
+shared_values = st.text(_LETTERS + " -.'&<>\";=+@0123456789", max_size=30)
+shared_entries = st.builds(
+    SharedEntry,
+    section=st.sampled_from(list(SharedSection)),
+    source=codes,
+    category=st.sampled_from(list(DataCategory)),
+    basis=st.sampled_from(["participation", "rule:avg-35a-1bis-alv-iv"])
+    | st.uuids().map(lambda u: f"consent:{u}"),
+    fields=st.dictionaries(st.from_regex(r"\A[a-z][a-z0-9_.]{0,15}\Z"), shared_values, max_size=4).map(
+        lambda d: tuple(d.items())
+    ),
+)
+
+
 def exports(
     kind: InstitutionKind,
     facts: st.SearchStrategy[dict[str, object]],
@@ -70,6 +87,7 @@ def exports(
         person=people,
         facts=facts,
         measures=planned,
+        shared=st.lists(shared_entries, max_size=3).map(tuple),
     )
 
 
@@ -83,6 +101,19 @@ rav_facts = st.fixed_dictionaries(
         "suchstatus": st.none() | st.sampled_from(["angemeldet", "aktiv_suchend", "abgemeldet"]),
         "zumutbarkeit": st.none() | st.sampled_from(["vermittlungsfaehig", "in_abklaerung"]),
         "arbeitsfaehigkeit_prozent": st.none() | st.integers(0, 100),
+        "aussteuerung_voraussichtlich": st.none() | days.map(date.isoformat),
+        "sanktionen": st.none()
+        | st.lists(
+            st.fixed_dictionaries(
+                {
+                    "grund": st.sampled_from(["ungenuegende_arbeitsbemuehungen", "andere"]),
+                    "einstelltage": st.integers(1, 60),
+                    "verfuegt_am": days.map(date.isoformat),
+                }
+            ),
+            min_size=1,
+            max_size=3,
+        ),
     }
 ).map(_drop_none)
 iv_facts = st.fixed_dictionaries(
@@ -90,12 +121,32 @@ iv_facts = st.fixed_dictionaries(
         "fruehintervention_angeordnet": st.booleans(),
         "arbeitsfaehigkeit_prozent": st.none() | st.integers(0, 100),
         "entscheid_status": st.none() | st.sampled_from(["in_abklaerung", "vorbescheid", "abgeschlossen"]),
+        "entscheide": st.none()
+        | st.lists(
+            st.fixed_dictionaries(
+                {
+                    "art": st.sampled_from(
+                        [
+                            "fruehintervention",
+                            "integrationsmassnahme",
+                            "berufliche_massnahme",
+                            "rentenentscheid",
+                        ]
+                    ),
+                    "datum": days.map(date.isoformat),
+                    "ergebnis": st.sampled_from(["zugesprochen", "teilweise_zugesprochen", "abgelehnt"]),
+                }
+            ),
+            min_size=1,
+            max_size=3,
+        ),
     }
 ).map(_drop_none)
 sd_facts = st.fixed_dictionaries(
     {
         "unterstuetzungsstatus": st.none() | st.sampled_from(SUPPORT_STATUSES),
         "unterstuetzt_seit": st.none() | days.map(date.isoformat),
+        "unterstuetzt_bis": st.none() | days.map(date.isoformat),
     }
 ).map(_drop_none)
 
@@ -126,6 +177,7 @@ def _round_trip(export: CaseExport) -> None:
     assert parsed.person == export.person
     assert parsed.facts == export.facts
     assert sorted(map(repr, parsed.measures)) == sorted(map(repr, export.measures))
+    assert parsed.shared == export.shared
 
 
 @given(ROUND_TRIPS[InstitutionKind.RAV])

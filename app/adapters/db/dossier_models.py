@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.models import Base
 
 
 class DossierRow(Base):
-    """One row per institution and case; `facts` follow the policy of `category`."""
+    """One row per institution and case; the facts are sealed under the data key of the case's
+    person and follow the policy of `category`: opened only for a caller the policy allows."""
 
     __tablename__ = "institution_dossiers"
 
@@ -24,8 +24,7 @@ class DossierRow(Base):
     category: Mapped[str] = mapped_column(String(20))
     local_reference: Mapped[str] = mapped_column(String(64))
     registered_on: Mapped[date]
-    facts: Mapped[dict[str, Any]]
-    fingerprint: Mapped[str] = mapped_column(String(64))
+    sealed_facts: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)
 

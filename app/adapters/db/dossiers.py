@@ -1,4 +1,8 @@
-"""Repository of the institutions' dossiers on shared cases."""
+"""Repository of the institutions' dossiers on shared cases.
+
+The facts are sealed like case items: under the data key of the case's person, bound to their
+row. `of_case` opens only the dossiers its `reveal` allows; the others stay sealed and are left out.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +13,41 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.adapters.crypto.envelope import Place
 from app.adapters.db.dossier_models import DossierRow
-from app.domain.exchange import InstitutionDossier
+from app.adapters.db.key_store import SqlKeyStore
+from app.adapters.db.models import CaseRow
+from app.adapters.db.sealing import open_json, seal_json
+from app.domain.categories import DataCategory
+from app.domain.exchange import DossierReveal, InstitutionDossier
 from app.domain.institutions import InstitutionKind
 
 
-class SqlDossierRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+def dossier_place(dossier_id: uuid.UUID, person_id: uuid.UUID) -> Place:
+    return Place("institution_dossiers", "sealed_facts", dossier_id, person_id)
 
-    def of_case(self, case_id: uuid.UUID) -> list[InstitutionDossier]:
-        rows = self._session.scalars(
-            select(DossierRow).where(DossierRow.case_id == case_id).order_by(DossierRow.registered_on)
+
+class SqlDossierRepository:
+    def __init__(self, session: Session, keys: SqlKeyStore) -> None:
+        self._session = session
+        self._keys = keys
+
+    def of_case(self, case_id: uuid.UUID, reveal: DossierReveal | None = None) -> list[InstitutionDossier]:
+        query = (
+            select(DossierRow, CaseRow.person_id)
+            .join(CaseRow, CaseRow.id == DossierRow.case_id)
+            .where(DossierRow.case_id == case_id)
+            .order_by(DossierRow.registered_on)
         )
-        return [_dossier(row) for row in rows]
+        return [
+            self._dossier(row, person_id)
+            for row, person_id in self._session.execute(query).all()
+            if reveal is None or reveal(DataCategory(row.category), row.institution_id)
+        ]
 
     def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None:
         row = self._row(case_id, institution_id)
-        return _dossier(row) if row else None
+        return self._dossier(row, self._person_of(case_id)) if row else None
 
     def save(self, dossier: InstitutionDossier) -> None:
         """Insert or replace the institution's dossier on the case."""
@@ -36,12 +57,14 @@ class SqlDossierRepository:
                 id=dossier.id, case_id=dossier.case_id, institution_id=dossier.institution_id, version=0
             )
             self._session.add(row)
+        person_id = self._person_of(dossier.case_id)
         row.kind = dossier.kind.value
         row.category = dossier.category.value
         row.local_reference = dossier.local_reference
         row.registered_on = dossier.registered_on
-        row.facts = dict(dossier.facts)
-        row.fingerprint = dossier.fingerprint()
+        row.sealed_facts = seal_json(
+            self._keys.data_key(person_id), dossier_place(row.id, person_id), dict(dossier.facts)
+        )
         row.updated_at = datetime.now(UTC)
         row.version += 1
         self._session.flush()
@@ -52,6 +75,11 @@ class SqlDossierRepository:
         query = select(DossierRow.institution_id).where(DossierRow.case_id.in_(set(case_ids)))
         return set(self._session.scalars(query))
 
+    def _person_of(self, case_id: uuid.UUID) -> uuid.UUID:
+        person_id = self._session.scalar(select(CaseRow.person_id).where(CaseRow.id == case_id))
+        assert person_id is not None, "a dossier belongs to a stored case"
+        return person_id
+
     def _row(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> DossierRow | None:
         return self._session.scalar(
             select(DossierRow).where(
@@ -59,14 +87,14 @@ class SqlDossierRepository:
             )
         )
 
-
-def _dossier(row: DossierRow) -> InstitutionDossier:
-    return InstitutionDossier(
-        case_id=row.case_id,
-        institution_id=row.institution_id,
-        kind=InstitutionKind(row.kind),
-        local_reference=row.local_reference,
-        registered_on=row.registered_on,
-        facts=dict(row.facts),
-        id=row.id,
-    )
+    def _dossier(self, row: DossierRow, person_id: uuid.UUID) -> InstitutionDossier:
+        facts = open_json(self._keys.data_key(person_id), dossier_place(row.id, person_id), row.sealed_facts)
+        return InstitutionDossier(
+            case_id=row.case_id,
+            institution_id=row.institution_id,
+            kind=InstitutionKind(row.kind),
+            local_reference=row.local_reference,
+            registered_on=row.registered_on,
+            facts=facts,
+            id=row.id,
+        )

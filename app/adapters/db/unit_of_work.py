@@ -68,7 +68,7 @@ class SqlUnitOfWork:
         self.assignments = SqlAssignmentRepository(session)
         self.break_glass = SqlBreakGlassRepository(session)
         self.audit_log = SqlAuditLog(session)
-        self.dossiers = SqlDossierRepository(session)
+        self.dossiers = SqlDossierRepository(session, self.keys)
         self.events = SqlEventLog(session)
         self.figures = SqlFigureStore(session)
         return self

@@ -45,6 +45,10 @@ class SqlEventLog:
         )
         return [change_event(row) for row in self._session.scalars(query.limit(limit))]
 
+    def announced(self, dedupe_key: str) -> bool:
+        query = select(OutboxEventRow.seq).where(OutboxEventRow.dedupe_key == dedupe_key)
+        return self._session.scalar(query.limit(1)) is not None
+
     def last_sequence(self) -> int:
         return last_position(self._session)
 

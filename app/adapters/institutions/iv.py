@@ -19,6 +19,7 @@ from app.adapters.institutions.common import (
 )
 from app.adapters.institutions.schema_messages import german_message, json_pointer
 from app.domain.cases import MeasureKind
+from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.exchange import (
     CaseExport,
@@ -29,6 +30,7 @@ from app.domain.exchange import (
     RecordError,
 )
 from app.domain.institutions import InstitutionKind
+from app.domain.shared_data import SharedEntry, SharedSection
 
 FORMAT_NAME = "cockpit-iv/1"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "iv.schema.json"
@@ -96,6 +98,10 @@ class IvFormat:
         for field, key in _FACTS.items():
             if key in facts:
                 dossier[field] = facts[key]
+        if facts.get("entscheide"):
+            dossier["entscheide"] = facts["entscheide"]
+        if export.shared:
+            dossier["freigegeben"] = [_shared_json(entry) for entry in export.shared]
         document = {"format": FORMAT_NAME, "dossiers": [dossier]}
         return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
@@ -132,6 +138,8 @@ def _parse_one(dossier: object, pointer: str) -> ParsedRecord:
 
 def _record(dossier: dict[str, Any], person: dict[str, Any], pointer: str) -> DossierRecord:
     facts: dict[str, object] = {key: dossier[field] for field, key in _FACTS.items() if field in dossier}
+    if dossier.get("entscheide"):
+        facts["entscheide"] = [dict(decision) for decision in dossier["entscheide"]]
     measures: list[PlannedMeasure] = []
     early = dossier.get("fruehintervention")
     if early is not None:
@@ -157,7 +165,28 @@ def _record(dossier: dict[str, Any], person: dict[str, Any], pointer: str) -> Do
         facts=facts,
         measures=tuple(measures),
         location=pointer,
+        shared=tuple(_shared_entry(item) for item in dossier.get("freigegeben", [])),
     )
+
+
+def _shared_entry(item: dict[str, Any]) -> SharedEntry:
+    return SharedEntry(
+        section=SharedSection(item["abschnitt"]),
+        source=item["quelle"],
+        category=DataCategory(item["kategorie"]),
+        basis=item["grundlage"],
+        fields=tuple((str(name), str(value)) for name, value in item["angaben"].items()),
+    )
+
+
+def _shared_json(entry: SharedEntry) -> dict[str, Any]:
+    return {
+        "abschnitt": entry.section.value,
+        "quelle": entry.source,
+        "kategorie": entry.category.value,
+        "grundlage": entry.basis,
+        "angaben": dict(entry.fields),
+    }
 
 
 def _measure(item: dict[str, Any], kind: MeasureKind) -> PlannedMeasure:

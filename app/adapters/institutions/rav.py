@@ -20,6 +20,7 @@ from app.adapters.institutions.common import (
     measure_status,
     person_facts,
 )
+from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.exchange import (
     CaseExport,
@@ -30,7 +31,9 @@ from app.domain.exchange import (
     PlannedMeasure,
     RecordError,
 )
+from app.domain.exhaustion import EXPECTED_EXHAUSTION_FACT
 from app.domain.institutions import InstitutionKind
+from app.domain.shared_data import SharedEntry, SharedSection
 
 NAMESPACE = "urn:cockpit:iiz:rav:1"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "rav.xsd"
@@ -115,10 +118,16 @@ class RavFormat:
             _person(record, export.person)
         for element, key in list(_FACT_ELEMENTS.items())[1:]:
             _optional(record, element, facts.get(key))
+        _optional(record, "VoraussichtlicheAussteuerung", facts.get(EXPECTED_EXHAUSTION_FACT))
+        _sanctions(record, facts.get("sanktionen"))
         if export.measures:
             measures = etree.SubElement(record, _q("Massnahmen"))
             for measure in export.measures:
                 _measure(measures, measure)
+        if export.shared:
+            shared = etree.SubElement(record, _q("Freigegeben"))
+            for entry in export.shared:
+                _shared(shared, entry)
         return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
@@ -170,6 +179,12 @@ def _record(element: etree._Element, location: str) -> DossierRecord:
         value = _child_text(element, name)
         if value is not None:
             facts[key] = int(value) if key == "arbeitsfaehigkeit_prozent" else value.strip()
+    exhaustion = _child_text(element, "VoraussichtlicheAussteuerung")
+    if exhaustion is not None:
+        facts[EXPECTED_EXHAUSTION_FACT] = iso_date(exhaustion, "VoraussichtlicheAussteuerung").isoformat()
+    sanctions = [_sanction(s) for s in element.iterfind(f"{_q('Sanktionen')}/{_q('Sanktion')}")]
+    if sanctions:
+        facts["sanktionen"] = sanctions
     return DossierRecord(
         kind=InstitutionKind.RAV,
         local_reference=_required(element, "Personennummer"),
@@ -184,6 +199,26 @@ def _record(element: etree._Element, location: str) -> DossierRecord:
         facts=facts,
         measures=tuple(_planned(m) for m in element.iterfind(f"{_q('Massnahmen')}/{_q('Massnahme')}")),
         location=location,
+        shared=tuple(_shared_entry(e) for e in element.iterfind(f"{_q('Freigegeben')}/{_q('Eintrag')}")),
+    )
+
+
+def _sanction(element: etree._Element) -> dict[str, object]:
+    return {
+        "grund": _required(element, "Grund"),
+        "einstelltage": int(_required(element, "Einstelltage")),
+        "verfuegt_am": iso_date(_required(element, "VerfuegtAm"), "VerfuegtAm").isoformat(),
+    }
+
+
+def _shared_entry(element: etree._Element) -> SharedEntry:
+    """Schema-checked already: section, source, category and basis are present and well-formed."""
+    return SharedEntry(
+        section=SharedSection(str(element.get("Abschnitt"))),
+        source=str(element.get("Quelle")),
+        category=DataCategory(str(element.get("Kategorie"))),
+        basis=str(element.get("Grundlage")),
+        fields=tuple((str(a.get("Name")), a.text or "") for a in element.iterfind(_q("Angabe"))),
     )
 
 
@@ -218,6 +253,27 @@ def _person(parent: etree._Element, person: PersonFacts) -> None:
     _text(element, "Nachname", person.family_name)
     _text(element, "Vorname", person.given_name)
     _text(element, "Geburtsdatum", person.birth_date.isoformat())
+
+
+def _sanctions(parent: etree._Element, sanctions: object) -> None:
+    if not isinstance(sanctions, list) or not sanctions:
+        return
+    element = etree.SubElement(parent, _q("Sanktionen"))
+    for sanction in sanctions:
+        item = etree.SubElement(element, _q("Sanktion"))
+        _text(item, "Grund", str(sanction["grund"]))
+        _text(item, "Einstelltage", str(sanction["einstelltage"]))
+        _text(item, "VerfuegtAm", str(sanction["verfuegt_am"]))
+
+
+def _shared(parent: etree._Element, entry: SharedEntry) -> None:
+    element = etree.SubElement(parent, _q("Eintrag"))
+    element.set("Abschnitt", entry.section.value)
+    element.set("Quelle", entry.source)
+    element.set("Kategorie", entry.category.value)
+    element.set("Grundlage", entry.basis)
+    for name, value in entry.fields:
+        _text(element, "Angabe", value).set("Name", name)
 
 
 def _measure(parent: etree._Element, measure: PlannedMeasure) -> None:

@@ -2,6 +2,8 @@
 
 Semicolon-separated, German headers, one row per client and measure (the client's columns repeat
 on each of their rows), dates as TT.MM.JJJJ, UTF-8 with or without BOM, Windows-1252 tolerated.
+An export adds one row per field of what other institutions released (columns `Freigabe …`).
+Cells that a spreadsheet would run as a formula are written with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.adapters.institutions.common import (
     person_facts,
     swiss_date,
 )
+from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.exchange import (
     CaseExport,
@@ -33,12 +36,17 @@ from app.domain.exchange import (
     RecordError,
 )
 from app.domain.institutions import InstitutionKind
+from app.domain.shared_data import SharedEntry, SharedSection
 
 REQUIRED_COLUMNS = ("Dossiernummer", "AHV-Nummer", "Name", "Vorname", "Geburtsdatum", "Eröffnet am")
-OPTIONAL_COLUMNS = (
+CLIENT_COLUMNS = (
+    *REQUIRED_COLUMNS,
     "Sozialdienst",
     "Unterstützungsstatus",
     "Unterstützt seit",
+    "Unterstützt bis",
+)
+MEASURE_COLUMNS = (
     "Massnahme",
     "Massnahmenart",
     "Massnahme Beginn",
@@ -46,9 +54,31 @@ OPTIONAL_COLUMNS = (
     "Massnahme Status",
     "Massnahme Stelle",
 )
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# Only in an export: one row per field of an entry another institution released (never imported).
+SHARED_COLUMNS = (
+    "Freigabe Nr",
+    "Freigabe Abschnitt",
+    "Freigabe Quelle",
+    "Freigabe Kategorie",
+    "Freigabe Grundlage",
+    "Freigabe Angabe",
+    "Freigabe Wert",
+)
+OPTIONAL_COLUMNS = CLIENT_COLUMNS[len(REQUIRED_COLUMNS) :] + MEASURE_COLUMNS + SHARED_COLUMNS
+COLUMNS = CLIENT_COLUMNS + MEASURE_COLUMNS + SHARED_COLUMNS
 SUPPORT_STATUSES = ("in_abklaerung", "laufend", "sistiert", "abgeschlossen")
 _MAX_FIELD = 1000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe; so does a cell that
+    starts with an apostrophe itself, which keeps the escaping reversible for `restore_formula`."""
+    return "'" + cell if cell.startswith((*FORMULA_PREFIXES, "'")) else cell
+
+
+def restore_formula(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith((*FORMULA_PREFIXES, "'")) else cell
 
 
 class SozialdienstFormat:
@@ -81,7 +111,7 @@ class SozialdienstFormat:
         writer.writerow(COLUMNS)
         facts = export.facts or {}
         person = export.person
-        base = [
+        client = [
             export.local_reference,
             person.ahvn13.formatted if person else "",
             person.family_name if person else "",
@@ -91,9 +121,14 @@ class SozialdienstFormat:
             export.office_code,
             str(facts.get("unterstuetzungsstatus", "")),
             _swiss(facts.get("unterstuetzt_seit")),
+            _swiss(facts.get("unterstuetzt_bis")),
         ]
+        no_share = [""] * len(SHARED_COLUMNS)
         for measure in export.measures or (None,):
-            writer.writerow(base + _measure_columns(measure))
+            writer.writerow(map(neutralise_formula, client + _measure_columns(measure) + no_share))
+        for number, entry in enumerate(export.shared, start=1):
+            for shared in _shared_rows(number, entry):
+                writer.writerow(map(neutralise_formula, client + _measure_columns(None) + shared))
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -124,7 +159,7 @@ def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         if any(len(cell) > _MAX_FIELD for cell in cells):
             yield reader.line_num, {"__error__": "Ein Feld ist länger als erlaubt."}
             continue
-        yield reader.line_num, dict(zip(header, cells, strict=True))
+        yield reader.line_num, dict(zip(header, map(restore_formula, cells), strict=True))
 
 
 def _record(lines: list[tuple[int, dict[str, str]]]) -> ParsedRecord:
@@ -135,19 +170,21 @@ def _record(lines: list[tuple[int, dict[str, str]]]) -> ParsedRecord:
     try:
         record = _client(first, first_line)
         measures = []
+        shared: dict[str, SharedEntry] = {}
         for line, row in lines:
             if _client_columns(row) != _client_columns(first):
                 raise InvalidValue(f"Zeile {line}: Die Angaben zur Person weichen von Zeile {first_line} ab.")
             measure = _measure(row, line)
             if measure is not None:
                 measures.append(measure)
-        return replace(record, measures=tuple(measures))
+            _add_shared(shared, row, line)
+        return replace(record, measures=tuple(measures), shared=tuple(shared.values()))
     except InvalidValue as error:
         return RecordError(f"Zeile {first_line}", error.message)
 
 
 def _client_columns(row: dict[str, str]) -> tuple[str, ...]:
-    return tuple(row.get(name, "").strip() for name in COLUMNS[:9])
+    return tuple(row.get(name, "").strip() for name in CLIENT_COLUMNS)
 
 
 def _client(row: dict[str, str], line: int) -> DossierRecord:
@@ -162,6 +199,9 @@ def _client(row: dict[str, str], line: int) -> DossierRecord:
     since = row.get("Unterstützt seit", "").strip()
     if since:
         facts["unterstuetzt_seit"] = swiss_date(since, "Unterstützt seit").isoformat()
+    until = row.get("Unterstützt bis", "").strip()
+    if until:
+        facts["unterstuetzt_bis"] = swiss_date(until, "Unterstützt bis").isoformat()
     return DossierRecord(
         kind=InstitutionKind.SOZIALDIENST,
         local_reference=row["Dossiernummer"].strip(),
@@ -202,6 +242,31 @@ def _measure_columns(measure: PlannedMeasure | None) -> list[str]:
         MEASURE_STATUS_WORDS[measure.status],
         measure.owner_code or "",
     ]
+
+
+def _shared_rows(number: int, entry: SharedEntry) -> list[list[str]]:
+    head = [str(number), entry.section.value, entry.source, entry.category.value, entry.basis]
+    return [[*head, name, value] for name, value in entry.fields] or [[*head, "", ""]]
+
+
+def _add_shared(shared: dict[str, SharedEntry], row: dict[str, str], line: int) -> None:
+    number = row.get("Freigabe Nr", "").strip()
+    if not number:
+        return
+    try:
+        section = SharedSection(row.get("Freigabe Abschnitt", "").strip())
+        category = DataCategory(row.get("Freigabe Kategorie", "").strip())
+    except ValueError:
+        raise InvalidValue(
+            f"Zeile {line}: Unbekannter Abschnitt oder unbekannte Kategorie der Freigabe."
+        ) from None
+    entry = shared.get(number) or SharedEntry(
+        section, row.get("Freigabe Quelle", "").strip(), category, row.get("Freigabe Grundlage", "").strip()
+    )
+    name = row.get("Freigabe Angabe", "").strip()
+    if name:
+        entry = replace(entry, fields=(*entry.fields, (name, row.get("Freigabe Wert", ""))))
+    shared[number] = entry
 
 
 def _swiss(iso: object) -> str:

@@ -49,6 +49,7 @@ def run_import(
             confirm_new_persons=confirm,
             default_interval_months=settings.reassessment_interval_months,
             limits=ImportLimits(settings.import_max_bytes, settings.import_max_records),
+            exhaustion_horizon_days=settings.exhaustion_horizon_days,
         )
         with typer.progressbar(length=1, label="Import", file=None) as bar:
 

@@ -193,6 +193,7 @@ def sections_of(
         *view.journal,
         *([view.closure] if view.closure else []),
         *([view.follow_up] if view.follow_up else []),
+        *view.dossiers,
     )
     for item in every:
         if kinds is None or type(item).__name__ in kinds:

@@ -23,6 +23,7 @@ from app.services.access.case_access import CaseAccess
 from app.services.access.refusals import refusals_recorded
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
+from app.services.dossier_view import add_dossiers
 from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
 
@@ -72,6 +73,7 @@ def read_case(
         if access is not None:
             case = access.reveal()
             view = access.view()
+            add_dossiers(uow, case.id, access.decisions.of, view)
             _record_allowed(
                 uow,
                 ctx,

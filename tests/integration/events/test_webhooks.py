@@ -142,7 +142,7 @@ def test_signed_webhooks_reach_participants_only_in_order_and_only_for_visible_c
     sequences = [e["sequence"] for e in receiver.received]
     assert sequences == sorted(sequences)
     assert all(
-        set(e) == {"id", "type", "case_id", "occurred_at", "categories", "sequence"}
+        set(e) == {"id", "type", "case_id", "occurred_at", "source_institution_id", "categories", "sequence"}
         for e in receiver.received
     )
 

@@ -20,6 +20,7 @@ class ChangeEventOut(Out):
     type: str
     case_id: str
     occurred_at: str
+    source_institution_id: str
     categories: list[str]
     sequence: int
 

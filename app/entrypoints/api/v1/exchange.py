@@ -103,6 +103,7 @@ async def import_records(
         confirm_new_persons=confirm_new_persons,
         default_interval_months=settings.reassessment_interval_months,
         limits=ImportLimits(settings.import_max_bytes, settings.import_max_records),
+        exhaustion_horizon_days=settings.exhaustion_horizon_days,
     )
     report = await run_in_threadpool(import_file, uow, ctx, fmt, payload, options)
     return json_response(ImportReportOut.of(report))

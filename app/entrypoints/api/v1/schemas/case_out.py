@@ -25,6 +25,7 @@ from app.domain.cases import (
 )
 from app.domain.categories import DataCategory
 from app.domain.figures.facts import CostBearer
+from app.domain.institutions import InstitutionKind
 from app.entrypoints.api.v1.schemas.common import Out
 from app.entrypoints.api.v1.schemas.persons import PersonOut
 from app.services.case_view import CaseView
@@ -138,9 +139,19 @@ class SegmentOut(Out):
     history: list[SegmentAssessmentOut]
 
 
+class DossierOut(ItemOut):
+    """An institution's dossier as its own system imported it (facts only, no free text)."""
+
+    kind: InstitutionKind
+    basis: str = Field(description="Grundlage: own, participation, consent:<id>, rule:<id>, break_glass:<id>")
+    registered_on: date
+    facts: dict[str, Any]
+
+
 class CategorySection(Out):
     """Everything of one category the caller may see, grouped by kind."""
 
+    dossiers: list[DossierOut] = []
     goals: list[GoalOut] = []
     measures: list[MeasureOut] = []
     reviews: list[ReviewOut] = []
@@ -188,6 +199,7 @@ class CaseOut(Out):
         put("assessments", view.assessments, AssessmentOut)
         put("conferences", view.conferences, ConferenceOut)
         put("journal", view.journal, JournalEntryOut)
+        put("dossiers", view.dossiers, DossierOut)
 
         body: dict[str, Any] = {
             "id": view.case.id,
