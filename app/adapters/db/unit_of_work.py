@@ -59,7 +59,7 @@ class SqlUnitOfWork:
         self.documents = SqlDocumentRepository(session, self.keys)
         self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)
-        self.identity = SqlIdentityRepository(session)
+        self.identity = SqlIdentityRepository(session, self._vault.provider)
         self.consents = SqlConsentRepository(session, self.keys)
         self.assignments = SqlAssignmentRepository(session)
         self.break_glass = SqlBreakGlassRepository(session)

@@ -20,8 +20,10 @@ import httpx
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.adapters.crypto.providers import KeyProvider
 from app.adapters.db.event_models import DeliveryRow, OutboxEventRow, SubscriptionRow
 from app.adapters.db.models import CaseRow, ParticipationRow
+from app.adapters.db.sealed_secrets import webhook_secret
 from app.adapters.events.outbox import SqlEventLog, change_event, reassessment_due_event
 from app.adapters.events.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from app.domain.cases import CasePhase
@@ -72,7 +74,10 @@ class DeliveryWorker:
         now: Callable[[], datetime],
         audience: Callable[[uuid.UUID, ChangeEvent], tuple[DataCategory, ...] | None],
         policy: DeliveryPolicy | None = None,
+        *,
+        keys: KeyProvider,
     ) -> None:
+        self._keys = keys  # opens the sealed signing secrets
         self._sessions = session_factory
         self._audience = audience  # asked per delivery: the policy as it is then
         self._sender = sender
@@ -183,7 +188,7 @@ class DeliveryWorker:
                 "Content-Type": "application/json",
                 EVENT_ID_HEADER: str(event.id),
                 TIMESTAMP_HEADER: str(timestamp),
-                SIGNATURE_HEADER: sign(subscription.secret, timestamp, body),
+                SIGNATURE_HEADER: sign(webhook_secret(self._keys, subscription), timestamp, body),
             }
             try:
                 status = self._sender.post(subscription.url, body, headers)

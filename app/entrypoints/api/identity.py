@@ -10,16 +10,16 @@ from app.adapters.auth.jwt_tokens import AccessTokenCodec
 from app.adapters.auth.oidc import OidcConfig, OidcProvider
 from app.adapters.auth.secrets import Argon2PasswordHasher
 from app.adapters.auth.signing_keys import SigningKeyStore
+from app.domain.identity import ThrottleRule
 from app.entrypoints.api.container import Container
 from app.services.identity.login import LoginPolicy
 from app.services.identity.ports import IdentityUnitOfWork
 from app.settings import Environment, Settings
+from app.startup_checks import StartupRefused, refuse_unusable_keys
+
+__all__ = ["Identity", "StartupRefused", "build_identity"]
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path
-
-
-class StartupRefused(Exception):
-    """The service must not start with this configuration; the message is German."""
 
 
 @dataclass
@@ -39,12 +39,21 @@ class Identity:
         return self.settings.environment in (Environment.DEV, Environment.TEST)
 
     def login_policy(self) -> LoginPolicy:
-        required = {code.upper() for code in self.settings.totp_required_institutions}
+        settings = self.settings
+        required = {code.upper() for code in settings.totp_required_institutions}
+        window = timedelta(minutes=settings.login_window_minutes)
+        first = timedelta(seconds=settings.login_first_delay_seconds)
+        longest = timedelta(minutes=settings.login_lockout_minutes)
+        totp_window = timedelta(minutes=settings.totp_window_minutes)
         return LoginPolicy(
-            max_failures=self.settings.login_max_failures,
-            lockout=timedelta(minutes=self.settings.login_lockout_minutes),
-            idle=timedelta(minutes=self.settings.session_idle_minutes),
+            idle=timedelta(minutes=settings.session_idle_minutes),
+            absolute=timedelta(hours=settings.session_absolute_hours),
             totp_required_for=lambda code: "*" in required or code.upper() in required,
+            pair=ThrottleRule(settings.login_max_failures, window, first, longest),
+            address=ThrottleRule(settings.login_address_max_failures, window, first, longest),
+            account=ThrottleRule(settings.login_account_max_failures, window, first, longest),
+            totp=ThrottleRule(settings.totp_max_failures, totp_window, first, totp_window, hard=True),
+            totp_per_login=settings.totp_attempts_per_login,
         )
 
 
@@ -53,20 +62,8 @@ def token_audience(settings: Settings) -> str:
 
 
 def build_identity(settings: Settings) -> Identity:
-    production = settings.is_production
-    store = SigningKeyStore(settings.signing_key_dir, create_dev_key=not production)
-    if production:
-        keys = store.by_kid()
-        if not keys or store.active_kid() not in keys:
-            raise StartupRefused(
-                "Produktionsmodus verweigert: kein aktiver Signaturschlüssel in COCKPIT_AUTH_SIGNING_KEY_DIR "
-                "(erzeugen mit `cockpit auth rotate-signing-key`)."
-            )
-        if store.has_dev_keys():
-            raise StartupRefused(
-                "Produktionsmodus verweigert: im Schlüsselverzeichnis liegen Entwicklungsschlüssel "
-                "(kid dev-…)."
-            )
+    store = SigningKeyStore(settings.signing_key_dir, create_dev_key=not settings.is_production)
+    refuse_unusable_keys(settings, store)
     codec = AccessTokenCodec(store, settings.token_issuer, token_audience(settings))
     return Identity(settings, store, codec, Argon2PasswordHasher(), _oidc(settings))
 

@@ -16,7 +16,8 @@ from app.settings import Environment, Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker, HttpSender
+    from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker
+    from app.adapters.events.target_guard import GuardedHttpSender, TargetPolicy
 
 events_app = typer.Typer(
     help="Änderungsereignisse: Webhook-Abonnemente der Fachsysteme", no_args_is_help=True
@@ -28,7 +29,7 @@ def _now() -> datetime:
 
 
 def _delivery_worker(
-    settings: Settings, sender: HttpSender, policy: DeliveryPolicy | None = None
+    settings: Settings, sender: GuardedHttpSender, policy: DeliveryPolicy | None = None
 ) -> tuple[DeliveryWorker, Engine]:
     """The worker, asking the services' policy at delivery time who may hear of an event."""
     from app.adapters.db.engine import make_session_factory
@@ -38,18 +39,37 @@ def _delivery_worker(
 
     container = build_container(settings)
     audience = event_audience(container.uow_factory, container.access, _now)
-    worker = DeliveryWorker(make_session_factory(container.engine), sender, _now, audience, policy)
+    sessions = make_session_factory(container.engine)
+    assert container.vault is not None  # build_container always sets it
+    worker = DeliveryWorker(sessions, sender, _now, audience, policy, keys=container.vault.provider)
     return worker, container.engine
+
+
+def _sender(settings: Settings) -> GuardedHttpSender:
+    from app.adapters.events.target_guard import GuardedHttpSender
+
+    return GuardedHttpSender(
+        settings.webhook_timeout_seconds, target_policy(settings), settings.webhook_max_response_bytes
+    )
+
+
+def target_policy(settings: Settings) -> TargetPolicy:
+    from app.adapters.events.target_guard import TargetPolicy, parse_networks
+
+    return TargetPolicy(
+        require_https=settings.environment is Environment.PRODUCTION,
+        allowed_networks=parse_networks(settings.webhook_allowed_networks),
+    )
 
 
 def worker(
     once: bool = typer.Option(False, "--once", help="Einen Durchgang ausführen und beenden."),
 ) -> None:
     """Änderungsereignisse an die abonnierten Fachsysteme ausliefern (läuft bis SIGTERM/Ctrl-C)."""
-    from app.adapters.events.delivery import DeliveryPolicy, HttpSender
+    from app.adapters.events.delivery import DeliveryPolicy
 
     settings = Settings()
-    sender = HttpSender(settings.webhook_timeout_seconds)
+    sender = _sender(settings)
     policy = DeliveryPolicy(
         max_attempts=settings.webhook_max_attempts, backoff_base_seconds=settings.webhook_backoff_seconds
     )
@@ -81,19 +101,22 @@ def subscribe(
     url: str = typer.Option(..., "--url", help="Empfangs-URL des Fachsystems (https)"),
 ) -> None:
     """Ein Webhook-Abonnement anlegen; das Geheimnis für die Signatur wird einmal angezeigt."""
+    from app.adapters.crypto.factory import build_key_provider
     from app.adapters.db.engine import make_engine, make_session_factory
     from app.adapters.events.subscriptions import add_subscription
+    from app.adapters.events.target_guard import TargetRefused, check_url
 
     settings = Settings()
-    loopback = url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
-    if not url.startswith("https://") and not (
-        loopback and settings.environment is not Environment.PRODUCTION
-    ):
-        typer.echo("Die URL muss mit https:// beginnen.", err=True)
-        raise typer.Exit(2)
+    try:
+        check_url(url, target_policy(settings))
+    except TargetRefused as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(2) from None
     engine = make_engine(settings.database_url)
     try:
-        found = add_subscription(make_session_factory(engine), institution, url, _now())
+        found = add_subscription(
+            make_session_factory(engine), build_key_provider(settings), institution, url, _now()
+        )
     finally:
         engine.dispose()
     if found is None:
@@ -106,10 +129,8 @@ def subscribe(
 @events_app.command("retry-dead")
 def retry_dead(subscription: str = typer.Option("", "--abonnement", help="nur dieses Abonnement")) -> None:
     """Endgültig gescheiterte Zustellungen erneut versuchen."""
-    from app.adapters.events.delivery import HttpSender
-
     settings = Settings()
-    sender = HttpSender(settings.webhook_timeout_seconds)
+    sender = _sender(settings)
     delivery, engine = _delivery_worker(settings, sender)
     try:
         count = delivery.retry_dead(uuid.UUID(subscription) if subscription else None)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.domain.identity import SessionStage, WebSession
+from app.entrypoints.api.client_address import client_address
 from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import get_container, get_identity
 from app.entrypoints.api.identity import Identity, identity_uow
@@ -33,6 +34,7 @@ def web_session_of(request: Request, container: Container, identity: Identity) -
         session_cookie(request, container),
         container.clock.now(),
         identity.login_policy().idle,
+        identity.login_policy().absolute,
     )
 
 
@@ -98,7 +100,7 @@ def login_submit(
         web_session,
         username=username,
         password=password,
-        client_address=request.client.host if request.client else "-",
+        client_address=client_address(request, container.settings),
         now=container.clock.now(),
         correlation_id=request.state.correlation_id,
     )
@@ -139,6 +141,7 @@ def code_submit(
         code=code,
         now=container.clock.now(),
         correlation_id=request.state.correlation_id,
+        client_address=client_address(request, container.settings),
     )
     if result.stage is SessionStage.ANONYMOUS:
         return login_page(request, container, result.message, 429)

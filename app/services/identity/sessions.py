@@ -38,16 +38,21 @@ def rotate(
 
 
 def current_session(
-    uow: IdentityUnitOfWork, raw_id: str | None, now: datetime, idle: timedelta
+    uow: IdentityUnitOfWork,
+    raw_id: str | None,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta = timedelta(hours=10),
 ) -> WebSession | None:
-    """The live session behind a cookie value, its idle clock reset; None (and gone) once idle too long."""
+    """The live session behind a cookie value, its idle clock reset; None (and gone) once idle too long
+    or older than the absolute lifetime."""
     if not raw_id:
         return None
     with uow:
         found = uow.identity.web_session(session_hash(raw_id))
         if found is None:
             return None
-        if found.idle_expired(now, idle):
+        if found.expired(now, idle, absolute):
             uow.identity.delete_web_session(found.id_hash)
             return None
         touched = replace(found, last_seen_at=now)
