@@ -161,12 +161,21 @@ SAMPLES: dict[tuple[str, str], Sample] = {
             f"SD-1;{new_ahvn13()};Roth;Eva;01.01.1990;01.01.2026\n"
         ).encode()
     },
+    # looking after accounts: the caseworker "sd" is the account
+    ("POST", "/api/v1/admin/accounts/{username}/unlock"): lambda t: {},
+    ("GET", "/api/v1/admin/accounts/{username}/sessions"): lambda t: {},
+    ("DELETE", "/api/v1/admin/accounts/{username}/sessions"): lambda t: {},
+    ("GET", "/api/v1/me/sessions"): lambda t: {},
+    ("DELETE", "/api/v1/me/sessions"): lambda t: {},
 }
 # Operations only a supervisor may call; the success test acts as the Sozialdienst's supervisor.
 SUPERVISOR_ONLY = {
     ("POST", "/api/v1/cases/{case_id}/assignments"),
     ("DELETE", "/api/v1/cases/{case_id}/assignments/{user_id}"),
     ("POST", "/api/v1/cases/{case_id}/break-glass"),
+    ("POST", "/api/v1/admin/accounts/{username}/unlock"),
+    ("GET", "/api/v1/admin/accounts/{username}/sessions"),
+    ("DELETE", "/api/v1/admin/accounts/{username}/sessions"),
 }
 # Operations that only make sense after another one; the sample for the success test runs these first.
 PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
@@ -188,6 +197,8 @@ WITHOUT_PERSONAL_DATA = {
 }
 # Operations of the data-protection officer; everything else is called as the caseworker "sd".
 DPO_ROUTES = {route for route in SAMPLES if route[1].startswith("/api/v1/audit/")}
+# Looking after accounts (tests/integration/test_accounts_api.py covers who reaches them).
+ACCOUNT_ROUTES = {route for route in SAMPLES if route[1].startswith(("/api/v1/admin/", "/api/v1/me/"))}
 
 
 def user_of(method: str, path: str) -> str:
@@ -244,6 +255,7 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         user_id=str(target.world.users["sd"].id),
         document_id=target.document_id,
         kind="sozialdienst",  # the exchange format of the acting users' institution
+        username="sd",
     )
 
 

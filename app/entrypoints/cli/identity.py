@@ -222,6 +222,51 @@ def users_enable_totp(username: str = typer.Argument(...)) -> None:
     typer.echo(f"Für die Authenticator-App: {provisioning_uri(secret, username)}")
 
 
+@users_app.command("unlock")
+def users_unlock(username: str = typer.Argument(...)) -> None:
+    """Anmeldesperren (Wartezeiten der Drosselung) eines Kontos aufheben (protokolliert)."""
+    from app.entrypoints.cli.operator import operator_context
+    from app.services.errors import NotFound
+    from app.services.identity.accounts import unlock_account
+
+    try:
+        cleared = unlock_account(_identity_uow(_settings()), operator_context(), username)
+    except NotFound as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"Anmeldesperren aufgehoben: {cleared}.")
+
+
+@users_app.command("sessions")
+def users_sessions(username: str = typer.Argument(...)) -> None:
+    """Die laufenden Sitzungen eines Kontos anzeigen (protokolliert)."""
+    from app.entrypoints.cli.operator import operator_context
+    from app.services.errors import NotFound
+    from app.services.identity.accounts import list_sessions
+
+    try:
+        found = list_sessions(_identity_uow(_settings()), operator_context(), username)
+    except NotFound as error:
+        raise _fail(str(error)) from None
+    for info in found:
+        since, seen = f"{info.created_at:%Y-%m-%d %H:%M}", f"{info.last_seen_at:%H:%M}"
+        typer.echo(f"{info.handle}  {info.stage:<14} seit {since}  zuletzt {seen}")
+    typer.echo(f"{len(found)} Sitzungen.")
+
+
+@users_app.command("logout-all")
+def users_logout_all(username: str = typer.Argument(...)) -> None:
+    """Ein Konto überall abmelden: alle seine Sitzungen beenden (protokolliert)."""
+    from app.entrypoints.cli.operator import operator_context
+    from app.services.errors import NotFound
+    from app.services.identity.accounts import end_sessions
+
+    try:
+        ended = end_sessions(_identity_uow(_settings()), operator_context(), username)
+    except NotFound as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"Sitzungen beendet: {ended}.")
+
+
 # -- dev --------------------------------------------------------------------------------------------------
 
 

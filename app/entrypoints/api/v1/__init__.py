@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.entrypoints.api.v1 import (
+    admin_accounts,
     audit_review,
     audit_witness,
     case_access,
@@ -39,5 +40,6 @@ for module in (
     events,
     audit_review,
     audit_witness,
+    admin_accounts,
 ):
     router.include_router(module.router)
