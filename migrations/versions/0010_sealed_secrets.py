@@ -115,7 +115,7 @@ def _seal(
         connection.execute(
             table.update()
             .where(table.c[id_column] == row_id)
-            .values({plain: None, kek_column: kek_id, sealed_column: sealed})
+            .values({kek_column: kek_id, sealed_column: sealed})  # the plain column is dropped next
         )
 
 
