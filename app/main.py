@@ -19,7 +19,7 @@ from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.legal_basis_file import rule_book_without
-from app.entrypoints.api import health, oauth, problem_docs
+from app.entrypoints.api import api_docs, health, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
 from app.entrypoints.api.container import Container, SystemClock
 from app.entrypoints.api.identity import build_identity
@@ -75,9 +75,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         title="Cockpit IIZ Solothurn",
         version=API_VERSION,
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # our own page, vendored (app/entrypoints/api/api_docs.py)
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url="/api/openapi.json" if settings.api_docs_active else None,
         max_body_size=STREAMED_BODY_BACKSTOP,
         lifespan=_audit_sequencer,
     )
@@ -90,6 +90,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(problem_docs.router)
     app.include_router(api_v1.router)
     app.include_router(oauth.router)
+    if settings.api_docs_active:
+        app.include_router(api_docs.router)
     install_web(app)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app

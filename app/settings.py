@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # test). In dev it names only the seeded demo users; without any credentials the answer is 401.
     dev_principal_enabled: bool | None = None
     public_base_url: str = "http://127.0.0.1:8000"
+    # /api/docs and /api/openapi.json: on in dev and test, off in production unless switched on.
+    api_docs_enabled: bool | None = None
     # Identity (see docs/identity.md): OAuth2 tokens, caseworker login, sessions.
     auth_issuer: str | None = None  # default: public_base_url
     auth_signing_key_dir: Path | None = None  # dev/test default: var/signing-keys (created on demand)
@@ -135,6 +137,12 @@ class Settings(BaseSettings):
             if refusals:
                 raise ValueError(PREFIX + " ".join(refusals))
         return self
+
+    @property
+    def api_docs_active(self) -> bool:
+        if self.api_docs_enabled is not None:
+            return self.api_docs_enabled
+        return self.environment is not Environment.PRODUCTION
 
     @property
     def dev_principal_active(self) -> bool:
