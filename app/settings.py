@@ -87,8 +87,11 @@ class Settings(BaseSettings):
     pkcs11_token_label: str | None = None
     pkcs11_pin: SecretStr | None = None
     document_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
-    # Years after the last change of a case in this phase before the person's data key is destroyed.
-    retention_years: dict[str, int] = Field(default_factory=lambda: {"archived": 10})
+    # Years after the last change of a case in this phase before the person's data key is destroyed
+    # ("closed": after the end of the follow-up period); see app/domain/retention.py.
+    retention_years: dict[str, int] = Field(default_factory=lambda: {"archived": 10, "closed": 10})
+    retention_abandoned_intake_days: int | None = Field(default=730, ge=30)  # intake untouched this long
+    retention_unlinked_person_days: int | None = Field(default=365, ge=30)  # a person without any case
     receipt_dir: Path = PROJECT_ROOT / "var" / "receipts"
 
     # Batch import from the institutions' systems (API uploads are also bound by the 1 MB body limit).

@@ -60,6 +60,24 @@ def kek_rotation_pending(session_factory: sessionmaker[Session], kek_id: str) ->
     return int(keys or 0) + int(secrets or 0) + sealed
 
 
+def wrapped_under(session_factory: sessionmaker[Session], kek_id: str) -> int:
+    """Data keys, secrets and sealed secrets still wrapped under `kek_id` (destroyed keys do not count)."""
+    with session_factory() as session:
+        keys = session.scalar(
+            select(func.count())
+            .select_from(DataKeyRow)
+            .where(DataKeyRow.kek_id == kek_id, DataKeyRow.wrapped.is_not(None))
+        )
+        secrets = session.scalar(
+            select(func.count()).select_from(KeySecretRow).where(KeySecretRow.kek_id == kek_id)
+        )
+        sealed = sum(
+            int(session.scalar(select(func.count()).where(column.kek_id == kek_id)) or 0)
+            for column in SEALED_COLUMNS
+        )
+    return int(keys or 0) + int(secrets or 0) + sealed
+
+
 def rewrap_all(
     session_factory: sessionmaker[Session], vault: Vault, batch_size: int = 200, progress: Progress = _noop
 ) -> RotationReport:
