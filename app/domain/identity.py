@@ -155,3 +155,14 @@ class OidcLogin:
     nonce: str
     code_verifier: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class WebhookSubscription:
+    """An institution system's webhook endpoint (its signing secret is never part of it)."""
+
+    id: uuid.UUID
+    institution_id: uuid.UUID
+    url: str
+    active: bool
+    created_at: datetime

@@ -4,15 +4,12 @@ sessions, an administrator any; every change is audited with who did it, the CLI
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from app.domain.principal import Role
-from app.domain.users import User
 from app.services.identity.login import set_password
 from tests.audit_log import last_audit_event
 from tests.identity_helpers import AuthApp
@@ -70,10 +67,8 @@ def test_a_user_sees_and_ends_all_their_sessions(auth: AuthApp, client: TestClie
 
 
 def test_an_admin_ends_anyones_sessions_and_a_caseworker_nobody_elses(
-    auth: AuthApp, client: TestClient, world: World, engine: Engine, container
+    auth: AuthApp, client: TestClient, world: World, engine: Engine
 ) -> None:
-    with container.uow_factory() as uow:
-        uow.users.add(User(uuid.uuid4(), "admin", "Admin", world.kanton.id, frozenset({Role.ADMIN})))
     browser = _browser(auth)
     assert _login(browser) == 303
     assert client.get("/api/v1/admin/accounts/sd/sessions", headers=world.as_user("rav")).status_code == 404

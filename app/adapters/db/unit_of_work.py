@@ -29,6 +29,7 @@ from app.adapters.db.repositories import (
 )
 from app.adapters.db.retention_store import SqlRetentionStore
 from app.adapters.events.outbox import SqlEventLog
+from app.adapters.events.subscriptions import SqlSubscriptionRepository
 from app.domain.errors import StaleVersion
 
 
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
         self.audit_log = SqlAuditLog(session)
         self.dossiers = SqlDossierRepository(session)
         self.events = SqlEventLog(session)
+        self.subscriptions = SqlSubscriptionRepository(session, self._vault.provider)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

@@ -13,6 +13,7 @@ from app.adapters.db.event_models import OutboxEventRow, SubscriptionRow
 from app.adapters.db.models import InstitutionRow
 from app.adapters.db.sealed_secrets import seal_webhook_secret
 from app.adapters.events.delivery import new_secret
+from app.domain.identity import WebhookSubscription as Subscription
 
 
 def add_subscription(
@@ -39,3 +40,42 @@ def add_subscription(
         seal_webhook_secret(keys, subscription, secret)
         session.add(subscription)
         return subscription.id, secret
+
+
+class SqlSubscriptionRepository:
+    """Webhook subscriptions inside a unit of work (the admin API); secrets sealed under the KEK."""
+
+    def __init__(self, session: Session, keys: KeyProvider) -> None:
+        self._session = session
+        self._keys = keys
+
+    def add(self, institution_id: uuid.UUID, url: str, secret: str, now: datetime) -> Subscription:
+        latest = self._session.scalar(select(OutboxEventRow.seq).order_by(OutboxEventRow.seq.desc()).limit(1))
+        row = SubscriptionRow(
+            id=uuid.uuid4(),
+            institution_id=institution_id,
+            url=url,
+            active=True,
+            created_at=now,
+            fanout_cursor=latest or 0,
+        )
+        seal_webhook_secret(self._keys, row, secret)
+        self._session.add(row)
+        self._session.flush()
+        return _subscription(row)
+
+    def list(self) -> list[Subscription]:
+        rows = self._session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.created_at))
+        return [_subscription(row) for row in rows]
+
+    def deactivate(self, subscription_id: uuid.UUID) -> Subscription | None:
+        row = self._session.get(SubscriptionRow, subscription_id)
+        if row is None:
+            return None
+        row.active = False
+        self._session.flush()
+        return _subscription(row)
+
+
+def _subscription(row: SubscriptionRow) -> Subscription:
+    return Subscription(row.id, row.institution_id, row.url, row.active, row.created_at)

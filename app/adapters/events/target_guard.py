@@ -15,9 +15,13 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 Address = IPv4Address | IPv6Address
 Network = IPv4Network | IPv6Network
@@ -142,6 +146,16 @@ class GuardedHttpSender:
 
     def close(self) -> None:
         self._client.close()
+
+
+def target_policy(settings: Settings) -> TargetPolicy:
+    """From the settings: plain http only outside production; listed internal networks."""
+    from app.settings import Environment
+
+    return TargetPolicy(
+        require_https=settings.environment is Environment.PRODUCTION,
+        allowed_networks=parse_networks(settings.webhook_allowed_networks),
+    )
 
 
 def parse_networks(value: str) -> tuple[Network, ...]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.settings import Environment, Settings
+from app.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -54,12 +54,9 @@ def _sender(settings: Settings) -> GuardedHttpSender:
 
 
 def target_policy(settings: Settings) -> TargetPolicy:
-    from app.adapters.events.target_guard import TargetPolicy, parse_networks
+    from app.adapters.events.target_guard import target_policy as from_settings
 
-    return TargetPolicy(
-        require_https=settings.environment is Environment.PRODUCTION,
-        allowed_networks=parse_networks(settings.webhook_allowed_networks),
-    )
+    return from_settings(settings)
 
 
 def worker(

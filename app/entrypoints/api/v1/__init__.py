@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.entrypoints.api.v1 import (
+    admin,
     admin_accounts,
     audit_review,
     audit_witness,
@@ -41,5 +42,6 @@ for module in (
     audit_review,
     audit_witness,
     admin_accounts,
+    admin,
 ):
     router.include_router(module.router)
