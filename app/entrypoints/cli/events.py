@@ -98,29 +98,38 @@ def subscribe(
     url: str = typer.Option(..., "--url", help="Empfangs-URL des Fachsystems (https)"),
 ) -> None:
     """Ein Webhook-Abonnement anlegen; das Geheimnis für die Signatur wird einmal angezeigt."""
-    from app.adapters.crypto.factory import build_key_provider
-    from app.adapters.db.engine import make_engine, make_session_factory
-    from app.adapters.events.subscriptions import add_subscription
+    from app.adapters.auth.secrets import SecretTools
     from app.adapters.events.target_guard import TargetRefused, check_url
+    from app.entrypoints.cli.operator import operator_context
+    from app.main import build_container
+    from app.services.errors import ServiceError
+    from app.services.identity.administration import subscribe as subscribe_service
 
     settings = Settings()
+    policy = target_policy(settings)
+
+    def check(candidate: str) -> None:
+        try:
+            check_url(candidate, policy)
+        except TargetRefused as refused:
+            raise ValueError(str(refused)) from None
+
+    container = build_container(settings)
     try:
-        check_url(url, target_policy(settings))
-    except TargetRefused as refused:
-        typer.echo(str(refused), err=True)
-        raise typer.Exit(2) from None
-    engine = make_engine(settings.database_url)
-    try:
-        found = add_subscription(
-            make_session_factory(engine), build_key_provider(settings), institution, url, _now()
+        found, secret = subscribe_service(
+            container.uow_factory(),  # type: ignore[arg-type]
+            operator_context(),
+            SecretTools(),
+            check,
+            institution_code=institution,
+            url=url,
         )
+    except ServiceError as error:
+        typer.echo(error.message, err=True)
+        raise typer.Exit(2) from None
     finally:
-        engine.dispose()
-    if found is None:
-        typer.echo(f"Keine Stelle mit dem Code {institution}.", err=True)
-        raise typer.Exit(2)
-    subscription_id, secret = found
-    typer.echo(f"Abonnement {subscription_id} angelegt. Geheimnis (nur jetzt sichtbar): {secret}")
+        container.engine.dispose()
+    typer.echo(f"Abonnement {found.id} angelegt. Geheimnis (nur jetzt sichtbar): {secret}")
 
 
 @events_app.command("retry-dead")

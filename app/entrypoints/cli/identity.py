@@ -90,34 +90,33 @@ def clients_create(
     method: ClientAuthMethod = typer.Option(ClientAuthMethod.CLIENT_SECRET_BASIC, "--method"),
     public_key: Path | None = typer.Option(None, "--public-key", help="JWKS/JWK/PEM für private_key_jwt"),
 ) -> None:
-    """Eine Fachanwendung registrieren. Ein Secret wird genau einmal angezeigt."""
-    from app.adapters.auth.secrets import hash_client_secret, new_client_secret
+    """Eine Fachanwendung registrieren. Ein Secret wird genau einmal angezeigt (protokolliert)."""
+    from app.adapters.auth.secrets import SecretTools
+    from app.entrypoints.cli.operator import operator_context
     from app.services.errors import ServiceError
-    from app.services.identity.clients import create_client
+    from app.services.identity.administration import register_client
 
     settings = _settings()
-    secret = new_client_secret() if method.uses_secret else None
     jwks = None
     if not method.uses_secret:
         if public_key is None:
             raise _fail("private_key_jwt verlangt --public-key.", 2)
         jwks = _public_jwks(public_key)
     try:
-        created = create_client(
+        client, secret = register_client(
             _identity_uow(settings),
+            operator_context(),
+            SecretTools(),
             client_id=client_id,
             institution_code=institution,
             auth_method=method,
-            now=_now(),
-            secret=secret,
-            secret_hash=hash_client_secret(secret) if secret else None,
             jwks=jwks,
         )
     except ServiceError as error:
         raise _fail(error.message) from None
-    typer.echo(f"Client {created.client.client_id} registriert ({method.value}).")
-    if created.secret:
-        typer.echo(f"client_secret: {created.secret}")
+    typer.echo(f"Client {client.client_id} registriert ({method.value}).")
+    if secret:
+        typer.echo(f"client_secret: {secret}")
         typer.echo("Das Secret wird nur jetzt angezeigt und nirgends im Klartext gespeichert.")
 
 
@@ -138,12 +137,13 @@ def clients_list() -> None:
 
 @clients_app.command("disable")
 def clients_disable(client_id: str = typer.Argument(...)) -> None:
-    """Eine Fachanwendung sofort sperren: auch bereits ausgestellte Tokens gelten nicht mehr."""
+    """Eine Fachanwendung sofort sperren; auch ausgestellte Tokens gelten nicht mehr (protokolliert)."""
+    from app.entrypoints.cli.operator import operator_context
     from app.services.errors import ServiceError
-    from app.services.identity.clients import disable_client
+    from app.services.identity.administration import disable_client
 
     try:
-        disable_client(_identity_uow(_settings()), client_id, _now())
+        disable_client(_identity_uow(_settings()), operator_context(), client_id)
     except ServiceError as error:
         raise _fail(error.message) from None
     typer.echo(f"Client {client_id} gesperrt.")

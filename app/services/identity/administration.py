@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -47,10 +48,8 @@ class SecretTools(Protocol):
     def new_webhook_secret(self) -> str: ...
 
 
-class TargetCheck(Protocol):
-    def __call__(self, url: str) -> None:
-        """Raises ValueError with a German message when the URL may not be a webhook target."""
-        ...
+# Raises ValueError with a German message when the URL may not be a webhook target.
+TargetCheck = Callable[[str], None]
 
 
 def _require_admin(ctx: RequestContext) -> None:
