@@ -7,8 +7,11 @@ RUN python -m pip install --no-cache-dir --upgrade pip \
  && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim
-# Production by default: the service refuses to start until real authentication is configured.
-# For a demo container set COCKPIT_ENVIRONMENT=dev.
+# Production by default: the service refuses to start until real authentication is configured
+# (COCKPIT_AUTH_SIGNING_KEY_DIR, COCKPIT_AUTH_ISSUER, COCKPIT_KEYRING_PATH, COCKPIT_AUDIT_SIGNING_KEY_FILE;
+# the German refusal names what is missing). For a demo container set COCKPIT_ENVIRONMENT=dev.
+# Behind a reverse proxy, name it so that X-Forwarded-For counts (nobody is trusted by default), e.g.
+#   docker run -e COCKPIT_TRUSTED_PROXIES=10.0.0.5 …   (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for)
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     COCKPIT_ENVIRONMENT=production \
