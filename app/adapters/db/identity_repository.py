@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.adapters.crypto.providers import KeyProvider
@@ -147,6 +147,24 @@ class SqlIdentityRepository:
         row.last_success_at = throttle.last_success_at
         self._session.add(row)
         self._session.flush()
+
+    def delete_stale_throttles(
+        self, now: datetime, window_before: datetime, success_before: datetime
+    ) -> None:
+        """Throttles that hold nothing any more: no wait, no failures in a live window, no recent success."""
+        self._session.execute(
+            delete(LoginThrottleRow).where(
+                or_(LoginThrottleRow.locked_until.is_(None), LoginThrottleRow.locked_until < now),
+                or_(
+                    LoginThrottleRow.window_started_at.is_(None),
+                    LoginThrottleRow.window_started_at < window_before,
+                ),
+                or_(
+                    LoginThrottleRow.last_success_at.is_(None),
+                    LoginThrottleRow.last_success_at < success_before,
+                ),
+            )
+        )
 
     def delete_throttle(self, key: str) -> None:
         self._session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))

@@ -43,25 +43,6 @@ class LoginPolicy:
     totp_per_login: int = 3
     absolute: timedelta = timedelta(hours=10)
 
-    @classmethod
-    def simple(
-        cls,
-        max_failures: int,
-        lockout: timedelta,
-        idle: timedelta,
-        totp_required_for: Callable[[str], bool],
-    ) -> LoginPolicy:
-        """Defaults derived from one limit (tests and small setups)."""
-        first = timedelta(seconds=30)
-        return cls(
-            idle=idle,
-            totp_required_for=totp_required_for,
-            pair=ThrottleRule(max_failures, lockout, first, lockout),
-            address=ThrottleRule(max_failures * 4, lockout, first, lockout),
-            account=ThrottleRule(max_failures * 4, lockout, first, lockout),
-            totp=ThrottleRule(max_failures, lockout, first, lockout, hard=True),
-        )
-
 
 @dataclass(frozen=True)
 class LoginResult:
@@ -141,6 +122,10 @@ def password_login(
     password is then not checked at all). A correct password never resets the second factor's count."""
     with uow:
         uow.identity.delete_idle_sessions(now - policy.idle)  # abandoned sessions go at the next login
+        longest_window = max(
+            policy.pair.window, policy.address.window, policy.account.window, policy.totp.window
+        )
+        uow.identity.delete_stale_throttles(now, now - longest_window, now - KNOWN_ADDRESS)
         pair = _throttle(uow, now, policy.pair, "pair", username, client_address)
         address = _throttle(uow, now, policy.address, "address", client_address)
         account = _throttle(uow, now, policy.account, "account", username)
