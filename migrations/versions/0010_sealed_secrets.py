@@ -6,7 +6,7 @@ downgrade opens them again with the same provider. A database without such secre
 Throttle rows are transient (failed logins of the last minutes) and are dropped.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-30
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"  # 0007 before issue 18 landed (re-chained at its merge)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,9 +8,9 @@ import re
 
 from fastapi.testclient import TestClient
 
+from app.bootstrap import Container
 from app.entrypoints.api.api_docs import DOCS_CSP
-from app.entrypoints.api.container import Container
-from app.main import create_app
+from app.entrypoints.api.app import create_app
 from app.settings import PROJECT_ROOT, Settings
 
 VENDORED = PROJECT_ROOT / "app" / "entrypoints" / "api" / "docs_ui" / "swagger-ui"

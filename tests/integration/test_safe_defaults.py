@@ -7,11 +7,11 @@ import uuid
 
 from fastapi.testclient import TestClient
 
+from app.bootstrap import Container
 from app.demo.directory import stable_id
 from app.domain.principal import Role
 from app.domain.users import User
-from app.entrypoints.api.container import Container
-from app.main import create_app
+from app.entrypoints.api.app import create_app
 from app.settings import Settings
 
 

@@ -25,14 +25,14 @@ class SqlRetentionStore:
     def candidates(self) -> dict[uuid.UUID, list[CaseRetentionFacts]]:
         """Persons whose data key still exists, with the facts of each of their cases."""
         query = (
-            select(CaseRow.person_id, CaseRow.phase, CaseRow.updated_at, CaseRow.follow_up_due_on)
+            select(CaseRow.person_id, CaseRow.phase, CaseRow.updated_at, CaseRow.case_ends_on)
             .join(DataKeyRow, DataKeyRow.person_id == CaseRow.person_id)
             .where(DataKeyRow.wrapped.is_not(None))
             .order_by(CaseRow.person_id)
         )
         found: dict[uuid.UUID, list[CaseRetentionFacts]] = {}
-        for person_id, phase, updated_at, follow_up_due_on in self._session.execute(query):
-            facts = CaseRetentionFacts(CasePhase(phase), updated_at.date(), follow_up_due_on)
+        for person_id, phase, updated_at, case_ends_on in self._session.execute(query):
+            facts = CaseRetentionFacts(CasePhase(phase), updated_at.date(), case_ends_on)
             found.setdefault(person_id, []).append(facts)
         return found
 

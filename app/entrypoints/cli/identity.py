@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from app.domain.identity import ClientAuthMethod
+from app.entrypoints.cli.wiring import load_settings, wired
 from app.settings import Environment, Settings
 
 clients_app = typer.Typer(help="Fachanwendungen der Stellen (OAuth2-Clients)", no_args_is_help=True)
@@ -25,14 +26,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(dev_app, name="dev")
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as error:
-        typer.echo(f"Konfiguration ungültig: {error}", err=True)
-        raise typer.Exit(2) from None
-
-
 def _fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
@@ -40,12 +33,6 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _identity_uow(settings: Settings) -> Any:
-    from app.main import build_container
-
-    return build_container(settings).uow_factory()
 
 
 # -- clients ----------------------------------------------------------------------------------------------
@@ -90,28 +77,28 @@ def clients_create(
     method: ClientAuthMethod = typer.Option(ClientAuthMethod.CLIENT_SECRET_BASIC, "--method"),
     public_key: Path | None = typer.Option(None, "--public-key", help="JWKS/JWK/PEM für private_key_jwt"),
 ) -> None:
-    """Eine Fachanwendung registrieren. Ein Secret wird genau einmal angezeigt (protokolliert)."""
-    from app.adapters.auth.secrets import SecretTools
+    """Eine Fachanwendung registrieren (protokolliert). Ein Secret wird genau einmal angezeigt."""
+    from app.bootstrap.operator import SecretTools
     from app.entrypoints.cli.operator import operator_context
     from app.services.errors import ServiceError
     from app.services.identity.administration import register_client
 
-    settings = _settings()
     jwks = None
     if not method.uses_secret:
         if public_key is None:
             raise _fail("private_key_jwt verlangt --public-key.", 2)
         jwks = _public_jwks(public_key)
     try:
-        client, secret = register_client(
-            _identity_uow(settings),
-            operator_context(),
-            SecretTools(),
-            client_id=client_id,
-            institution_code=institution,
-            auth_method=method,
-            jwks=jwks,
-        )
+        with wired() as container:
+            client, secret = register_client(
+                container.uow_factory(),
+                operator_context(),
+                SecretTools(),
+                client_id=client_id,
+                institution_code=institution,
+                auth_method=method,
+                jwks=jwks,
+            )
     except ServiceError as error:
         raise _fail(error.message) from None
     typer.echo(f"Client {client.client_id} registriert ({method.value}).")
@@ -125,11 +112,12 @@ def clients_list() -> None:
     """Alle Fachanwendungen mit Stelle, Methode und Status."""
     from app.services.identity.clients import list_clients
 
-    settings = _settings()
-    uow = _identity_uow(settings)
-    with uow:
-        codes = {i.id: i.code for i in uow.institutions.list()}
-    for client in list_clients(uow):
+    with wired() as container:
+        uow = container.uow_factory()
+        with uow:
+            codes = {i.id: i.code for i in uow.institutions.list()}
+        clients = list_clients(uow)
+    for client in clients:
         status = "aktiv" if client.enabled else f"gesperrt seit {client.disabled_at:%Y-%m-%d %H:%M} UTC"
         institution = codes.get(client.institution_id, "?")
         typer.echo(f"{client.client_id}\t{institution}\t{client.auth_method.value}\t{status}")
@@ -143,7 +131,8 @@ def clients_disable(client_id: str = typer.Argument(...)) -> None:
     from app.services.identity.administration import disable_client
 
     try:
-        disable_client(_identity_uow(_settings()), operator_context(), client_id)
+        with wired() as container:
+            disable_client(container.uow_factory(), operator_context(), client_id)
     except ServiceError as error:
         raise _fail(error.message) from None
     typer.echo(f"Client {client_id} gesperrt.")
@@ -153,7 +142,7 @@ def clients_disable(client_id: str = typer.Argument(...)) -> None:
 
 
 def _key_store(settings: Settings) -> Any:
-    from app.adapters.auth.signing_keys import SigningKeyStore
+    from app.bootstrap.operator import SigningKeyStore
 
     return SigningKeyStore(settings.signing_key_dir)
 
@@ -161,7 +150,7 @@ def _key_store(settings: Settings) -> Any:
 @auth_app.command("rotate-signing-key")
 def auth_rotate() -> None:
     """Neuen Signaturschlüssel aktiv setzen; die bisherigen prüfen weiter, bis sie zurückgezogen sind."""
-    settings = _settings()
+    settings = load_settings()
     kid = _key_store(settings).rotate(
         dev=not settings.is_production and settings.auth_signing_key_dir is None
     )
@@ -171,10 +160,10 @@ def auth_rotate() -> None:
 @auth_app.command("retire-signing-key")
 def auth_retire(kid: str = typer.Argument(...)) -> None:
     """Einen alten Signaturschlüssel zurückziehen: damit signierte Tokens gelten nicht mehr."""
-    from app.adapters.auth.signing_keys import SigningKeyError
+    from app.bootstrap.operator import SigningKeyError
 
     try:
-        _key_store(_settings()).retire(kid)
+        _key_store(load_settings()).retire(kid)
     except SigningKeyError as error:
         raise _fail(str(error)) from None
     typer.echo(f"Signaturschlüssel {kid} zurückgezogen.")
@@ -183,7 +172,7 @@ def auth_retire(kid: str = typer.Argument(...)) -> None:
 @auth_app.command("list-signing-keys")
 def auth_list() -> None:
     """Die Schlüssel-IDs; der aktive ist markiert."""
-    store = _key_store(_settings())
+    store = _key_store(load_settings())
     active = store.active_kid()
     for kid in store.by_kid():
         typer.echo(f"{kid}{'  (aktiv)' if kid == active else ''}")
@@ -198,11 +187,12 @@ def users_set_password(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
     """Passwort einer Person setzen (argon2id)."""
-    from app.adapters.auth.secrets import Argon2PasswordHasher
+    from app.bootstrap.operator import Argon2PasswordHasher
     from app.services.identity.login import set_password
 
     try:
-        set_password(_identity_uow(_settings()), Argon2PasswordHasher(), username, password)
+        with wired() as container:
+            set_password(container.uow_factory(), Argon2PasswordHasher(), username, password)
     except (ValueError, LookupError) as error:
         raise _fail(str(error)) from None
     typer.echo(f"Passwort für {username} gesetzt.")
@@ -215,38 +205,40 @@ def users_enable_totp(username: str = typer.Argument(...)) -> None:
     from app.services.identity.login import enable_totp
 
     try:
-        secret = enable_totp(_identity_uow(_settings()), username)
+        with wired() as container:
+            secret = enable_totp(container.uow_factory(), username)
     except LookupError as error:
         raise _fail(str(error)) from None
     typer.echo(f"TOTP-Geheimnis: {secret}")
     typer.echo(f"Für die Authenticator-App: {provisioning_uri(secret, username)}")
 
 
+def _account_command(action: str, username: str) -> object:
+    from app.entrypoints.cli.operator import operator_context
+    from app.services.errors import NotFound
+    from app.services.identity import accounts
+
+    operation = {"unlock": accounts.unlock_account, "sessions": accounts.list_sessions}.get(
+        action, accounts.end_sessions
+    )
+    try:
+        with wired() as container:
+            return operation(container.uow_factory(), operator_context(), username)
+    except NotFound as error:
+        raise _fail(str(error)) from None
+
+
 @users_app.command("unlock")
 def users_unlock(username: str = typer.Argument(...)) -> None:
     """Anmeldesperren (Wartezeiten der Drosselung) eines Kontos aufheben (protokolliert)."""
-    from app.entrypoints.cli.operator import operator_context
-    from app.services.errors import NotFound
-    from app.services.identity.accounts import unlock_account
-
-    try:
-        cleared = unlock_account(_identity_uow(_settings()), operator_context(), username)
-    except NotFound as error:
-        raise _fail(str(error)) from None
-    typer.echo(f"Anmeldesperren aufgehoben: {cleared}.")
+    typer.echo(f"Anmeldesperren aufgehoben: {_account_command('unlock', username)}.")
 
 
 @users_app.command("sessions")
 def users_sessions(username: str = typer.Argument(...)) -> None:
     """Die laufenden Sitzungen eines Kontos anzeigen (protokolliert)."""
-    from app.entrypoints.cli.operator import operator_context
-    from app.services.errors import NotFound
-    from app.services.identity.accounts import list_sessions
-
-    try:
-        found = list_sessions(_identity_uow(_settings()), operator_context(), username)
-    except NotFound as error:
-        raise _fail(str(error)) from None
+    found = _account_command("sessions", username)
+    assert isinstance(found, list)
     for info in found:
         since, seen = f"{info.created_at:%Y-%m-%d %H:%M}", f"{info.last_seen_at:%H:%M}"
         typer.echo(f"{info.handle}  {info.stage:<14} seit {since}  zuletzt {seen}")
@@ -256,15 +248,7 @@ def users_sessions(username: str = typer.Argument(...)) -> None:
 @users_app.command("logout-all")
 def users_logout_all(username: str = typer.Argument(...)) -> None:
     """Ein Konto überall abmelden: alle seine Sitzungen beenden (protokolliert)."""
-    from app.entrypoints.cli.operator import operator_context
-    from app.services.errors import NotFound
-    from app.services.identity.accounts import end_sessions
-
-    try:
-        ended = end_sessions(_identity_uow(_settings()), operator_context(), username)
-    except NotFound as error:
-        raise _fail(str(error)) from None
-    typer.echo(f"Sitzungen beendet: {ended}.")
+    typer.echo(f"Sitzungen beendet: {_account_command('logout-all', username)}.")
 
 
 # -- dev --------------------------------------------------------------------------------------------------
@@ -273,14 +257,13 @@ def users_logout_all(username: str = typer.Argument(...)) -> None:
 @dev_app.command("token")
 def dev_token(username: str = typer.Argument(..., help="z. B. demo-sd")) -> None:
     """Ein API-Zugriffstoken für einen (Demo-)Benutzer ausgeben. Nur im Modus dev."""
-    from app.entrypoints.api.identity import build_identity
+    from app.bootstrap import build_identity
     from app.services.identity.tokens import issue_dev_user_token
 
-    settings = _settings()
+    settings = load_settings()
     if settings.environment is not Environment.DEV:
         raise _fail("`cockpit dev token` gibt es nur im Modus dev (COCKPIT_ENVIRONMENT=dev).", 2)
-    uow = _identity_uow(settings)
-    with uow:
+    with wired(settings) as container, container.uow_factory() as uow:
         user = uow.users.by_username(username)
     if user is None or not user.active:
         raise _fail("Unbekannter oder inaktiver Benutzer.")

@@ -13,11 +13,11 @@ from datetime import datetime
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.principal import Role
 from app.domain.users import User
+from app.services.access.refusals import refusals_recorded
 from app.services.context import RequestContext
 from app.services.errors import NotFound
 from app.services.identity.login import account_throttle_prefixes
 from app.services.identity.ports import IdentityUnitOfWork
-from app.services.refusals import refusals_recorded
 
 UNKNOWN_ACCOUNT = "Unbekanntes Konto."
 

@@ -11,7 +11,6 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, Protocol
 
 from app.domain.audit import AuditAction, AuditOutcome
@@ -19,25 +18,19 @@ from app.domain.identity import ClientAuthMethod, SystemClient
 from app.domain.identity import WebhookSubscription as Subscription
 from app.domain.principal import Role
 from app.domain.users import User
+from app.services.access.refusals import refusals_recorded
 from app.services.context import RequestContext
 from app.services.errors import Forbidden, NotFound, ServiceError
 from app.services.identity.ports import IdentityUnitOfWork
 from app.services.identity.tokens import DEV_TOKEN_CLIENT
-from app.services.refusals import refusals_recorded
+from app.services.ports import UnitOfWork
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
-class SubscriptionStore(Protocol):
-    def add(self, institution_id: uuid.UUID, url: str, secret: str, now: datetime) -> Subscription: ...
-    def list(self) -> list[Subscription]: ...
-    def deactivate(self, subscription_id: uuid.UUID) -> Subscription | None: ...
-
-
-class AdministrationUnitOfWork(IdentityUnitOfWork, Protocol):
-    @property
-    def subscriptions(self) -> SubscriptionStore: ...
+# The complete unit of work carries the subscriptions (app/services/ports.py).
+AdministrationUnitOfWork = UnitOfWork
 
 
 class SecretTools(Protocol):

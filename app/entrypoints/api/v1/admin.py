@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from app.adapters.auth.secrets import SecretTools
-from app.adapters.events.target_guard import TargetRefused, check_url, target_policy
+from app.bootstrap import Container
+from app.bootstrap.operator import SecretTools, TargetRefused, check_url, target_policy
 from app.domain.identity import ClientAuthMethod, SystemClient, WebhookSubscription
 from app.domain.principal import Role
 from app.domain.users import User
-from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import Context, Uow, get_container
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.common import Command, NotNull, Out, Reference, ShortText
@@ -27,7 +26,7 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 
 
 def _uow(uow: Uow) -> service.AdministrationUnitOfWork:
-    return cast(service.AdministrationUnitOfWork, uow)
+    return uow
 
 
 # -- users ---------------------------------------------------------------------------------------------

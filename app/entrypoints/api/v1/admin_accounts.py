@@ -4,7 +4,6 @@ every user for their own sessions under /me)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
@@ -39,7 +38,7 @@ class EndedOut(Out):
 
 
 def _identity(uow: Uow) -> IdentityUnitOfWork:
-    return cast(IdentityUnitOfWork, uow)
+    return uow
 
 
 @router.post("/admin/accounts/{username}/unlock", response_model=UnlockOut, responses=problems(404))
