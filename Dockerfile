@@ -15,6 +15,11 @@ FROM python:3.11-slim
 # The root filesystem may be mounted read-only: nothing is written outside /srv/cockpit/var (a
 # volume: SQLite file, receipts, backups), /srv/cockpit/keys (a volume or secrets) and /tmp (tmpfs:
 # staged uploads). No .pyc files are written at run time.
+# Production by default: the service refuses to start until real authentication is configured
+# (COCKPIT_AUTH_SIGNING_KEY_DIR, COCKPIT_AUTH_ISSUER, COCKPIT_KEYRING_PATH, COCKPIT_AUDIT_SIGNING_KEY_FILE;
+# the German refusal names what is missing). For a demo container set COCKPIT_ENVIRONMENT=dev.
+# Behind a reverse proxy, name it so that X-Forwarded-For counts (nobody is trusted by default), e.g.
+#   docker run -e COCKPIT_TRUSTED_PROXIES=10.0.0.5 …   (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for)
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     COCKPIT_ENVIRONMENT=production \

@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Without COCKPIT_ENVIRONMENT the service is production and refuses to start: the demo runs as dev.
 # The change-event worker runs beside the server and stops with it.
+run: export COCKPIT_ENVIRONMENT ?= dev
 run: $(STAMP)
 	$(BIN)/cockpit db upgrade
 	$(BIN)/cockpit demo seed
@@ -31,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/mypy app
 
 # Fast tests without any database: the domain, and the services on in-memory fakes (tests/unit/fakes.py).
+unit: export COCKPIT_ENVIRONMENT := test
 unit: $(STAMP)
 	$(BIN)/pytest -q tests/unit
 
@@ -41,6 +44,7 @@ prerequisites:
 # Unit and integration tests on SQLite, then the integration tests again on PostgreSQL
 # (each run in its own throw-away database, see tests/conftest.py).
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+test: export COCKPIT_ENVIRONMENT := test
 test: lint prerequisites
 	@echo "== pytest: SQLite =="
 	COCKPIT_TEST_DATABASE=sqlite $(BIN)/pytest
@@ -50,6 +54,7 @@ test: lint prerequisites
 openapi: $(STAMP)
 	$(BIN)/cockpit openapi export
 
+bench: export COCKPIT_ENVIRONMENT ?= dev
 bench: $(STAMP)
 	$(BIN)/python -m bench.case_read
 	$(BIN)/python -m bench.case_read --backend $(PG_URL)

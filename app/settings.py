@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,23 +29,41 @@ DEFAULT_KEYRING = PROJECT_ROOT / "var" / "keyring.json"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COCKPIT_", env_file=".env", extra="ignore")
 
-    environment: Environment = Environment.DEV
+    # Safe by default: without COCKPIT_ENVIRONMENT the service is production and refuses to start until
+    # configured (app/startup_checks.py); `make run` and the tests set dev and test explicitly.
+    environment: Environment = Environment.PRODUCTION
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'cockpit.db'}"
     reassessment_interval_months: int = Field(default=6, ge=1, le=12)
     # Smallest number of persons a released figure cell may count (k of the small-cell protection).
     figures_min_cell: int = Field(default=5, ge=3, le=100)
-    # dev and test may take the principal from the X-Cockpit-Dev-User header (or this default user).
-    dev_principal_enabled: bool = True
-    dev_default_user: str = "demo-lead"
+    # dev and test may take the principal from the X-Cockpit-Dev-User header (default: on in dev and
+    # test). In dev it names only the seeded demo users; without any credentials the answer is 401.
+    dev_principal_enabled: bool | None = None
     public_base_url: str = "http://127.0.0.1:8000"
-    # Identity (see app/start_checks.py): OAuth2 tokens, caseworker login, sessions.
+    # /api/docs and /api/openapi.json: on in dev and test, off in production unless switched on.
+    api_docs_enabled: bool | None = None
+    # Identity (see docs/identity.md): OAuth2 tokens, caseworker login, sessions.
     auth_issuer: str | None = None  # default: public_base_url
     auth_signing_key_dir: Path | None = None  # dev/test default: var/signing-keys (created on demand)
     access_token_lifetime_seconds: int = Field(default=300, ge=30, le=3600)
     session_idle_minutes: int = Field(default=30, ge=1, le=480)
+    session_absolute_hours: int = Field(default=10, ge=1, le=72)  # however busy the session is
     session_cookie_secure: bool | None = None  # default: True outside dev and test
+    # Login throttling (docs/identity.md): free failures per account and address, then waits that
+    # double from login_first_delay_seconds up to login_lockout_minutes; counts decay after the window.
     login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_address_max_failures: int = Field(default=20, ge=1, le=10_000)
+    login_account_max_failures: int = Field(default=20, ge=1, le=10_000)  # all unknown addresses together
+    login_first_delay_seconds: int = Field(default=30, ge=1, le=3600)
     login_lockout_minutes: int = Field(default=15, ge=1, le=1440)
+    login_window_minutes: int = Field(default=15, ge=1, le=1440)
+    totp_max_failures: int = Field(default=5, ge=1, le=100)  # wrong codes per account and window
+    totp_window_minutes: int = Field(default=15, ge=1, le=1440)
+    totp_attempts_per_login: int = Field(default=3, ge=1, le=20)
+    # Only these addresses (IPs or networks) may name the client in X-Forwarded-For; default: nobody.
+    # Comma-separated, e.g. COCKPIT_TRUSTED_PROXIES=10.0.0.5,fd00::/64
+    trusted_proxies: str = ""
+    token_requests_per_minute: int = Field(default=60, ge=1, le=100_000)  # per client and per address
     totp_required_institutions: list[str] = Field(default_factory=list)  # institution codes, or "*"
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
@@ -70,8 +89,11 @@ class Settings(BaseSettings):
     pkcs11_token_label: str | None = None
     pkcs11_pin: SecretStr | None = None
     document_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
-    # Years after the last change of a case in this phase before the person's data key is destroyed.
-    retention_years: dict[str, int] = Field(default_factory=lambda: {"archived": 10})
+    # Years after the last change of a case in this phase before the person's data key is destroyed
+    # ("closed": after the end of the follow-up period); see app/domain/retention.py.
+    retention_years: dict[str, int] = Field(default_factory=lambda: {"archived": 10, "closed": 10})
+    retention_abandoned_intake_days: int | None = Field(default=730, ge=30)  # intake untouched this long
+    retention_unlinked_person_days: int | None = Field(default=365, ge=30)  # a person without any case
     receipt_dir: Path = PROJECT_ROOT / "var" / "receipts"
 
     # Batch import from the institutions' systems (API uploads are also bound by the 1 MB body limit).
@@ -99,6 +121,26 @@ class Settings(BaseSettings):
     readiness_timeout_seconds: float = Field(default=0.8, gt=0, le=5)
     readiness_min_free_bytes: int = Field(default=64 * 1024 * 1024, ge=0)  # below: not ready
     retry_after_seconds: int = Field(default=5, ge=1, le=600)
+    # Internal networks a webhook may reach anyway (comma-separated, e.g. 127.0.0.1/32 for a local try).
+    webhook_allowed_networks: str = ""
+    webhook_max_response_bytes: int = Field(default=64 * 1024, ge=0, le=10 * 1024 * 1024)
+
+    @field_validator("trusted_proxies", "webhook_allowed_networks")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError:
+                    message = f"Keine IP-Adresse und kein Netz: {part.strip()}"
+                    raise ValueError(message) from None
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        parts = [part.strip() for part in self.trusted_proxies.split(",")]
+        return tuple(ip_network(part, strict=False) for part in parts if part)
 
     @property
     def disabled_legal_rule_ids(self) -> frozenset[str]:
@@ -111,12 +153,25 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.is_production:
-            from app.start_checks import production_refusals
+            from app.startup_checks import PREFIX, configuration_refusals
 
-            refusals = production_refusals(self)
+            refusals = configuration_refusals(self)
             if refusals:
-                raise ValueError("Produktionsmodus verweigert: " + " ".join(refusals))
+                raise ValueError(PREFIX + " ".join(refusals))
         return self
+
+    @property
+    def api_docs_active(self) -> bool:
+        if self.api_docs_enabled is not None:
+            return self.api_docs_enabled
+        return self.environment is not Environment.PRODUCTION
+
+    @property
+    def dev_principal_active(self) -> bool:
+        """The X-Cockpit-Dev-User header counts (dev and test only)."""
+        if self.environment is Environment.PRODUCTION:
+            return False
+        return self.dev_principal_enabled is not False
 
     @property
     def token_issuer(self) -> str:

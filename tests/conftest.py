@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,6 +19,9 @@ from app.services.ports import UnitOfWork
 from app.settings import Settings
 from tests.databases import DatabaseFactory, backend_name
 from tests.world import World, build_world
+
+# Without an environment the service is production (and refuses to start): the tests run as test.
+os.environ["COCKPIT_ENVIRONMENT"] = "test"
 
 
 def pytest_report_header() -> str:

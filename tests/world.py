@@ -52,6 +52,7 @@ def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
         ("olten-lead", "Oskar Frey", other, {Role.SUPERVISOR, Role.CASEWORKER}),
         ("dpo", "Dora Pfister", kanton, {Role.DPO}),
         ("ags", "Anna Gerber", kanton, {Role.STEERING}),
+        ("admin", "Adrian Imhof", kanton, {Role.ADMIN}),
     ]
     users = {
         name: User(uuid.uuid4(), name, display, inst.id, frozenset(roles))

@@ -33,10 +33,11 @@ from app.adapters.db.engine import limits_of, make_engine, make_session_factory
 from app.adapters.db.key_health import database_holds_wrapped_keys, keys_usable
 from app.adapters.db.migrations import head_revision
 from app.adapters.db.unit_of_work import SqlUnitOfWork
-from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker, HttpSender
+from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker
 from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
+from app.adapters.events.target_guard import GuardedHttpSender, target_policy
 from app.adapters.events.worker_loop import Heartbeat, WorkerLoop, latest_heartbeat, worker_name
 from app.adapters.failures import failure_summary, is_database_unavailable
 from app.adapters.institutions import FORMATS
@@ -47,6 +48,7 @@ from app.adapters.reports.figures_pdf import render_figures_pdf
 from app.adapters.reports.plan_pdf import render_plan_pdf
 from app.domain.access_report import AccessReport
 from app.domain.figures.report import FigureReport
+from app.domain.identity import ThrottleRule
 from app.domain.institutions import InstitutionKind
 from app.domain.plan_document import PlanDocument
 from app.domain.principal import Principal
@@ -56,13 +58,12 @@ from app.services.event_audience import event_audience
 from app.services.identity.login import LoginPolicy
 from app.services.ports import InstitutionFormat, UnitOfWork
 from app.settings import Environment, Settings
+from app.startup_checks import StartupRefused, refuse_unusable_keys
+
+__all__ = ["Container", "Identity", "StartupRefused", "build_container", "build_identity"]
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path
 OIDC_CALLBACK_PATH = "/anmelden/oidc/antwort"
-
-
-class StartupRefused(Exception):
-    """The service must not start with this configuration; the message is German."""
 
 
 # What building the key provider raises when the configuration cannot give one (German message).
@@ -101,12 +102,21 @@ class Identity:
         return self.settings.environment in (Environment.DEV, Environment.TEST)
 
     def login_policy(self) -> LoginPolicy:
-        required = {code.upper() for code in self.settings.totp_required_institutions}
+        settings = self.settings
+        required = {code.upper() for code in settings.totp_required_institutions}
+        window = timedelta(minutes=settings.login_window_minutes)
+        first = timedelta(seconds=settings.login_first_delay_seconds)
+        longest = timedelta(minutes=settings.login_lockout_minutes)
+        totp_window = timedelta(minutes=settings.totp_window_minutes)
         return LoginPolicy(
-            max_failures=self.settings.login_max_failures,
-            lockout=timedelta(minutes=self.settings.login_lockout_minutes),
-            idle=timedelta(minutes=self.settings.session_idle_minutes),
+            idle=timedelta(minutes=settings.session_idle_minutes),
+            absolute=timedelta(hours=settings.session_absolute_hours),
             totp_required_for=lambda code: "*" in required or code.upper() in required,
+            pair=ThrottleRule(settings.login_max_failures, window, first, longest),
+            address=ThrottleRule(settings.login_address_max_failures, window, first, longest),
+            account=ThrottleRule(settings.login_account_max_failures, window, first, longest),
+            totp=ThrottleRule(settings.totp_max_failures, totp_window, first, totp_window, hard=True),
+            totp_per_login=settings.totp_attempts_per_login,
         )
 
 
@@ -115,20 +125,8 @@ def token_audience(settings: Settings) -> str:
 
 
 def build_identity(settings: Settings) -> Identity:
-    production = settings.is_production
-    store = SigningKeyStore(settings.signing_key_dir, create_dev_key=not production)
-    if production:
-        keys = store.by_kid()
-        if not keys or store.active_kid() not in keys:
-            raise StartupRefused(
-                "Produktionsmodus verweigert: kein aktiver Signaturschlüssel in COCKPIT_AUTH_SIGNING_KEY_DIR "
-                "(erzeugen mit `cockpit auth rotate-signing-key`)."
-            )
-        if store.has_dev_keys():
-            raise StartupRefused(
-                "Produktionsmodus verweigert: im Schlüsselverzeichnis liegen Entwicklungsschlüssel "
-                "(kid dev-…)."
-            )
+    store = SigningKeyStore(settings.signing_key_dir, create_dev_key=not settings.is_production)
+    refuse_unusable_keys(settings, store)
     codec = AccessTokenCodec(store, settings.token_issuer, token_audience(settings))
     return Identity(settings, store, codec, Argon2PasswordHasher(), _oidc(settings))
 
@@ -216,11 +214,19 @@ class Container:
 # -- the change-event worker --------------------------------------------------------------------------
 
 
+def _vault_of(container: Container) -> Vault:
+    assert container.vault is not None  # build_container always sets it
+    return container.vault
+
+
 @contextmanager
 def build_delivery_worker(container: Container) -> Iterator[DeliveryWorker]:
     """The webhook worker, asking the services' policy at delivery time who may hear of an event."""
     settings = container.settings
-    sender = HttpSender(settings.webhook_timeout_seconds)
+    # Every delivery checks its target against request forgery (app/adapters/events/target_guard.py).
+    sender = GuardedHttpSender(
+        settings.webhook_timeout_seconds, target_policy(settings), settings.webhook_max_response_bytes
+    )
     policy = DeliveryPolicy(
         max_attempts=settings.webhook_max_attempts, backoff_base_seconds=settings.webhook_backoff_seconds
     )
@@ -233,6 +239,7 @@ def build_delivery_worker(container: Container) -> Iterator[DeliveryWorker]:
         policy,
         sequence=OutboxSequencer(container.engine).sequence,
         concurrency=settings.webhook_concurrency,
+        keys=_vault_of(container).provider,
     )
     try:
         yield worker
@@ -245,7 +252,8 @@ def subscribe_institution(
     container: Container, institution_code: str, url: str, now: datetime
 ) -> tuple[uuid.UUID, str] | None:
     """A webhook subscription for the institution's system: (id, signing secret), or None if unknown."""
-    return add_subscription(container.session_factory, institution_code, url, now)
+    assert container.vault is not None
+    return add_subscription(container.session_factory, container.vault.provider, institution_code, url, now)
 
 
 def figures_pdf(report: FigureReport) -> bytes:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from app.adapters.audit_export import file_sha256, read_export, write_export
 from app.adapters.audit_signing import MissingSigningKey, load_public_key
-from app.adapters.auth.secrets import Argon2PasswordHasher, hash_client_secret, new_client_secret
+from app.adapters.auth.secrets import Argon2PasswordHasher, SecretTools, hash_client_secret, new_client_secret
 from app.adapters.auth.signing_keys import SigningKeyError, SigningKeyStore
 from app.adapters.backup import (
     SECRETS,
@@ -34,8 +34,10 @@ from app.adapters.db.key_rotation import (
     rebuild_indexes,
     rewrap_all,
     start_index_rotation,
+    wrapped_under,
 )
 from app.adapters.events.sequencer import OutboxSequencer
+from app.adapters.events.target_guard import TargetRefused, check_url, target_policy
 from app.bootstrap import build_audit_ledger
 from app.settings import Settings
 
@@ -45,10 +47,13 @@ __all__ = [
     "BackupError",
     "MissingSigningKey",
     "OutboxSequencer",
+    "SecretTools",
     "SequencerThread",
     "SigningKeyError",
     "SigningKeyStore",
+    "TargetRefused",
     "audit_ledger_of",
+    "check_url",
     "create_backup",
     "file_sha256",
     "gather_secrets",
@@ -67,7 +72,9 @@ __all__ = [
     "restore_secrets",
     "rewrap_all",
     "start_index_rotation",
+    "target_policy",
     "verify_backup",
+    "wrapped_under",
     "write_export",
 ]
 

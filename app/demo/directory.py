@@ -75,6 +75,14 @@ USERS: tuple[tuple[str, str, str, frozenset[Role]], ...] = (
     ("sd-untergaeu", "Urs Kissling", UNTERGAEU, _CW),
 )
 
+DEMO_USERNAMES = frozenset(username for username, *_ in USERS)
+
+
+def is_seeded_demo_user(user_id: uuid.UUID, username: str) -> bool:
+    """A user the demo seed created (its name and its fixed id), not a real account of the same name."""
+    return username in DEMO_USERNAMES and user_id == stable_id("user", username)
+
+
 # When an institution joins a case, its supervisor assigns its demo caseworker (need-to-know).
 ASSIGNED_ON_JOIN: dict[str, tuple[str, str]] = {
     RAV_SOLOTHURN: ("demo-rav-lead", "demo-rav"),

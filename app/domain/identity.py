@@ -74,27 +74,76 @@ class WebSession:
     def idle_expired(self, now: datetime, idle: timedelta) -> bool:
         return now - self.last_seen_at > idle
 
+    def expired(self, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
+        """Idle too long, or older than the absolute lifetime however busy it was."""
+        return self.idle_expired(now, idle) or now - self.created_at > absolute
+
+
+@dataclass(frozen=True)
+class ThrottleRule:
+    """How many failures a key may collect in a window before it must wait, and how long.
+
+    `hard` (the second factor): once the limit is reached the key waits until its window ends, so no
+    more than `free_failures` wrong codes fit in one window. Otherwise the wait grows progressively from
+    `first_delay` (doubling with every further failure, at most `max_delay`): a delay, never a lock that
+    someone else's failures could keep closed for good."""
+
+    free_failures: int
+    window: timedelta
+    first_delay: timedelta
+    max_delay: timedelta
+    hard: bool = False
+
+    def delay_after(self, failures: int) -> timedelta | None:
+        excess = failures - self.free_failures
+        if excess < 0:
+            return None
+        return min(self.first_delay * (2 ** min(excess, 20)), self.max_delay)
+
 
 @dataclass(frozen=True)
 class Throttle:
-    """Failed attempts under one key (an account or a client address) and the lock they led to."""
+    """Failed attempts under one key (an account, a client address, both, a second factor) in a window
+    that starts with the first failure; when the window has passed the count decays to zero."""
 
     key: str
     failures: int = 0
-    locked_until: datetime | None = None
+    window_started_at: datetime | None = None
+    locked_until: datetime | None = None  # attempts wait until then (no check, no count)
+    last_success_at: datetime | None = None
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
-    def after_failure(self, now: datetime, max_failures: int, lockout: timedelta) -> Throttle:
-        """Count a failure; the `max_failures`-th locks the key for `lockout`, then counting restarts."""
-        failures = self.failures + 1
-        if failures >= max_failures:
-            return replace(self, failures=0, locked_until=now + lockout)
-        return replace(self, failures=failures)
+    def decayed(self, now: datetime, window: timedelta) -> Throttle:
+        """The throttle as it stands now: an expired window forgets its failures."""
+        if self.is_locked(now) or self.window_started_at is None or now - self.window_started_at < window:
+            return self
+        return replace(self, failures=0, window_started_at=None, locked_until=None)
+
+    def after_failure(self, now: datetime, rule: ThrottleRule) -> Throttle:
+        current = self.decayed(now, rule.window)
+        failures = current.failures + 1
+        started = current.window_started_at or now
+        delay = rule.delay_after(failures)
+        if delay is None:
+            locked_until = None
+        elif rule.hard:
+            locked_until = max(started + rule.window, now + rule.first_delay)
+        else:
+            locked_until = now + delay
+        return replace(current, failures=failures, window_started_at=started, locked_until=locked_until)
+
+    def after_success(self, now: datetime) -> Throttle:
+        return replace(self, failures=0, window_started_at=None, locked_until=None, last_success_at=now)
+
+    def eased(self) -> Throttle:
+        """A success behind a shared address takes half of its failures away (an office's typos do not
+        add up; an attacker with an account of their own cannot wipe the slate)."""
+        return replace(self, failures=self.failures // 2)
 
     def cleared(self) -> Throttle:
-        return replace(self, failures=0, locked_until=None)
+        return replace(self, failures=0, window_started_at=None, locked_until=None)
 
 
 @dataclass(frozen=True)
@@ -105,4 +154,15 @@ class OidcLogin:
     session_hash: str
     nonce: str
     code_verifier: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class WebhookSubscription:
+    """An institution system's webhook endpoint (its signing secret is never part of it)."""
+
+    id: uuid.UUID
+    institution_id: uuid.UUID
+    url: str
+    active: bool
     created_at: datetime

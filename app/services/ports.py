@@ -18,6 +18,7 @@ from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
 from app.domain.events import ChangeEvent
 from app.domain.exchange import CaseExport, DossierReveal, ImportLimits, InstitutionDossier, ParsedRecord
+from app.domain.identity import WebhookSubscription
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
@@ -44,6 +45,7 @@ class UserRepository(Protocol):
     def by_username(self, username: str) -> User | None: ...
     def add(self, user: User) -> None: ...
     def list(self) -> list[User]: ...
+    def save(self, user: User) -> None: ...
 
 
 class PersonRepository(Protocol):
@@ -177,6 +179,14 @@ class AuditRecorder(Protocol):
     def append(self, event: AuditEvent) -> None: ...
 
 
+class SubscriptionStore(Protocol):
+    """Webhook subscriptions; the signing secret goes in sealed and never comes back out."""
+
+    def add(self, institution_id: uuid.UUID, url: str, secret: str, now: datetime) -> WebhookSubscription: ...
+    def list(self) -> list[WebhookSubscription]: ...
+    def deactivate(self, subscription_id: uuid.UUID) -> WebhookSubscription | None: ...
+
+
 class UnitOfWork(Protocol):
     """Owns the transaction: commits when the `with` block ends normally, rolls back otherwise."""
 
@@ -204,6 +214,8 @@ class UnitOfWork(Protocol):
     def events(self) -> EventLog: ...
     @property
     def identity(self) -> IdentityRepository: ...
+    @property
+    def subscriptions(self) -> SubscriptionStore: ...
     @property
     def audit_log(self) -> AuditLog: ...
     @property

@@ -30,6 +30,7 @@ RETENTION_PRINCIPAL = Principal(
 
 class RetentionStore(Protocol):
     def candidates(self) -> dict[uuid.UUID, list[CaseRetentionFacts]]: ...
+    def unlinked_persons(self) -> dict[uuid.UUID, date]: ...
     def destroy_data_key(self, person_id: uuid.UUID, at: datetime) -> uuid.UUID | None: ...
     def issue_receipt(self, statement: dict[str, Any], at: datetime) -> DeletionReceipt: ...
     def receipt_public_key(self) -> str: ...
@@ -47,7 +48,11 @@ class RetentionReport:
 def persons_past_retention(uow: RetentionUnitOfWork, policy: RetentionPolicy, today: date) -> list[uuid.UUID]:
     with uow:
         candidates = uow.retention.candidates()
-    return [person_id for person_id, cases in candidates.items() if policy.past_retention(cases, today)]
+        unlinked = uow.retention.unlinked_persons()
+    due = [person_id for person_id, cases in candidates.items() if policy.past_retention(cases, today)]
+    return due + [
+        person_id for person_id, changed in unlinked.items() if policy.unlinked_past_retention(changed, today)
+    ]
 
 
 def run_retention(

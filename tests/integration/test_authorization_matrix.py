@@ -28,6 +28,7 @@ from tests.acting import request_as, system_client, user_principal
 from tests.api_helpers import Api, client_with, days_ago, new_ahvn13
 from tests.audit_log import audit_count
 from tests.integration.test_route_table import (
+    ACCOUNT_ROUTES,
     DPO_ROUTES,
     ROUTES,
     SAMPLES,
@@ -51,7 +52,8 @@ BREAK_GLASS = ("POST", "/api/v1/cases/{case_id}/break-glass")
 # Operations whose use case itself answers 403 to a participant (Stammdaten: registering or lead only).
 USE_CASE_FORBIDS = {("PATCH", "/api/v1/persons/{person_id}")}
 CORE = ["stammdaten", "fallfuehrung"]
-MATRIX_ROUTES = [r for r in ROUTES if r not in WITHOUT_PERSONAL_DATA]
+# Accounts and administration concern no case (test_accounts_api.py, test_admin_api.py cover them).
+MATRIX_ROUTES = [r for r in ROUTES if r not in WITHOUT_PERSONAL_DATA | ACCOUNT_ROUTES]
 
 MARK_SOZIALHILFE = "MARKE-SOZIALHILFE-SD"
 MARK_POTENZIAL = "MARKE-POTENZIAL-SD"

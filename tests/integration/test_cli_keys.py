@@ -57,3 +57,64 @@ def test_rotate_kek_and_rotate_index_from_the_command_line(settings: Settings) -
     assert found is not None and found.given_name == "Giulia"
     container.engine.dispose()
     restarted.engine.dispose()
+
+
+def test_rotate_kek_reseals_totp_and_webhook_secrets_and_retire_kek_then_removes_the_old_one(
+    settings: Settings,
+) -> None:
+    from datetime import UTC, datetime
+
+    from app.adapters.events.subscriptions import add_subscription
+    from app.services.identity.login import enable_totp
+
+    container = build_container(settings)
+    world = build_world(container.uow_factory)
+    with container.uow_factory() as uow:
+        uow.persons.add(
+            Person(Ahvn13.parse(new_ahvn13()), "Rossi", "Giulia", date(1966, 1, 28), world.sozialdienst.id)
+        )
+    secret = enable_totp(container.uow_factory(), "sd")  # type: ignore[arg-type]
+    assert container.vault is not None
+    old = container.vault.provider.current_kek_id()
+    hook = add_subscription(
+        make_session_factory(container.engine),
+        container.vault.provider,
+        "T-RAV",
+        "https://rav.example/h",
+        datetime.now(UTC),
+    )
+    assert hook is not None
+
+    too_soon = CliRunner().invoke(cli, ["keys", "retire-kek", old])
+    assert too_soon.exit_code == 2  # the current KEK
+    rotated = CliRunner().invoke(cli, ["keys", "rotate-kek"])
+    assert rotated.exit_code == 0, rotated.output
+    assert int(rotated.output.splitlines()[-1].split()[0]) >= 3  # data key, TOTP seed, webhook secret, …
+    retired = CliRunner().invoke(cli, ["keys", "retire-kek", old])
+    assert retired.exit_code == 0, retired.output
+    keyring = json.loads(Path(str(settings.keyring_path)).read_text(encoding="utf-8"))
+    assert old not in keyring["keks"]
+
+    restarted = build_container(settings)  # only the new KEK: every secret still opens
+    with restarted.uow_factory() as uow:
+        user = uow.users.by_username("sd")
+        assert user is not None
+        credentials = uow.identity.credentials(user.id)  # type: ignore[attr-defined]
+    assert credentials is not None and credentials.totp_secret == secret
+    container.engine.dispose()
+    restarted.engine.dispose()
+
+
+def test_retire_kek_refuses_while_something_is_wrapped_under_it(settings: Settings) -> None:
+    container = build_container(settings)
+    world = build_world(container.uow_factory)
+    assert container.vault is not None
+    with container.uow_factory() as uow:
+        uow.persons.add(
+            Person(Ahvn13.parse(new_ahvn13()), "Rossi", "Giulia", date(1966, 1, 28), world.sozialdienst.id)
+        )
+    old = container.vault.provider.current_kek_id()
+    container.vault.provider.create_kek()  # a new KEK, but nothing re-wrapped yet
+    refused = CliRunner().invoke(cli, ["keys", "retire-kek", old])
+    assert refused.exit_code == 1 and "noch" in refused.output
+    container.engine.dispose()

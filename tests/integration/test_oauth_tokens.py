@@ -228,3 +228,36 @@ def test_without_credentials_the_api_answers_401_with_a_challenge(auth: AuthApp)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Bearer realm="cockpit"'
     assert response.json()["title"] == "Nicht angemeldet"
+
+
+def test_the_token_endpoint_limits_requests_per_client_and_per_address(
+    container, database_url: str, tmp_path, world
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.identity_helpers import auth_settings, build_auth_app
+
+    limited = build_auth_app(
+        container, auth_settings(database_url, tmp_path / "keys", token_requests_per_minute=3)
+    )
+    with limited.client:
+        client_id, secret = limited.register_secret_client(
+            "T-RAV", method=ClientAuthMethod.CLIENT_SECRET_POST
+        )
+        data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "falsch"}
+        answers = [limited.client.post(TOKEN_URL, data=data).status_code for _ in range(3)]
+        assert answers == [401, 401, 401]
+        held = limited.client.post(TOKEN_URL, data={**data, "client_secret": secret})
+        assert held.status_code == 429 and held.json()["error"] == "temporarily_unavailable"
+        assert int(held.headers["Retry-After"]) <= 60
+        elsewhere = TestClient(
+            limited.client.app, base_url=TOKEN_URL.rsplit("/oauth", 1)[0], client=("192.0.2.5", 1)
+        )
+        assert (
+            elsewhere.post(TOKEN_URL, data={**data, "client_secret": secret}).status_code == 429
+        )  # per client
+        other_client, _ = limited.register_secret_client("T-RAV", method=ClientAuthMethod.CLIENT_SECRET_POST)
+        same_address = {**data, "client_id": other_client}
+        assert limited.client.post(TOKEN_URL, data=same_address).status_code == 429  # per address
+        limited.clock.advance(seconds=61)
+        assert limited.client.post(TOKEN_URL, data={**data, "client_secret": secret}).status_code == 200

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY, generate_latest
 from sqlalchemy import Engine
 
+from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
@@ -27,6 +28,8 @@ from tests.world import World
 
 pytestmark = pytest.mark.integration
 
+KEYS = LocalKeyring.in_memory()  # seals the webhook secrets of this module
+
 
 def _value(name: str, **labels: str) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
@@ -40,7 +43,7 @@ def test_the_state_of_audit_queue_outbox_and_pool_is_on_the_default_registry(
         sessions, audit_factory=OutboxingAuditRecorder, vault=vault
     )
     nobody_listens = f"http://127.0.0.1:{_free_port()}/hooks"
-    found = add_subscription(sessions, world.sozialdienst.code, nobody_listens, datetime.now(UTC))
+    found = add_subscription(sessions, KEYS, world.sozialdienst.code, nobody_listens, datetime.now(UTC))
     assert found is not None
     subscription = str(found[0])
     dead_before = _value("cockpit_webhook_dead_letters_total")
@@ -52,6 +55,7 @@ def test_the_state_of_audit_queue_outbox_and_pool_is_on_the_default_registry(
         lambda institution, event: event.categories,
         DeliveryPolicy(max_attempts=1),
         sequence=OutboxSequencer(engine).sequence,
+        keys=KEYS,
     )
     try:
         worker.run_once()

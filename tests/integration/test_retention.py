@@ -135,3 +135,26 @@ def test_a_second_run_destroys_nothing_more(running: tuple[TestClient, World]) -
     assert again.output.startswith("0 ")
     dry = CliRunner().invoke(cli, ["retention", "run", "--dry-run"])
     assert dry.output.startswith("0 ")
+
+
+def test_a_person_without_a_case_is_shredded_after_the_configured_days(
+    environment: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    container = build_container(environment)
+    world = build_world(container.uow_factory)
+    with TestClient(create_app(environment, container), raise_server_exceptions=False) as client:
+        api = Api(client, world)
+        person = api.register_person("sd")
+        with_case = api.open_case("sd")
+    monkeypatch.setenv("COCKPIT_RETENTION_YEARS", json.dumps({"archived": 10}))  # the case stays open
+    monkeypatch.setenv("COCKPIT_RETENTION_UNLINKED_PERSON_DAYS", "30")
+    too_early = CliRunner().invoke(cli, ["retention", "run", "--dry-run", "--today", days_ago(-29)])
+    assert "0 Personen" in too_early.output
+    result = CliRunner().invoke(cli, ["retention", "run", "--today", days_ago(-31)])
+    assert result.exit_code == 0, result.output
+    assert "1 Personen gelöscht" in result.output
+    with make_session_factory(container.engine)() as session:
+        destroyed = {row.person_id for row in session.scalars(select(DataKeyRow)) if row.wrapped is None}
+    assert destroyed == {uuid.UUID(person["id"])}
+    assert uuid.UUID(with_case["person_id"]) not in destroyed
+    container.engine.dispose()

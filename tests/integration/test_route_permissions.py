@@ -17,6 +17,7 @@ from tests.api_helpers import Api
 from tests.audit_log import audit_count, last_audit_event
 from tests.identity_helpers import AuthApp, bearer
 from tests.integration.test_route_table import (
+    ACCOUNT_ROUTES,
     DPO_ROUTES,
     ROUTES,
     SAMPLES,
@@ -29,7 +30,7 @@ from tests.world import World
 
 OFFICE_ROLES = {"office-dpo": Role.DPO, "office-admin": Role.ADMIN}
 # The audit API is the DPO's own (tests/integration/test_audit_review_api.py covers who reaches it).
-CASE_WORK_ROUTES = [route for route in ROUTES if route not in DPO_ROUTES]
+CASE_WORK_ROUTES = [route for route in ROUTES if route not in DPO_ROUTES | ACCOUNT_ROUTES]
 
 
 @pytest.fixture

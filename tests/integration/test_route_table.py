@@ -34,6 +34,8 @@ class Target:
     consent_id: str = ""
     event_id: str = "00000000-0000-0000-0000-000000000000"  # a sealed audit event, for the proofs
     document_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    client_id: str = "kein-client"  # the administration's samples: a registered client, a subscription
+    subscription_id: str = "00000000-0000-0000-0000-000000000000"
 
 
 def _target(api: Api) -> Target:
@@ -61,6 +63,17 @@ def _target(api: Api) -> Target:
 
 
 Sample = Callable[[Target], dict[str, Any]]
+SAMPLE_JWKS = {
+    "keys": [
+        {
+            "kty": "EC",
+            "crv": "P-256",
+            "kid": "k1",
+            "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+        }
+    ]
+}
 DOCUMENT_UPLOAD = ("POST", "/api/v1/cases/{case_id}/documents")
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/institutions"): lambda t: {},
@@ -169,12 +182,47 @@ SAMPLES: dict[tuple[str, str], Sample] = {
             f"SD-1;{new_ahvn13()};Roth;Eva;01.01.1990;01.01.2026\n"
         ).encode()
     },
+    # looking after accounts: the caseworker "sd" is the account
+    ("POST", "/api/v1/admin/accounts/{username}/unlock"): lambda t: {},
+    ("GET", "/api/v1/admin/accounts/{username}/sessions"): lambda t: {},
+    ("DELETE", "/api/v1/admin/accounts/{username}/sessions"): lambda t: {},
+    ("GET", "/api/v1/me/sessions"): lambda t: {},
+    ("DELETE", "/api/v1/me/sessions"): lambda t: {},
+    # administration
+    ("GET", "/api/v1/admin/users"): lambda t: {},
+    ("POST", "/api/v1/admin/users"): lambda t: {
+        "json": {
+            "username": f"neu-{uuid.uuid4().hex[:8]}",
+            "display_name": "Neue Mitarbeiterin",
+            "institution_code": "T-RAV",
+            "roles": ["caseworker"],
+        }
+    },
+    ("PATCH", "/api/v1/admin/users/{username}"): lambda t: {"json": {"roles": ["caseworker", "supervisor"]}},
+    ("GET", "/api/v1/admin/clients"): lambda t: {},
+    ("POST", "/api/v1/admin/clients"): lambda t: {
+        "json": {
+            "client_id": f"sys-{uuid.uuid4().hex[:8]}",
+            "institution_code": "T-RAV",
+            "auth_method": "client_secret_basic",
+        }
+    },
+    ("PUT", "/api/v1/admin/clients/{client_id}/keys"): lambda t: {"json": {"jwks": SAMPLE_JWKS}},
+    ("POST", "/api/v1/admin/clients/{client_id}/disable"): lambda t: {},
+    ("GET", "/api/v1/admin/webhooks"): lambda t: {},
+    ("POST", "/api/v1/admin/webhooks"): lambda t: {
+        "json": {"institution_code": "T-RAV", "url": "https://rav.example/hook"}
+    },
+    ("DELETE", "/api/v1/admin/webhooks/{subscription_id}"): lambda t: {},
 }
 # Operations only a supervisor may call; the success test acts as the Sozialdienst's supervisor.
 SUPERVISOR_ONLY = {
     ("POST", "/api/v1/cases/{case_id}/assignments"),
     ("DELETE", "/api/v1/cases/{case_id}/assignments/{user_id}"),
     ("POST", "/api/v1/cases/{case_id}/break-glass"),
+    ("POST", "/api/v1/admin/accounts/{username}/unlock"),
+    ("GET", "/api/v1/admin/accounts/{username}/sessions"),
+    ("DELETE", "/api/v1/admin/accounts/{username}/sessions"),
 }
 # Operations that only make sense after another one; the sample for the success test runs these first.
 PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
@@ -203,6 +251,12 @@ STEERING_ROUTES = {
     ("GET", "/api/v1/figures/report.pdf"),
     ("PUT", "/api/v1/figures/regions/{institution_id}"),
 }
+# Looking after accounts and administration (tests/integration/test_accounts_api.py and
+# test_admin_api.py cover who reaches them).
+ACCOUNT_ROUTES = {route for route in SAMPLES if route[1].startswith(("/api/v1/admin/", "/api/v1/me/"))}
+ADMIN_ROUTES = {
+    route for route in ACCOUNT_ROUTES if not route[1].startswith(("/api/v1/admin/accounts/", "/api/v1/me/"))
+}
 
 
 def user_of(method: str, path: str) -> str:
@@ -211,6 +265,8 @@ def user_of(method: str, path: str) -> str:
         return "dpo"
     if (method, path) in STEERING_ROUTES:
         return "ags"
+    if (method, path) in ADMIN_ROUTES:
+        return "admin"
     return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
 
 
@@ -229,7 +285,33 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
     api.client.app.state.audit_ledger.checkpoint()  # type: ignore[attr-defined]  # the sequencer's turn
     target.event_id = sealed_event_id(engine)
+    if "{client_id}" in path or "{subscription_id}" in path:
+        _administered(api, target)
     return target, version
+
+
+def _administered(api: Api, target: Target) -> None:
+    """A private_key_jwt client and a webhook subscription for the administration's samples."""
+    from datetime import UTC, datetime
+
+    from app.domain.identity import ClientAuthMethod
+    from app.services.identity.clients import create_client
+
+    container = api.client.app.state.container  # type: ignore[attr-defined]
+    target.client_id = f"sys-{uuid.uuid4().hex[:8]}"
+    create_client(
+        container.uow_factory(),
+        client_id=target.client_id,
+        institution_code="T-RAV",
+        auth_method=ClientAuthMethod.PRIVATE_KEY_JWT,
+        now=datetime.now(UTC),
+        jwks=SAMPLE_JWKS,
+    )
+    with container.uow_factory() as uow:
+        rav = uow.institutions.by_code("T-RAV")
+        target.subscription_id = str(
+            uow.subscriptions.add(rav.id, "https://rav.example/h", "s", datetime.now(UTC)).id
+        )
 
 
 def sealed_event_id(engine: Engine) -> str:
@@ -262,6 +344,9 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         user_id=str(target.world.users["sd"].id),
         document_id=target.document_id,
         kind="sozialdienst",  # the exchange format of the acting users' institution
+        username="sd",
+        client_id=target.client_id,
+        subscription_id=target.subscription_id,
     )
 
 

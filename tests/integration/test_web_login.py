@@ -138,33 +138,40 @@ def test_api_writes_with_a_session_cookie_need_the_csrf_header(auth: AuthApp) ->
     assert accepted.status_code == 201, accepted.text
 
 
-def test_wrong_passwords_lock_the_account_for_a_while(auth: AuthApp, engine: Engine) -> None:
+def test_wrong_passwords_from_one_address_make_that_account_wait_longer_each_time(
+    auth: AuthApp, engine: Engine
+) -> None:
     client = auth.client
     for _ in range(4):
         response = _login(client, password="falsch-falsch")
         assert response.status_code == 401
         assert "Benutzername oder Passwort ist falsch." in response.text
-    locked = _login(client, password="falsch-falsch")
-    assert locked.status_code == 429
-    assert "vorübergehend gesperrt" in locked.text and "15 Minuten" in locked.text
-    still = _login(client)  # even the right password, while locked
+    waiting = _login(client, password="falsch-falsch")
+    assert waiting.status_code == 429
+    assert "Bitte warten Sie" in waiting.text and "30 Sekunden" in waiting.text
+    still = _login(client)  # even the right password, while waiting
     assert still.status_code == 429
     assert not _logged_in(client)
     event = last_audit_event(engine)
-    assert (event.outcome, event.reason) == ("denied", "Anmeldung gesperrt (Drosselung).")
+    assert (event.outcome, event.reason) == ("denied", "Anmeldung verzögert (Drosselung).")
     colleague = TestClient(client.app, base_url=str(client.base_url))
     assert _login(colleague, username="rav").status_code == 303  # other accounts are not affected
-    auth.clock.advance(minutes=15, seconds=1)
+    auth.clock.advance(seconds=31)
+    longer = _login(client, password="falsch-falsch")
+    assert longer.status_code == 429 and "60 Sekunden" in longer.text  # the wait doubles
+    auth.clock.advance(seconds=61)
     assert _login(client).status_code == 303
 
 
-def test_many_failures_from_one_address_lock_that_address(auth: AuthApp) -> None:
+def test_many_failures_from_one_address_make_that_address_wait(auth: AuthApp) -> None:
     client = auth.client
     for attempt in range(20):  # 4 × the account limit, spread over accounts that do not exist
         _login(client, username=f"geraten-{attempt}", password="x" * 10)
     response = _login(client, username="lead")
     assert response.status_code == 429
-    assert "vorübergehend gesperrt" in response.text
+    assert "Bitte warten Sie" in response.text
+    elsewhere = TestClient(client.app, base_url=str(client.base_url), client=("198.51.100.7", 40000))
+    assert _login(elsewhere, username="lead").status_code == 303
 
 
 def test_unknown_user_gets_the_same_answer_as_a_wrong_password(auth: AuthApp, engine: Engine) -> None:

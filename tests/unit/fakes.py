@@ -122,6 +122,9 @@ class FakeUsers:
     def list(self) -> list[User]:
         return sorted(self._store.users.values(), key=lambda u: u.username)
 
+    def save(self, user: User) -> None:
+        self._store.users[user.id] = user
+
 
 class FakePersons:
     def __init__(self, store: Store) -> None:
@@ -465,6 +468,7 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(store)
         self.events = FakeEventLog(store)
         self.identity: Any = _NotFaked()
+        self.subscriptions: Any = _NotFaked()
         self.audit_log: Any = _NotFaked()
         self.retention: Any = _NotFaked()
 

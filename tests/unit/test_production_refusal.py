@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from app.adapters.audit_signing import load_signer
 from app.adapters.auth.signing_keys import SigningKeyStore
 from app.adapters.crypto.keyring import LocalKeyring
 from app.bootstrap import StartupRefused, build_identity
 from app.entrypoints.api.app import create_app
 from app.settings import PROJECT_ROOT, Settings
+from app.startup_checks import configuration_refusals
 
 
 def _production(**values: object) -> Settings:
@@ -20,6 +22,8 @@ def _production(**values: object) -> Settings:
         "database_url": "sqlite://",
         "dev_principal_enabled": False,
         "auth_issuer": "https://cockpit.so.ch",
+        "keyring_path": Path("/etc/cockpit/keyring.json"),
+        "audit_signing_key_file": Path("/etc/cockpit/audit-signing-key.pem"),
     }
     base.update(values)
     return Settings(**base)  # type: ignore[arg-type]
@@ -61,20 +65,33 @@ def test_production_with_a_dev_key_does_not_start(tmp_path: Path) -> None:
         build_identity(_production(auth_signing_key_dir=tmp_path))
 
 
+def test_production_without_the_checkpoint_key_does_not_start(tmp_path: Path) -> None:
+    SigningKeyStore(tmp_path).rotate()
+    with pytest.raises(StartupRefused, match="Audit-Checkpoints fehlt"):
+        build_identity(_production(auth_signing_key_dir=tmp_path, audit_signing_key_file=tmp_path / "no.pem"))
+
+
 def test_production_with_real_authentication_starts_and_takes_no_dev_header(tmp_path: Path) -> None:
     SigningKeyStore(tmp_path).rotate()
-    settings = _production(auth_signing_key_dir=tmp_path)
+    audit_key = tmp_path / "audit.pem"
+    load_signer(audit_key, create_if_missing=True)
+    settings = _production(auth_signing_key_dir=tmp_path, audit_signing_key_file=audit_key)
     identity = build_identity(settings)
     assert not identity.allow_dev_user_tokens
     assert settings.secure_cookies
     assert identity.keys.jwks()["keys"][0]["kid"] == identity.keys.active_kid()
     assert not list(tmp_path.glob("dev-*"))  # production never makes keys of its own
+    assert not settings.dev_principal_active
 
 
-def test_dev_creates_its_own_key_on_first_use(tmp_path: Path) -> None:
-    identity = build_identity(
-        Settings(environment="dev", database_url="sqlite://", auth_signing_key_dir=tmp_path)
+def test_every_reason_comes_at_once_from_the_one_module() -> None:
+    unsafe = Settings.model_construct(  # no environment given: production
+        dev_principal_enabled=True,
+        auth_signing_key_dir=None,
+        auth_issuer="http://cockpit",
+        keyring_path=None,
+        audit_signing_key_file=PROJECT_ROOT / "var" / "audit-signing-key.pem",
     )
-    assert identity.keys.by_kid() == {}
-    kid = identity.keys.active_key().kid
-    assert kid is not None and kid.startswith("dev-")
+    refusals = configuration_refusals(unsafe)
+    assert len(refusals) == 6  # unset environment, dev principal, signing keys, issuer, keyring, audit key
+    assert configuration_refusals(Settings(environment="dev")) == []

@@ -47,3 +47,16 @@ def hash_client_secret(secret: str) -> str:
 
 def client_secret_matches(secret_hash: str, secret: str) -> bool:
     return hmac.compare_digest(secret_hash.encode(), hash_client_secret(secret).encode())
+
+
+class SecretTools:
+    """New secrets for the administration (client secrets hashed, webhook secrets sealed elsewhere)."""
+
+    def new_client_secret(self) -> str:
+        return new_client_secret()
+
+    def hash_client_secret(self, secret: str) -> str:
+        return hash_client_secret(secret)
+
+    def new_webhook_secret(self) -> str:
+        return secrets.token_urlsafe(32)

@@ -85,6 +85,22 @@ class LocalKeyring:
                 raise
             return kek_id
 
+    def destroy_kek(self, kek_id: str) -> None:
+        self._refresh()
+        with self._lock:
+            if kek_id == self._current:
+                raise KeyProviderError("Der aktuelle KEK kann nicht entfernt werden.")
+            if kek_id not in self._keks:
+                raise KeyProviderError(f"Unbekannter Schlüssel {kek_id}.")
+            removed = self._keks.pop(kek_id)
+            aead = self._aeads.pop(kek_id)
+            try:
+                self._save()
+            except OSError:
+                self._keks[kek_id], self._aeads[kek_id] = removed, aead
+                raise
+            self._loaded_mtime = self._mtime()
+
     def wrap(self, kek_id: str, secret: bytes, context: bytes) -> bytes:
         nonce = os.urandom(_NONCE)
         return nonce + self._aead(kek_id).encrypt(nonce, secret, context)

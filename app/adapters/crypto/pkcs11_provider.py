@@ -63,6 +63,14 @@ class Pkcs11Provider:
             )
         return label
 
+    def destroy_kek(self, kek_id: str) -> None:
+        if kek_id == self.current_kek_id():
+            raise KeyProviderError("Der aktuelle KEK kann nicht entfernt werden.")
+        key = self._key(kek_id)
+        with self._lock:
+            key.destroy()
+            self._keys.pop(kek_id, None)
+
     def wrap(self, kek_id: str, secret: bytes, context: bytes) -> bytes:
         from pkcs11 import GCMParams, Mechanism
 

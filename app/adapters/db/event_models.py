@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.models import Base, SequenceNumber
@@ -30,14 +30,16 @@ class OutboxEventRow(Base):
 
 
 class SubscriptionRow(Base):
-    """An institution system's webhook endpoint. The secret signs every delivery (HMAC-SHA256)."""
+    """An institution system's webhook endpoint. The secret signs every delivery (HMAC-SHA256); it is
+    stored sealed under the KEK (app/adapters/crypto/sealed_secrets.py)."""
 
     __tablename__ = "event_subscriptions"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"), index=True)
     url: Mapped[str] = mapped_column(String(500))
-    secret: Mapped[str] = mapped_column(String(128))
+    secret_kek_id: Mapped[str] = mapped_column(String(64), index=True)
+    secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     fanout_cursor: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.models import Base
@@ -31,7 +31,9 @@ class UserCredentialRow(Base):
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The TOTP seed, sealed under the KEK (app/adapters/crypto/sealed_secrets.py).
+    totp_kek_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -55,7 +57,9 @@ class LoginThrottleRow(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
 
 
 class UsedClientAssertionRow(Base):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from app.adapters.crypto.providers import KeyProvider
+from app.adapters.crypto.sealed_secrets import SecretKind, open_secret, seal_secret
 from app.adapters.db.identity_models import (
     LoginThrottleRow,
     OidcLoginRow,
@@ -28,8 +30,9 @@ from app.domain.identity import (
 
 
 class SqlIdentityRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, keys: KeyProvider) -> None:
         self._session = session
+        self._keys = keys  # seals and opens the TOTP seeds
 
     # -- system clients -----------------------------------------------------------------------------
 
@@ -73,14 +76,23 @@ class SqlIdentityRepository:
         row = self._session.get(UserCredentialRow, user_id)
         if row is None:
             return None
-        return Credentials(row.user_id, row.password_hash, row.totp_secret, row.totp_last_step)
+        return Credentials(row.user_id, row.password_hash, self._stored_totp(row), row.totp_last_step)
+
+    def _stored_totp(self, row: UserCredentialRow) -> str | None:
+        if row.totp_kek_id is None or row.totp_sealed is None:
+            return None
+        return open_secret(self._keys, SecretKind.TOTP, row.user_id, row.totp_kek_id, row.totp_sealed)
 
     def save_credentials(self, credentials: Credentials) -> None:
         row = self._session.get(UserCredentialRow, credentials.user_id) or UserCredentialRow(
             user_id=credentials.user_id
         )
         row.password_hash = credentials.password_hash
-        row.totp_secret = credentials.totp_secret
+        if credentials.totp_secret is None:
+            row.totp_kek_id, row.totp_sealed = None, None
+        elif self._stored_totp(row) != credentials.totp_secret:  # unchanged seeds keep their sealing
+            sealed = seal_secret(self._keys, SecretKind.TOTP, credentials.user_id, credentials.totp_secret)
+            row.totp_kek_id, row.totp_sealed = sealed
         row.totp_last_step = credentials.totp_last_step
         self._session.add(row)
         self._session.flush()
@@ -89,16 +101,7 @@ class SqlIdentityRepository:
 
     def web_session(self, id_hash: str) -> WebSession | None:
         row = self._session.get(WebSessionRow, id_hash)
-        if row is None:
-            return None
-        return WebSession(
-            row.id_hash,
-            row.csrf_token,
-            SessionStage(row.stage),
-            row.created_at,
-            row.last_seen_at,
-            row.user_id,
-        )
+        return _web_session(row) if row else None
 
     def save_web_session(self, web_session: WebSession) -> None:
         row = self._session.get(WebSessionRow, web_session.id_hash) or WebSessionRow(
@@ -118,18 +121,66 @@ class SqlIdentityRepository:
     def delete_idle_sessions(self, seen_before: datetime) -> None:
         self._session.execute(delete(WebSessionRow).where(WebSessionRow.last_seen_at < seen_before))
 
+    def sessions_of(self, user_id: uuid.UUID) -> list[WebSession]:
+        rows = self._session.scalars(
+            select(WebSessionRow).where(WebSessionRow.user_id == user_id).order_by(WebSessionRow.created_at)
+        )
+        return [_web_session(row) for row in rows]
+
+    def delete_sessions_of(self, user_id: uuid.UUID) -> int:
+        result = self._session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     # -- throttles ----------------------------------------------------------------------------------
 
     def throttle(self, key: str) -> Throttle:
         row = self._session.get(LoginThrottleRow, key)
-        return Throttle(key, row.failures, row.locked_until) if row else Throttle(key)
+        if row is None:
+            return Throttle(key)
+        return Throttle(key, row.failures, row.window_started_at, row.locked_until, row.last_success_at)
 
     def save_throttle(self, throttle: Throttle) -> None:
         row = self._session.get(LoginThrottleRow, throttle.key) or LoginThrottleRow(key=throttle.key)
         row.failures = throttle.failures
+        row.window_started_at = throttle.window_started_at
         row.locked_until = throttle.locked_until
+        row.last_success_at = throttle.last_success_at
         self._session.add(row)
         self._session.flush()
+
+    def delete_stale_throttles(
+        self, now: datetime, window_before: datetime, success_before: datetime
+    ) -> None:
+        """Throttles that hold nothing any more: no wait, no failures in a live window, no recent success."""
+        self._session.execute(
+            delete(LoginThrottleRow).where(
+                or_(LoginThrottleRow.locked_until.is_(None), LoginThrottleRow.locked_until < now),
+                or_(
+                    LoginThrottleRow.window_started_at.is_(None),
+                    LoginThrottleRow.window_started_at < window_before,
+                ),
+                or_(
+                    LoginThrottleRow.last_success_at.is_(None),
+                    LoginThrottleRow.last_success_at < success_before,
+                ),
+            )
+        )
+
+    def delete_throttle(self, key: str) -> None:
+        self._session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))
+
+    def clear_throttles(self, keys_or_prefixes: tuple[str, ...]) -> int:
+        """Forget failures and waits (not the known addresses) under these keys; a key ending in `:`
+        is a prefix. The number of throttles cleared."""
+        cleared = 0
+        for key in keys_or_prefixes:
+            match = LoginThrottleRow.key.startswith(key) if key.endswith(":") else LoginThrottleRow.key == key
+            for row in self._session.scalars(select(LoginThrottleRow).where(match)):
+                if row.failures or row.locked_until:
+                    cleared += 1
+                row.failures, row.window_started_at, row.locked_until = 0, None, None
+        self._session.flush()
+        return cleared
 
     # -- logins at the identity provider -------------------------------------------------------------
 
@@ -168,4 +219,10 @@ def _client(row: SystemClientRow) -> SystemClient:
         jwks=row.jwks,
         enabled=row.enabled,
         disabled_at=row.disabled_at,
+    )
+
+
+def _web_session(row: WebSessionRow) -> WebSession:
+    return WebSession(
+        row.id_hash, row.csrf_token, SessionStage(row.stage), row.created_at, row.last_seen_at, row.user_id
     )

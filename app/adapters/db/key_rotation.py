@@ -16,10 +16,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
+from app.adapters.crypto.sealed_secrets import sealed_secret_context
 from app.adapters.crypto.vault import Vault, data_key_context, secret_context
 from app.adapters.db.crypto_models import DataKeyRow, KeySecretRow
 from app.adapters.db.key_store import ACTIVE, BUILDING, RETIRED, SqlKeyStore, index_purpose
 from app.adapters.db.models import PersonRow
+from app.adapters.db.sealed_secrets import SEALED_COLUMNS
 from app.adapters.db.sealing import read_person
 from app.domain.errors import DataDestroyed
 
@@ -46,7 +48,34 @@ def kek_rotation_pending(session_factory: sessionmaker[Session], kek_id: str) ->
         secrets = session.scalar(
             select(func.count()).select_from(KeySecretRow).where(KeySecretRow.kek_id != kek_id)
         )
-    return int(keys or 0) + int(secrets or 0)
+        sealed = sum(
+            int(
+                session.scalar(
+                    select(func.count()).where(column.kek_id.is_not(None), column.kek_id != kek_id)
+                )
+                or 0
+            )
+            for column in SEALED_COLUMNS
+        )
+    return int(keys or 0) + int(secrets or 0) + sealed
+
+
+def wrapped_under(session_factory: sessionmaker[Session], kek_id: str) -> int:
+    """Data keys, secrets and sealed secrets still wrapped under `kek_id` (destroyed keys do not count)."""
+    with session_factory() as session:
+        keys = session.scalar(
+            select(func.count())
+            .select_from(DataKeyRow)
+            .where(DataKeyRow.kek_id == kek_id, DataKeyRow.wrapped.is_not(None))
+        )
+        secrets = session.scalar(
+            select(func.count()).select_from(KeySecretRow).where(KeySecretRow.kek_id == kek_id)
+        )
+        sealed = sum(
+            int(session.scalar(select(func.count()).where(column.kek_id == kek_id)) or 0)
+            for column in SEALED_COLUMNS
+        )
+    return int(keys or 0) + int(secrets or 0) + sealed
 
 
 def rewrap_all(
@@ -83,7 +112,34 @@ def rewrap_all(
             secret.kek_id = target
             done += 1
             progress(1)
+    done += _rewrap_sealed_secrets(session_factory, vault, target, progress)
     return RotationReport(target, done)
+
+
+def _rewrap_sealed_secrets(
+    session_factory: sessionmaker[Session], vault: Vault, target: str, progress: Progress
+) -> int:
+    """TOTP seeds and webhook secrets sealed under an older KEK, re-sealed under `target`."""
+    done = 0
+    for column in SEALED_COLUMNS:
+        table = column.id.class_
+        with session_factory() as session, session.begin():
+            rows = session.execute(
+                select(column.id, column.kek_id, column.sealed).where(
+                    column.kek_id.is_not(None), column.kek_id != target
+                )
+            ).all()
+            for row_id, kek_id, sealed in rows:
+                context = sealed_secret_context(column.kind, row_id)
+                resealed = vault.rewrap(context, kek_id, sealed, target)
+                session.execute(
+                    update(table)
+                    .where(column.id == row_id, column.sealed == sealed)
+                    .values({column.kek_id.key: target, column.sealed.key: resealed})
+                )
+                done += 1
+                progress(1)
+    return done
 
 
 def start_index_rotation(session_factory: sessionmaker[Session], vault: Vault) -> int:

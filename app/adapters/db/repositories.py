@@ -131,6 +131,16 @@ class SqlUserRepository:
     def list(self) -> list[User]:
         return [_user(r) for r in self._session.scalars(select(UserRow).order_by(UserRow.username))]
 
+    def save(self, user: User) -> None:
+        row = self._session.get(UserRow, user.id)
+        if row is None:
+            self.add(user)
+            return
+        row.display_name = user.display_name
+        row.roles = sorted(r.value for r in user.roles)
+        row.active = user.active
+        _flush(self._session)
+
 
 def _user(row: UserRow) -> User:
     return User(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from app.adapters.crypto import receipts
@@ -25,15 +25,25 @@ class SqlRetentionStore:
     def candidates(self) -> dict[uuid.UUID, list[CaseRetentionFacts]]:
         """Persons whose data key still exists, with the facts of each of their cases."""
         query = (
-            select(CaseRow.person_id, CaseRow.phase, CaseRow.updated_at)
+            select(CaseRow.person_id, CaseRow.phase, CaseRow.updated_at, CaseRow.case_ends_on)
             .join(DataKeyRow, DataKeyRow.person_id == CaseRow.person_id)
             .where(DataKeyRow.wrapped.is_not(None))
             .order_by(CaseRow.person_id)
         )
         found: dict[uuid.UUID, list[CaseRetentionFacts]] = {}
-        for person_id, phase, updated_at in self._session.execute(query):
-            found.setdefault(person_id, []).append(CaseRetentionFacts(CasePhase(phase), updated_at.date()))
+        for person_id, phase, updated_at, case_ends_on in self._session.execute(query):
+            facts = CaseRetentionFacts(CasePhase(phase), updated_at.date(), case_ends_on)
+            found.setdefault(person_id, []).append(facts)
         return found
+
+    def unlinked_persons(self) -> dict[uuid.UUID, date]:
+        """Persons with a live data key that no case refers to, and the day they last changed."""
+        query = (
+            select(PersonRow.id, PersonRow.updated_at)
+            .join(DataKeyRow, DataKeyRow.person_id == PersonRow.id)
+            .where(DataKeyRow.wrapped.is_not(None), ~exists().where(CaseRow.person_id == PersonRow.id))
+        )
+        return {person_id: updated_at.date() for person_id, updated_at in self._session.execute(query)}
 
     def destroy_data_key(self, person_id: uuid.UUID, at: datetime) -> uuid.UUID | None:
         """Crypto-shredding: the wrapped key is overwritten and the blind indexes emptied."""

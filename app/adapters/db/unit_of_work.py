@@ -31,6 +31,7 @@ from app.adapters.db.repositories import (
 )
 from app.adapters.db.retention_store import SqlRetentionStore
 from app.adapters.events.outbox import SqlEventLog
+from app.adapters.events.subscriptions import SqlSubscriptionRepository
 from app.domain.errors import StaleVersion
 
 
@@ -63,7 +64,7 @@ class SqlUnitOfWork:
         self.documents = SqlDocumentRepository(session, self.keys)
         self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)
-        self.identity = SqlIdentityRepository(session)
+        self.identity = SqlIdentityRepository(session, self._vault.provider)
         self.consents = SqlConsentRepository(session, self.keys)
         self.assignments = SqlAssignmentRepository(session)
         self.break_glass = SqlBreakGlassRepository(session)
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.dossiers = SqlDossierRepository(session, self.keys)
         self.events = SqlEventLog(session)
         self.figures = SqlFigureStore(session)
+        self.subscriptions = SqlSubscriptionRepository(session, self._vault.provider)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

@@ -24,8 +24,10 @@ import httpx
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.adapters.crypto.providers import KeyProvider
 from app.adapters.db.event_models import DeliveryRow, OutboxEventRow, SubscriptionRow
 from app.adapters.db.models import CaseRow, ParticipationRow
+from app.adapters.db.sealed_secrets import webhook_secret
 from app.adapters.events.outbox import SqlEventLog, change_event, reassessment_due_event
 from app.adapters.events.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from app.adapters.failures import failure_summary
@@ -81,7 +83,10 @@ class DeliveryWorker:
         policy: DeliveryPolicy | None = None,
         sequence: Callable[[], int] | None = None,
         concurrency: int = 8,
+        *,
+        keys: KeyProvider,
     ) -> None:
+        self._keys = keys  # opens the sealed signing secrets
         self._sessions = session_factory
         # Positions committed events (the sequencer of app/adapters/events/sequencer.py) before fan-out,
         # so a worker alone delivers everything even where no other process runs the sequencer.
@@ -224,7 +229,7 @@ class DeliveryWorker:
                 return
             event = change_event(event_row)
             active, institution_id = subscription.active, subscription.institution_id
-            url, secret = subscription.url, subscription.secret
+            url, secret = subscription.url, webhook_secret(self._keys, subscription)
         categories = self._audience(institution_id, event) if active else None
         if categories is None:
             self._record(subscription_id, event_seq, "", self._now(), skipped=True)

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.bootstrap import Container, build_container, sequencer_for, watch_database
-from app.entrypoints.api import health, oauth, problem_docs
+from app.entrypoints.api import api_docs, health, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
 from app.entrypoints.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
 from app.entrypoints.api.problems import install_problem_handlers
@@ -35,9 +35,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         title="Cockpit IIZ Solothurn",
         version=API_VERSION,
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # our own page, vendored (app/entrypoints/api/api_docs.py)
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url="/api/openapi.json" if settings.api_docs_active else None,
         lifespan=_audit_sequencer,
     )
     # The body limit per route rather than around the whole app: a limit around the app replaces
@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(problem_docs.router)
     app.include_router(api_v1.router)
     app.include_router(oauth.router)
+    if settings.api_docs_active:
+        app.include_router(api_docs.router)
     install_web(app)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from app.bootstrap import Container, Identity
+from app.demo.directory import is_seeded_demo_user
 from app.domain.errors import StaleVersion
 from app.domain.principal import Principal
 from app.entrypoints.api.problems import ProblemError
@@ -16,7 +17,7 @@ from app.services.context import RequestContext
 from app.services.identity.sessions import signed_in
 from app.services.identity.tokens import principal_from_access_token
 from app.services.ports import UnitOfWork
-from app.settings import Settings
+from app.settings import Environment, Settings
 
 DEV_USER_HEADER = "X-Cockpit-Dev-User"
 
@@ -74,20 +75,32 @@ def current_principal(
     cookie = request.cookies.get(session_cookie_name(settings))
     if cookie is not None:
         return _session_principal(request, container, identity, cookie, now)
-    if settings.dev_principal_enabled and not settings.is_production:
-        username = request.headers.get(DEV_USER_HEADER) or settings.dev_default_user
-        with container.uow_factory() as uow:
-            user = uow.users.by_username(username)
-        if user is None or not user.active:
-            raise _unauthenticated("Unbekannter oder gesperrter Benutzer.")
-        return user.as_principal()
+    username = request.headers.get(DEV_USER_HEADER)
+    if username is not None:
+        return _dev_principal(container, username)
     raise _unauthenticated("Anmeldung erforderlich (Bearer-Zugriffstoken oder Sitzung).")
+
+
+def _dev_principal(container: Container, username: str) -> Principal:
+    """The X-Cockpit-Dev-User header: test takes any user of its fixtures, dev only the seeded demo
+    users, production never (it is refused, not ignored, so a misconfigured proxy shows at once)."""
+    settings = container.settings
+    if not settings.dev_principal_active:
+        raise _unauthenticated(f"Der Header {DEV_USER_HEADER} gilt nur in Entwicklung und Test.")
+    with container.uow_factory() as uow:
+        user = uow.users.by_username(username)
+    if user is None or not user.active:
+        raise _unauthenticated("Unbekannter oder gesperrter Benutzer.")
+    if settings.environment is Environment.DEV and not is_seeded_demo_user(user.id, user.username):
+        raise _unauthenticated(f"{DEV_USER_HEADER} nennt in der Entwicklung nur die Demobenutzer.")
+    return user.as_principal()
 
 
 def _session_principal(
     request: Request, container: Container, identity: Identity, cookie: str, now: datetime
 ) -> Principal:
-    found = signed_in(container.uow_factory(), cookie, now, identity.login_policy().idle)
+    policy = identity.login_policy()
+    found = signed_in(container.uow_factory(), cookie, now, policy.idle, policy.absolute)
     if found is None:
         raise _unauthenticated("Die Sitzung ist abgelaufen oder ungültig. Bitte neu anmelden.")
     web_session, user = found

@@ -17,7 +17,9 @@ from fastapi.responses import JSONResponse
 
 from app.bootstrap import LOGIN_FAILURES, TOKEN_PATH, Container, Identity
 from app.domain.identity import ClientAuthMethod
+from app.entrypoints.api.client_address import client_address
 from app.entrypoints.api.deps import get_container, get_identity
+from app.entrypoints.api.rate_limit import RateLimiter
 from app.services.identity.tokens import (
     SUPPORTED_SCOPES,
     ClientAuthentication,
@@ -32,6 +34,8 @@ _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 def _oauth_error(error: OAuthError, basic: bool) -> JSONResponse:
     headers = dict(_NO_STORE)
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     if error.status == 401 and basic:
         headers["WWW-Authenticate"] = 'Basic realm="cockpit"'
     return JSONResponse(
@@ -107,6 +111,7 @@ async def token(
     authorization = request.headers.get("Authorization")
     try:
         auth = _client_authentication(authorization, form)
+        _within_rate_limit(request, container, auth.client_id)
         issued = await run_in_threadpool(  # the database work stays off the event loop
             issue_client_token,
             container.uow_factory(),
@@ -130,6 +135,24 @@ async def token(
         "scope": issued.scope,
     }
     return JSONResponse(body, headers=_NO_STORE)
+
+
+def _within_rate_limit(request: Request, container: Container, client_id: str) -> None:
+    """COCKPIT_TOKEN_REQUESTS_PER_MINUTE per client id and per address, before any secret is checked."""
+    limiter = getattr(request.app.state, "token_rate_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.token_rate_limiter = RateLimiter(
+            container.settings.token_requests_per_minute
+        )
+    address = client_address(request, container.settings)
+    wait = limiter.retry_after((f"client:{client_id}", f"address:{address}"), container.clock.now())
+    if wait is not None:
+        raise OAuthError(
+            "temporarily_unavailable",
+            f"Zu viele Token-Anfragen; bitte in {wait} Sekunden erneut versuchen.",
+            429,
+            retry_after=wait,
+        )
 
 
 @router.get("/.well-known/jwks.json", summary="Öffentliche Schlüssel der Zugriffstokens (JWKS)")

@@ -11,7 +11,7 @@ from types import FrameType
 import typer
 
 from app.entrypoints.cli.wiring import load_settings, wired
-from app.settings import Environment, Settings
+from app.settings import Settings
 
 events_app = typer.Typer(
     help="Änderungsereignisse: Webhook-Abonnemente der Fachsysteme", no_args_is_help=True
@@ -79,23 +79,35 @@ def subscribe(
     institution: str = typer.Option(..., "--stelle", help="Code der Stelle, deren System abonniert"),
     url: str = typer.Option(..., "--url", help="Empfangs-URL des Fachsystems (https)"),
 ) -> None:
-    """Ein Webhook-Abonnement anlegen; das Geheimnis für die Signatur wird einmal angezeigt."""
-    from app.bootstrap import subscribe_institution
+    """Ein Webhook-Abonnement anlegen (protokolliert); das Signaturgeheimnis wird einmal angezeigt."""
+    from app.bootstrap.operator import SecretTools, TargetRefused, check_url, target_policy
+    from app.entrypoints.cli.operator import operator_context
+    from app.services.errors import ServiceError
+    from app.services.identity.administration import subscribe as subscribe_service
 
     settings = load_settings()
-    loopback = url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
-    if not url.startswith("https://") and not (
-        loopback and settings.environment is not Environment.PRODUCTION
-    ):
-        typer.echo("Die URL muss mit https:// beginnen.", err=True)
-        raise typer.Exit(2)
+    policy = target_policy(settings)
+
+    def check(candidate: str) -> None:
+        try:
+            check_url(candidate, policy)
+        except TargetRefused as refused:
+            raise ValueError(str(refused)) from None
+
     with wired(settings) as container:
-        found = subscribe_institution(container, institution, url, _now())
-    if found is None:
-        typer.echo(f"Keine Stelle mit dem Code {institution}.", err=True)
-        raise typer.Exit(2)
-    subscription_id, secret = found
-    typer.echo(f"Abonnement {subscription_id} angelegt. Geheimnis (nur jetzt sichtbar): {secret}")
+        try:
+            found, secret = subscribe_service(
+                container.uow_factory(),
+                operator_context(),
+                SecretTools(),
+                check,
+                institution_code=institution,
+                url=url,
+            )
+        except ServiceError as error:
+            typer.echo(error.message, err=True)
+            raise typer.Exit(2) from None
+    typer.echo(f"Abonnement {found.id} angelegt. Geheimnis (nur jetzt sichtbar): {secret}")
 
 
 @events_app.command("retry-dead")

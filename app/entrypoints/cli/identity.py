@@ -77,12 +77,12 @@ def clients_create(
     method: ClientAuthMethod = typer.Option(ClientAuthMethod.CLIENT_SECRET_BASIC, "--method"),
     public_key: Path | None = typer.Option(None, "--public-key", help="JWKS/JWK/PEM für private_key_jwt"),
 ) -> None:
-    """Eine Fachanwendung registrieren. Ein Secret wird genau einmal angezeigt."""
-    from app.bootstrap.operator import hash_client_secret, new_client_secret
+    """Eine Fachanwendung registrieren (protokolliert). Ein Secret wird genau einmal angezeigt."""
+    from app.bootstrap.operator import SecretTools
+    from app.entrypoints.cli.operator import operator_context
     from app.services.errors import ServiceError
-    from app.services.identity.clients import create_client
+    from app.services.identity.administration import register_client
 
-    secret = new_client_secret() if method.uses_secret else None
     jwks = None
     if not method.uses_secret:
         if public_key is None:
@@ -90,21 +90,20 @@ def clients_create(
         jwks = _public_jwks(public_key)
     try:
         with wired() as container:
-            created = create_client(
+            client, secret = register_client(
                 container.uow_factory(),
+                operator_context(),
+                SecretTools(),
                 client_id=client_id,
                 institution_code=institution,
                 auth_method=method,
-                now=_now(),
-                secret=secret,
-                secret_hash=hash_client_secret(secret) if secret else None,
                 jwks=jwks,
             )
     except ServiceError as error:
         raise _fail(error.message) from None
-    typer.echo(f"Client {created.client.client_id} registriert ({method.value}).")
-    if created.secret:
-        typer.echo(f"client_secret: {created.secret}")
+    typer.echo(f"Client {client.client_id} registriert ({method.value}).")
+    if secret:
+        typer.echo(f"client_secret: {secret}")
         typer.echo("Das Secret wird nur jetzt angezeigt und nirgends im Klartext gespeichert.")
 
 
@@ -126,13 +125,14 @@ def clients_list() -> None:
 
 @clients_app.command("disable")
 def clients_disable(client_id: str = typer.Argument(...)) -> None:
-    """Eine Fachanwendung sofort sperren: auch bereits ausgestellte Tokens gelten nicht mehr."""
+    """Eine Fachanwendung sofort sperren; auch ausgestellte Tokens gelten nicht mehr (protokolliert)."""
+    from app.entrypoints.cli.operator import operator_context
     from app.services.errors import ServiceError
-    from app.services.identity.clients import disable_client
+    from app.services.identity.administration import disable_client
 
     try:
         with wired() as container:
-            disable_client(container.uow_factory(), client_id, _now())
+            disable_client(container.uow_factory(), operator_context(), client_id)
     except ServiceError as error:
         raise _fail(error.message) from None
     typer.echo(f"Client {client_id} gesperrt.")
@@ -211,6 +211,44 @@ def users_enable_totp(username: str = typer.Argument(...)) -> None:
         raise _fail(str(error)) from None
     typer.echo(f"TOTP-Geheimnis: {secret}")
     typer.echo(f"Für die Authenticator-App: {provisioning_uri(secret, username)}")
+
+
+def _account_command(action: str, username: str) -> object:
+    from app.entrypoints.cli.operator import operator_context
+    from app.services.errors import NotFound
+    from app.services.identity import accounts
+
+    operation = {"unlock": accounts.unlock_account, "sessions": accounts.list_sessions}.get(
+        action, accounts.end_sessions
+    )
+    try:
+        with wired() as container:
+            return operation(container.uow_factory(), operator_context(), username)
+    except NotFound as error:
+        raise _fail(str(error)) from None
+
+
+@users_app.command("unlock")
+def users_unlock(username: str = typer.Argument(...)) -> None:
+    """Anmeldesperren (Wartezeiten der Drosselung) eines Kontos aufheben (protokolliert)."""
+    typer.echo(f"Anmeldesperren aufgehoben: {_account_command('unlock', username)}.")
+
+
+@users_app.command("sessions")
+def users_sessions(username: str = typer.Argument(...)) -> None:
+    """Die laufenden Sitzungen eines Kontos anzeigen (protokolliert)."""
+    found = _account_command("sessions", username)
+    assert isinstance(found, list)
+    for info in found:
+        since, seen = f"{info.created_at:%Y-%m-%d %H:%M}", f"{info.last_seen_at:%H:%M}"
+        typer.echo(f"{info.handle}  {info.stage:<14} seit {since}  zuletzt {seen}")
+    typer.echo(f"{len(found)} Sitzungen.")
+
+
+@users_app.command("logout-all")
+def users_logout_all(username: str = typer.Argument(...)) -> None:
+    """Ein Konto überall abmelden: alle seine Sitzungen beenden (protokolliert)."""
+    typer.echo(f"Sitzungen beendet: {_account_command('logout-all', username)}.")
 
 
 # -- dev --------------------------------------------------------------------------------------------------

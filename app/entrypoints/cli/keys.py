@@ -42,6 +42,38 @@ def rotate_kek(
     typer.echo(f"{report.done} Schlüssel unter {report.target} verpackt.")
 
 
+@keys_app.command("retire-kek")
+def retire_kek(kek_id: str = typer.Argument(..., help="Id des alten KEK, z. B. kek-…")) -> None:
+    """Einen alten KEK endgültig entfernen, sobald nichts mehr unter ihm verpackt ist (nach rotate-kek).
+
+    Danach kann auch eine alte Datensicherung keine vernichteten Datenschlüssel mehr öffnen."""
+    from app.bootstrap import key_provider_error
+    from app.bootstrap.operator import wrapped_under
+
+    with wired() as container:
+        session_factory, vault = container.session_factory, _vault(container)
+        if kek_id == vault.provider.current_kek_id():
+            typer.echo(
+                "Der aktuelle KEK kann nicht entfernt werden; zuerst `cockpit keys rotate-kek`.", err=True
+            )
+            raise typer.Exit(2)
+        remaining = wrapped_under(session_factory, kek_id)
+        if remaining:
+            typer.echo(
+                f"Unter {kek_id} sind noch {remaining} Schlüssel verpackt; zuerst "
+                "`cockpit keys rotate-kek --resume` laufen lassen.",
+                err=True,
+            )
+            raise typer.Exit(1)
+        try:
+            vault.provider.destroy_kek(kek_id)
+        except key_provider_error as error:
+            typer.echo(str(error), err=True)
+            raise typer.Exit(1) from None
+        vault.forget()
+    typer.echo(f"KEK {kek_id} entfernt.")
+
+
 @keys_app.command("rotate-index")
 def rotate_index(batch_size: int = typer.Option(200, min=1, help="Personen pro Transaktion")) -> None:
     """Neue Schlüssel für die Blindindizes anlegen und alle Indizes online neu berechnen (fortsetzbar)."""
@@ -76,7 +108,11 @@ def retention_run(
     day = date.fromisoformat(today) if today else now.date()
     with wired() as container:
         settings = container.settings
-        policy = RetentionPolicy.from_settings(settings.retention_years)
+        policy = RetentionPolicy.from_settings(
+            settings.retention_years,
+            settings.retention_abandoned_intake_days,
+            settings.retention_unlinked_person_days,
+        )
         factory = container.uow_factory  # with the outbox recorder, like every entry point's
         if dry_run:
             due = persons_past_retention(factory(), policy, day)

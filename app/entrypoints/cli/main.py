@@ -96,7 +96,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     typer.echo(f"Cockpit läuft auf http://{host}:{port}  (API-Dokumentation: http://{host}:{port}/api/docs)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Our own access log (app/entrypoints/api/middleware.py) leaves out query strings; uvicorn's would not.
-    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False)
+    # X-Forwarded-For counts only from COCKPIT_TRUSTED_PROXIES (app/entrypoints/api/client_address.py);
+    # uvicorn would otherwise believe any header that arrives from 127.0.0.1.
+    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False, proxy_headers=False)
 
 
 @openapi_app.command("export")

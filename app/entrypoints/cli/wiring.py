@@ -12,10 +12,14 @@ from app.settings import Settings
 
 
 def load_settings() -> Settings:
+    """The settings, or the German reasons they are refused (not pydantic's report) and exit code 2."""
+    from pydantic import ValidationError
+
     try:
         return Settings()
-    except ValueError as error:
-        typer.echo(f"Konfiguration ungültig: {error}", err=True)
+    except ValidationError as error:
+        reasons = [str(item["msg"]).removeprefix("Value error, ") for item in error.errors()]
+        typer.echo("Konfiguration ungültig: " + "\n".join(reasons), err=True)
         raise typer.Exit(2) from None
 
 

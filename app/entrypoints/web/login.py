@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.bootstrap import LOGIN_FAILURES, Container, Identity
 from app.domain.identity import SessionStage, WebSession
+from app.entrypoints.api.client_address import client_address
 from app.entrypoints.api.deps import get_container, get_identity
 from app.entrypoints.web import return_to
 from app.entrypoints.web.pages import clear_session_cookie, page, redirect, session_cookie, set_session_cookie
@@ -33,6 +34,7 @@ def web_session_of(request: Request, container: Container, identity: Identity) -
         session_cookie(request, container),
         container.clock.now(),
         identity.login_policy().idle,
+        identity.login_policy().absolute,
     )
 
 
@@ -98,7 +100,7 @@ def login_submit(
         web_session,
         username=username,
         password=password,
-        client_address=request.client.host if request.client else "-",
+        client_address=client_address(request, container.settings),
         now=container.clock.now(),
         correlation_id=request.state.correlation_id,
     )
@@ -143,6 +145,7 @@ def code_submit(
         code=code,
         now=container.clock.now(),
         correlation_id=request.state.correlation_id,
+        client_address=client_address(request, container.settings),
     )
     if result.stage is SessionStage.ANONYMOUS:
         LOGIN_FAILURES.labels("code").inc()

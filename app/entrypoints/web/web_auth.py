@@ -59,6 +59,7 @@ def current_web_user(
         session_cookie(request, container),
         container.clock.now(),
         identity.login_policy().idle,
+        identity.login_policy().absolute,
     )
     if found is None:
         raise LoginRequired()

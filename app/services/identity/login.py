@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from app.domain import totp
 from app.domain.audit import AuditAction, AuditOutcome
-from app.domain.identity import Credentials, SessionStage, Throttle, WebSession
+from app.domain.identity import Credentials, SessionStage, Throttle, ThrottleRule, WebSession
 from app.domain.principal import Principal
 from app.domain.users import User
 from app.services.context import RequestContext
@@ -23,15 +23,25 @@ from app.services.identity.tokens import UNKNOWN_ACTOR
 
 WRONG_CREDENTIALS = "Benutzername oder Passwort ist falsch."
 WRONG_CODE = "Der Code ist falsch oder abgelaufen."
-ADDRESS_FACTOR = 4  # an office behind one address has many people: its limit is higher
+# An address that logged in to an account is spared that account's wide throttle for this long.
+KNOWN_ADDRESS = timedelta(days=90)
 
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    max_failures: int
-    lockout: timedelta
+    """`pair` counts failures of one account from one address; `address` of one address over all
+    accounts; `account` of one account from addresses that never logged in to it; `totp` wrong codes of
+    one account (hard: no more per window, whatever the password step does); `totp_per_login` ends the
+    half-finished login after that many wrong codes."""
+
     idle: timedelta
     totp_required_for: Callable[[str], bool]  # institution code → second factor required?
+    pair: ThrottleRule
+    address: ThrottleRule
+    account: ThrottleRule
+    totp: ThrottleRule
+    totp_per_login: int = 3
+    absolute: timedelta = timedelta(hours=10)
 
 
 @dataclass(frozen=True)
@@ -44,15 +54,30 @@ class LoginResult:
     locked: bool = False  # refused because of the throttle
 
 
-def _key(kind: str, value: str) -> str:
-    return f"{kind}:{hashlib.sha256(value.strip().lower().encode('utf-8')).hexdigest()}"
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode("utf-8")).hexdigest()[:32]
+
+
+def throttle_key(kind: str, *values: str) -> str:
+    """The key of a throttle: hashes, never names or addresses (`pair:<account>:<address>`)."""
+    return ":".join((kind, *(_hash(value) for value in values)))
+
+
+def account_throttle_prefixes(username: str) -> tuple[str, ...]:
+    """Every throttle that holds an account back (for an unlock)."""
+    return (
+        throttle_key("account", username),
+        throttle_key("totp", username),
+        throttle_key("pair", username) + ":",
+    )
 
 
 def _locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+    seconds = max(1, int((until - now).total_seconds() + 0.999))
+    wait = f"{seconds} Sekunden" if seconds < 120 else f"{(seconds + 59) // 60} Minuten"
     return (
-        "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt; "
-        f"bitte versuchen Sie es in {minutes} Minute{'n' if minutes != 1 else ''} erneut."
+        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie, bevor Sie es erneut versuchen "
+        f"(noch {wait})."
     )
 
 
@@ -90,19 +115,32 @@ def password_login(
     now: datetime,
     correlation_id: str,
 ) -> LoginResult:
-    """Anyone at the login page. Success rotates the session id; failures count per account and address."""
+    """Anyone at the login page. Success rotates the session id.
+
+    Failures count against the account from this address, the address, and the account from
+    addresses that never logged in to it; a key over its limit makes the next attempt wait (the
+    password is then not checked at all). A correct password never resets the second factor's count."""
     with uow:
         uow.identity.delete_idle_sessions(now - policy.idle)  # abandoned sessions go at the next login
-        account = uow.identity.throttle(_key("account", username))
-        address = uow.identity.throttle(_key("address", client_address))
+        longest_window = max(
+            policy.pair.window, policy.address.window, policy.account.window, policy.totp.window
+        )
+        uow.identity.delete_stale_throttles(now, now - longest_window, now - KNOWN_ADDRESS)
+        pair = _throttle(uow, now, policy.pair, "pair", username, client_address)
+        address = _throttle(uow, now, policy.address, "address", client_address)
+        account = _throttle(uow, now, policy.account, "account", username)
+        known = pair.last_success_at is not None and now - pair.last_success_at < KNOWN_ADDRESS
+        counted: list[tuple[Throttle, ThrottleRule]] = [(pair, policy.pair), (address, policy.address)]
+        if not known:
+            counted.append((account, policy.account))
         user = uow.users.by_username(username.strip())
         actor = user.as_principal() if user else UNKNOWN_ACTOR
         try:
-            for throttle in (account, address):
+            for throttle, _ in counted:
                 if throttle.is_locked(now) and throttle.locked_until:
                     raise _Refused(
                         _locked_message(throttle.locked_until, now),
-                        "Anmeldung gesperrt (Drosselung).",
+                        "Anmeldung verzögert (Drosselung).",
                         locked=True,
                     )
             credentials = uow.identity.credentials(user.id) if user else None
@@ -112,11 +150,10 @@ def password_login(
             if not hasher.verify(credentials.password_hash, password) or not user.active:
                 raise _Refused(WRONG_CREDENTIALS, "Passwort falsch oder Konto inaktiv.")
         except _Refused as refusal:
-            lock_message = None if refusal.locked else _count_failure(uow, policy, now, account, address)
+            lock_message = None if refusal.locked else _count_failure(uow, now, counted)
             audit_login(uow, actor, now, correlation_id, AuditOutcome.DENIED, refusal.reason)
             locked = refusal.locked or lock_message is not None
             return LoginResult(web_session.stage, None, lock_message or refusal.message, locked)
-        uow.identity.save_throttle(account.cleared())
         second_factor = credentials.totp_secret is not None or _totp_required(uow, policy, user)
         if second_factor and credentials.totp_secret is None:
             audit_login(
@@ -133,6 +170,8 @@ def password_login(
                 "Ihre Stelle verlangt einen zweiten Faktor, der für Ihr Konto noch nicht eingerichtet ist. "
                 "Bitte wenden Sie sich an die Administration.",
             )
+        if not second_factor:
+            _count_success(uow, now, pair, address)
         stage = SessionStage.SECOND_FACTOR if second_factor else SessionStage.AUTHENTICATED
         raw_id, _ = rotate(uow, web_session, now, stage, user.id)
         if stage is SessionStage.AUTHENTICATED:
@@ -148,35 +187,49 @@ def second_factor_login(
     code: str,
     now: datetime,
     correlation_id: str,
+    client_address: str = "-",
 ) -> LoginResult:
-    """The TOTP step after a correct password. Wrong codes count against the account like passwords."""
+    """The TOTP step after a correct password. Wrong codes count against the account (at most
+    `policy.totp.free_failures` per window, never reset by a password), the address, and this login
+    (after `policy.totp_per_login` wrong codes the password must be entered again)."""
     with uow:
         user = uow.users.get(web_session.user_id) if web_session.user_id else None
         credentials = uow.identity.credentials(user.id) if user else None
         if web_session.stage is not SessionStage.SECOND_FACTOR or user is None or credentials is None:
             return LoginResult(web_session.stage, None, "Bitte melden Sie sich zuerst mit dem Passwort an.")
         actor = user.as_principal()
-        account = uow.identity.throttle(_key("account", user.username))
-        if account.is_locked(now) and account.locked_until:
-            uow.identity.delete_web_session(web_session.id_hash)
-            audit_login(
-                uow, actor, now, correlation_id, AuditOutcome.DENIED, "Anmeldung gesperrt (Drosselung)."
-            )
-            return LoginResult(SessionStage.ANONYMOUS, None, _locked_message(account.locked_until, now), True)
+        account = _throttle(uow, now, policy.totp, "totp", user.username)
+        address = _throttle(uow, now, policy.address, "address", client_address)
+        this_login = uow.identity.throttle(throttle_key("totp-login", web_session.id_hash))
+        for throttle in (account, address):
+            if throttle.is_locked(now) and throttle.locked_until:
+                uow.identity.delete_web_session(web_session.id_hash)
+                reason = "Zweiter Faktor verzögert (Drosselung)."
+                audit_login(uow, actor, now, correlation_id, AuditOutcome.DENIED, reason)
+                return LoginResult(
+                    SessionStage.ANONYMOUS, None, _locked_message(throttle.locked_until, now), True
+                )
         step = (
             totp.matching_step(credentials.totp_secret, code, now, last_used_step=credentials.totp_last_step)
             if credentials.totp_secret
             else None
         )
         if step is None:
-            locked = _count_failure(uow, policy, now, account, None)
+            locked = _count_failure(uow, now, [(account, policy.totp), (address, policy.address)])
+            tries = replace(this_login, failures=this_login.failures + 1, window_started_at=now)
             audit_login(uow, actor, now, correlation_id, AuditOutcome.DENIED, "Zweiter Faktor falsch.")
-            if locked:
+            if locked or tries.failures >= policy.totp_per_login:
+                uow.identity.delete_throttle(this_login.key)
                 uow.identity.delete_web_session(web_session.id_hash)
-                return LoginResult(SessionStage.ANONYMOUS, None, locked, True)
+                message = locked or "Zu viele falsche Codes. Bitte melden Sie sich erneut an."
+                return LoginResult(SessionStage.ANONYMOUS, None, message, True)
+            uow.identity.save_throttle(tries)
             return LoginResult(web_session.stage, None, WRONG_CODE)
         uow.identity.save_credentials(replace(credentials, totp_last_step=step))
         uow.identity.save_throttle(account.cleared())
+        uow.identity.delete_throttle(this_login.key)
+        pair = uow.identity.throttle(throttle_key("pair", user.username, client_address))
+        _count_success(uow, now, pair, address)
         raw_id, _ = rotate(uow, web_session, now, SessionStage.AUTHENTICATED, user.id)
         audit_login(uow, actor, now, correlation_id, AuditOutcome.ALLOWED, "Angemeldet (Passwort und TOTP).")
     return LoginResult(SessionStage.AUTHENTICATED, raw_id)
@@ -213,19 +266,30 @@ def _totp_required(uow: IdentityUnitOfWork, policy: LoginPolicy, user: User) -> 
     return institution is not None and policy.totp_required_for(institution.code)
 
 
+def _throttle(
+    uow: IdentityUnitOfWork, now: datetime, rule: ThrottleRule, kind: str, *values: str
+) -> Throttle:
+    return uow.identity.throttle(throttle_key(kind, *values)).decayed(now, rule.window)
+
+
 def _count_failure(
-    uow: IdentityUnitOfWork, policy: LoginPolicy, now: datetime, account: Throttle, address: Throttle | None
+    uow: IdentityUnitOfWork, now: datetime, counted: list[tuple[Throttle, ThrottleRule]]
 ) -> str | None:
-    """Count one failure; the lock message when it locked the account or the address."""
+    """Count one failure on each key; the wait message when one of them must now wait."""
     locked: datetime | None = None
-    for throttle, limit in ((account, policy.max_failures), (address, policy.max_failures * ADDRESS_FACTOR)):
-        if throttle is None:
-            continue
-        counted = throttle.after_failure(now, limit, policy.lockout)
-        uow.identity.save_throttle(counted)
-        if counted.is_locked(now) and counted.locked_until:
-            locked = counted.locked_until
+    for throttle, rule in counted:
+        after = throttle.after_failure(now, rule)
+        uow.identity.save_throttle(after)
+        if after.is_locked(now) and after.locked_until:
+            locked = max(locked, after.locked_until) if locked else after.locked_until
     return _locked_message(locked, now) if locked else None
+
+
+def _count_success(uow: IdentityUnitOfWork, now: datetime, pair: Throttle, address: Throttle) -> None:
+    """A full login: this account from this address starts afresh (and is known from now on); the
+    address loses half its failures. The account-wide count decays on its own."""
+    uow.identity.save_throttle(pair.after_success(now))
+    uow.identity.save_throttle(address.eased())
 
 
 def set_password(uow: IdentityUnitOfWork, hasher: PasswordHasher, username: str, password: str) -> None:

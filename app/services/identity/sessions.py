@@ -12,6 +12,8 @@ from app.domain.identity import SessionStage, WebSession
 from app.domain.users import User
 from app.services.identity.ports import IdentityUnitOfWork
 
+DEFAULT_ABSOLUTE = timedelta(hours=10)
+
 
 def session_hash(raw_id: str) -> str:
     return hashlib.sha256(raw_id.encode("utf-8")).hexdigest()
@@ -39,34 +41,44 @@ def rotate(
 
 
 def current_session(
-    uow: IdentityUnitOfWork, raw_id: str | None, now: datetime, idle: timedelta
+    uow: IdentityUnitOfWork,
+    raw_id: str | None,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta = DEFAULT_ABSOLUTE,
 ) -> WebSession | None:
     """The live session behind a cookie value, its idle clock reset; None (and gone) once idle too long."""
     if not raw_id:
         return None
     with uow:
-        return _touched(uow, raw_id, now, idle)
+        return _touched(uow, raw_id, now, idle, absolute)
 
 
 def signed_in(
-    uow: IdentityUnitOfWork, raw_id: str | None, now: datetime, idle: timedelta
+    uow: IdentityUnitOfWork,
+    raw_id: str | None,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta = DEFAULT_ABSOLUTE,
 ) -> tuple[WebSession, User] | None:
     """The live authenticated session behind a cookie value and its active user, in one transaction."""
     if not raw_id:
         return None
     with uow:
-        web_session = _touched(uow, raw_id, now, idle)
+        web_session = _touched(uow, raw_id, now, idle, absolute)
         if web_session is None or web_session.stage is not SessionStage.AUTHENTICATED:
             return None
         user = uow.users.get(web_session.user_id) if web_session.user_id else None
     return (web_session, user) if user is not None and user.active else None
 
 
-def _touched(uow: IdentityUnitOfWork, raw_id: str, now: datetime, idle: timedelta) -> WebSession | None:
+def _touched(
+    uow: IdentityUnitOfWork, raw_id: str, now: datetime, idle: timedelta, absolute: timedelta
+) -> WebSession | None:
     found = uow.identity.web_session(session_hash(raw_id))
     if found is None:
         return None
-    if found.idle_expired(now, idle):
+    if found.expired(now, idle, absolute):  # idle too long, or past the absolute lifetime
         uow.identity.delete_web_session(found.id_hash)
         return None
     touched = replace(found, last_seen_at=now)

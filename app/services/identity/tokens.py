@@ -21,11 +21,14 @@ UNKNOWN_ACTOR = Principal(uuid.UUID(int=0), PrincipalKind.SYSTEM, "unbekannt", u
 class OAuthError(Exception):
     """An error answer of the token endpoint (RFC 6749 §5.2); the description is German."""
 
-    def __init__(self, error: str, description: str, status: int = 400) -> None:
+    def __init__(
+        self, error: str, description: str, status: int = 400, *, retry_after: int | None = None
+    ) -> None:
         super().__init__(description)
         self.error = error
         self.description = description
         self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

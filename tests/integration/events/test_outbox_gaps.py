@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine, delete
 
+from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.event_models import OutboxEventRow
 from app.adapters.events.delivery import DeliveryWorker, HttpSender
@@ -33,6 +34,8 @@ pytestmark = pytest.mark.integration
 
 WRITERS = 8
 EVENTS_PER_WRITER = 15
+
+KEYS = LocalKeyring.in_memory()  # seals the webhook secrets of this module
 
 
 def _event(case_id: uuid.UUID, institution_id: uuid.UUID) -> ChangeEvent:
@@ -115,7 +118,7 @@ def test_concurrent_writers_every_event_once_in_the_feed_and_at_least_once_by_we
             errors.append(error)
 
     with running_receiver() as receiver:
-        found = add_subscription(sessions, world.sozialdienst.code, receiver.url, datetime.now(UTC))
+        found = add_subscription(sessions, KEYS, world.sozialdienst.code, receiver.url, datetime.now(UTC))
         assert found is not None
         receiver.secret = found[1]
         sequencer = OutboxSequencer(engine)
@@ -125,6 +128,7 @@ def test_concurrent_writers_every_event_once_in_the_feed_and_at_least_once_by_we
             lambda: datetime.now(UTC),
             lambda institution, event: event.categories,
             sequence=sequencer.sequence,
+            keys=KEYS,
         )
         worker._participates = lambda *_: True  # type: ignore[method-assign]  # the cases are bare events here
         writers = [threading.Thread(target=write, args=(case_id,)) for case_id in cases]

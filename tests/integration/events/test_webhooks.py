@@ -10,10 +10,13 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
+from app.adapters.crypto.keyring import LocalKeyring
+from app.adapters.crypto.providers import KeyProvider
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.event_models import DeliveryRow, OutboxEventRow
@@ -60,6 +63,9 @@ def cast(outboxing: Callable[[], UnitOfWork]) -> World:
     return build_world(outboxing)
 
 
+KEYS = LocalKeyring.in_memory()  # seals the webhook secrets of this module
+
+
 def _ctx(world: World, user: str) -> RequestContext:
     principal: Principal = world.users[user].as_principal()
     return RequestContext(principal, uuid.uuid4().hex, datetime.now(UTC))
@@ -83,7 +89,11 @@ def _events(engine: Engine) -> list[OutboxEventRow]:
 
 
 def _worker(
-    uow_factory: Callable[[], UnitOfWork], engine: Engine, clock: Callable[[], datetime], **policy: object
+    uow_factory: Callable[[], UnitOfWork],
+    engine: Engine,
+    clock: Callable[[], datetime],
+    keys: KeyProvider = KEYS,
+    **policy: object,
 ) -> DeliveryWorker:
     audience = event_audience(uow_factory, AccessConfig(rules=packaged_rule_book()), clock)
     return DeliveryWorker(
@@ -93,11 +103,12 @@ def _worker(
         audience,
         DeliveryPolicy(**policy),  # type: ignore[arg-type]
         sequence=OutboxSequencer(engine).sequence,
+        keys=keys,
     )
 
 
-def _subscribe(engine: Engine, receiver: Receiver, code: str) -> None:
-    found = add_subscription(make_session_factory(engine), code, receiver.url, datetime.now(UTC))
+def _subscribe(engine: Engine, receiver: Receiver, code: str, keys: KeyProvider = KEYS) -> None:
+    found = add_subscription(make_session_factory(engine), keys, code, receiver.url, datetime.now(UTC))
     assert found is not None
     receiver.secret = found[1]
 
@@ -178,14 +189,27 @@ def test_failures_back_off_hold_later_events_of_the_case_and_end_as_dead_letter(
 
 
 def test_killing_the_worker_mid_delivery_loses_no_event(
-    outboxing: Callable[[], UnitOfWork], cast: World, engine: Engine, database_url: str, receiver: Receiver
+    outboxing: Callable[[], UnitOfWork],
+    cast: World,
+    engine: Engine,
+    database_url: str,
+    receiver: Receiver,
+    tmp_path: Path,
 ) -> None:
-    _subscribe(engine, receiver, cast.sozialdienst.code)
+    keyring = tmp_path / "keyring.json"  # the worker process opens the webhook secret with it
+    keys = LocalKeyring.open(keyring, create=True)
+    _subscribe(engine, receiver, cast.sozialdienst.code, keys)
     case_id = _open_case(outboxing, cast)
     _add_measure(outboxing, cast, case_id, "Kurs A")
     written = [str(e.id) for e in _events(engine)]
     receiver.hold = threading.Event()
-    env = {**os.environ, "COCKPIT_DATABASE_URL": database_url, "COCKPIT_WORKER_POLL_SECONDS": "0.05"}
+    env = {
+        **os.environ,
+        "COCKPIT_DATABASE_URL": database_url,
+        "COCKPIT_WORKER_POLL_SECONDS": "0.05",
+        "COCKPIT_KEYRING_PATH": str(keyring),
+        "COCKPIT_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # the receiver of this test
+    }
     cockpit = os.path.join(os.path.dirname(sys.executable), "cockpit")
     worker = subprocess.Popen([cockpit, "worker"], env=env, stdout=subprocess.DEVNULL)
     try:
@@ -196,7 +220,7 @@ def test_killing_the_worker_mid_delivery_loses_no_event(
     receiver.hold.set()
     receiver.hold = None
 
-    while _worker(outboxing, engine, Clock()).run_once():
+    while _worker(outboxing, engine, Clock(), keys).run_once():
         pass
 
     assert set(receiver.event_ids) == set(written)

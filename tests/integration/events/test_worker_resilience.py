@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
+from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.db.engine import make_session_factory
 from app.adapters.events.delivery import DeliveryWorker, HttpSender
 from app.adapters.events.outbox import SqlEventLog
@@ -28,6 +29,8 @@ from tests.world import World
 pytestmark = pytest.mark.integration
 
 BOUND_SECONDS = 60  # an upper bound for a hung test, not a timing assertion
+
+KEYS = LocalKeyring.in_memory()  # seals the webhook secrets of this module
 
 
 def _now() -> datetime:
@@ -46,10 +49,13 @@ def _write_events(engine: Engine, institution_id: uuid.UUID, count: int) -> list
     return ids
 
 
-def _subscribe(engine: Engine, world: World, receiver: Receiver) -> None:
-    found = add_subscription(make_session_factory(engine), world.sozialdienst.code, receiver.url, _now())
+def _subscribe(engine: Engine, world: World, receiver: Receiver) -> uuid.UUID:
+    found = add_subscription(
+        make_session_factory(engine), KEYS, world.sozialdienst.code, receiver.url, _now()
+    )
     assert found is not None
     receiver.secret = found[1]
+    return found[0]
 
 
 def _bare_worker(engine: Engine) -> DeliveryWorker:
@@ -59,6 +65,7 @@ def _bare_worker(engine: Engine) -> DeliveryWorker:
         _now,
         lambda institution, event: event.categories,
         sequence=OutboxSequencer(engine).sequence,
+        keys=KEYS,
     )
     worker._participates = lambda *_: True  # type: ignore[method-assign]  # bare events, no cases
     return worker
@@ -69,7 +76,7 @@ def test_a_hanging_receiver_holds_only_its_own_lane_and_no_database_connection(
 ) -> None:
     with running_receiver() as slow, running_receiver() as fast:
         slow.hold = threading.Event()
-        _subscribe(engine, world, slow)
+        slow_lane = _subscribe(engine, world, slow)
         _subscribe(engine, world, fast)
         written = _write_events(engine, world.sozialdienst.id, 3)
         worker = _bare_worker(engine)
@@ -80,6 +87,9 @@ def test_a_hanging_receiver_holds_only_its_own_lane_and_no_database_connection(
                 worker.run_once(wait=False)
                 time.sleep(0.01)
             assert slow.first_request.wait(BOUND_SECONDS)
+            for lane, done in list(worker._lanes.items()):  # the fast lane records its last outcome
+                if lane != slow_lane:
+                    done.result(timeout=BOUND_SECONDS)
             connections_during_the_call = engine.pool.checkedout()  # type: ignore[attr-defined]
             slow_while_hanging = len(slow.received)
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,8 +16,10 @@ SAMPLE = str(FIXTURES / "sozialdienst_windows1252.csv")
 
 
 @pytest.fixture(autouse=True)
-def _database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _database(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COCKPIT_DATABASE_URL", database_url)
+    # one keyring for every CLI run of a test (in the test environment each run would get its own)
+    monkeypatch.setenv("COCKPIT_KEYRING_PATH", str(tmp_path / "keyring.json"))
 
 
 def _run(*args: str) -> tuple[int, str]:

@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
@@ -50,6 +51,8 @@ from tests.integration.exchange.helpers import FIXTURES
 from tests.world import World, build_world
 
 EXPECTED_END = date.today() + timedelta(days=30)  # within the default horizon of 90 days
+
+KEYS = LocalKeyring.in_memory()  # seals the webhook secrets of this module
 
 
 @pytest.fixture
@@ -139,7 +142,12 @@ def _deliver(outboxing: Callable[[], UnitOfWork], engine: Engine) -> None:
     now = lambda: datetime.now(UTC)  # noqa: E731 - the worker's clock
     audience = event_audience(outboxing, AccessConfig(rules=packaged_rule_book()), now)
     worker = DeliveryWorker(
-        make_session_factory(engine), HttpSender(5), now, audience, sequence=OutboxSequencer(engine).sequence
+        make_session_factory(engine),
+        HttpSender(5),
+        now,
+        audience,
+        sequence=OutboxSequencer(engine).sequence,
+        keys=KEYS,
     )
     while worker.run_once():
         pass
@@ -178,7 +186,9 @@ def _consent_rav_to_sd(
 
 
 def _subscribe(engine: Engine, receiver: Receiver, institution: Institution) -> None:
-    found = add_subscription(make_session_factory(engine), institution.code, receiver.url, datetime.now(UTC))
+    found = add_subscription(
+        make_session_factory(engine), KEYS, institution.code, receiver.url, datetime.now(UTC)
+    )
     assert found is not None
     receiver.secret = found[1]
 

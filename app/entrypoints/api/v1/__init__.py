@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 
 from app.entrypoints.api.v1 import (
+    admin,
+    admin_accounts,
     audit_review,
     audit_witness,
     case_assignments,
@@ -41,5 +43,7 @@ for module in (
     events,
     audit_review,
     audit_witness,
+    admin_accounts,
+    admin,
 ):
     router.include_router(module.router)
