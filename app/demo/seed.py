@@ -39,6 +39,7 @@ from app.demo.steps import (
     Assess,
     Close,
     Conference,
+    ConfirmConsent,
     DemoCase,
     FollowUpDone,
     FollowUpStarted,
@@ -253,6 +254,9 @@ class _CaseBuilder:
                     )
             case GiveConsent():
                 self._give_consent(ctx, step)
+            case ConfirmConsent(key, on):
+                confirming = self._at(ctx, self._event(on))
+                consents.confirm_consent(uow, confirming, case_id, self.consents[key])
             case RevokeConsent(key, on, note):
                 revoking = self._at(ctx, self._event(on))
                 consents.revoke_consent(uow, revoking, case_id, self.consents[key], note)

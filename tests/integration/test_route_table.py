@@ -125,6 +125,8 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     },
     ("GET", "/api/v1/cases/{case_id}/consents/{consent_id}"): lambda t: {},
     ("GET", "/api/v1/cases/{case_id}/consents/{consent_id}/history"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/confirmation"): lambda t: {},
+    ("GET", "/api/v1/consents/awaiting-confirmation"): lambda t: {},
     ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/revocation"): lambda t: {
         "json": {"reason": "Am Telefon widerrufen."}
     },
@@ -207,6 +209,9 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)
+    if path.endswith("/confirmation"):  # the RAV records a release of the Sozialdienst's data
+        flows = [(api.world.sozialdienst.id, api.world.rav.id)]
+        target.consent_id = api.grant_consent(target.case_id, flows, ["integrationsplan"], "rav")["id"]
     if "{consent_id}" in path:
         consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]

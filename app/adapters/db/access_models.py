@@ -39,6 +39,7 @@ class ConsentRow(Base):
     superseded_at: Mapped[datetime | None]
     superseded_by_id: Mapped[uuid.UUID | None]
     supersedes_id: Mapped[uuid.UUID | None]
+    confirmed_by: Mapped[list[str]]  # institutions whose flows are in force (recorded or confirmed)
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

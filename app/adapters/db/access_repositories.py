@@ -66,6 +66,24 @@ class SqlConsentRepository:
         query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.granted_at)
         return [_consent(row) for row in self._session.scalars(query)]
 
+    def awaiting_owner(self, institution_id: uuid.UUID, now: datetime) -> list[Consent]:
+        """Consents still in time that release data of `institution_id` without its confirmation."""
+        query = (
+            select(ConsentRow)
+            .where(
+                ConsentRow.revoked_at.is_(None),
+                ConsentRow.superseded_at.is_(None),
+                ConsentRow.valid_until > now,
+            )
+            .order_by(ConsentRow.granted_at)
+        )
+        waiting = []
+        for row in self._session.scalars(query):
+            consent = _consent(row)
+            if institution_id in consent.owners and institution_id not in consent.confirmed_by:
+                waiting.append(consent)
+        return waiting
+
     def save(self, consent: Consent) -> None:
         row = self._session.get(ConsentRow, consent.id)
         if row is None or row.version != consent.version:
@@ -138,6 +156,7 @@ def _write(row: ConsentRow, consent: Consent) -> None:
     row.granted_by_institution_id = consent.granted_by_institution_id
     row.granted_at = consent.granted_at
     row.revoked_at = consent.revoked_at
+    row.confirmed_by = sorted(str(i) for i in consent.confirmed_by)
     row.revoked_by_id = consent.revoked_by_id
     row.revocation_reason = consent.revocation_reason
     row.superseded_at = consent.superseded_at
@@ -174,6 +193,7 @@ def _consent(row: ConsentRow) -> Consent:
         supersedes_id=row.supersedes_id,
         id=row.id,
         version=row.version,
+        confirmed_by=frozenset(uuid.UUID(i) for i in row.confirmed_by),
     )
 
 

@@ -30,6 +30,9 @@ class LegalRule:
     categories: frozenset[DataCategory]
     case_phases: frozenset[CasePhase]  # empty: any phase
     reciprocity: bool = False  # Gegenrecht: the recipient shares with the owner on this case
+    # What counts as Gegenrecht: the reverse flow releases at least one of these categories of the
+    # recipient (never the shared core, which every participant sees anyway).
+    reciprocal_categories: frozenset[DataCategory] = frozenset()
     in_force: bool = True
     note: str = ""
 
@@ -78,10 +81,19 @@ def parse_rule_book(document: Mapping[str, Any]) -> RuleBook:
     return RuleBook(version, rules)
 
 
+_CORE = frozenset({DataCategory.STAMMDATEN, DataCategory.FALLFUEHRUNG})
+
+
 def _rule(entry: Mapping[str, Any]) -> LegalRule:
     categories = frozenset(DataCategory(c) for c in entry["categories"])
-    if DataCategory.STAMMDATEN in categories or DataCategory.FALLFUEHRUNG in categories:
+    if categories & _CORE:
         raise ValueError(f"{entry['id']}: the shared case core needs no rule")
+    reciprocity = bool(entry.get("reciprocity", False))
+    reciprocal = frozenset(DataCategory(c) for c in entry.get("reciprocal_categories", []))
+    if reciprocal & _CORE:
+        raise ValueError(f"{entry['id']}: the shared case core is no Gegenrecht")
+    if reciprocity and not reciprocal:
+        raise ValueError(f"{entry['id']}: a rule with Gegenrecht names the reciprocal_categories")
     return LegalRule(
         id=str(entry["id"]),
         title=str(entry["title"]),
@@ -91,7 +103,8 @@ def _rule(entry: Mapping[str, Any]) -> LegalRule:
         to_kinds=frozenset(InstitutionKind(k) for k in entry["to_kinds"]),
         categories=categories,
         case_phases=frozenset(CasePhase(p) for p in entry.get("case_phases", [])),
-        reciprocity=bool(entry.get("reciprocity", False)),
+        reciprocity=reciprocity,
+        reciprocal_categories=reciprocal,
         in_force=bool(entry.get("in_force", True)),
         note=str(entry.get("note", "")),
     )

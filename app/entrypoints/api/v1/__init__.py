@@ -41,3 +41,4 @@ for module in (
     audit_witness,
 ):
     router.include_router(module.router)
+router.include_router(consents.inbox)
