@@ -33,6 +33,7 @@ from app.domain.exchange import (
     RecordError,
 )
 from app.domain.institutions import InstitutionKind
+from app.domain.spreadsheet import neutral_cell
 
 REQUIRED_COLUMNS = ("Dossiernummer", "AHV-Nummer", "Name", "Vorname", "Geburtsdatum", "Eröffnet am")
 OPTIONAL_COLUMNS = (
@@ -78,7 +79,7 @@ class SozialdienstFormat:
     def render(self, export: CaseExport) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(COLUMNS)
+        writer.writerow([neutral_cell(c) for c in COLUMNS])
         facts = export.facts or {}
         person = export.person
         base = [
@@ -93,7 +94,7 @@ class SozialdienstFormat:
             _swiss(facts.get("unterstuetzt_seit")),
         ]
         for measure in export.measures or (None,):
-            writer.writerow(base + _measure_columns(measure))
+            writer.writerow([neutral_cell(cell) for cell in base + _measure_columns(measure)])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -75,6 +75,8 @@ class Measure:
     status: MeasureStatus = MeasureStatus.PLANNED
     outcome: str = ""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    # Planned for another institution: a proposal, owned by the proposer until that institution accepts.
+    proposed_to: uuid.UUID | None = None
 
     category = DataCategory.INTEGRATIONSPLAN
 

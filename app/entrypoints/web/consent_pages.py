@@ -26,6 +26,7 @@ from app.entrypoints.web.render import (
 )
 from app.entrypoints.web.web_auth import SignedIn, WebUser
 from app.services import consents as service
+from app.services.consent_inbox import consents_awaiting_confirmation
 from app.services.context import LOCAL_TIME
 
 router = APIRouter(include_in_schema=False)
@@ -233,3 +234,38 @@ def revoke(
         errors = form_errors(exc, {"reason": "widerrufsgrund"})
         return _revocation_page(request, web, case_id, consent_id, errors, 422)
     return redirect(f"/faelle/{case_id}/einwilligungen?ok=widerruf")
+
+
+@router.post("/faelle/{case_id}/einwilligungen/{consent_id}/bestaetigung")
+def confirm_consent(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    consent_id: uuid.UUID,
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    """The data owner confirms a consent another institution recorded."""
+    web.check_csrf(csrf_token)
+    try:
+        service.confirm_consent(web.container.uow_factory(), web.ctx, case_id, consent_id)
+    except CHANGE_ERRORS as exc:
+        return _consents_page(request, web, case_id, form_errors(exc, {}), 409)
+    return redirect(f"/faelle/{case_id}/einwilligungen?ok=bestaetigt")
+
+
+@router.get("/einwilligungen/offen")
+def awaiting_confirmation(request: Request, web: SignedIn) -> Response:
+    """What waits for the user's institution to release its data."""
+    try:
+        waiting = read(lambda: consents_awaiting_confirmation(web.container.uow_factory(), web.ctx))
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    return show(
+        request,
+        web,
+        "consents_awaiting.html",
+        200,
+        nav="offen",
+        waiting=waiting,
+        names=institution_names(web),
+    )

@@ -69,6 +69,10 @@ class MeasureOut(ItemOut):
     end_on: date | None
     status: MeasureStatus
     outcome: str
+    proposed_to: uuid.UUID | None = Field(
+        default=None,
+        description="Vorgeschlagen für diese Stelle; mit der Annahme übernimmt sie die Massnahme",
+    )
 
 
 class AssessmentOut(ItemOut):
