@@ -187,3 +187,15 @@ def test_archiving_ends_the_consents_of_the_case(api: Api) -> None:
     assert "potenzial" not in api.get_case(case_id, "rav").json()["categories"]
     shown = api.client.get(f"/api/v1/cases/{case_id}/consents/{consent['id']}", headers=api.headers("sd"))
     assert shown.json()["status"] == "expired"
+
+
+def test_the_dpo_sees_a_consent_the_recipient_recorded_and_the_read_that_followed(api: Api) -> None:
+    case_id = _case_led_by_the_sozialdienst(api)
+    recorded = api.grant_consent(case_id, _sd_to_rav(api), ["sozialhilfe"], "rav")
+    api.post(case_id, f"consents/{recorded['id']}/confirmation", {}, "sd")
+    assert "sozialhilfe" in api.get_case(case_id, "rav").json()["categories"]
+    whole_time = {"occurred_from": "2000-01-01T00:00:00Z", "occurred_to": "2100-01-01T00:00:00Z"}
+    found = api.client.post("/api/v1/audit/anomalies", json=whole_time, headers=api.headers("dpo"))
+    assert found.status_code == 200, found.text
+    kinds = {a["kind"] for a in found.json()["anomalies"]}
+    assert {"consent_by_recipient", "special_soon_after_consent"} <= kinds
