@@ -104,6 +104,8 @@ class Consent:
     revoked_at: datetime | None = None
     revoked_by_id: uuid.UUID | None = None
     revocation_reason: str | None = None
+    # The client's revocation says break-glass may not reopen what it released either.
+    revocation_bars_break_glass: bool = False
     superseded_at: datetime | None = None
     superseded_by_id: uuid.UUID | None = None
     supersedes_id: uuid.UUID | None = None
@@ -170,12 +172,22 @@ class Consent:
             raise PhaseConflict("Diese Einwilligung wartet nicht auf eine Bestätigung Ihrer Stelle.")
         self.confirmed_by = self.confirmed_by | {institution_id}
 
-    def revoke(self, *, by: uuid.UUID, at: datetime, reason: str) -> None:
+    def revoke(self, *, by: uuid.UUID, at: datetime, reason: str, bars_break_glass: bool = True) -> None:
         if self.revoked_at is not None or self.superseded_at is not None:
             raise PhaseConflict("Diese Einwilligung ist bereits widerrufen oder ersetzt.")
         self.revoked_at = at
         self.revoked_by_id = by
         self.revocation_reason = reason
+        self.revocation_bars_break_glass = bars_break_glass
+
+    def bars_break_glass(self, owner: uuid.UUID, recipient: uuid.UUID, category: DataCategory) -> bool:
+        """The client revoked this release and excluded an emergency access to it as well."""
+        return (
+            self.revoked_at is not None
+            and self.revocation_bars_break_glass
+            and category in self.categories
+            and Flow(owner, recipient) in self.flows
+        )
 
     def supersede(self, *, by: uuid.UUID, at: datetime) -> None:
         if self.revoked_at is not None or self.superseded_at is not None:

@@ -125,6 +125,13 @@ def decide(
     rule = _allowing_rule(case, category, owner_institution_id, recipient, grants)
     if rule is not None:
         return Decision(True, f"Gesetzliche Grundlage: {rule.article}.", BasisKind.LEGAL_RULE, rule.id)
+    if opening is not None and any(
+        c.bars_break_glass(owner_institution_id, recipient, category) for c in grants.consents
+    ):
+        return Decision(
+            False,
+            "Die betroffene Person hat diese Freigabe widerrufen; auch ein Notfallzugriff öffnet sie nicht.",
+        )
     if opening is not None:
         return Decision(
             True,

@@ -265,8 +265,12 @@ def revoke_consent(
     consent_id: uuid.UUID,
     reason: str,
     expected_version: int | None = None,
+    bars_break_glass: bool = True,
 ) -> ConsentState:
-    """Widerruf: effective at once; the next request no longer finds a basis in this consent."""
+    """Widerruf: effective at once; the next request no longer finds a basis in this consent.
+
+    Who: a principal with CONSENT_MANAGE of an institution named in a flow. Unless the revocation
+    says otherwise (`bars_break_glass=False`), a break-glass opening cannot reopen what it released."""
 
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
         consent = _own(uow, ctx, case, consent_id)
@@ -274,7 +278,9 @@ def revoke_consent(
             raise StaleVersion()
         if not reason.strip():
             raise InvalidValue("Bitte den Widerruf kurz festhalten (wie und wann erklärt).", "reason")
-        consent.revoke(by=ctx.principal.id, at=ctx.now, reason=reason.strip())
+        consent.revoke(
+            by=ctx.principal.id, at=ctx.now, reason=reason.strip(), bars_break_glass=bars_break_glass
+        )
         uow.consents.save(consent)
         _record(uow, ctx, consent, ConsentEventKind.REVOKED, note=reason.strip())
         act = CaseAct("Einwilligung widerrufen.", tuple(consent.categories), (consent.id,))

@@ -3,6 +3,7 @@ recorded or confirmed it.
 
 Existing consents keep what their recorder could release by itself: the recording institution's own
 flows. Flows that released another institution's data wait for that institution's confirmation.
+A revocation can exclude break-glass access to what the consent released.
 
 Revision ID: 0009
 Revises: 0007
@@ -25,6 +26,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("consents") as batch:
         batch.add_column(sa.Column("confirmed_by", sa.JSON(), nullable=True))
+        # Revocations recorded so far did not say whether they exclude break-glass: they do not.
+        batch.add_column(
+            sa.Column("revocation_bars_break_glass", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     consents = sa.table(
         "consents",
         sa.column("id", sa.Uuid()),
@@ -44,4 +49,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("consents") as batch:
+        batch.drop_column("revocation_bars_break_glass")
         batch.drop_column("confirmed_by")

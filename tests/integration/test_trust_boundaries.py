@@ -199,3 +199,41 @@ def test_the_dpo_sees_a_consent_the_recipient_recorded_and_the_read_that_followe
     assert found.status_code == 200, found.text
     kinds = {a["kind"] for a in found.json()["anomalies"]}
     assert {"consent_by_recipient", "special_soon_after_consent"} <= kinds
+
+
+def test_the_access_report_covers_archived_cases_break_glass_and_the_whole_history(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.adapters.db import audit_log
+
+    monkeypatch.setattr(audit_log, "_BATCH", 3)  # several pages of the person's history
+    case_id = _case_led_by_the_sozialdienst(api)
+    person_id = api.get_case(case_id).json()["person_id"]
+    api.grant_consent(case_id, _sd_to_rav(api), ["potenzial"])
+    for _ in range(4):
+        assert api.get_case(case_id, "rav").status_code == 200
+    reason = {"reason": "Klient droht die Wohnung zu verlieren; Stand der Sozialhilfe sofort nötig."}
+    assert api.post(case_id, "break-glass", reason, "rav-lead").status_code == 201
+    api.ok(case_id, "closure", {"reason": "wegzug"})
+    api.ok(case_id, "archive", {})
+
+    report = api.client.post(
+        "/api/v1/audit/access-reports", json={"person_id": person_id}, headers=api.headers("dpo")
+    )
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert {"sozialhilfe", "potenzial"} <= set(body["categories_held"])  # the archived case's data
+    rav = [r for r in body["receipts"] if r["institution_id"] == str(api.world.rav.id)]
+    assert sum(r["accesses"] for r in rav) >= 5
+    assert any("Notfallzugriff" in basis for r in rav for basis in r["bases"])
+
+
+def test_break_glass_does_not_reopen_a_category_the_client_revoked(api: Api) -> None:
+    case_id = _case_led_by_the_sozialdienst(api)
+    consent = api.grant_consent(case_id, _sd_to_rav(api), ["sozialhilfe"])
+    revoked = api.post(case_id, f"consents/{consent['id']}/revocation", {"reason": "Schriftlich widerrufen."})
+    assert revoked.status_code == 200
+    reason = {"reason": "Klient droht die Wohnung zu verlieren; Stand der Sozialhilfe sofort nötig."}
+    assert api.post(case_id, "break-glass", reason, "rav-lead").status_code == 201
+    categories = api.get_case(case_id, "rav-lead").json()["categories"]
+    assert "sozialhilfe" not in categories and "potenzial" in categories

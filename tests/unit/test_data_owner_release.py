@@ -121,3 +121,30 @@ def test_archiving_a_case_ends_its_consents() -> None:
     assert decide(worker(RAV), case, DataCategory.POTENZIAL, SOZIALDIENST, grants(given)).allow
     archived = grants(given, phase=CasePhase.ARCHIVED)
     assert not decide(worker(RAV), case, DataCategory.POTENZIAL, SOZIALDIENST, archived).allow
+
+
+def test_break_glass_cannot_reopen_what_the_client_revoked() -> None:
+    from datetime import timedelta
+
+    from app.domain.break_glass import BreakGlass
+    from app.domain.principal import Role
+
+    case = with_rav(open_case())
+    lead = worker(RAV, Role.SUPERVISOR)
+    opening = BreakGlass(
+        case.id, lead.id, RAV, "Begründung " * 4, NOW - timedelta(hours=1), NOW + timedelta(hours=1)
+    )
+    revoked = consent(flows=(SD_TO_RAV,), categories=frozenset({DataCategory.SOZIALHILFE}))
+    revoked.revoke(by=lead.id, at=NOW - timedelta(days=1), reason="Am Schalter")
+    barred = decide(lead, case, DataCategory.SOZIALHILFE, SOZIALDIENST, grants(revoked, break_glass=opening))
+    assert not barred.allow and "widerrufen" in barred.reason
+    # other categories stay open to the emergency access
+    assert decide(
+        lead, case, DataCategory.GESUNDHEIT, SOZIALDIENST, grants(revoked, break_glass=opening)
+    ).allow
+
+    only_ended = consent(flows=(SD_TO_RAV,), categories=frozenset({DataCategory.SOZIALHILFE}))
+    only_ended.revoke(by=lead.id, at=NOW - timedelta(days=1), reason="x", bars_break_glass=False)
+    assert decide(
+        lead, case, DataCategory.SOZIALHILFE, SOZIALDIENST, grants(only_ended, break_glass=opening)
+    ).allow

@@ -36,6 +36,7 @@ class ConsentRow(Base):
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[uuid.UUID | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    revocation_bars_break_glass: Mapped[bool] = mapped_column(default=False)
     superseded_at: Mapped[datetime | None]
     superseded_by_id: Mapped[uuid.UUID | None]
     supersedes_id: Mapped[uuid.UUID | None]

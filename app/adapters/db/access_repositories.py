@@ -159,6 +159,7 @@ def _write(row: ConsentRow, consent: Consent) -> None:
     row.confirmed_by = sorted(str(i) for i in consent.confirmed_by)
     row.revoked_by_id = consent.revoked_by_id
     row.revocation_reason = consent.revocation_reason
+    row.revocation_bars_break_glass = consent.revocation_bars_break_glass
     row.superseded_at = consent.superseded_at
     row.superseded_by_id = consent.superseded_by_id
     row.supersedes_id = consent.supersedes_id
@@ -188,6 +189,7 @@ def _consent(row: ConsentRow) -> Consent:
         revoked_at=row.revoked_at,
         revoked_by_id=row.revoked_by_id,
         revocation_reason=row.revocation_reason,
+        revocation_bars_break_glass=row.revocation_bars_break_glass,
         superseded_at=row.superseded_at,
         superseded_by_id=row.superseded_by_id,
         supersedes_id=row.supersedes_id,

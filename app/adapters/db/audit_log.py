@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,10 +13,30 @@ from app.adapters.db.models import AuditEventRow
 from app.domain.audit import AuditEvent
 from app.domain.audit_review import AuditQuery
 
+_BATCH = 500
+
 
 class SqlAuditLog:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def events_of_person(self, person_id: uuid.UUID) -> Iterator[AuditEvent]:
+        """Keyset pages of `_BATCH` by sequence number: a long history is streamed, never cut off."""
+        after = -1
+        while True:
+            rows = list(
+                self._session.scalars(
+                    select(AuditEventRow)
+                    .where(AuditEventRow.person_id == person_id, AuditEventRow.seq > after)
+                    .order_by(AuditEventRow.seq)
+                    .limit(_BATCH)
+                )
+            )
+            for row in rows:
+                yield event_of(row)
+            if len(rows) < _BATCH:
+                return
+            after = rows[-1].seq
 
     def search(self, query: AuditQuery) -> list[AuditEvent]:
         statement = select(AuditEventRow)

@@ -95,7 +95,13 @@ def revoke_consent(
 ) -> JSONResponse:
     """Widerruf: wirkt ab der nächsten Anfrage."""
     state = service.revoke_consent(
-        uow, ctx, case_id, consent_id, body.reason, expected_version(if_match, required=False)
+        uow,
+        ctx,
+        case_id,
+        consent_id,
+        body.reason,
+        expected_version(if_match, required=False),
+        bars_break_glass=body.bars_break_glass,
     )
     return json_response(ConsentOut.of(state), version=state.consent.version)
 

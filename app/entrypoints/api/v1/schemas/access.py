@@ -61,6 +61,10 @@ class RevocationIn(Command):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] = Field(
         description="Wie und wann der Widerruf erklärt wurde"
     )
+    bars_break_glass: bool = Field(
+        default=True,
+        description="Auch ein Notfallzugriff (Break-Glass) öffnet die widerrufenen Kategorien nicht",
+    )
 
 
 class FlowOut(Out):
