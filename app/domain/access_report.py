@@ -53,7 +53,8 @@ class AccessReport:
 def _received(event: AuditEvent, person_id: uuid.UUID) -> bool:
     """A disclosure to report: an allowed read, disclosure or export of categories, or any opening of
     the person's case by break-glass (it appears even if nothing was read under it)."""
-    if event.person_id != person_id or event.outcome is not AuditOutcome.ALLOWED:
+    concerned = event.person_id == person_id or person_id in event.record_ids  # lists name their persons
+    if not concerned or event.outcome is not AuditOutcome.ALLOWED:
         return False
     if event.action is AuditAction.BREAK_GLASS:
         return True

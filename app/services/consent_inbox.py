@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.categories import DataCategory
 from app.domain.consent import Consent
 from app.domain.permissions import Permission, permits
 from app.domain.policy import BasisKind, may_open_case
@@ -58,6 +59,7 @@ def consents_awaiting_confirmation(uow: UnitOfWork, ctx: RequestContext) -> list
                     operation=operation,
                     outcome=AuditOutcome.ALLOWED,
                     reason=f"{len(found)} Einwilligungen warten auf die Bestätigung der eigenen Stelle.",
+                    categories=(DataCategory.FALLFUEHRUNG,),  # which cases, flows and categories wait
                     record_ids=tuple(a.consent.id for a in found),
                     bases=("own",),
                 )

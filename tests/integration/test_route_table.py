@@ -207,9 +207,6 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
         target.person_id = api.register_person("sd")["id"]
     for step, body in PREPARE.get((method, path), []):
         api.ok(target.case_id, step, body)
-    version = api.get_case(target.case_id).json()["version"]
-    if "{person_id}" in path:
-        version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)
     if path.endswith("/acceptance"):  # the RAV proposes a measure to the Sozialdienst
         proposal = {
             "title": "Budgetberatung",
@@ -221,6 +218,9 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
     if path.endswith("/confirmation"):  # the RAV records a release of the Sozialdienst's data
         flows = [(api.world.sozialdienst.id, api.world.rav.id)]
         target.consent_id = api.grant_consent(target.case_id, flows, ["integrationsplan"], "rav")["id"]
+    version = api.get_case(target.case_id).json()["version"]
+    if "{person_id}" in path:
+        version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)
     if "{consent_id}" in path:
         consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]

@@ -237,3 +237,18 @@ def test_break_glass_does_not_reopen_a_category_the_client_revoked(api: Api) -> 
     assert api.post(case_id, "break-glass", reason, "rav-lead").status_code == 201
     categories = api.get_case(case_id, "rav-lead").json()["categories"]
     assert "sozialhilfe" not in categories and "potenzial" in categories
+
+
+def test_a_list_that_showed_the_person_appears_in_the_access_report(api: Api, engine: Engine) -> None:
+    case_id = _case_led_by_the_sozialdienst(api)
+    person_id = api.get_case(case_id).json()["person_id"]
+    listed = api.client.get("/api/v1/cases", headers=api.headers("rav"))
+    assert listed.status_code == 200
+    event = last_audit_event(engine)
+    assert event.operation == "cases.list" and person_id in event.record_ids
+
+    report = api.client.post(
+        "/api/v1/audit/access-reports", json={"person_id": person_id}, headers=api.headers("dpo")
+    ).json()
+    rav = [r for r in report["receipts"] if r["institution_id"] == str(api.world.rav.id)]
+    assert rav and "stammdaten" in rav[0]["categories"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.audit_rows import event_of
@@ -27,7 +27,14 @@ class SqlAuditLog:
             rows = list(
                 self._session.scalars(
                     select(AuditEventRow)
-                    .where(AuditEventRow.person_id == person_id, AuditEventRow.seq > after)
+                    .where(
+                        or_(
+                            AuditEventRow.person_id == person_id,
+                            # lists name the persons they showed among their record ids
+                            cast(AuditEventRow.record_ids, String).like(f"%{person_id}%"),
+                        ),
+                        AuditEventRow.seq > after,
+                    )
                     .order_by(AuditEventRow.seq)
                     .limit(_BATCH)
                 )
