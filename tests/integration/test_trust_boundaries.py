@@ -252,3 +252,46 @@ def test_a_list_that_showed_the_person_appears_in_the_access_report(api: Api, en
     ).json()
     rav = [r for r in report["receipts"] if r["institution_id"] == str(api.world.rav.id)]
     assert rav and "stammdaten" in rav[0]["categories"]
+
+
+def test_the_directory_tells_an_institution_not_on_the_case_only_on_a_routing_rule(
+    api: Api, uow_factory: Any, engine: Engine
+) -> None:
+    from dataclasses import replace as changed
+    from datetime import UTC, datetime
+
+    from app.adapters.legal_basis_file import packaged_rule_book
+    from app.domain.legal_bases import RuleBook
+    from app.services.access_config import AccessConfig
+    from app.services.context import RequestContext
+    from app.services.errors import PersonNotFound
+    from app.services.reference_directory import dossier_holders
+
+    case_id = _case_led_by_the_sozialdienst(api)
+    person_id = api.get_case(case_id).json()["person_id"]
+    unknown = api.register_person("sd")["id"]
+    iv = api.world.users["iv"].as_principal()
+    packaged = packaged_rule_book()
+
+    def ask(rules: RuleBook, person: str) -> object:
+        ctx = RequestContext(iv, "t", datetime.now(UTC), access=AccessConfig(rules=rules))
+        return dossier_holders(uow_factory(), ctx, uuid.UUID(person))
+
+    for person in (person_id, unknown):  # off by default: the same answer as for an unknown person
+        with pytest.raises(PersonNotFound):
+            ask(packaged.enabled(()), person)
+
+    in_force = RuleBook(
+        packaged.version,
+        tuple(changed(r, in_force=True) if r.id == "so-sg-dap-verweis" else r for r in packaged.rules),
+    ).enabled(())
+    holders = ask(in_force, person_id)
+    assert [(h.institution.id, h.lead) for h in holders] == [  # type: ignore[attr-defined]
+        (api.world.sozialdienst.id, True),
+        (api.world.rav.id, False),
+    ]
+    event = last_audit_event(engine)
+    assert (event.action, event.bases) == ("disclose", ["rule:so-sg-dap-verweis"])
+    assert str(event.recipient_institution_id) == str(api.world.iv.id)
+    with pytest.raises(PersonNotFound):
+        ask(in_force, unknown)

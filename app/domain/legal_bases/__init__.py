@@ -17,6 +17,9 @@ from app.domain.institutions import InstitutionKind
 class RuleEffect(StrEnum):
     ALLOW = "allow"  # the law itself permits the flow (no consent needed)
     CONSENT_CONDITION = "consent_condition"  # a consent for this flow counts only if the conditions hold
+    # the reference directory may tell an institution of `to_kinds`, not yet on the person's case,
+    # which institutions of `from_kinds` hold a dossier and which leads (routing only, no content)
+    ROUTING = "routing"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ class RuleBook:
     def by_effect(self, effect: RuleEffect) -> tuple[LegalRule, ...]:
         """The rules in force with this effect (a rule not yet in force never applies)."""
         return tuple(r for r in self.rules if r.effect is effect and r.in_force)
+
+    def routing_rule(self, asker: InstitutionKind) -> LegalRule | None:
+        """A rule in force that lets an institution of this kind learn who holds a dossier."""
+        return next((r for r in self.by_effect(RuleEffect.ROUTING) if asker in r.to_kinds), None)
 
 
 NO_RULES = RuleBook("none", ())
