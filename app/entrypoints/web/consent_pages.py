@@ -222,6 +222,7 @@ def revoke(
     consent_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=500)] = "",
     confirmed: Annotated[str, Form(max_length=4)] = "",
+    break_glass_allowed: Annotated[str, Form(max_length=4)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
     web.check_csrf(csrf_token)
@@ -229,7 +230,14 @@ def revoke(
         errors = FormErrors({"bestaetigt": "Bitte bestätigen Sie den Widerruf."})
         return _revocation_page(request, web, case_id, consent_id, errors, 422)
     try:
-        service.revoke_consent(web.container.uow_factory(), web.ctx, case_id, consent_id, reason)
+        service.revoke_consent(
+            web.container.uow_factory(),
+            web.ctx,
+            case_id,
+            consent_id,
+            reason,
+            bars_break_glass=break_glass_allowed != "1",
+        )
     except CHANGE_ERRORS as exc:
         errors = form_errors(exc, {"reason": "widerrufsgrund"})
         return _revocation_page(request, web, case_id, consent_id, errors, 422)
