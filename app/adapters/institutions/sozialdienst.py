@@ -33,7 +33,7 @@ from app.domain.exchange import (
     RecordError,
 )
 from app.domain.institutions import InstitutionKind
-from app.domain.spreadsheet import neutral_cell
+from app.domain.spreadsheet import neutral_cell, text_of_cell
 
 REQUIRED_COLUMNS = ("Dossiernummer", "AHV-Nummer", "Name", "Vorname", "Geburtsdatum", "Eröffnet am")
 OPTIONAL_COLUMNS = (
@@ -125,7 +125,7 @@ def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         if any(len(cell) > _MAX_FIELD for cell in cells):
             yield reader.line_num, {"__error__": "Ein Feld ist länger als erlaubt."}
             continue
-        yield reader.line_num, dict(zip(header, cells, strict=True))
+        yield reader.line_num, dict(zip(header, (text_of_cell(c) for c in cells), strict=True))
 
 
 def _record(lines: list[tuple[int, dict[str, str]]]) -> ParsedRecord:
