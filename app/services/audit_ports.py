@@ -37,6 +37,4 @@ class AuditLog(Protocol):
         ...
 
 
-class AuditReviewUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def audit_log(self) -> AuditLog: ...
+AuditReviewUnitOfWork = UnitOfWork  # the one protocol (app/services/ports.py), named for its use here

@@ -17,11 +17,11 @@ from app.domain.audit_anomalies import Anomaly, AnomalyRules, find_anomalies
 from app.domain.audit_review import MAX_RESULTS, AuditQuery
 from app.domain.categories import DataCategory
 from app.domain.permissions import Permission
+from app.services.access.refusals import refusals_recorded
 from app.services.audit_ports import AuditReviewUnitOfWork
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
-from app.services.refusals import refusals_recorded
 
 PURPOSE = "Datenschutzaufsicht"
 
@@ -104,9 +104,9 @@ def access_report(
                 raise PersonNotFound()
             held = {DataCategory.STAMMDATEN}
             for case_id in uow.cases.case_ids_of_person(person.id):  # archived cases included
-                case = uow.cases.get(case_id)
-                if case is not None:
-                    held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in case.items())}
+                sealed = uow.cases.load(case_id)  # categories held: nothing decrypted
+                if sealed is not None:
+                    held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in sealed.items)}
             events = uow.audit_log.events_of_person(person.id)  # streamed, no cap
             names = {i.id: i.name for i in uow.institutions.list()}
             report = build_access_report(

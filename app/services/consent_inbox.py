@@ -14,13 +14,13 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.categories import DataCategory
 from app.domain.consent import Consent
 from app.domain.permissions import Permission, permits
-from app.domain.policy import BasisKind, may_open_case
-from app.services.access_grants import case_end, grants_for, is_assigned
+from app.domain.policy import BasisKind
+from app.services.access.basis import case_end
+from app.services.access.case_access import CaseAccess
+from app.services.access.refusals import refusals_recorded
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import reveal_nothing
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,12 @@ def consents_awaiting_confirmation(uow: UnitOfWork, ctx: RequestContext) -> list
             found: list[AwaitingConsent] = []
             own = ctx.principal.institution_id
             for consent in uow.consents.awaiting_owner(own, ctx.now):
-                case = uow.cases.get(consent.case_id, reveal_nothing)
-                if case is None or not consent.in_force_at(ctx.now, case_end(case)):
+                access = CaseAccess.consider(uow, ctx, consent.case_id)  # nothing decrypted
+                if access is None or not consent.in_force_at(ctx.now, case_end(access.case)):
                     continue
-                decision = may_open_case(
-                    ctx.principal, case, is_assigned(uow, ctx, case), grants_for(uow, ctx, case)
-                )
-                if not decision.allow or decision.basis is BasisKind.BREAK_GLASS:
+                if not access.may_open or access.opening.basis is BasisKind.BREAK_GLASS:
                     continue
+                case = access.case
                 participation = next(
                     (p for p in case.participations if p.institution_id == own and p.left_on is None), None
                 )
