@@ -16,12 +16,13 @@ from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container
+from app.demo.forms import one_page_pdf
 from app.domain.ahvn13 import ean13_check_digit
 from app.entrypoints.api.app import create_app
 from tests.world import World
 
 _serial = itertools.count(1)
-SIGNED_FORM = b"%PDF-1.7\n% unterschriebenes Formular\n%%EOF\n"
+SIGNED_FORM = one_page_pdf("unterschriebenes Formular")
 
 
 def new_ahvn13() -> str:

@@ -1,5 +1,7 @@
-"""The consent state machine: grant, supersede, revoke, let time pass, close the case and read,
-through the services, against a simple model of who may see what. Run on the in-memory fakes
+"""The consent state machine: grant, confirm, supersede, revoke, let time pass, close the case and
+read, through the services, against a simple model of who may see what (a flow counts once the
+institution whose data it releases recorded or confirmed the consent; only named institutions see
+a consent). Run on the in-memory fakes
 (tests/unit/test_consent_state_machine.py, many examples) and on both databases
 (tests/integration/test_consent_state_machine.py, a few).
 """
@@ -31,6 +33,7 @@ from app.services import cases, closure, consents, participants, persons, record
 from app.services.access.case_work import read_case
 from app.services.access_config import AccessConfig
 from app.services.context import LOCAL_TIME, RequestContext
+from app.services.errors import ServiceError
 from app.services.ports import UnitOfWork
 from tests.api_helpers import SIGNED_FORM, new_ahvn13
 from tests.world import World
@@ -75,10 +78,27 @@ class ModelConsent:
     flows: frozenset[tuple[uuid.UUID, uuid.UUID]]
     categories: frozenset[DataCategory]
     valid_until: datetime
+    confirmed: set[uuid.UUID]
+    replaces: ModelConsent | None = None
     ended_at: datetime | None = None  # revoked or superseded
 
     def active(self, now: datetime, case_end: datetime | None) -> bool:
         return self.ended_at is None and now < self.valid_until and (case_end is None or now < case_end)
+
+    def names(self, institution_id: uuid.UUID) -> bool:
+        return any(institution_id in flow for flow in self.flows)
+
+    def owners(self) -> set[uuid.UUID]:
+        return {a for a, _ in self.flows}
+
+    def awaiting(self) -> set[uuid.UUID]:
+        required = self.owners() | (self.replaces.owners() if self.replaces else set())
+        return required - self.confirmed
+
+    def settle(self, now: datetime) -> None:
+        """The replaced consent ends once every owner confirmed the replacement."""
+        if self.replaces is not None and not self.awaiting() and self.replaces.ended_at is None:
+            self.replaces.ended_at = now
 
 
 class ConsentMachine(RuleBasedStateMachine):
@@ -96,6 +116,7 @@ class ConsentMachine(RuleBasedStateMachine):
         self.consents: list[ModelConsent] = []
         self.case_end: datetime | None = None
         self.case_id = uuid.UUID(int=0)
+        self.staff = {world.sozialdienst.id: "sd", world.rav.id: "rav", world.iv.id: "iv"}
 
     def ctx(self, institution_id: uuid.UUID) -> RequestContext:
         return RequestContext(self.systems[institution_id], "statemachine", self.now, access=ACCESS)
@@ -146,13 +167,19 @@ class ConsentMachine(RuleBasedStateMachine):
         )
         if not needs_gegenrecht:
             return True
-        return any((recipient, owner) in c.flows and c.active(self.now, self.case_end) for c in self.consents)
+        return any(
+            (recipient, owner) in c.flows and recipient in c.confirmed and c.active(self.now, self.case_end)
+            for c in self.consents
+        )
 
     def _covers(
         self, c: ModelConsent, owner: uuid.UUID, recipient: uuid.UUID, category: DataCategory
     ) -> bool:
         return (
-            (owner, recipient) in c.flows and category in c.categories and c.active(self.now, self.case_end)
+            (owner, recipient) in c.flows
+            and owner in c.confirmed
+            and category in c.categories
+            and c.active(self.now, self.case_end)
         )
 
     # -- rules ------------------------------------------------------------------------------------------
@@ -178,25 +205,61 @@ class ConsentMachine(RuleBasedStateMachine):
             categories=frozenset(categories),
             purpose="Zustandsmaschine",
             form_version="T-1",
-            collected_by_user_id=self.world.users["sd"].id,
+            collected_by_user_id=self.world.users[self.staff[granter]].id,
             collected_at=self.now,
             language="de",
             evidence_file=SIGNED_FORM,
             valid_until=self.now + months(validity),
             supersedes_id=replaced.id if replaced else None,
         )
+        call = lambda: consents.grant_consent(  # noqa: E731
+            self.uow_factory(), self.ctx(granter), self.case_id, command
+        )
         if self.case_end is not None and self.now >= self.case_end:
             with pytest.raises(DomainError):  # the follow-up period is over: no new consents
-                consents.grant_consent(self.uow_factory(), self.ctx(granter), self.case_id, command)
+                call()
             return
-        state = consents.grant_consent(self.uow_factory(), self.ctx(granter), self.case_id, command)
-        if replaced is not None:
-            replaced.ended_at = self.now
-        self.consents.append(
-            ModelConsent(
-                state.consent.id, frozenset(flows), frozenset(categories), self.now + months(validity)
-            )
+        if replaced is not None and not replaced.names(granter):
+            with pytest.raises(ServiceError):  # a consent not naming the caller does not exist for it
+                call()
+            return
+        if replaced is not None and not replaced.active(self.now, self.case_end):
+            with pytest.raises(DomainError):
+                call()
+            return
+        state = call()
+        required = {a for a, _ in flows} | (replaced.owners() if replaced else set())
+        added = ModelConsent(
+            state.consent.id,
+            frozenset(flows),
+            frozenset(categories),
+            self.now + months(validity),
+            confirmed={granter} & required,
+            replaces=replaced,
         )
+        added.settle(self.now)
+        self.consents.append(added)
+
+    @precondition(lambda self: bool(self.consents))
+    @rule(data=st.data())
+    def confirm(self, data: st.DataObject) -> None:
+        self.count()
+        target = data.draw(st.sampled_from(self.consents))
+        owner = data.draw(st.sampled_from([i.id for i in self.institutions]))
+        call = lambda: consents.confirm_consent(  # noqa: E731
+            self.uow_factory(), self.ctx(owner), self.case_id, target.id
+        )
+        if not target.names(owner):
+            with pytest.raises(ServiceError):
+                call()
+            return
+        if not target.active(self.now, self.case_end) or owner not in target.awaiting():
+            with pytest.raises(DomainError):
+                call()
+            return
+        call()
+        target.confirmed.add(owner)
+        target.settle(self.now)
 
     @precondition(lambda self: bool(self.consents))
     @rule(data=st.data())
@@ -207,6 +270,10 @@ class ConsentMachine(RuleBasedStateMachine):
         call = lambda: consents.revoke_consent(  # noqa: E731
             self.uow_factory(), self.ctx(revoker), self.case_id, target.id, "widerrufen"
         )
+        if not target.names(revoker):
+            with pytest.raises(ServiceError):  # only institutions named in a flow see the consent
+                call()
+            return
         if target.ended_at is not None:
             with pytest.raises(DomainError):
                 call()
@@ -248,6 +315,17 @@ class ConsentMachine(RuleBasedStateMachine):
     @rule()
     def statuses_follow_the_model(self) -> None:
         self.count()
-        states = consents.list_consents(self.uow_factory(), self.ctx(self.world.rav.id), self.case_id)
-        active = {s.consent.id for s in states if s.status.value == "active"}
-        assert active == {c.id for c in self.consents if c.active(self.now, self.case_end)}
+        rav = self.world.rav.id
+        states = consents.list_consents(self.uow_factory(), self.ctx(rav), self.case_id)
+        assert {s.consent.id for s in states} == {c.id for c in self.consents if c.names(rav)}
+        in_time = {
+            s.consent.id: s.status.value
+            for s in states
+            if s.status.value in ("active", "awaiting_confirmation")
+        }
+        expected = {
+            c.id: "awaiting_confirmation" if c.owners() - c.confirmed else "active"
+            for c in self.consents
+            if c.names(rav) and c.active(self.now, self.case_end)
+        }
+        assert in_time == expected

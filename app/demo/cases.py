@@ -24,6 +24,7 @@ from app.demo.steps import (
     Client,
     Close,
     Conference,
+    ConfirmConsent,
     DemoCase,
     FollowUpDone,
     FollowUpStarted,
@@ -74,9 +75,11 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                    "Segment V; Praxisassessment zur Belastbarkeit, Anmeldung beim RAV."),
             Join(RAV_SOLOTHURN, "PSN-4417-2093", ago(5)),
             # consented flow: the Sozialdienst's plan and assessments to the RAV, the RAV's
-            # Arbeitsmarkt data back (both directions, so the RAV's Gegenrecht holds)
+            # Arbeitsmarkt data back. The Sozialdienst records the form (its own flow counts at once),
+            # the RAV confirms its release: both directions in force, so the RAV's Gegenrecht holds.
             GiveConsent("rav", ago(5), ((WASSERAMT, RAV_SOLOTHURN), (RAV_SOLOTHURN, WASSERAMT)),
                         (INTEGRATIONSPLAN, POTENZIAL, ARBEITSMARKT), "Koordination der Stellensuche im DFF"),
+            ConfirmConsent("rav", ago(5), by="demo-rav"),
             Segmentation(V, ago(5), FIRST),
             Activate(),
             AddGoal("job", "Stelle im ersten Arbeitsmarkt finden",
@@ -186,7 +189,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             Join(IV_SO, "IV-320.448.902", ago(9)),
             # expired consent: the IV's health data to the Sozialdienst for six months only
             GiveConsent("iv", ago(9), ((IV_SO, WASSERAMT),), (GESUNDHEIT,),
-                        "Stabilisierung während der IV-Abklärung", months=6),
+                        "Stabilisierung während der IV-Abklärung", months=6, by="demo-iv"),
             Note(ago(8), GESUNDHEIT, "IV-Anmeldung",
                  "Anmeldung eingegangen; polydisziplinäres Gutachten in Auftrag gegeben.", by="demo-iv"),
             AddGoal("gesundheit", "Gesundheitliche Situation stabilisieren"),
@@ -198,6 +201,10 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                        "schulden", "Fachstelle Schuldenberatung Solothurn"),
             Note(ago(0, 12), SOZIALHILFE, "Wohnsituation",
                  "Mietzinsrückstand beglichen, Direktzahlung der Miete an die Verwaltung eingerichtet."),
+            # pending consent: the IV recorded the client's release of the Sozialdienst's
+            # social-assistance data to the IV; it waits for the Sozialdienst, the data owner
+            GiveConsent("sozialhilfe-an-iv", ago(0, 10), ((WASSERAMT, IV_SO),), (SOZIALHILFE,),
+                        "Abklärung beruflicher Massnahmen der IV", by="demo-iv"),
         ),
     ),
     # Wasseramt – intake, segment O, RAV

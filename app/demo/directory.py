@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from app.demo.forms import one_page_pdf
 from app.domain.institutions import InstitutionKind
 from app.domain.principal import Role
 
@@ -88,5 +89,5 @@ ASSIGNED_ON_JOIN: dict[str, tuple[str, str]] = {
     RAV_SOLOTHURN: ("demo-rav-lead", "demo-rav"),
     IV_SO: ("demo-iv-lead", "demo-iv"),
 }
-# A minimal PDF standing in for the scanned, signed consent form of the demo cases.
-DEMO_CONSENT_FORM = b"%PDF-1.4\n% Cockpit Demo: Einwilligung / Entbindung von der Schweigepflicht\n%%EOF\n"
+# A one-page PDF standing in for the scanned, signed consent form of the demo cases.
+DEMO_CONSENT_FORM = one_page_pdf("Cockpit Demo: Einwilligung / Entbindung von der Schweigepflicht")

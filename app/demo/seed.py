@@ -40,6 +40,7 @@ from app.demo.steps import (
     Assess,
     Close,
     Conference,
+    ConfirmConsent,
     DemoCase,
     FactValue,
     FollowUpDone,
@@ -259,6 +260,9 @@ class _CaseBuilder:
                     )
             case GiveConsent():
                 self._give_consent(ctx, step)
+            case ConfirmConsent(key, on):
+                confirming = self._at(ctx, self._event(on))
+                consents.confirm_consent(uow, confirming, case_id, self.consents[key])
             case RevokeConsent(key, on, note):
                 revoking = self._at(ctx, self._event(on))
                 consents.revoke_consent(uow, revoking, case_id, self.consents[key], note)

@@ -160,6 +160,14 @@ class GiveConsent(Step):
 
 
 @dataclass(frozen=True)
+class ConfirmConsent(Step):
+    """The institution whose data a consent releases confirms it (`by` one of its users)."""
+
+    key: str
+    on: Ago
+
+
+@dataclass(frozen=True)
 class RevokeConsent(Step):
     key: str
     on: Ago

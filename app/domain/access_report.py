@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -52,11 +52,22 @@ class AccessReport:
     reference: str = ""  # quoted by the client in questions; finds the report's audit event
 
 
+def _received(event: AuditEvent, person_id: uuid.UUID) -> bool:
+    """A disclosure to report: an allowed read, disclosure or export of categories, or any opening of
+    the person's case by break-glass (it appears even if nothing was read under it)."""
+    concerned = event.person_id == person_id or person_id in event.record_ids  # lists name their persons
+    if not concerned or event.outcome is not AuditOutcome.ALLOWED:
+        return False
+    if event.action is AuditAction.BREAK_GLASS:
+        return True
+    return event.action in RECEIVING_ACTIONS and bool(event.categories)
+
+
 def build_access_report(
     person_id: uuid.UUID,
     generated_at: datetime,
     categories_held: Iterable[DataCategory],
-    events: Sequence[AuditEvent],
+    events: Iterable[AuditEvent],
     institution_names: dict[uuid.UUID, str],
     *,
     log_retention_days: int,
@@ -68,12 +79,7 @@ def build_access_report(
 ) -> AccessReport:
     groups: dict[tuple[date, uuid.UUID, str], list[AuditEvent]] = {}
     for event in events:
-        if (
-            event.person_id != person_id
-            or event.outcome is not AuditOutcome.ALLOWED
-            or event.action not in RECEIVING_ACTIONS
-            or not event.categories
-        ):
+        if not _received(event, person_id):
             continue
         receiver = event.recipient_institution_id or event.institution_id
         day = event.occurred_at.astimezone(LOCAL_TIME).date()

@@ -31,6 +31,8 @@ class AnomalyKind(StrEnum):
     UNUSUAL_HOURS = "unusual_hours"
     SPECIAL_WITHOUT_CONSENT = "special_without_consent"
     DORMANT_ACCOUNT = "dormant_account"
+    CONSENT_BY_RECIPIENT = "consent_by_recipient"
+    SPECIAL_SOON_AFTER_CONSENT = "special_soon_after_consent"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class AnomalyRules:
     bulk_window: timedelta = timedelta(minutes=10)
     working_hours: tuple[int, int] = (6, 20)  # local time, Monday to Saturday
     dormant_after: timedelta = timedelta(days=90)
+    # special-category reads this soon after a consent released them to the reader's institution
+    consent_read_window: timedelta = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ def find_anomalies(events: Sequence[AuditEvent], rules: AnomalyRules | None = No
     by_actor: dict[uuid.UUID, list[AuditEvent]] = defaultdict(list)
     for event in ordered:
         by_actor[event.actor_id].append(event)
+    found.extend(_special_soon_after_consent(ordered, rules))
     for actor_events in by_actor.values():
         found.extend(_denial_bursts(actor_events, rules))
         found.extend(_bulk_reads(actor_events, rules))
@@ -106,6 +111,14 @@ def _single_event_anomalies(event: AuditEvent, rules: AnomalyRules) -> list[Anom
             _anomaly(
                 AnomalyKind.UNUSUAL_HOURS,
                 f"Zugriff zu ungewöhnlicher Zeit ({local:%a %H:%M} Ortszeit).",
+                [event],
+            )
+        )
+    if _is_consent_record(event) and _flows_to_own(event, "proposed:"):
+        found.append(
+            _anomaly(
+                AnomalyKind.CONSENT_BY_RECIPIENT,
+                "Einwilligung von der empfangenden Stelle erfasst (Daten einer anderen Stelle an sich).",
                 [event],
             )
         )
@@ -196,3 +209,46 @@ def _dormant(events: Sequence[AuditEvent], rules: AnomalyRules) -> list[Anomaly]
 
 def _minutes(window: timedelta) -> str:
     return f"{int(window.total_seconds() // 60)} Minuten"
+
+
+def _is_consent_record(event: AuditEvent) -> bool:
+    return event.action is AuditAction.CONSENT_GRANT and event.outcome is AuditOutcome.ALLOWED
+
+
+def _flows_to_own(event: AuditEvent, prefix: str) -> bool:
+    """Does the consent event name a flow (`released:` or `proposed:`) into the actor's institution?"""
+    own = str(event.institution_id)
+    return any(b.startswith(prefix) and b.rpartition(">")[2] == own for b in event.bases)
+
+
+def _special_soon_after_consent(events: Sequence[AuditEvent], rules: AnomalyRules) -> list[Anomaly]:
+    """Reads of special categories on a consent within minutes of that consent being put in force for
+    the reader's institution: the pattern of a consent recorded to read something at once."""
+    in_force: dict[tuple[str, uuid.UUID], AuditEvent] = {}  # (consent id, institution) -> last grant
+    found = []
+    for event in events:
+        if _is_consent_record(event) and event.record_ids:
+            for basis in event.bases:
+                if basis.startswith("released:"):
+                    recipient = uuid.UUID(basis.rpartition(">")[2])
+                    in_force[(str(event.record_ids[0]), recipient)] = event
+            continue
+        special = SPECIAL.intersection(event.categories)
+        if not (_is_read(event) and special):
+            continue
+        for basis in event.bases:
+            kind, _, consent_id = basis.partition(":")
+            grant = in_force.get((consent_id, event.institution_id)) if kind == "consent" else None
+            if grant is not None and event.occurred_at - grant.occurred_at <= rules.consent_read_window:
+                names = ", ".join(sorted(c.value for c in special))
+                found.append(
+                    _anomaly(
+                        AnomalyKind.SPECIAL_SOON_AFTER_CONSENT,
+                        f"Besonders schützenswerte Daten ({names}) innerhalb von "
+                        f"{_minutes(rules.consent_read_window)} nach einer Einwilligung zugunsten der "
+                        "eigenen Stelle gelesen.",
+                        [grant, event],
+                    )
+                )
+                break
+    return found

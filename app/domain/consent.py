@@ -31,10 +31,13 @@ class ConsentStatus(StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"  # valid_until passed, or the case's follow-up period ended
     SUPERSEDED = "superseded"
+    # In force for the flows whose owner recorded or confirmed it; the others wait for their owner.
+    AWAITING = "awaiting_confirmation"
 
     @property
     def label(self) -> str:
         return {
+            ConsentStatus.AWAITING: "wartet auf Bestätigung",
             ConsentStatus.PENDING: "noch nicht gültig",
             ConsentStatus.ACTIVE: "gültig",
             ConsentStatus.REVOKED: "widerrufen",
@@ -66,6 +69,7 @@ class Evidence:
 
 class ConsentEventKind(StrEnum):
     GRANTED = "granted"
+    CONFIRMED = "confirmed"  # the owner of released data confirmed its flows
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
 
@@ -100,14 +104,36 @@ class Consent:
     revoked_at: datetime | None = None
     revoked_by_id: uuid.UUID | None = None
     revocation_reason: str | None = None
+    # The client's revocation says break-glass may not reopen what it released either.
+    revocation_bars_break_glass: bool = False
     superseded_at: datetime | None = None
     superseded_by_id: uuid.UUID | None = None
     supersedes_id: uuid.UUID | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     version: int = 1
+    # The institutions whose release is in force: they recorded the consent or confirmed it. A flow
+    # counts only once its owner (the institution whose data it releases) is among them.
+    confirmed_by: frozenset[uuid.UUID] = frozenset()
+
+    @property
+    def owners(self) -> frozenset[uuid.UUID]:
+        """The institutions whose data the consent releases."""
+        return frozenset(f.from_institution_id for f in self.flows)
+
+    def names(self, institution_id: uuid.UUID) -> bool:
+        """Is the institution named in a flow (and so may see this record)?"""
+        return any(institution_id in (f.from_institution_id, f.to_institution_id) for f in self.flows)
+
+    def awaiting(self, replaced: Consent | None = None) -> frozenset[uuid.UUID]:
+        """Owners that have not yet confirmed; a replacement also waits for the replaced one's owners."""
+        required = self.owners | (replaced.owners if replaced is not None else frozenset())
+        return required - self.confirmed_by
+
+    def flow_in_force(self, flow: Flow) -> bool:
+        return flow in self.flows and flow.from_institution_id in self.confirmed_by
 
     def status_at(self, now: datetime, case_end: datetime | None = None) -> ConsentStatus:
-        """`case_end`: when the case's follow-up period ends (closure + follow-up); None while open."""
+        """`case_end`: when the case's follow-up period ends (closure + follow-up, or archiving)."""
         if self.revoked_at is not None and self.revoked_at <= now:
             return ConsentStatus.REVOKED
         if self.superseded_at is not None and self.superseded_at <= now:
@@ -116,7 +142,13 @@ class Consent:
             return ConsentStatus.EXPIRED
         if now < self.valid_from:
             return ConsentStatus.PENDING
+        if self.owners - self.confirmed_by:
+            return ConsentStatus.AWAITING
         return ConsentStatus.ACTIVE
+
+    def in_force_at(self, now: datetime, case_end: datetime | None = None) -> bool:
+        """Time-wise valid, neither revoked nor replaced: its confirmed flows count."""
+        return self.status_at(now, case_end) in (ConsentStatus.ACTIVE, ConsentStatus.AWAITING)
 
     def covers(
         self,
@@ -128,16 +160,34 @@ class Consent:
     ) -> bool:
         return (
             category in self.categories
-            and Flow(owner_institution_id, recipient_institution_id) in self.flows
-            and self.status_at(now, case_end) is ConsentStatus.ACTIVE
+            and self.flow_in_force(Flow(owner_institution_id, recipient_institution_id))
+            and self.in_force_at(now, case_end)
         )
 
-    def revoke(self, *, by: uuid.UUID, at: datetime, reason: str) -> None:
+    def confirm(self, *, institution_id: uuid.UUID, now: datetime, replaced: Consent | None = None) -> None:
+        """The owner of released data puts its flows in force (the client's form is already on file)."""
+        if not self.in_force_at(now) and self.status_at(now) is not ConsentStatus.PENDING:
+            raise PhaseConflict("Nur eine gültige Einwilligung kann bestätigt werden.")
+        if institution_id not in self.awaiting(replaced):
+            raise PhaseConflict("Diese Einwilligung wartet nicht auf eine Bestätigung Ihrer Stelle.")
+        self.confirmed_by = self.confirmed_by | {institution_id}
+
+    def revoke(self, *, by: uuid.UUID, at: datetime, reason: str, bars_break_glass: bool = True) -> None:
         if self.revoked_at is not None or self.superseded_at is not None:
             raise PhaseConflict("Diese Einwilligung ist bereits widerrufen oder ersetzt.")
         self.revoked_at = at
         self.revoked_by_id = by
         self.revocation_reason = reason
+        self.revocation_bars_break_glass = bars_break_glass
+
+    def bars_break_glass(self, owner: uuid.UUID, recipient: uuid.UUID, category: DataCategory) -> bool:
+        """The client revoked this release and excluded an emergency access to it as well."""
+        return (
+            self.revoked_at is not None
+            and self.revocation_bars_break_glass
+            and category in self.categories
+            and Flow(owner, recipient) in self.flows
+        )
 
     def supersede(self, *, by: uuid.UUID, at: datetime) -> None:
         if self.revoked_at is not None or self.superseded_at is not None:

@@ -21,7 +21,7 @@ from typing import Protocol
 from app.domain.break_glass import BreakGlass
 from app.domain.cases.phase import CasePhase
 from app.domain.categories import DataCategory
-from app.domain.consent import Consent, ConsentStatus, Flow
+from app.domain.consent import Consent, Flow
 from app.domain.institutions import InstitutionKind
 from app.domain.legal_bases import NO_RULES, LegalRule, RuleBook, RuleEffect
 from app.domain.principal import Principal, PrincipalKind, Role
@@ -125,6 +125,13 @@ def decide(
     rule = _allowing_rule(case, category, owner_institution_id, recipient, grants)
     if rule is not None:
         return Decision(True, f"Gesetzliche Grundlage: {rule.article}.", BasisKind.LEGAL_RULE, rule.id)
+    if opening is not None and any(
+        c.bars_break_glass(owner_institution_id, recipient, category) for c in grants.consents
+    ):
+        return Decision(
+            False,
+            "Die betroffene Person hat diese Freigabe widerrufen; auch ein Notfallzugriff öffnet sie nicht.",
+        )
     if opening is not None:
         return Decision(
             True,
@@ -143,35 +150,58 @@ def _by_consent(
     grants: AccessGrants,
 ) -> Decision:
     none = Decision(False, "Keine Einwilligung und keine gesetzliche Grundlage für diese Datenkategorie.")
-    if grants.now is None:
-        return none
+    if grants.now is None or grants.case_phase is CasePhase.ARCHIVED:
+        return none  # archiving a case ends its consents
     consent = next(
         (c for c in grants.consents if c.covers(owner, recipient, category, grants.now, grants.case_end)),
         None,
     )
     if consent is None:
         return none
+    reciprocity = ""
     for condition in _matching(grants, RuleEffect.CONSENT_CONDITION, owner, recipient, category):
-        if condition.reciprocity and not _reciprocates(case, owner, recipient, grants):
+        if not condition.reciprocity:
+            continue
+        counter = _reciprocity(case, consent, condition, owner, recipient, grants)
+        if counter is None:
             return Decision(False, f"Einwilligung vorhanden, aber ohne Gegenrecht ({condition.article}).")
-    return Decision(True, "Einwilligung der betroffenen Person.", BasisKind.CONSENT, str(consent.id))
+        reciprocity = f" Gegenrecht ({condition.article}): {counter}."
+    return Decision(
+        True, "Einwilligung der betroffenen Person." + reciprocity, BasisKind.CONSENT, str(consent.id)
+    )
 
 
-def _reciprocates(case: CaseRelation, owner: uuid.UUID, recipient: uuid.UUID, grants: AccessGrants) -> bool:
-    """Gegenrecht: the recipient releases data of its own to the owner on this case."""
+def _same_purpose(a: Consent, b: Consent) -> bool:
+    return a.id == b.id or " ".join(a.purpose.split()).casefold() == " ".join(b.purpose.split()).casefold()
+
+
+def _reciprocity(
+    case: CaseRelation,
+    consent: Consent,
+    condition: LegalRule,
+    owner: uuid.UUID,
+    recipient: uuid.UUID,
+    grants: AccessGrants,
+) -> str | None:
+    """Gegenrecht: the recipient releases categories of its own beyond the shared core to the owner,
+    for the same purpose, on this case (by the client's consent it confirmed, or by a rule). Returns
+    what grants it, for the decision's reason; None without reciprocity."""
     assert grants.now is not None
     reverse = Flow(recipient, owner)
-    for consent in grants.consents:
+    counts = condition.reciprocal_categories - SHARED_CASE_CORE
+    for other in grants.consents:
         if (
-            reverse in consent.flows
-            and consent.status_at(grants.now, grants.case_end) is ConsentStatus.ACTIVE
+            other.flow_in_force(reverse)
+            and other.in_force_at(grants.now, grants.case_end)
+            and other.categories & counts
+            and _same_purpose(consent, other)
         ):
-            return True
-    return any(
-        _allowing_rule(case, category, recipient, owner, grants) is not None
-        for category in DataCategory
-        if category not in SHARED_CASE_CORE
-    )
+            return f"Einwilligung {other.id} in Gegenrichtung"
+    for category in sorted(counts):
+        rule = _allowing_rule(case, category, recipient, owner, grants)
+        if rule is not None:
+            return f"gesetzliche Grundlage {rule.id} in Gegenrichtung"
+    return None
 
 
 def _allowing_rule(

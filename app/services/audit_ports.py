@@ -32,6 +32,9 @@ class AuditLog(Protocol):
     """Reading the audit events for data-protection review."""
 
     def search(self, query: AuditQuery) -> list[AuditEvent]: ...
+    def events_of_person(self, person_id: uuid.UUID) -> Iterator[AuditEvent]:
+        """Every event of the person still in the log, oldest first, read in batches (no cap)."""
+        ...
 
 
 AuditReviewUnitOfWork = UnitOfWork  # the one protocol (app/services/ports.py), named for its use here

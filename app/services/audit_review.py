@@ -106,11 +106,11 @@ def access_report(
             if person is None:
                 raise PersonNotFound()
             held = {DataCategory.STAMMDATEN}
-            case_id = uow.cases.open_case_of_person(person.id)
-            sealed = uow.cases.load(case_id) if case_id else None  # categories held: nothing decrypted
-            if sealed is not None:
-                held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in sealed.items)}
-            events = uow.audit_log.search(AuditQuery(person_id=person.id, limit=10 * MAX_RESULTS))
+            for case_id in uow.cases.case_ids_of_person(person.id):  # archived cases included
+                sealed = uow.cases.load(case_id)  # categories held: nothing decrypted
+                if sealed is not None:
+                    held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in sealed.items)}
+            events = uow.audit_log.events_of_person(person.id)  # streamed, no cap
             names = {i.id: i.name for i in uow.institutions.list()}
             report = build_access_report(
                 person.id,

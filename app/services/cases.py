@@ -151,6 +151,7 @@ def _list_cases(
         )
         persons = uow.persons.get_many([s.person_id for s in page.items])
         items = []
+        shown: list[uuid.UUID] = []  # persons whose Stammdaten the list showed, for their Auskunft
         for summary in page.items:
             person = persons.get(summary.person_id)
             name = None
@@ -159,6 +160,7 @@ def _list_cases(
                 and decide(ctx.principal, summary, person.category, person.owner_institution_id).allow
             ):
                 name = f"{person.family_name}, {person.given_name}"
+                shown.append(person.id)
             items.append(CaseListItem(summary, name))
         uow.audit.append(
             ctx.audit_event(
@@ -167,7 +169,7 @@ def _list_cases(
                 outcome=AuditOutcome.ALLOWED,
                 reason=f"{len(items)} Fälle aufgelistet.",
                 categories=(DataCategory.FALLFUEHRUNG, DataCategory.STAMMDATEN),
-                record_ids=tuple(s.id for s in page.items),
+                record_ids=(*(s.id for s in page.items), *shown),  # cases, then the persons shown
                 bases=("participation",),
             )
         )

@@ -1,7 +1,14 @@
-"""Use cases on consent: grant (or replace), list, read, revoke, history.
+"""Use cases on consent: record (or replace), confirm, list, read, revoke, history.
 
-Who: principals with CONSENT_MANAGE who may open the case. Every grant and revocation is audited
-(CONSENT_GRANT / CONSENT_REVOKE) in the same transaction as the change and its history entry.
+The data owner releases: any participant with CONSENT_MANAGE may record the client's signed form,
+but a flow releasing institution X's data is in force only once X recorded or confirmed the consent.
+The others wait (`awaiting_confirmation`) and X sees them in its list of consents to confirm.
+Replacing a consent needs every owner of the old and the new flows. The client's revocation counts
+at once, whoever of the named institutions records it. A consent record is shown only to the
+institutions named in its flows; to every other caller it does not exist.
+
+Every grant, confirmation and revocation is audited (CONSENT_GRANT / CONSENT_REVOKE) in the same
+transaction as the change and its history entry.
 """
 
 from __future__ import annotations
@@ -60,14 +67,34 @@ class ConsentState:
 
 
 def _state(consent: Consent, case: SharedCase, now: datetime) -> ConsentState:
-    return ConsentState(consent, consent.status_at(now, case_end(case)))
+    status = consent.status_at(now, case_end(case))
+    if case.phase is CasePhase.ARCHIVED and status in (ConsentStatus.ACTIVE, ConsentStatus.AWAITING):
+        status = ConsentStatus.EXPIRED  # archiving a case ends its consents
+    return ConsentState(consent, status)
 
 
-def _own(uow: UnitOfWork, case: SharedCase, consent_id: uuid.UUID) -> Consent:
+def _own(uow: UnitOfWork, ctx: RequestContext, case: SharedCase, consent_id: uuid.UUID) -> Consent:
+    """The consent if it belongs to the case and names the caller's institution in a flow."""
     consent = uow.consents.get(consent_id)
-    if consent is None or consent.case_id != case.id:
+    if consent is None or consent.case_id != case.id or not consent.names(ctx.principal.institution_id):
         raise ConsentNotFound()
     return consent
+
+
+def _replaced(uow: UnitOfWork, consent: Consent) -> Consent | None:
+    return uow.consents.get(consent.supersedes_id) if consent.supersedes_id else None
+
+
+def _supersede_when_confirmed(
+    uow: UnitOfWork, ctx: RequestContext, consent: Consent, replaced: Consent | None
+) -> tuple[uuid.UUID, ...]:
+    """The replaced consent ends once every owner of both confirmed the replacement."""
+    if replaced is None or consent.awaiting(replaced) or replaced.superseded_at or replaced.revoked_at:
+        return ()
+    replaced.supersede(by=consent.id, at=ctx.now)
+    uow.consents.save(replaced)
+    _record(uow, ctx, replaced, ConsentEventKind.SUPERSEDED, related_consent_id=consent.id)
+    return (replaced.id,)
 
 
 def _record(
@@ -104,9 +131,10 @@ def grant_consent(
                 "Das Formular kann nicht in der Zukunft unterschrieben sein.", "evidence.collected_at"
             )
         collector = uow.users.get(command.collected_by_user_id)
-        if collector is None or not case.is_participant(collector.institution_id):
+        if collector is None or collector.institution_id != ctx.principal.institution_id:
             raise InvalidValue(
-                "Wer das Formular entgegennahm, gehört zu einer beteiligten Stelle.", "evidence.collected_by"
+                "Das Formular nahm jemand Ihrer eigenen Stelle entgegen (Sie, eine Kollegin, ein Kollege).",
+                "evidence.collected_by",
             )
         valid_from = command.valid_from or ctx.now
         valid_until = command.valid_until or valid_from + months(ctx.access.consent_default_months)
@@ -121,7 +149,17 @@ def grant_consent(
             participants=participants,
             max_months=ctx.access.consent_max_months,
         )
-        replaced = _own(uow, case, command.supersedes_id) if command.supersedes_id else None
+        replaced = _own(uow, ctx, case, command.supersedes_id) if command.supersedes_id else None
+        if replaced is not None and replaced.status_at(ctx.now, case_end(case)) not in (
+            ConsentStatus.ACTIVE,
+            ConsentStatus.AWAITING,
+            ConsentStatus.PENDING,
+        ):
+            raise PhaseConflict("Nur eine geltende Einwilligung kann ersetzt werden.")
+        own = ctx.principal.institution_id
+        required = frozenset(f.from_institution_id for f in command.flows) | (
+            replaced.owners if replaced else frozenset()
+        )
         consent = Consent(
             person_id=case.person_id,
             case_id=case.id,
@@ -143,23 +181,77 @@ def grant_consent(
             granted_by_institution_id=ctx.principal.institution_id,
             granted_at=ctx.now,
             supersedes_id=replaced.id if replaced else None,
+            confirmed_by=frozenset({own}) & required,  # the recorder releases its own data at once
         )
         uow.consents.add(consent, command.evidence_file)
         _record(uow, ctx, consent, ConsentEventKind.GRANTED, related_consent_id=consent.supersedes_id)
-        record_ids: tuple[uuid.UUID, ...] = (consent.id,)
-        if replaced is not None:
-            replaced.supersede(by=consent.id, at=ctx.now)
-            uow.consents.save(replaced)
-            _record(uow, ctx, replaced, ConsentEventKind.SUPERSEDED, related_consent_id=consent.id)
-            record_ids += (replaced.id,)
-        reason = "Einwilligung erfasst." if replaced is None else "Einwilligung erfasst; ersetzt die frühere."
-        return _state(consent, case, ctx.now), CaseAct(reason, tuple(command.categories), record_ids)
+        record_ids = (consent.id, *_supersede_when_confirmed(uow, ctx, consent, replaced))
+        return _state(consent, case, ctx.now), CaseAct(
+            _grant_reason(consent, replaced), tuple(command.categories), record_ids, _flow_bases(consent)
+        )
 
     return act_on_case(
         uow,
         ctx,
         case_id,
         "consents.grant",
+        AuditAction.CONSENT_GRANT,
+        work,
+        permission=Permission.CONSENT_MANAGE,
+    )
+
+
+def _grant_reason(consent: Consent, replaced: Consent | None) -> str:
+    waiting = len(consent.awaiting(replaced))
+    reason = "Einwilligung erfasst" if replaced is None else "Einwilligung erfasst; ersetzt die frühere"
+    if waiting:
+        return f"{reason}; wartet auf die Bestätigung von {waiting} Stelle(n), deren Daten sie freigibt."
+    return reason + "."
+
+
+def _flow_bases(consent: Consent) -> tuple[str, ...]:
+    """For the audit event: which flows the recorder put in force, which it only proposed."""
+    return tuple(
+        ("released:" if consent.flow_in_force(f) else "proposed:")
+        + f"{f.from_institution_id}>{f.to_institution_id}"
+        for f in consent.flows
+    )
+
+
+def confirm_consent(
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, consent_id: uuid.UUID
+) -> ConsentState:
+    """The owner of released data confirms: the flows releasing its data are in force from now on.
+
+    Who: a principal with CONSENT_MANAGE of an institution whose data the consent releases (or whose
+    data the consent it replaces released), who may open the case.
+    """
+
+    def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
+        consent = _own(uow, ctx, case, consent_id)
+        end = case_end(case)
+        if case.phase is CasePhase.ARCHIVED or (end is not None and end <= ctx.now):
+            raise PhaseConflict(
+                "Die Einwilligung eines abgeschlossenen Falls kann nicht mehr bestätigt werden."
+            )
+        replaced = _replaced(uow, consent)
+        consent.confirm(institution_id=ctx.principal.institution_id, now=ctx.now, replaced=replaced)
+        uow.consents.save(consent)
+        _record(uow, ctx, consent, ConsentEventKind.CONFIRMED)
+        record_ids = (consent.id, *_supersede_when_confirmed(uow, ctx, consent, replaced))
+        act = CaseAct(
+            "Einwilligung als Dateneigentümerin bestätigt.",
+            tuple(consent.categories),
+            record_ids,
+            _flow_bases(consent),
+        )
+        return _state(consent, case, ctx.now), act
+
+    return act_on_case(
+        uow,
+        ctx,
+        case_id,
+        "consents.confirm",
         AuditAction.CONSENT_GRANT,
         work,
         permission=Permission.CONSENT_MANAGE,
@@ -173,16 +265,22 @@ def revoke_consent(
     consent_id: uuid.UUID,
     reason: str,
     expected_version: int | None = None,
+    bars_break_glass: bool = True,
 ) -> ConsentState:
-    """Widerruf: effective at once; the next request no longer finds a basis in this consent."""
+    """Widerruf: effective at once; the next request no longer finds a basis in this consent.
+
+    Who: a principal with CONSENT_MANAGE of an institution named in a flow. Unless the revocation
+    says otherwise (`bars_break_glass=False`), a break-glass opening cannot reopen what it released."""
 
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
-        consent = _own(uow, case, consent_id)
+        consent = _own(uow, ctx, case, consent_id)
         if expected_version is not None and expected_version != consent.version:
             raise StaleVersion()
         if not reason.strip():
             raise InvalidValue("Bitte den Widerruf kurz festhalten (wie und wann erklärt).", "reason")
-        consent.revoke(by=ctx.principal.id, at=ctx.now, reason=reason.strip())
+        consent.revoke(
+            by=ctx.principal.id, at=ctx.now, reason=reason.strip(), bars_break_glass=bars_break_glass
+        )
         uow.consents.save(consent)
         _record(uow, ctx, consent, ConsentEventKind.REVOKED, note=reason.strip())
         act = CaseAct("Einwilligung widerrufen.", tuple(consent.categories), (consent.id,))
@@ -204,10 +302,11 @@ _RECORD_CATEGORIES = (DataCategory.FALLFUEHRUNG,)
 
 
 def list_consents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> list[ConsentState]:
-    """Every principal who may open the case sees its consents (what was released, not the data)."""
+    """The case's consents that name the caller's institution in a flow (what was released, not the data)."""
 
     def work(case: SharedCase) -> tuple[list[ConsentState], CaseAct]:
-        states = [_state(c, case, ctx.now) for c in uow.consents.for_case(case.id)]
+        own = ctx.principal.institution_id
+        states = [_state(c, case, ctx.now) for c in uow.consents.for_case(case.id) if c.names(own)]
         return states, CaseAct(
             f"{len(states)} Einwilligungen gelesen.", _RECORD_CATEGORIES, tuple(s.consent.id for s in states)
         )
@@ -219,7 +318,7 @@ def get_consent(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, consent_id: uuid.UUID
 ) -> ConsentState:
     def work(case: SharedCase) -> tuple[ConsentState, CaseAct]:
-        consent = _own(uow, case, consent_id)
+        consent = _own(uow, ctx, case, consent_id)
         return _state(consent, case, ctx.now), CaseAct(
             "Einwilligung gelesen.", _RECORD_CATEGORIES, (consent.id,)
         )
@@ -231,7 +330,7 @@ def consent_history(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, consent_id: uuid.UUID
 ) -> list[ConsentEvent]:
     def work(case: SharedCase) -> tuple[list[ConsentEvent], CaseAct]:
-        consent = _own(uow, case, consent_id)
+        consent = _own(uow, ctx, case, consent_id)
         return uow.consents.history(consent.id), CaseAct(
             "Verlauf der Einwilligung gelesen.", _RECORD_CATEGORIES, (consent.id,)
         )

@@ -16,7 +16,7 @@ from enum import StrEnum
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import Measure, SharedCase
 from app.domain.categories import DataCategory
-from app.domain.errors import DomainError, InvariantViolation, StaleVersion
+from app.domain.errors import DataDestroyed, DomainError, InvariantViolation, StaleVersion
 from app.domain.exchange import DossierRecord, FormatError, ImportLimits, InstitutionDossier, RecordError
 from app.domain.exhaustion import DEFAULT_HORIZON_DAYS
 from app.domain.institutions import Institution
@@ -133,10 +133,37 @@ def _import_record(
         with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE):
             return _apply(uow, ctx, institution, record, options)
     except _DryRun as dry:
+        _audit_probe(uow, ctx, record, dry.result)
         return dry.result
     except (DomainError, ServiceError, StaleVersion) as error:
         message = getattr(error, "message", "Der Datensatz konnte nicht übernommen werden.")
         return RecordResult(record.location, RecordOutcome.ERROR, message, record.local_reference)
+
+
+def _audit_probe(uow: UnitOfWork, ctx: RequestContext, record: DossierRecord, result: RecordResult) -> None:
+    """A dry run rolls its record back, its audit event included: the probe is recorded on its own,
+    naming the person and case it touched where they existed before the probe."""
+    with uow:
+        person_id = result.person_id if result.person_id and _exists(uow, result.person_id) else None
+        case_id = uow.cases.open_case_of_person(person_id) if person_id else None
+        uow.audit.append(
+            ctx.audit_event(
+                action=AuditAction.READ,
+                operation=f"import.{record.kind.value}",
+                outcome=AuditOutcome.ALLOWED,
+                reason=f"Probelauf: Datensatz geprüft ({result.outcome.value}); nichts übernommen.",
+                case_id=case_id if case_id == result.case_id else None,
+                person_id=person_id,
+                bases=("own",),
+            )
+        )
+
+
+def _exists(uow: UnitOfWork, person_id: uuid.UUID) -> bool:
+    try:
+        return uow.persons.get(person_id) is not None
+    except DataDestroyed:
+        return True
 
 
 @dataclass
@@ -164,6 +191,16 @@ def _apply(
         if person is None:
             candidates = match_candidates(uow, ctx, record.person)
             if candidates is not None and not options.confirm_new_persons:
+                uow.audit.append(
+                    ctx.audit_event(
+                        action=AuditAction.READ,
+                        operation=f"import.{record.kind.value}",
+                        outcome=AuditOutcome.REFUSED,
+                        reason="Datensatz nicht übernommen: Person mit gleichem Namen und Geburtsdatum.",
+                        record_ids=candidates,
+                        withheld_categories=(DataCategory.STAMMDATEN,),
+                    )
+                )
                 return RecordResult(
                     record.location,
                     RecordOutcome.ERROR,

@@ -2,7 +2,8 @@
 
 A person with the same names and birth date but another AHVN13 is a candidate for a caseworker to
 check, never merged automatically. Candidates are named (by pseudonymous id) only where the caller
-has a basis for the person; that such a person exists is all the caller learns otherwise.
+has a basis for the person; a candidate only another institution could see changes nothing in the
+answer (the record is taken over as for an unknown person).
 """
 
 from __future__ import annotations
@@ -29,11 +30,10 @@ def accessible_person(uow: UnitOfWork, ctx: RequestContext, facts: PersonFacts) 
 def match_candidates(
     uow: UnitOfWork, ctx: RequestContext, facts: PersonFacts
 ) -> tuple[uuid.UUID, ...] | None:
-    """None without candidates; otherwise the ids of the candidates the caller may know of."""
+    """None without candidates the caller may know of; otherwise their ids."""
     candidates = uow.persons.by_name_and_birth_date(facts.family_name, facts.given_name, facts.birth_date)
-    if not candidates:
-        return None
-    return tuple(sorted(p.id for p in candidates if person_is_accessible(uow, ctx, p)))
+    visible = tuple(sorted(p.id for p in candidates if person_is_accessible(uow, ctx, p)))
+    return visible or None
 
 
 def update_stammdaten(uow: UnitOfWork, ctx: RequestContext, person: Person, facts: PersonFacts) -> bool:

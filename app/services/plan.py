@@ -8,7 +8,7 @@ from datetime import date
 
 from app.domain.cases import Goal, GoalStatus, Measure, MeasureKind, MeasureStatus, SharedCase
 from app.domain.categories import DataCategory
-from app.domain.errors import InvariantViolation
+from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.figures.facts import CostBearer
 from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
@@ -98,14 +98,20 @@ class NewMeasure:
 def add_measure(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewMeasure
 ) -> CaseView:
-    """A participating institution plans a measure; the owner defaults to its own institution."""
+    """A participating institution plans a measure, owned by itself. Naming another institution as
+    owner makes it a proposal to that institution, which takes the measure over by accepting it."""
+    own = ctx.principal.institution_id
+    proposed_to = new.owner_institution_id if new.owner_institution_id not in (None, own) else None
 
     def mutate(case: SharedCase) -> CaseChange:
+        if proposed_to is not None and not case.is_participant(proposed_to):
+            raise InvalidValue("Die Stelle ist an diesem Fall nicht beteiligt.", "owner_institution_id")
         measure = case.add_measure(
             Measure(
                 title=new.title.strip(),
                 kind=new.kind,
-                owner_institution_id=new.owner_institution_id or ctx.principal.institution_id,
+                owner_institution_id=own,
+                proposed_to=proposed_to,
                 provider=new.provider.strip(),
                 goal_id=new.goal_id,
                 start_on=new.start_on,
@@ -149,3 +155,24 @@ def change_measure(
         return _planned(measure.id)
 
     return change_case(uow, ctx, case_id, expected_version, "plan.change_measure", mutate)
+
+
+def accept_measure(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: int | None,
+    measure_id: uuid.UUID,
+) -> CaseView:
+    """The institution a measure was proposed to takes it over: from now on it owns the measure."""
+
+    def mutate(case: SharedCase) -> CaseChange:
+        measure = case.measure(measure_id)
+        if measure.proposed_to != ctx.principal.institution_id:
+            raise InvariantViolation("Diese Massnahme ist Ihrer Stelle nicht vorgeschlagen.", "measure_id")
+        measure.owner_institution_id = measure.proposed_to
+        measure.proposed_to = None
+        case.revise_measure(measure)
+        return _planned(measure.id)
+
+    return change_case(uow, ctx, case_id, expected_version, "plan.accept_measure", mutate)

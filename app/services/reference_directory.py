@@ -2,8 +2,11 @@
 
 Routing only: institutions and which of them leads, never content or reference numbers.
 Who may ask: a principal with the permission to read cases whose institution itself participates
-actively in the person's open shared case. Anyone else gets "not found", exactly as for a person
-who does not exist, so the answer cannot be used to probe who is a client where.
+actively in the person's open shared case; an institution not yet on the case only where a routing
+rule in force allows it (`effect = "routing"` in the rule file, off until the cantonal law is in
+force), and that answer is audited as a disclosure to the asking institution. Anyone else gets "not
+found", exactly as for a person who does not exist, so the answer cannot be used to probe who is a
+client where.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import uuid
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.institutions import Institution
+from app.domain.legal_bases import LegalRule
 from app.domain.permissions import Permission
 from app.services.access.case_access import CaseAccess
 from app.services.access.refusals import refusals_recorded
@@ -43,27 +48,51 @@ def _holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list
         access = CaseAccess.consider(uow, ctx, case_id) if case_id else None  # routing only: no content
         case = access.case if access else None
         holders: list[DossierHolder] = []
+        action, basis = AuditAction.READ, "participation"
         if case is not None and access is not None and access.may_open:
-            for participation in case.active_participations:
-                institution = uow.institutions.get(participation.institution_id)
-                if institution is not None:
-                    lead = institution.id == case.lead_institution_id
-                    holders.append(DossierHolder(institution, lead))
+            holders = _holders_of(uow, case)
             outcome, reason = AuditOutcome.ALLOWED, "Beteiligte Stellen abgefragt."
+        elif case is not None and (rule := _routing_rule(uow, ctx, case)) is not None:
+            holders = _holders_of(uow, case)
+            action, basis = AuditAction.DISCLOSE, rule.label
+            outcome, reason = AuditOutcome.ALLOWED, f"Verweis auf die beteiligten Stellen ({rule.article})."
         else:
             outcome, reason = AuditOutcome.DENIED, "Keine Beteiligung am Fall dieser Person."
         uow.audit.append(
             ctx.audit_event(
-                action=AuditAction.READ,
+                action=action,
                 operation=OPERATION,
                 outcome=outcome,
                 reason=reason,
                 case_id=case.id if holders and case else None,
                 person_id=person_id,
                 categories=(DataCategory.FALLFUEHRUNG,) if holders else (),
-                bases=("participation",) if holders else (),
+                bases=(basis,) if holders else (),
+                recipient_institution_id=ctx.principal.institution_id
+                if action is AuditAction.DISCLOSE
+                else None,
             )
         )
     if not holders:
         raise PersonNotFound(audited=True)
     return sorted(holders, key=lambda h: (not h.lead, h.institution.code))
+
+
+def _holders_of(uow: UnitOfWork, case: SharedCase) -> list[DossierHolder]:
+    holders = []
+    for participation in case.active_participations:
+        institution = uow.institutions.get(participation.institution_id)
+        if institution is not None:
+            holders.append(DossierHolder(institution, institution.id == case.lead_institution_id))
+    return holders
+
+
+def _routing_rule(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> LegalRule | None:
+    """A routing rule in force for the asking institution's kind, if no institution on the case is
+    of a kind the rule leaves out."""
+    asker = uow.institutions.get(ctx.principal.institution_id)
+    rule = ctx.access.rules.routing_rule(asker.kind) if asker is not None else None
+    if rule is None:
+        return None
+    kinds = [uow.institutions.get(p.institution_id) for p in case.active_participations]
+    return rule if all(k is not None and k.kind in rule.from_kinds for k in kinds) else None

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from app.demo.forms import one_page_pdf
 from tests.browser.pages import PageCheck, section_state, sign_in, sign_out
 
 GASHI_AHVN13 = "756.9999.0010.38"
 CONSENTED = {"integrationsplan", "potenzial"}
-EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+EVIDENCE = one_page_pdf("Einwilligung, unterschrieben")
 
 
 @pytest.fixture

@@ -190,6 +190,8 @@ def _expected_status(route: tuple[str, str], who: str, scenario: Scenario) -> se
             return None  # an import into the caller's own institution: per-record results
     if path == "/api/v1/cases" and method == "GET":
         return {200}
+    if path == "/api/v1/consents/awaiting-confirmation":
+        return {200}  # what waits for the caller's institution, of the cases it may open
     if not _may_open(who, scenario):
         return {404}
     if path.endswith("/figure-facts") and method == "GET":
@@ -270,6 +272,10 @@ def _check_cell(
         want = [c.value for c in DataCategory if c.value in set(CORE) | scenario.released]
         if categories != want:
             problems.append(f"Kategorien {categories} statt {want}")
+    if path == "/api/v1/consents/awaiting-confirmation" and status == 200:
+        waiting = {item["case_id"] for item in response.json()["items"]}
+        if scenario.target.case_id in waiting and not opened:
+            problems.append("Einwilligung eines nicht zugänglichen Falls in der Liste")
     if method == "GET" and path == "/api/v1/cases" and status == 200:
         listed = any(item["id"] == scenario.target.case_id for item in response.json()["items"])
         if listed != opened:

@@ -1,4 +1,4 @@
-"""`cockpit consent list|history|revoke` against a real database with the demo data."""
+"""`cockpit consent list|awaiting|confirm|history|revoke` against a real database with the demo data."""
 
 from __future__ import annotations
 
@@ -62,3 +62,25 @@ def test_list_and_revoke_from_the_command_line(
     assert last_audit_event(engine).action == "consent_revoke"  # type: ignore[arg-type]
     history = runner.invoke(cli, ["consent", "history", consent_id, "--case", case_id, "--user", "demo-sd"])
     assert "revoked" in history.output and "Brief vom Klienten" in history.output
+
+
+def test_the_owner_lists_and_confirms_what_waits_for_it(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COCKPIT_DATABASE_URL", database_url)
+    monkeypatch.setenv("COCKPIT_KEYRING_PATH", str(tmp_path / "keyring.json"))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["demo", "seed"]).exit_code == 0
+    waiting = runner.invoke(cli, ["consent", "awaiting", "--user", "demo-sd"])
+    assert waiting.exit_code == 0, waiting.output
+    assert "WA-10102" in waiting.output and "sozialhilfe" in waiting.output
+    consent_id = waiting.output.split()[0]
+    case_id = waiting.output.split("Fall ")[1].split()[0]
+
+    refused = runner.invoke(cli, ["consent", "confirm", consent_id, "--case", case_id, "--user", "demo-iv"])
+    assert refused.exit_code == 1  # the recipient cannot confirm the Sozialdienst's release
+
+    confirmed = runner.invoke(cli, ["consent", "confirm", consent_id, "--case", case_id, "--user", "demo-sd"])
+    assert confirmed.exit_code == 0, confirmed.output
+    after = runner.invoke(cli, ["consent", "awaiting", "--user", "demo-sd"])
+    assert consent_id not in after.output

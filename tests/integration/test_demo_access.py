@@ -15,7 +15,8 @@ from app.domain.categories import DataCategory
 from app.services.access.case_work import read_case
 from app.services.access_config import AccessConfig
 from app.services.case_view import CaseView
-from app.services.consents import list_consents
+from app.services.consent_inbox import consents_awaiting_confirmation
+from app.services.consents import confirm_consent, list_consents
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound, Forbidden
 from app.services.ports import UnitOfWork
@@ -100,7 +101,24 @@ def test_the_demo_consents_have_each_status(uow_factory: UowFactory) -> None:
         case_ids = [_case_of(uow, body) for body in (BRUNNER, KELLER, GASHI)]
     ctx = RequestContext(lead.as_principal(), "test", NOW)
     states = [s for case_id in case_ids for s in list_consents(uow_factory(), ctx, case_id)]
-    assert {s.status.value for s in states} == {"active", "revoked", "expired"}
+    assert {s.status.value for s in states} == {"active", "revoked", "expired", "awaiting_confirmation"}
+
+
+def test_a_consent_the_iv_recorded_waits_for_the_sozialdienst(
+    uow_factory: UowFactory, demo: Callable[[str, str], CaseView]
+) -> None:
+    assert DataCategory.SOZIALHILFE in demo("demo-iv", GASHI).withheld
+    with uow_factory() as uow:
+        owner = uow.users.by_username("demo-sd")
+        assert owner is not None
+        case_id = _case_of(uow, GASHI)
+    ctx = RequestContext(owner.as_principal(), "test", NOW, access=AccessConfig(rules=packaged_rule_book()))
+    waiting = consents_awaiting_confirmation(uow_factory(), ctx)
+    assert [(w.consent.case_id, w.local_reference) for w in waiting] == [(case_id, "WA-10102")]
+    confirm_consent(uow_factory(), ctx, case_id, waiting[0].consent.id)
+    view = demo("demo-iv", GASHI)
+    assert DataCategory.SOZIALHILFE in view.allowed
+    assert f"consent:{waiting[0].consent.id}" in view.bases
 
 
 def _case_of(uow: UnitOfWork, ahvn13_body: str) -> uuid.UUID:

@@ -146,6 +146,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     },
     ("GET", "/api/v1/cases/{case_id}/consents/{consent_id}"): lambda t: {},
     ("GET", "/api/v1/cases/{case_id}/consents/{consent_id}/history"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/confirmation"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/plan/measures/{measure_id}/acceptance"): lambda t: {},
+    ("GET", "/api/v1/consents/awaiting-confirmation"): lambda t: {},
     ("POST", "/api/v1/cases/{case_id}/consents/{consent_id}/revocation"): lambda t: {
         "json": {"reason": "Am Telefon widerrufen."}
     },
@@ -277,6 +280,17 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
         target.person_id = api.register_person("sd")["id"]
     for step, body in PREPARE.get((method, path), []):
         api.ok(target.case_id, step, body)
+    if path.endswith("/acceptance"):  # the RAV proposes a measure to the Sozialdienst
+        proposal = {
+            "title": "Budgetberatung",
+            "kind": "other",
+            "owner_institution_id": str(api.world.sozialdienst.id),
+        }
+        measures = api.ok(target.case_id, "plan/measures", proposal, "rav")["integrationsplan"]["measures"]
+        target.measure_id = next(m["id"] for m in measures if m.get("proposed_to"))
+    if path.endswith("/confirmation"):  # the RAV records a release of the Sozialdienst's data
+        flows = [(api.world.sozialdienst.id, api.world.rav.id)]
+        target.consent_id = api.grant_consent(target.case_id, flows, ["integrationsplan"], "rav")["id"]
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)

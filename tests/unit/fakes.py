@@ -266,6 +266,10 @@ class FakeCases:
     def person_has_cases(self, person_id: uuid.UUID) -> bool:
         return any(c.person_id == person_id for c in self._store.cases.values())
 
+    def case_ids_of_person(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        found = [c for c in self._store.cases.values() if c.person_id == person_id]
+        return [c.id for c in sorted(found, key=lambda c: c.opened_on)]
+
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         return next(
             (
@@ -305,6 +309,17 @@ class FakeConsents:
 
     def for_case(self, case_id: uuid.UUID) -> list[Consent]:
         found = [c for c in self._store.consents.values() if c.case_id == case_id]
+        return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c.granted_at)]
+
+    def awaiting_owner(self, institution_id: uuid.UUID, now: datetime) -> list[Consent]:
+        found = [
+            c
+            for c in self._store.consents.values()
+            if c.revoked_at is None
+            and c.superseded_at is None
+            and c.valid_until > now
+            and institution_id in c.owners - c.confirmed_by
+        ]
         return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c.granted_at)]
 
     def save(self, consent: Consent) -> None:

@@ -70,3 +70,41 @@ def test_a_dormant_account_coming_back_is_flagged() -> None:
     found = find_anomalies([_at(0), _at(60 * 24 * 100)])
     dormant = [a for a in found if a.kind is AnomalyKind.DORMANT_ACCOUNT]
     assert len(dormant) == 1 and "100 Tagen" in dormant[0].description
+
+
+OWN = uuid.UUID(int=2)  # the institution of the events' actor
+OTHER = uuid.UUID(int=9)
+
+
+def test_a_consent_the_recipient_recorded_is_flagged() -> None:
+    """Finding 1: the DPO's report showed nothing when the RAV released the Sozialdienst's data to itself."""
+    grant = _at(
+        0,
+        action=AuditAction.CONSENT_GRANT,
+        operation="consents.grant",
+        bases=(f"proposed:{OTHER}>{OWN}",),
+        record_ids=(uuid.uuid4(),),
+    )
+    assert AnomalyKind.CONSENT_BY_RECIPIENT in _kinds([grant])
+    by_owner = _at(0, action=AuditAction.CONSENT_GRANT, bases=(f"released:{OWN}>{OTHER}",))
+    assert AnomalyKind.CONSENT_BY_RECIPIENT not in _kinds([by_owner])
+
+
+def test_a_special_read_minutes_after_a_consent_to_the_own_institution_is_flagged() -> None:
+    consent_id = uuid.uuid4()
+    confirmed = _at(
+        0,
+        action=AuditAction.CONSENT_GRANT,
+        operation="consents.confirm",
+        institution_id=OTHER,
+        bases=(f"released:{OTHER}>{OWN}",),
+        record_ids=(consent_id,),
+    )
+    read = _at(4, bases=(f"consent:{consent_id}",), categories=(DataCategory.SOZIALHILFE,))
+    found = [a for a in find_anomalies([confirmed, read]) if a.kind is AnomalyKind.SPECIAL_SOON_AFTER_CONSENT]
+    assert len(found) == 1 and found[0].event_ids == (confirmed.id, read.id)
+
+    later = _at(120, bases=(f"consent:{consent_id}",), categories=(DataCategory.SOZIALHILFE,))
+    assert AnomalyKind.SPECIAL_SOON_AFTER_CONSENT not in _kinds([confirmed, later])
+    plain = _at(4, bases=(f"consent:{consent_id}",), categories=(DataCategory.POTENZIAL,))
+    assert AnomalyKind.SPECIAL_SOON_AFTER_CONSENT not in _kinds([confirmed, plain])

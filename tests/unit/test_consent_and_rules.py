@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import uuid
 from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
 from app.adapters.legal_basis_file import packaged_rule_book, rule_book_without
+from app.demo.forms import one_page_pdf
 from app.domain.break_glass import BreakGlass
 from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
@@ -25,7 +29,7 @@ from app.domain.principal import Principal, PrincipalKind, Role
 from .builders import CASEWORKER_SD, IV_STELLE, NOW, PERSON, RAV, SOZIALDIENST, open_case, with_rav
 
 KINDS = {SOZIALDIENST: InstitutionKind.SOZIALDIENST, RAV: InstitutionKind.RAV, IV_STELLE: InstitutionKind.IV}
-PDF = b"%PDF-1.7\n%%EOF\n"
+PDF = one_page_pdf("Formular")
 
 
 def consent(
@@ -33,19 +37,25 @@ def consent(
     categories: frozenset[DataCategory] = frozenset({DataCategory.POTENZIAL}),
     valid_from: datetime = NOW - timedelta(days=1),
     valid_until: datetime = NOW + months(12),
+    confirmed_by: frozenset[uuid.UUID] | None = None,
+    purpose: str = "Koordination",
 ) -> Consent:
+    """Recorded and confirmed by every owner of its flows unless `confirmed_by` says otherwise."""
     return Consent(
         person_id=PERSON,
         case_id=uuid.uuid4(),
         flows=flows,
         categories=categories,
-        purpose="Koordination",
+        purpose=purpose,
         valid_from=valid_from,
         valid_until=valid_until,
         evidence=Evidence("0" * 64, "F-1", CASEWORKER_SD, NOW, "de", "application/pdf", len(PDF)),
         granted_by_id=CASEWORKER_SD,
         granted_by_institution_id=SOZIALDIENST,
         granted_at=valid_from,
+        confirmed_by=(
+            frozenset(f.from_institution_id for f in flows) if confirmed_by is None else confirmed_by
+        ),
     )
 
 
@@ -163,17 +173,46 @@ def test_a_grant_names_flows_between_participants_and_at_least_one_category(
 # -- evidence -----------------------------------------------------------------------------------------
 
 
+def _image(fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (40, 20), 255).save(buffer, fmt)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("content", "media_type"),
     [
         (PDF, "application/pdf"),
-        (b"\x89PNG\r\n\x1a\n....", "image/png"),
-        (b"\xff\xd8\xff\xe0....", "image/jpeg"),
+        (_image("PNG"), "image/png"),
+        (_image("JPEG"), "image/jpeg"),
     ],
 )
 def test_forms_are_recognised_by_content(content: bytes, media_type: str) -> None:
     assert recognised_media_type(content) == media_type
     assert check_evidence_file(content)[0] == media_type
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-",  # finding 1: five bytes were accepted as a signed form
+        b"%PDF-1.7\n%%EOF\n",
+        b"\x89PNG\r\n\x1a\n....",
+        b"\xff\xd8\xff\xe0....",
+        _image("PNG")[:-30],  # truncated scan
+        _image("JPEG")[:40],
+    ],
+)
+def test_a_file_that_only_starts_like_a_form_is_refused(content: bytes) -> None:
+    with pytest.raises(InvalidValue, match="nicht öffnen"):
+        check_evidence_file(content)
+
+
+@given(st.binary(max_size=300))
+def test_evidence_parsing_refuses_or_accepts_any_bytes_without_crashing(tail: bytes) -> None:
+    for head in (b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"):
+        with contextlib.suppress(InvalidValue):
+            check_evidence_file(head + tail)
 
 
 @pytest.mark.parametrize("content", [b"", b"GIF89a....", b"<html>%PDF-", b"PK\x03\x04 docx"])

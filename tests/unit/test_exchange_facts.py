@@ -18,13 +18,15 @@ from lxml import etree
 from app.adapters.institutions import FORMATS
 from app.adapters.institutions.iv import SCHEMA_FILE as IV_SCHEMA
 from app.adapters.institutions.rav import SCHEMA_FILE as RAV_SCHEMA
-from app.adapters.institutions.sozialdienst import FORMULA_PREFIXES, neutralise_formula, restore_formula
 from app.domain.ahvn13 import Ahvn13
 from app.domain.categories import DataCategory
 from app.domain.exchange import CaseExport, DossierRecord, ImportLimits, PersonFacts
 from app.domain.exhaustion import exhaustion_threatens, expected_exhaustion
 from app.domain.institutions import InstitutionKind
 from app.domain.shared_data import SharedEntry, SharedSection, flatten_facts
+from app.domain.spreadsheet import FORMULA_PREFIXES
+from app.domain.spreadsheet import neutral_cell as neutralise_formula
+from app.domain.spreadsheet import text_of_cell as restore_formula
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exchange"
 LIMITS = ImportLimits()

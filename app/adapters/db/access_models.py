@@ -36,9 +36,11 @@ class ConsentRow(Base):
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[uuid.UUID | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    revocation_bars_break_glass: Mapped[bool] = mapped_column(default=False)
     superseded_at: Mapped[datetime | None]
     superseded_by_id: Mapped[uuid.UUID | None]
     supersedes_id: Mapped[uuid.UUID | None]
+    confirmed_by: Mapped[list[str]]  # institutions whose flows are in force (recorded or confirmed)
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

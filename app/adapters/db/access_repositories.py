@@ -66,6 +66,24 @@ class SqlConsentRepository:
         query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.granted_at)
         return [_consent(row) for row in self._session.scalars(query)]
 
+    def awaiting_owner(self, institution_id: uuid.UUID, now: datetime) -> list[Consent]:
+        """Consents still in time that release data of `institution_id` without its confirmation."""
+        query = (
+            select(ConsentRow)
+            .where(
+                ConsentRow.revoked_at.is_(None),
+                ConsentRow.superseded_at.is_(None),
+                ConsentRow.valid_until > now,
+            )
+            .order_by(ConsentRow.granted_at)
+        )
+        waiting = []
+        for row in self._session.scalars(query):
+            consent = _consent(row)
+            if institution_id in consent.owners and institution_id not in consent.confirmed_by:
+                waiting.append(consent)
+        return waiting
+
     def save(self, consent: Consent) -> None:
         row = self._session.get(ConsentRow, consent.id)
         if row is None or row.version != consent.version:
@@ -135,8 +153,10 @@ def _write(row: ConsentRow, consent: Consent) -> None:
     row.granted_by_institution_id = consent.granted_by_institution_id
     row.granted_at = consent.granted_at
     row.revoked_at = consent.revoked_at
+    row.confirmed_by = sorted(str(i) for i in consent.confirmed_by)
     row.revoked_by_id = consent.revoked_by_id
     row.revocation_reason = consent.revocation_reason
+    row.revocation_bars_break_glass = consent.revocation_bars_break_glass
     row.superseded_at = consent.superseded_at
     row.superseded_by_id = consent.superseded_by_id
     row.supersedes_id = consent.supersedes_id
@@ -166,11 +186,13 @@ def _consent(row: ConsentRow) -> Consent:
         revoked_at=row.revoked_at,
         revoked_by_id=row.revoked_by_id,
         revocation_reason=row.revocation_reason,
+        revocation_bars_break_glass=row.revocation_bars_break_glass,
         superseded_at=row.superseded_at,
         superseded_by_id=row.superseded_by_id,
         supersedes_id=row.supersedes_id,
         id=row.id,
         version=row.version,
+        confirmed_by=frozenset(uuid.UUID(i) for i in row.confirmed_by),
     )
 
 

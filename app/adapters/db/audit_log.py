@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+import uuid
+from collections.abc import Iterator
+
+from sqlalchemy import String, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.audit_rows import event_of
@@ -10,10 +13,37 @@ from app.adapters.db.models import AuditEventRow
 from app.domain.audit import AuditEvent
 from app.domain.audit_review import AuditQuery
 
+_BATCH = 500
+
 
 class SqlAuditLog:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def events_of_person(self, person_id: uuid.UUID) -> Iterator[AuditEvent]:
+        """Keyset pages of `_BATCH` by sequence number: a long history is streamed, never cut off."""
+        after = -1
+        while True:
+            rows = list(
+                self._session.scalars(
+                    select(AuditEventRow)
+                    .where(
+                        or_(
+                            AuditEventRow.person_id == person_id,
+                            # lists name the persons they showed among their record ids
+                            cast(AuditEventRow.record_ids, String).like(f"%{person_id}%"),
+                        ),
+                        AuditEventRow.seq > after,
+                    )
+                    .order_by(AuditEventRow.seq)
+                    .limit(_BATCH)
+                )
+            )
+            for row in rows:
+                yield event_of(row)
+            if len(rows) < _BATCH:
+                return
+            after = rows[-1].seq
 
     def search(self, query: AuditQuery) -> list[AuditEvent]:
         statement = select(AuditEventRow)

@@ -406,6 +406,10 @@ class SqlCaseRepository:
             is not None
         )
 
+    def case_ids_of_person(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        query = select(CaseRow.id).where(CaseRow.person_id == person_id).order_by(CaseRow.opened_on)
+        return list(self._session.scalars(query))
+
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         query = select(CaseRow.id).where(
             CaseRow.person_id == person_id, CaseRow.phase != CasePhase.ARCHIVED.value

@@ -37,6 +37,7 @@ from app.domain.exchange import (
 )
 from app.domain.institutions import InstitutionKind
 from app.domain.shared_data import SharedEntry, SharedSection
+from app.domain.spreadsheet import neutral_cell, text_of_cell
 
 REQUIRED_COLUMNS = ("Dossiernummer", "AHV-Nummer", "Name", "Vorname", "Geburtsdatum", "Eröffnet am")
 CLIENT_COLUMNS = (
@@ -68,17 +69,6 @@ OPTIONAL_COLUMNS = CLIENT_COLUMNS[len(REQUIRED_COLUMNS) :] + MEASURE_COLUMNS + S
 COLUMNS = CLIENT_COLUMNS + MEASURE_COLUMNS + SHARED_COLUMNS
 SUPPORT_STATUSES = ("in_abklaerung", "laufend", "sistiert", "abgeschlossen")
 _MAX_FIELD = 1000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe; so does a cell that
-    starts with an apostrophe itself, which keeps the escaping reversible for `restore_formula`."""
-    return "'" + cell if cell.startswith((*FORMULA_PREFIXES, "'")) else cell
-
-
-def restore_formula(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith((*FORMULA_PREFIXES, "'")) else cell
 
 
 class SozialdienstFormat:
@@ -108,7 +98,7 @@ class SozialdienstFormat:
     def render(self, export: CaseExport) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(COLUMNS)
+        writer.writerow([neutral_cell(c) for c in COLUMNS])
         facts = export.facts or {}
         person = export.person
         client = [
@@ -125,10 +115,10 @@ class SozialdienstFormat:
         ]
         no_share = [""] * len(SHARED_COLUMNS)
         for measure in export.measures or (None,):
-            writer.writerow(map(neutralise_formula, client + _measure_columns(measure) + no_share))
+            writer.writerow(map(neutral_cell, client + _measure_columns(measure) + no_share))
         for number, entry in enumerate(export.shared, start=1):
             for shared in _shared_rows(number, entry):
-                writer.writerow(map(neutralise_formula, client + _measure_columns(None) + shared))
+                writer.writerow(map(neutral_cell, client + _measure_columns(None) + shared))
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -159,7 +149,7 @@ def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         if any(len(cell) > _MAX_FIELD for cell in cells):
             yield reader.line_num, {"__error__": "Ein Feld ist länger als erlaubt."}
             continue
-        yield reader.line_num, dict(zip(header, map(restore_formula, cells), strict=True))
+        yield reader.line_num, dict(zip(header, map(text_of_cell, cells), strict=True))
 
 
 def _record(lines: list[tuple[int, dict[str, str]]]) -> ParsedRecord:

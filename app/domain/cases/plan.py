@@ -77,6 +77,8 @@ class Measure:
     outcome: str = ""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     cost_bearer: CostBearer | None = None  # Kostenträger, also counted in the steering figures
+    # Planned for another institution: a proposal, owned by the proposer until that institution accepts.
+    proposed_to: uuid.UUID | None = None
 
     category = DataCategory.INTEGRATIONSPLAN
 

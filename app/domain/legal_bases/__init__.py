@@ -17,6 +17,9 @@ from app.domain.institutions import InstitutionKind
 class RuleEffect(StrEnum):
     ALLOW = "allow"  # the law itself permits the flow (no consent needed)
     CONSENT_CONDITION = "consent_condition"  # a consent for this flow counts only if the conditions hold
+    # the reference directory may tell an institution of `to_kinds`, not yet on the person's case,
+    # which institutions of `from_kinds` hold a dossier and which leads (routing only, no content)
+    ROUTING = "routing"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class LegalRule:
     categories: frozenset[DataCategory]
     case_phases: frozenset[CasePhase]  # empty: any phase
     reciprocity: bool = False  # Gegenrecht: the recipient shares with the owner on this case
+    # What counts as Gegenrecht: the reverse flow releases at least one of these categories of the
+    # recipient (never the shared core, which every participant sees anyway).
+    reciprocal_categories: frozenset[DataCategory] = frozenset()
     in_force: bool = True
     note: str = ""
 
@@ -57,6 +63,10 @@ class RuleBook:
         """The rules in force with this effect (a rule not yet in force never applies)."""
         return tuple(r for r in self.rules if r.effect is effect and r.in_force)
 
+    def routing_rule(self, asker: InstitutionKind) -> LegalRule | None:
+        """A rule in force that lets an institution of this kind learn who holds a dossier."""
+        return next((r for r in self.by_effect(RuleEffect.ROUTING) if asker in r.to_kinds), None)
+
 
 NO_RULES = RuleBook("none", ())
 
@@ -78,10 +88,19 @@ def parse_rule_book(document: Mapping[str, Any]) -> RuleBook:
     return RuleBook(version, rules)
 
 
+_CORE = frozenset({DataCategory.STAMMDATEN, DataCategory.FALLFUEHRUNG})
+
+
 def _rule(entry: Mapping[str, Any]) -> LegalRule:
     categories = frozenset(DataCategory(c) for c in entry["categories"])
-    if DataCategory.STAMMDATEN in categories or DataCategory.FALLFUEHRUNG in categories:
+    if categories & _CORE:
         raise ValueError(f"{entry['id']}: the shared case core needs no rule")
+    reciprocity = bool(entry.get("reciprocity", False))
+    reciprocal = frozenset(DataCategory(c) for c in entry.get("reciprocal_categories", []))
+    if reciprocal & _CORE:
+        raise ValueError(f"{entry['id']}: the shared case core is no Gegenrecht")
+    if reciprocity and not reciprocal:
+        raise ValueError(f"{entry['id']}: a rule with Gegenrecht names the reciprocal_categories")
     return LegalRule(
         id=str(entry["id"]),
         title=str(entry["title"]),
@@ -91,7 +110,8 @@ def _rule(entry: Mapping[str, Any]) -> LegalRule:
         to_kinds=frozenset(InstitutionKind(k) for k in entry["to_kinds"]),
         categories=categories,
         case_phases=frozenset(CasePhase(p) for p in entry.get("case_phases", [])),
-        reciprocity=bool(entry.get("reciprocity", False)),
+        reciprocity=reciprocity,
+        reciprocal_categories=reciprocal,
         in_force=bool(entry.get("in_force", True)),
         note=str(entry.get("note", "")),
     )

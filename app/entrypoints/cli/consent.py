@@ -1,4 +1,4 @@
-"""`cockpit consent ...`: list, show the history of and revoke consents from the operator shell.
+"""`cockpit consent ...`: list, confirm, show the history of and revoke consents from the operator shell.
 
 The CLI acts as a named user (`--user`), who must be allowed to open the case; every call leaves
 the same audit event as the API.
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from app.bootstrap import Container
     from app.services.context import RequestContext
 
-consent_app = typer.Typer(help="Einwilligungen (Liste, Verlauf, Widerruf)", no_args_is_help=True)
+consent_app = typer.Typer(
+    help="Einwilligungen (Liste, offene Bestätigungen, Bestätigung, Verlauf, Widerruf)", no_args_is_help=True
+)
 
 CaseOption = typer.Option(..., "--case", help="Fall-ID")
 UserOption = typer.Option(..., "--user", help="Benutzername, unter dem die Aktion protokolliert wird")
@@ -103,3 +105,45 @@ def consent_revoke(
         except (ServiceError, DomainError) as error:
             raise _refused(error) from None
     typer.echo(f"Einwilligung {consent_id} widerrufen.")
+
+
+@consent_app.command("awaiting")
+def consent_awaiting(user: str = UserOption) -> None:
+    """Einwilligungen, die Daten der eigenen Stelle freigeben und auf ihre Bestätigung warten."""
+    from app.domain.errors import DomainError
+    from app.services.consent_inbox import consents_awaiting_confirmation
+    from app.services.errors import ServiceError
+
+    with _acting(user) as (container, ctx):
+        try:
+            waiting = consents_awaiting_confirmation(container.uow_factory(), ctx)
+        except (ServiceError, DomainError) as error:
+            raise _refused(error) from None
+    if not waiting:
+        typer.echo("Keine Einwilligung wartet auf die Bestätigung Ihrer Stelle.")
+    for item in waiting:
+        consent = item.consent
+        categories = ", ".join(sorted(c.value for c in consent.categories))
+        typer.echo(
+            f"{consent.id}  Fall {consent.case_id} ({item.local_reference})  {categories}  "
+            f"erfasst {consent.granted_at:%Y-%m-%d}"
+        )
+
+
+@consent_app.command("confirm")
+def consent_confirm(
+    consent_id: uuid.UUID = typer.Argument(..., help="Einwilligungs-ID"),
+    case: uuid.UUID = CaseOption,
+    user: str = UserOption,
+) -> None:
+    """Als Stelle, deren Daten freigegeben werden, eine Einwilligung bestätigen."""
+    from app.domain.errors import DomainError
+    from app.services import consents
+    from app.services.errors import ServiceError
+
+    with _acting(user) as (container, ctx):
+        try:
+            state = consents.confirm_consent(container.uow_factory(), ctx, case, consent_id)
+        except (ServiceError, DomainError) as error:
+            raise _refused(error) from None
+    typer.echo(f"Einwilligung {consent_id} bestätigt ({state.status.label}).")

@@ -54,6 +54,7 @@ NOTICES = {
     "segment": "Die Segmentierung ist erfasst.",
     "einwilligung": "Die Einwilligung ist erfasst.",
     "widerruf": "Die Einwilligung ist widerrufen. Der Widerruf wirkt ab sofort.",
+    "bestaetigt": "Die Einwilligung ist bestätigt: die Daten Ihrer Stelle sind wie vereinbart freigegeben.",
     "zugeteilt": "Die Zuteilung ist erfasst.",
     "aufgehoben": "Die Zuteilung ist aufgehoben.",
     "journal": "Der Journaleintrag ist erfasst.",

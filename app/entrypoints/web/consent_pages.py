@@ -28,6 +28,7 @@ from app.entrypoints.web.render import (
 )
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import consents as service
+from app.services.consent_inbox import consents_awaiting_confirmation
 from app.services.context import LOCAL_TIME
 
 router = APIRouter(include_in_schema=False)
@@ -256,13 +257,54 @@ def revoke(
     consent_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=500)] = "",
     confirmed: Annotated[str, Form(max_length=4)] = "",
+    break_glass_allowed: Annotated[str, Form(max_length=4)] = "",
 ) -> Response:
     if confirmed != "1":
         errors = FormErrors({"bestaetigt": "Bitte bestätigen Sie den Widerruf."})
         return _revocation_page(request, web, case_id, consent_id, errors, 422)
     try:
-        service.revoke_consent(web.container.uow_factory(), web.ctx, case_id, consent_id, reason)
+        service.revoke_consent(
+            web.container.uow_factory(),
+            web.ctx,
+            case_id,
+            consent_id,
+            reason,
+            bars_break_glass=break_glass_allowed != "1",
+        )
     except CHANGE_ERRORS as exc:
         errors = form_errors(exc, {"reason": "widerrufsgrund"})
         return _revocation_page(request, web, case_id, consent_id, errors, 422)
     return redirect(f"/faelle/{case_id}/einwilligungen?ok=widerruf")
+
+
+@router.post("/faelle/{case_id}/einwilligungen/{consent_id}/bestaetigung")
+def confirm_consent(
+    request: Request,
+    web: SignedInForm,
+    case_id: uuid.UUID,
+    consent_id: uuid.UUID,
+) -> Response:
+    """The data owner confirms a consent another institution recorded."""
+    try:
+        service.confirm_consent(web.container.uow_factory(), web.ctx, case_id, consent_id)
+    except CHANGE_ERRORS as exc:
+        return _consents_page(request, web, case_id, form_errors(exc, {}), 409)
+    return redirect(f"/faelle/{case_id}/einwilligungen?ok=bestaetigt")
+
+
+@router.get("/einwilligungen/offen")
+def awaiting_confirmation(request: Request, web: SignedIn) -> Response:
+    """What waits for the user's institution to release its data."""
+    try:
+        waiting = read(lambda: consents_awaiting_confirmation(web.container.uow_factory(), web.ctx))
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    return show(
+        request,
+        web,
+        "consents_awaiting.html",
+        200,
+        nav="offen",
+        waiting=waiting,
+        names=institution_names(web),
+    )

@@ -68,6 +68,8 @@ LABELS = {
     AnomalyKind.UNUSUAL_HOURS: "ungewöhnliche Uhrzeit",
     AnomalyKind.SPECIAL_WITHOUT_CONSENT: "besonders schützenswerte Daten ohne Einwilligung",
     AnomalyKind.DORMANT_ACCOUNT: "ruhendes Konto",
+    AnomalyKind.CONSENT_BY_RECIPIENT: "Einwilligung von der Empfängerin erfasst",
+    AnomalyKind.SPECIAL_SOON_AFTER_CONSENT: "heikle Daten kurz nach eigener Einwilligung gelesen",
 }
 
 

@@ -51,7 +51,9 @@ def _shared_case(api: Api, uow_factory: Callable[[], UnitOfWork], consent: bool)
     api.add_participant(case["id"], api.world.rav.id)
     if consent:
         flows = [(api.world.rav.id, api.world.sozialdienst.id), (api.world.sozialdienst.id, api.world.rav.id)]
-        api.grant_consent(case["id"], flows, ["arbeitsmarkt"], user="rav")
+        consent = api.grant_consent(case["id"], flows, ["arbeitsmarkt"], user="rav")
+        # the Sozialdienst owns the reverse flow (the RAV's Gegenrecht): it confirms the release
+        api.ok(case["id"], f"consents/{consent['id']}/confirmation", {}, user="sd")
     _rav_imports_the_client(api, uow_factory, case)
     return str(case["id"])
 

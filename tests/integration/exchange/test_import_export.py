@@ -96,7 +96,11 @@ def test_dry_run_reports_without_storing(uow_factory: Callable[[], UnitOfWork], 
 
     assert report.summary()["created"] == 1
     assert _rows(engine) == (0, 0, 0)
-    assert audit_count(engine) == before
+    # the probe itself is on record, in its own transaction (finding 2: dry runs left no trace)
+    assert audit_count(engine) == before + 1
+    probe = last_audit_event(engine)
+    assert (probe.operation, probe.action, probe.person_id) == ("import.iv", "read", None)
+    assert "Probelauf" in probe.reason
 
 
 @pytest.mark.parametrize(
@@ -245,3 +249,31 @@ def test_dossier_on_an_existing_case_is_a_change_of_that_case(
     assert (rav.results[0].outcome, rav.results[0].case_id) == (RecordOutcome.CREATED, case_id)
     event = last_audit_event(engine)
     assert (event.action, event.categories) == ("change", ["arbeitsmarkt"])
+
+
+def test_a_name_twin_only_another_institution_knows_changes_nothing_in_the_answer(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    """Finding 2: a known name + birth date with a new AHVN13 answered with a candidate."""
+    from app.domain.institutions import Institution
+
+    systems = add_systems(uow_factory)
+    olten = Institution(InstitutionKind.RAV, "RAV-OLTEN", "RAV Olten")
+    with uow_factory() as uow:
+        uow.institutions.add(olten)
+    run_import(uow_factory, systems.rav, (FIXTURES / "rav_stellensuchende.xml").read_bytes())
+    source = (FIXTURES / "rav_stellensuchende.xml").read_bytes().replace(b"RAV-SOLOTHURN", b"RAV-OLTEN")
+    twin = source.replace(b"756.1234.5678.04", b"756.7777.8888.95")
+    stranger = source.replace(b"756.1234.5678.04", b"756.8888.9999.06").replace(b">Muster<", b">Zuber<")
+
+    for payload in (twin, stranger):
+        for dry_run in (True, False):
+            before = audit_count(engine)
+            report = run_import(uow_factory, olten, payload, dry_run=dry_run)
+            first = report.results[0]
+            assert (first.outcome, first.message, first.candidate_person_ids) == (
+                RecordOutcome.CREATED,
+                "",
+                (),
+            )
+            assert audit_count(engine) > before

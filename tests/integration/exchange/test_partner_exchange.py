@@ -39,7 +39,7 @@ from app.domain.shared_data import SharedEntry, SharedSection
 from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import current_principal
 from app.services.access_config import AccessConfig
-from app.services.consents import GrantConsent, grant_consent
+from app.services.consents import GrantConsent, confirm_consent, grant_consent
 from app.services.context import RequestContext
 from app.services.event_audience import event_audience
 from app.services.participants import add_participant
@@ -182,7 +182,11 @@ def _consent_rav_to_sd(
         language="de",
         evidence_file=SIGNED_FORM,
     )
-    return grant_consent(outboxing(), ctx, case_id, command).consent.id
+    consent_id = grant_consent(outboxing(), ctx, case_id, command).consent.id
+    # the Sozialdienst owns the reverse flow (the RAV's Gegenrecht): its system confirms the release
+    owner = RequestContext(_system(cast.sozialdienst), uuid.uuid4().hex, datetime.now(UTC))
+    confirm_consent(outboxing(), owner, case_id, consent_id)
+    return consent_id
 
 
 def _subscribe(engine: Engine, receiver: Receiver, institution: Institution) -> None:

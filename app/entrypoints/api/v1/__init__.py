@@ -47,3 +47,4 @@ for module in (
     admin,
 ):
     router.include_router(module.router)
+router.include_router(consents.inbox)

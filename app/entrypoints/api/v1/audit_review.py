@@ -15,6 +15,7 @@ from app.domain.access_report import access_report_filename
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.audit_review import AuditQuery
+from app.domain.spreadsheet import neutral_cell
 from app.entrypoints.api.deps import Context, Uow
 from app.entrypoints.api.problems import ProblemError
 from app.entrypoints.api.v1.responses import json_response, problems
@@ -68,9 +69,7 @@ _PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
 def _cell(value: object) -> str:
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
-    text = "" if value is None else str(value)
-    # A spreadsheet must not take a cell for a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return neutral_cell(value)  # a spreadsheet must not take a cell for a formula
 
 
 def _csv(rows: Iterable[dict[str, object]], columns: list[str], filename: str) -> Response:

@@ -82,6 +82,20 @@ def add_measure(
     return case_response(request, view, ctx)
 
 
+@router.post("/plan/measures/{measure_id}/acceptance", response_model=CaseOut, responses=CASE_CHANGE_ERRORS)
+def accept_measure(
+    case_id: uuid.UUID,
+    measure_id: uuid.UUID,
+    request: Request,
+    uow: Uow,
+    ctx: Context,
+    if_match: IfMatchHeader = None,
+) -> JSONResponse:
+    """Eine Massnahme, die eine andere Stelle der eigenen vorgeschlagen hat, übernehmen."""
+    view = plan.accept_measure(uow, ctx, case_id, expected_version(if_match, required=False), measure_id)
+    return case_response(request, view, ctx)
+
+
 @router.patch("/plan/measures/{measure_id}", response_model=CaseOut, responses=CASE_CHANGE_ERRORS)
 def change_measure(
     case_id: uuid.UUID,

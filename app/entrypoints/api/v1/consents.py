@@ -11,6 +11,8 @@ from app.domain.consent import Flow
 from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_version
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.access import (
+    AwaitingConsentListOut,
+    AwaitingConsentOut,
     ConsentEventOut,
     ConsentHistoryOut,
     ConsentIn,
@@ -19,8 +21,17 @@ from app.entrypoints.api.v1.schemas.access import (
     RevocationIn,
 )
 from app.services import consents as service
+from app.services.consent_inbox import consents_awaiting_confirmation
 
 router = APIRouter(prefix="/cases/{case_id}/consents", tags=["Einwilligungen"])
+inbox = APIRouter(prefix="/consents", tags=["Einwilligungen"])
+
+
+@inbox.get("/awaiting-confirmation", response_model=AwaitingConsentListOut, responses=problems(403))
+def awaiting_confirmation(uow: Uow, ctx: Context) -> JSONResponse:
+    """Einwilligungen, die Daten der eigenen Stelle freigeben und auf deren Bestätigung warten."""
+    waiting = consents_awaiting_confirmation(uow, ctx)
+    return json_response(AwaitingConsentListOut(items=[AwaitingConsentOut.of(w) for w in waiting]))
 
 
 @router.post("", status_code=201, response_model=ConsentOut, responses=problems(403, 404, 409, 422))
@@ -64,6 +75,13 @@ def get_consent(case_id: uuid.UUID, consent_id: uuid.UUID, uow: Uow, ctx: Contex
     return json_response(ConsentOut.of(state), version=state.consent.version)
 
 
+@router.post("/{consent_id}/confirmation", response_model=ConsentOut, responses=problems(403, 404, 409))
+def confirm_consent(case_id: uuid.UUID, consent_id: uuid.UUID, uow: Uow, ctx: Context) -> JSONResponse:
+    """Als Stelle, deren Daten freigegeben werden, die Einwilligung bestätigen: ihre Flüsse gelten."""
+    state = service.confirm_consent(uow, ctx, case_id, consent_id)
+    return json_response(ConsentOut.of(state), version=state.consent.version)
+
+
 @router.post(
     "/{consent_id}/revocation", response_model=ConsentOut, responses=problems(403, 404, 409, 412, 422)
 )
@@ -77,7 +95,13 @@ def revoke_consent(
 ) -> JSONResponse:
     """Widerruf: wirkt ab der nächsten Anfrage."""
     state = service.revoke_consent(
-        uow, ctx, case_id, consent_id, body.reason, expected_version(if_match, required=False)
+        uow,
+        ctx,
+        case_id,
+        consent_id,
+        body.reason,
+        expected_version(if_match, required=False),
+        bars_break_glass=body.bars_break_glass,
     )
     return json_response(ConsentOut.of(state), version=state.consent.version)
 

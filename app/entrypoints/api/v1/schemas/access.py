@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from app.domain.categories import DataCategory
 from app.domain.consent import ConsentEvent
 from app.entrypoints.api.v1.schemas.common import Command, Out, ShortText, single_line
+from app.services.consent_inbox import AwaitingConsent
 from app.services.consents import ConsentState
 
 
@@ -60,11 +61,18 @@ class RevocationIn(Command):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] = Field(
         description="Wie und wann der Widerruf erklärt wurde"
     )
+    bars_break_glass: bool = Field(
+        default=True,
+        description="Auch ein Notfallzugriff (Break-Glass) öffnet die widerrufenen Kategorien nicht",
+    )
 
 
 class FlowOut(Out):
     from_institution_id: uuid.UUID
     to_institution_id: uuid.UUID
+    in_force: bool = Field(
+        description="Die Stelle, deren Daten der Fluss freigibt, hat die Einwilligung erfasst oder bestätigt"
+    )
 
 
 class EvidenceOut(Out):
@@ -93,6 +101,8 @@ class ConsentOut(Out):
     revoked_at: datetime | None = None
     superseded_by: uuid.UUID | None = None
     supersedes: uuid.UUID | None = None
+    confirmed_by: list[uuid.UUID] = Field(description="Stellen, deren Freigabe in Kraft ist")
+    awaiting: list[uuid.UUID] = Field(description="Stellen, deren Bestätigung noch aussteht")
     version: int
 
     @classmethod
@@ -104,7 +114,11 @@ class ConsentOut(Out):
             person_id=c.person_id,
             status=state.status.value,
             flows=[
-                FlowOut(from_institution_id=f.from_institution_id, to_institution_id=f.to_institution_id)
+                FlowOut(
+                    from_institution_id=f.from_institution_id,
+                    to_institution_id=f.to_institution_id,
+                    in_force=c.flow_in_force(f),
+                )
                 for f in c.flows
             ],
             categories=sorted(c.categories),
@@ -125,12 +139,52 @@ class ConsentOut(Out):
             revoked_at=c.revoked_at,
             superseded_by=c.superseded_by_id,
             supersedes=c.supersedes_id,
+            confirmed_by=sorted(c.confirmed_by),
+            awaiting=sorted(c.owners - c.confirmed_by),
             version=c.version,
         )
 
 
 class ConsentListOut(Out):
     items: list[ConsentOut]
+
+
+class AwaitingConsentOut(Out):
+    id: uuid.UUID
+    case_id: uuid.UUID
+    local_reference: str = Field(description="Das Aktenzeichen des Falls bei der eigenen Stelle")
+    categories: list[DataCategory]
+    flows: list[FlowOut]
+    granted_by_institution_id: uuid.UUID
+    granted_at: datetime
+    valid_until: datetime
+    version: int
+
+    @classmethod
+    def of(cls, waiting: AwaitingConsent) -> AwaitingConsentOut:
+        c = waiting.consent
+        return cls(
+            id=c.id,
+            case_id=c.case_id,
+            local_reference=waiting.local_reference,
+            categories=sorted(c.categories),
+            flows=[
+                FlowOut(
+                    from_institution_id=f.from_institution_id,
+                    to_institution_id=f.to_institution_id,
+                    in_force=c.flow_in_force(f),
+                )
+                for f in c.flows
+            ],
+            granted_by_institution_id=c.granted_by_institution_id,
+            granted_at=c.granted_at,
+            valid_until=c.valid_until,
+            version=c.version,
+        )
+
+
+class AwaitingConsentListOut(Out):
+    items: list[AwaitingConsentOut]
 
 
 class ConsentEventOut(Out):

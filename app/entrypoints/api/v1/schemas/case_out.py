@@ -72,6 +72,10 @@ class MeasureOut(ItemOut):
     status: MeasureStatus
     outcome: str
     cost_bearer: CostBearer | None = None
+    proposed_to: uuid.UUID | None = Field(
+        default=None,
+        description="Vorgeschlagen für diese Stelle; mit der Annahme übernimmt sie die Massnahme",
+    )
 
 
 class AssessmentOut(ItemOut):
