@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint unit integration openapi bench clean
+.PHONY: run test lint unit integration openapi bench bench-http clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ($(PYTHON)) fehlt"; exit 1; }
@@ -51,6 +51,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.auth
 	$(BIN)/python -m bench.import_records
 	$(BIN)/python -m bench.import_records --backend $(PG_URL)
+
+# The service over HTTP beside the lean reference (../shared/refbench), SQLite and PostgreSQL, one and N
+# processes; installs wrk and hey with apt-get when missing. Writes bench/RESULTS.md.
+bench-http: $(STAMP)
+	$(BIN)/python -m bench.http_load --pg $(PG_URL)
 
 clean:
 	rm -rf $(VENV) var/*.db .pytest_cache .ruff_cache .hypothesis

@@ -19,7 +19,7 @@ from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.legal_basis_file import rule_book_without
-from app.entrypoints.api import health, oauth, problem_docs
+from app.entrypoints.api import health, metrics, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
 from app.entrypoints.api.container import Container, SystemClock
 from app.entrypoints.api.identity import build_identity
@@ -45,7 +45,7 @@ def build_audit_ledger(settings: Settings, engine: Engine) -> SqlAuditLedger:
 
 
 def build_container(settings: Settings) -> Container:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **pool_options(settings))
     session_factory = make_session_factory(engine)
     vault = Vault(build_key_provider(settings))
     return Container(
@@ -56,6 +56,13 @@ def build_container(settings: Settings) -> Container:
         access=access_config(settings),
         vault=vault,
     )
+
+
+def pool_options(settings: Settings) -> dict[str, int]:
+    """Each process has its own pool; SQLite keeps SQLAlchemy's default."""
+    if settings.database_url.startswith("sqlite"):
+        return {}
+    return {"pool_size": settings.db_pool_size, "max_overflow": settings.db_max_overflow}
 
 
 def access_config(settings: Settings) -> AccessConfig:
@@ -87,6 +94,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     install_problem_handlers(app)
     install_middleware(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(problem_docs.router)
     app.include_router(api_v1.router)
     app.include_router(oauth.router)

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.DEV
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'cockpit.db'}"
+    # Connections per process (PostgreSQL): `cockpit serve --workers N` opens up to
+    # N × (db_pool_size + db_max_overflow), plus the sequencer's and the worker's.
+    db_pool_size: int = Field(default=5, ge=1, le=100)
+    db_max_overflow: int = Field(default=5, ge=0, le=100)
     reassessment_interval_months: int = Field(default=6, ge=1, le=12)
     # dev and test may take the principal from the X-Cockpit-Dev-User header (or this default user).
     dev_principal_enabled: bool = True
