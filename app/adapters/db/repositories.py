@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Table, and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -51,13 +51,28 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Institutions are registered once and never change afterwards (there is no update path), so every
+# process keeps those it has read, per database. Unknown ids are not remembered.
+_KNOWN_INSTITUTIONS: dict[tuple[str, uuid.UUID], Institution] = {}
+
+
 class SqlInstitutionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def get(self, institution_id: uuid.UUID) -> Institution | None:
-        row = self._session.get(InstitutionRow, institution_id)
-        return _institution(row) if row else None
+        key = (self._database(), institution_id)
+        known = _KNOWN_INSTITUTIONS.get(key)
+        if known is None:
+            row = self._session.get(InstitutionRow, institution_id)
+            if row is None:
+                return None
+            known = _KNOWN_INSTITUTIONS[key] = _institution(row)
+        return known
+
+    def _database(self) -> str:
+        bind = self._session.get_bind()
+        return str(bind.engine.url)
 
     def by_code(self, code: str) -> Institution | None:
         row = self._session.scalar(select(InstitutionRow).where(InstitutionRow.code == code))
@@ -156,7 +171,9 @@ class SqlPersonRepository:
         """The readable ones; persons whose data was destroyed are left out."""
         if not person_ids:
             return {}
-        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(set(person_ids))))
+        wanted = set(person_ids)
+        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(wanted)))
+        self._keys.preload_data_keys(wanted)
         found = {}
         for row in rows:
             try:
@@ -473,6 +490,9 @@ def decode_cursor(cursor: str) -> tuple[date, uuid.UUID]:
         raise InvalidValue("Der Cursor ist ungültig.", "cursor") from error
 
 
+_audit_events: Table = AuditEventRow.__table__  # type: ignore[assignment]
+
+
 class SqlAuditRecorder:
     """The foundation's audit adapter: plain append-only rows in the caller's transaction."""
 
@@ -480,8 +500,11 @@ class SqlAuditRecorder:
         self._session = session
 
     def append(self, event: AuditEvent) -> None:
-        self._session.add(
-            AuditEventRow(
+        # A Core INSERT on the session's connection: no unit-of-work bookkeeping for a row that is
+        # never read back in the same transaction.
+        self._session.connection().execute(
+            insert(_audit_events),
+            dict(
                 id=event.id,
                 occurred_at=event.occurred_at,
                 actor_id=event.actor_id,
@@ -502,5 +525,5 @@ class SqlAuditRecorder:
                 purpose=event.purpose,
                 recipient_institution_id=event.recipient_institution_id,
                 record_ids=[str(r) for r in event.record_ids],
-            )
+            ),
         )

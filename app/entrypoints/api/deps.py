@@ -58,7 +58,7 @@ def current_principal(
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthenticated("Erwartet wird ein Bearer-Zugriffstoken.", "invalid_request")
         principal = principal_from_access_token(
-            identity_uow(container),
+            container.principal_directory(),
             identity.codec,
             token.strip(),
             now,
@@ -72,11 +72,10 @@ def current_principal(
         return _session_principal(request, container, identity, cookie, now)
     if settings.dev_principal_enabled and not settings.is_production:
         username = request.headers.get(DEV_USER_HEADER) or settings.dev_default_user
-        with container.uow_factory() as uow:
-            user = uow.users.by_username(username)
-        if user is None or not user.active:
+        principal = container.principal_directory().active_user_named(username)
+        if principal is None:
             raise _unauthenticated("Unbekannter oder gesperrter Benutzer.")
-        return user.as_principal()
+        return principal
     raise _unauthenticated("Anmeldung erforderlich (Bearer-Zugriffstoken oder Sitzung).")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from app.adapters.db.dossier_models import DossierRow
 from app.adapters.db.engine import make_session_factory
@@ -245,3 +245,25 @@ def test_dossier_on_an_existing_case_is_a_change_of_that_case(
     assert (rav.results[0].outcome, rav.results[0].case_id) == (RecordOutcome.CREATED, case_id)
     event = last_audit_event(engine)
     assert (event.action, event.categories) == ("change", ["arbeitsmarkt"])
+
+
+def test_the_records_of_a_batch_commit_together_each_in_its_savepoint(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems = add_systems(uow_factory)
+    payload = (FIXTURES / "sozialdienst_invalid.csv").read_bytes()
+    commits: list[object] = []
+
+    def count(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(engine, "commit", count)
+    try:
+        report = run_import(uow_factory, systems.sozialdienst, payload)
+    finally:
+        event.remove(engine, "commit", count)
+    assert report.count(RecordOutcome.ERROR) > 0
+    # one transaction for all records of the batch (the importing institution was read before)
+    assert len(commits) == 1
+    created = report.count(RecordOutcome.CREATED)
+    assert _rows(engine) == (created, created, created)
