@@ -53,17 +53,30 @@ def configure_json_logging(level: int = logging.INFO, stream: Any = None) -> Non
     writer.setFormatter(JsonFormatter())
     _listener = QueueListener(records, writer, respect_handler_level=False)
     _listener.start()
-    atexit.register(_listener.stop)
+    atexit.register(stop_json_logging)
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
     root.addHandler(_InProcessQueueHandler(records))
     root.setLevel(level)
-    # uvicorn's own loggers write through the same queue and format.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    # uvicorn's own loggers write through the same queue and format; its access log stays off for
+    # good (it would log raw paths, which may carry personal data): ours names route templates.
+    for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers = []
+    uvicorn_access.propagate = False
+    uvicorn_access.disabled = True
+
+
+def stop_json_logging() -> None:
+    """Write out what is queued and end the writer thread (at exit; idempotent)."""
+    global _listener
+    listener, _listener = _listener, None
+    if listener is not None:
+        listener.stop()
 
 
 def uvicorn_log_config() -> dict[str, Any]:

@@ -35,3 +35,25 @@ def test_an_exception_is_named_not_quoted() -> None:
     line = JsonFormatter().format(record)
     assert json.loads(line)["error"] == "RuntimeError"
     assert "756.1234" not in line
+
+
+def test_served_logging_silences_the_servers_raw_path_access_log() -> None:
+    import io
+
+    from app.entrypoints import logging_setup
+
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level, logging_setup._listener)
+    logging_setup._listener = None
+    stream = io.StringIO()
+    try:
+        logging_setup.configure_json_logging(stream=stream)
+        logging.getLogger("uvicorn.access").info('127.0.0.1 - "GET /api/v1/persons/756.1234.5678.97"')
+        logging.getLogger("cockpit.access").info("http request", extra={"fields": {"status": 200}})
+        logging_setup.stop_json_logging()
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        logging_setup._listener = saved[2]
+    lines = stream.getvalue().splitlines()
+    assert [json.loads(line)["logger"] for line in lines] == ["cockpit.access"]
