@@ -6,11 +6,12 @@ import base64
 import binascii
 import json
 import uuid
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, insert, or_, select
+from sqlalchemy import Engine, Table, and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -53,7 +54,9 @@ def _utcnow() -> datetime:
 
 # Institutions are registered once and never change afterwards (there is no update path), so every
 # process keeps those it has read, per database. Unknown ids are not remembered.
-_KNOWN_INSTITUTIONS: dict[tuple[str, uuid.UUID], Institution] = {}
+_KNOWN_INSTITUTIONS: weakref.WeakKeyDictionary[Engine, dict[uuid.UUID, Institution]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class SqlInstitutionRepository:
@@ -61,18 +64,15 @@ class SqlInstitutionRepository:
         self._session = session
 
     def get(self, institution_id: uuid.UUID) -> Institution | None:
-        key = (self._database(), institution_id)
-        known = _KNOWN_INSTITUTIONS.get(key)
-        if known is None:
+        engine = self._session.get_bind().engine
+        known = _KNOWN_INSTITUTIONS.setdefault(engine, {})
+        institution = known.get(institution_id)
+        if institution is None:
             row = self._session.get(InstitutionRow, institution_id)
             if row is None:
                 return None
-            known = _KNOWN_INSTITUTIONS[key] = _institution(row)
-        return known
-
-    def _database(self) -> str:
-        bind = self._session.get_bind()
-        return str(bind.engine.url)
+            institution = known[institution_id] = _institution(row)
+        return institution
 
     def by_code(self, code: str) -> Institution | None:
         row = self._session.scalar(select(InstitutionRow).where(InstitutionRow.code == code))

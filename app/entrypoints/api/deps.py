@@ -22,15 +22,23 @@ from app.services.ports import UnitOfWork
 DEV_USER_HEADER = "X-Cockpit-Dev-User"
 
 
-def get_container(request: Request) -> Container:
+# Dependencies that neither block nor wait are `async def`: FastAPI runs a plain `def` dependency in
+# the thread pool, and every such hop costs a thread hand-off per request.
+
+
+def container_of(request: Request) -> Container:
     return request.app.state.container
 
 
-def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWork:
-    return container.uow_factory()
+async def get_container(request: Request) -> Container:
+    return container_of(request)
 
 
-def get_identity(request: Request) -> Identity:
+async def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWork:
+    return container.uow_factory()  # only builds the object; its session opens in the use case
+
+
+async def get_identity(request: Request) -> Identity:
     return request.app.state.identity
 
 
@@ -93,7 +101,7 @@ def _session_principal(
     return user.as_principal()
 
 
-def request_context(
+async def request_context(
     request: Request,
     principal: Annotated[Principal, Depends(current_principal)],
     container: Annotated[Container, Depends(get_container)],

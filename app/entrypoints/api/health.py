@@ -16,7 +16,7 @@ router = APIRouter(prefix="/health", tags=["Betrieb"])
 
 
 @router.get("/live")
-def live() -> dict[str, str]:
+async def live() -> dict[str, str]:
     """The process answers."""
     return {"status": "ok"}
 
