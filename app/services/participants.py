@@ -8,7 +8,7 @@ from datetime import date
 from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
-from app.services.case_access import CaseChange, change_case, require_lead
+from app.services.access.case_work import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
 from app.services.cases import resolve_contact_person
 from app.services.context import RequestContext

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from app.entrypoints.api.app import create_app
 from app.entrypoints.logging_setup import configure_json_logging
-from app.main import create_app
 from app.settings import Settings
 
 

@@ -8,16 +8,15 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from app.bootstrap import Container, Identity
 from app.domain.errors import StaleVersion
 from app.domain.principal import Principal
-from app.entrypoints.api.container import Container
-from app.entrypoints.api.identity import Identity, identity_uow, session_cookie_name
 from app.entrypoints.api.problems import ProblemError
 from app.services.context import RequestContext
-from app.services.identity.login import session_user
-from app.services.identity.sessions import current_session
+from app.services.identity.sessions import signed_in
 from app.services.identity.tokens import principal_from_access_token
 from app.services.ports import UnitOfWork
+from app.settings import Settings
 
 DEV_USER_HEADER = "X-Cockpit-Dev-User"
 
@@ -38,8 +37,13 @@ async def get_uow(container: Annotated[Container, Depends(get_container)]) -> Un
     return container.uow_factory()  # only builds the object; its session opens in the use case
 
 
-async def get_identity(request: Request) -> Identity:
-    return request.app.state.identity
+async def get_identity(container: Annotated[Container, Depends(get_container)]) -> Identity:
+    return container.identity  # built once per container, at start-up (see create_app)
+
+
+def session_cookie_name(settings: Settings) -> str:
+    # The __Host- prefix makes the browser insist on Secure, path / and no Domain attribute.
+    return "__Host-cockpit-session" if settings.secure_cookies else "cockpit-session"
 
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -66,7 +70,7 @@ def current_principal(
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthenticated("Erwartet wird ein Bearer-Zugriffstoken.", "invalid_request")
         principal = principal_from_access_token(
-            container.principal_directory(),
+            container.principal_directory,
             identity.codec,
             token.strip(),
             now,
@@ -80,7 +84,7 @@ def current_principal(
         return _session_principal(request, container, identity, cookie, now)
     if settings.dev_principal_enabled and not settings.is_production:
         username = request.headers.get(DEV_USER_HEADER) or settings.dev_default_user
-        principal = container.principal_directory().active_user_named(username)
+        principal = container.principal_directory.active_user_named(username)
         if principal is None:
             raise _unauthenticated("Unbekannter oder gesperrter Benutzer.")
         return principal
@@ -90,10 +94,10 @@ def current_principal(
 def _session_principal(
     request: Request, container: Container, identity: Identity, cookie: str, now: datetime
 ) -> Principal:
-    web_session = current_session(identity_uow(container), cookie, now, identity.login_policy().idle)
-    user = session_user(identity_uow(container), web_session) if web_session else None
-    if web_session is None or user is None:
+    found = signed_in(container.uow_factory(), cookie, now, identity.login_policy().idle)
+    if found is None:
         raise _unauthenticated("Die Sitzung ist abgelaufen oder ungültig. Bitte neu anmelden.")
+    web_session, user = found
     if request.method not in _SAFE_METHODS:
         supplied = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(supplied.encode(), web_session.csrf_token.encode()):
@@ -106,9 +110,7 @@ async def request_context(
     principal: Annotated[Principal, Depends(current_principal)],
     container: Annotated[Container, Depends(get_container)],
 ) -> RequestContext:
-    return RequestContext(
-        principal, request.state.correlation_id, container.clock.now(), access=container.access
-    )
+    return container.context_for(principal, request.state.correlation_id)
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from app.entrypoints.cli.wiring import load_settings
 from app.settings import Settings
 
 # httptools and uvloop measured faster than h11/asyncio and than granian (bench/RESULTS.md). Our own
@@ -39,10 +40,10 @@ def serve(
     """Den Dienst starten."""
     import uvicorn
 
-    from app.entrypoints.api.identity import StartupRefused
-    from app.main import create_app
+    from app.bootstrap import StartupRefused
+    from app.entrypoints.api.app import create_app
 
-    settings = _settings()
+    settings = load_settings()
     processes = _process_count(settings, workers)
     typer.echo(f"Cockpit läuft auf http://{host}:{port}  (API-Dokumentation: http://{host}:{port}/api/docs)")
     if processes == 1:
@@ -65,14 +66,6 @@ def serve(
         )
         return
     _serve_workers(host, port, processes, settings, start_sequencer=sequencer)
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as error:
-        typer.echo(f"Konfiguration ungültig: {error}", err=True)
-        raise typer.Exit(2) from None
 
 
 def _process_count(settings: Settings, requested: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from app.domain.identity import Credentials, OidcLogin, SystemClient, Throttle, WebSession
 from app.domain.principal import Principal
@@ -37,11 +37,8 @@ class PrincipalDirectory(Protocol):
     def enabled_client(self, client_id: str) -> Principal | None: ...
 
 
-class IdentityUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def identity(self) -> IdentityRepository: ...
-
-    def __enter__(self) -> Self: ...
+# The unit of work is one protocol (app/services/ports.py); the name says what these use cases use of it.
+IdentityUnitOfWork = UnitOfWork
 
 
 class PasswordHasher(Protocol):

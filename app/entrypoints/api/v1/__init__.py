@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from app.entrypoints.api.v1 import (
     audit_review,
     audit_witness,
-    case_access,
+    case_assignments,
     case_closure,
     case_plan,
     case_records,
@@ -33,7 +33,7 @@ for module in (
     case_closure,
     documents,
     consents,
-    case_access,
+    case_assignments,
     exchange,
     reference_directory,
     events,
