@@ -85,3 +85,18 @@ def test_case_list_loads_the_page_with_one_statement_per_table(
     assert len(response.json()["items"]) == 3
     assert len(statements.touching("data_keys")) == 1  # all persons of the page at once
     assert len(statements) <= 6, statements
+
+
+def test_protected_read_is_six_statements_with_the_principal(
+    api: Api, client: TestClient, engine: Engine
+) -> None:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    api.ok(case["id"], "plan/goals", {"title": "Ziel"})
+    with counted(engine) as statements:
+        response = client.get(f"/api/v1/cases/{case['id']}", headers=api.headers("sd"))
+    assert response.status_code == 200
+    # principal, case + participants + person + data key + contact person, items, assignment,
+    # consents, the audit event
+    assert len(statements) <= 6, statements
+    assert [s.split("(")[0].strip() for s in statements.writes] == ["INSERT INTO audit_events"]
