@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint unit prerequisites openapi bench evidence clean
+.PHONY: run test lint unit prerequisites openapi bench bench-http evidence clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ($(PYTHON)) fehlt"; exit 1; }
@@ -73,6 +73,11 @@ SOAK_SECONDS ?= 600
 GAP_SECONDS ?= 30
 evidence: $(STAMP)
 	$(BIN)/python -m bench.evidence --pg $(PG_URL) --soak-seconds $(SOAK_SECONDS) --gap-seconds $(GAP_SECONDS)
+
+# The service over HTTP beside the lean reference (../shared/refbench), SQLite and PostgreSQL, one and N
+# processes; installs wrk and hey with apt-get when missing. Writes bench/RESULTS.md.
+bench-http: $(STAMP)
+	$(BIN)/python -m bench.http_load --pg $(PG_URL)
 
 clean:
 	rm -rf $(VENV) var/*.db .pytest_cache .ruff_cache .hypothesis

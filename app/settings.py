@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(default=2.0, ge=0)
     webhook_concurrency: int = Field(default=8, ge=1, le=64)  # subscribers served at once
     # Reliability (docs/operations.md): no request waits without bound, no slow client holds a connection.
+    # Connections per process: `cockpit serve --workers N` opens up to N × (db_pool_size +
+    # db_max_overflow) on PostgreSQL, plus the sequencer's and the worker's.
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=5, ge=0, le=200)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)

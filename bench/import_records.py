@@ -1,10 +1,11 @@
 """Batch import of 10,000 Sozialdienst records against a raw insert of the same rows.
 
-import        `import_file` on a fresh database: per record its own transaction with person match
-              (AHVN13, then name + birth date), case, dossier and audit event
+import        `import_file` on a fresh database: batches of one transaction, per record a savepoint
+              with person match (AHVN13, then name + birth date), case, dossier and audit event
 reimport      the same file again: every record unchanged, nothing written
-raw_insert    the rows the import leaves behind (persons, cases, participants, dossiers, audit
-              events, outbox events), inserted with executemany in one transaction, no ORM
+raw_insert    the rows the import leaves behind (persons with sealed Stammdaten and blind indexes,
+              data keys, cases, participants, dossiers, audit events, outbox events), inserted
+              with executemany in one transaction, no ORM
 
 Run: `.venv/bin/python -m bench.import_records [--backend URL] [--records N]`.
 Reports ratios measured in one run, so machine noise cancels out.
@@ -13,6 +14,8 @@ Reports ratios measured in one run, so machine noise cancels out.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import tempfile
 import time
 import uuid
@@ -22,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.dossier_models import DossierRow
 from app.adapters.db.engine import make_engine
 from app.adapters.db.event_models import OutboxEventRow
@@ -93,11 +97,21 @@ def timed_raw_insert(settings: Settings, institution: Institution, payload: byte
     """The same rows the import writes, prepared in memory, then inserted in one transaction."""
     parsed = FORMATS[InstitutionKind.SOZIALDIENST].parse(payload, ImportLimits(50_000_000, 10**6))
     now = datetime.now(UTC)
-    persons, cases, participants, dossiers, audits, events = [], [], [], [], [], []
+    persons, keys, cases, participants, dossiers, audits, events = [], [], [], [], [], [], []
     for record in parsed:
         assert isinstance(record, DossierRecord)
         person_id, case_id = uuid.uuid4(), uuid.uuid4()
         persons.append(_person(record, person_id, institution.id, now))
+        keys.append(
+            {
+                "id": uuid.uuid4(),
+                "person_id": person_id,
+                "kek_id": "bench",
+                "wrapped": os.urandom(40),
+                "created_at": now,
+                "destroyed_at": None,
+            }
+        )
         cases.append(_case(record, case_id, person_id, institution.id, now))
         participants.append(
             {
@@ -141,6 +155,7 @@ def timed_raw_insert(settings: Settings, institution: Institution, payload: byte
     with engine.begin() as connection:
         for table, rows in (
             (PersonRow, persons),
+            (DataKeyRow, keys),
             (CaseRow, cases),
             (ParticipationRow, participants),
             (DossierRow, dossiers),
@@ -159,19 +174,23 @@ def timed_raw_insert(settings: Settings, institution: Institution, payload: byte
 def _person(
     record: DossierRecord, person_id: uuid.UUID, institution_id: uuid.UUID, now: datetime
 ) -> dict[str, Any]:
-    data = {
-        "family_name": record.person.family_name,
-        "given_name": record.person.given_name,
-        "birth_date": record.person.birth_date.isoformat(),
-        "address": None,
-        "phone": None,
-        "email": None,
-    }
+    # Stammdaten sealed (the import encrypts them; here ciphertext of a similar size stands in) and
+    # the two blind indexes.
+    data = json.dumps(
+        {
+            "ahvn13": record.person.ahvn13.digits,
+            "family_name": record.person.family_name,
+            "given_name": record.person.given_name,
+            "birth_date": record.person.birth_date.isoformat(),
+        }
+    ).encode()
     return {
         "id": person_id,
-        "ahvn13": record.person.ahvn13.digits,
         "registered_by_institution_id": institution_id,
-        "data": data,
+        "sealed_data": os.urandom(len(data) + 45),
+        "ahvn13_index": os.urandom(32),
+        "name_index": os.urandom(32),
+        "index_version": 1,
         "created_at": now,
         "updated_at": now,
         "version": 1,

@@ -32,6 +32,7 @@ from app.adapters.db.audit_sequencer import SequencerThread
 from app.adapters.db.engine import limits_of, make_engine, make_session_factory
 from app.adapters.db.key_health import database_holds_wrapped_keys, keys_usable
 from app.adapters.db.migrations import head_revision
+from app.adapters.db.principal_directory import SqlPrincipalDirectory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker
 from app.adapters.events.outbox import OutboxingAuditRecorder
@@ -191,6 +192,11 @@ class Container:
     @cached_property
     def identity(self) -> Identity:
         return build_identity(self.settings)
+
+    @cached_property
+    def principal_directory(self) -> SqlPrincipalDirectory:
+        """Who a credential speaks for: one Core statement per request, never cached."""
+        return SqlPrincipalDirectory(self.engine)
 
     @cached_property
     def audit_ledger(self) -> SqlAuditLedger:

@@ -1,4 +1,5 @@
-"""Batch import from an institution's own system: one transaction and one audit event per record.
+"""Batch import from an institution's own system: one audit event per record, records applied in
+batches of one transaction each (every record in its own savepoint, see `_batches`).
 
 Who may call: a system client or caseworker of an institution whose kind matches the format
 (an RAV imports RAV files), with the permission to write cases. The institution becomes the lead
@@ -9,9 +10,11 @@ already participates in it. Re-importing the same file changes nothing.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import Measure, SharedCase
@@ -103,14 +106,40 @@ def import_file(
                 )
             )
         return report
-    for done, record in enumerate(parsed, start=1):
-        if isinstance(record, RecordError):
-            report.results.append(RecordResult(record.location, RecordOutcome.ERROR, record.message))
-        else:
-            report.results.append(_import_record(uow, ctx, institution, record, options))
-        if progress is not None:
-            progress(done, len(parsed))
+    done = 0
+    for batch in _batches(parsed):
+        with _one_transaction(uow):
+            for record in batch:
+                if isinstance(record, RecordError):
+                    report.results.append(RecordResult(record.location, RecordOutcome.ERROR, record.message))
+                else:
+                    report.results.append(_import_record(uow, ctx, institution, record, options))
+                done += 1
+                if progress is not None:
+                    progress(done, len(parsed))
     return report
+
+
+BATCH_SIZE = 250
+
+
+@runtime_checkable
+class _BatchingUnitOfWork(Protocol):
+    def batch(self) -> AbstractContextManager[None]: ...
+
+
+def _batches(
+    records: Sequence[DossierRecord | RecordError],
+) -> Iterator[Sequence[DossierRecord | RecordError]]:
+    for start in range(0, len(records), BATCH_SIZE):
+        yield records[start : start + BATCH_SIZE]
+
+
+def _one_transaction(uow: UnitOfWork) -> AbstractContextManager[None]:
+    """The records of a batch commit together; each keeps its own `with uow:` block, which the
+    batch turns into a savepoint: a failing record rolls back alone, with the same result and audit
+    event as on its own. A unit of work without batches (a test fake) applies record by record."""
+    return uow.batch() if isinstance(uow, _BatchingUnitOfWork) else nullcontext()
 
 
 def _importing_institution(uow: UnitOfWork, ctx: RequestContext, fmt: InstitutionFormat) -> Institution:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.adapters.crypto.envelope import Place
@@ -39,6 +39,15 @@ def evidence_place(consent_id: uuid.UUID, person_id: uuid.UUID) -> Place:
     return Place("consent_evidence_files", "content", consent_id, person_id)
 
 
+# The statements of every protected read, built once (building a select costs more than running it).
+_CONSENTS_OF_CASE = (
+    select(ConsentRow).where(ConsentRow.case_id == bindparam("case_id")).order_by(ConsentRow.granted_at)
+)
+_IS_ASSIGNED = select(CaseAssignmentRow.id).where(
+    CaseAssignmentRow.case_id == bindparam("case_id"), CaseAssignmentRow.user_id == bindparam("user_id")
+)
+
+
 class SqlConsentRepository:
     """Consents in the clear (the policy reads them on every request); the signed form sealed under
     the person's data key, like every document."""
@@ -63,8 +72,7 @@ class SqlConsentRepository:
         return _consent(row) if row else None
 
     def for_case(self, case_id: uuid.UUID) -> list[Consent]:
-        query = select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.granted_at)
-        return [_consent(row) for row in self._session.scalars(query)]
+        return [_consent(row) for row in self._session.scalars(_CONSENTS_OF_CASE, {"case_id": case_id})]
 
     def awaiting_owner(self, institution_id: uuid.UUID, now: datetime) -> list[Consent]:
         """Consents still in time that release data of `institution_id` without its confirmation."""
@@ -226,10 +234,8 @@ class SqlAssignmentRepository:
         return True
 
     def is_assigned(self, case_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        query = select(CaseAssignmentRow.id).where(
-            CaseAssignmentRow.case_id == case_id, CaseAssignmentRow.user_id == user_id
-        )
-        return self._session.scalar(query) is not None
+        found = self._session.execute(_IS_ASSIGNED, {"case_id": case_id, "user_id": user_id}).first()
+        return found is not None
 
     def for_case(self, case_id: uuid.UUID) -> list[CaseAssignment]:
         query = select(CaseAssignmentRow).where(CaseAssignmentRow.case_id == case_id)

@@ -38,6 +38,9 @@ class SqlKeyStore:
         self._vault = vault
         self._data_keys: dict[uuid.UUID, DataKey] = {}
         self._wrapped: dict[uuid.UUID, DataKeyRow] = {}
+        # Secrets as this session read them: a request (or an import batch) asks for the index keys
+        # several times per record; the versions in use change only by a rotation in another session.
+        self._secrets: dict[str, list[tuple[int, str, bytes]]] = {}
 
     # -- data keys --------------------------------------------------------------------------------
 
@@ -68,10 +71,33 @@ class SqlKeyStore:
         self._data_keys[person_id] = key
         return key
 
+    def preload_data_keys(self, person_ids: set[uuid.UUID]) -> None:
+        """Unwrap the data keys of several persons with one statement (a page of a list). Destroyed
+        or missing keys are left to `data_key`, which raises for them."""
+        missing = person_ids - self._data_keys.keys()
+        if not missing:
+            return
+        rows = self._session.execute(
+            select(DataKeyRow.id, DataKeyRow.person_id, DataKeyRow.kek_id, DataKeyRow.wrapped).where(
+                DataKeyRow.person_id.in_(missing)
+            )
+        )
+        for row in rows:
+            if row.wrapped is not None:
+                self._data_keys[row.person_id] = self._vault.data_key(
+                    row.person_id, row.id, row.kek_id, row.wrapped
+                )
+
     # -- secrets ----------------------------------------------------------------------------------
 
     def secrets(self, purpose: str) -> list[tuple[int, str, bytes]]:
         """(version, state, secret) of the versions in use, newest first; creates version 1."""
+        known = self._secrets.get(purpose)
+        if known is None:
+            known = self._secrets[purpose] = self._load_secrets(purpose)
+        return known
+
+    def _load_secrets(self, purpose: str) -> list[tuple[int, str, bytes]]:
         rows = self._session.scalars(
             select(KeySecretRow)
             .where(KeySecretRow.purpose == purpose, KeySecretRow.state != RETIRED)
@@ -87,6 +113,7 @@ class SqlKeyStore:
         ]
 
     def add_secret(self, purpose: str, version: int, state: str, secret: bytes) -> None:
+        self._secrets.pop(purpose, None)
         kek_id, wrapped = self._vault.wrap_secret(purpose, version, secret)
         self._session.add(
             KeySecretRow(

@@ -12,9 +12,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Table, and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
@@ -186,7 +186,9 @@ class SqlPersonRepository:
         """The readable ones; persons whose data was destroyed are left out."""
         if not person_ids:
             return {}
-        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(set(person_ids))))
+        wanted = set(person_ids)
+        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(wanted)))
+        self._keys.preload_data_keys(wanted)
         found = {}
         for row in rows:
             try:
@@ -258,6 +260,18 @@ def integrity_conflict(error: IntegrityError) -> Exception:
 
 
 _CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))
+_ContactRow = aliased(UserRow)
+# Built once: the case with its participants (joined), its person and the person's wrapped data key,
+# the user who is its contact person (for the view's name), and its items (one more statement).
+_CASE_WITH_BASIS = (
+    select(CaseRow, DataKeyRow, PersonRow, _ContactRow)
+    .select_from(CaseRow)
+    .outerjoin(PersonRow, PersonRow.id == CaseRow.person_id)
+    .outerjoin(DataKeyRow, DataKeyRow.person_id == CaseRow.person_id)
+    .outerjoin(_ContactRow, _ContactRow.id == CaseRow.contact_person_user_id)
+    .where(CaseRow.id == bindparam("case_id"))
+    .options(joinedload(CaseRow.participations), selectinload(CaseRow.items))
+)
 
 
 class SqlCaseRepository:
@@ -274,6 +288,7 @@ class SqlCaseRepository:
         # The session holds its rows weakly: kept here, the case and its person (read along with
         # it, for persons.get) stay loaded for the unit of work.
         self._rows: dict[uuid.UUID, tuple[CaseRow, PersonRow | None]] = {}
+        self._contacts: list[UserRow] = []
 
     def add(self, case: SharedCase) -> None:
         now = _utcnow()
@@ -305,21 +320,16 @@ class SqlCaseRepository:
         return self.open(sealed, [item.id for item in sealed.items]) if sealed else None
 
     def _row(self, case_id: uuid.UUID) -> CaseRow | None:
-        query = (
-            select(CaseRow, DataKeyRow, PersonRow)
-            .select_from(CaseRow)
-            .outerjoin(PersonRow, PersonRow.id == CaseRow.person_id)
-            .outerjoin(DataKeyRow, DataKeyRow.person_id == CaseRow.person_id)
-            .where(CaseRow.id == case_id)
-            .options(joinedload(CaseRow.participations), selectinload(CaseRow.items))
-        )
-        found = self._session.execute(query).unique().one_or_none()
+        found = self._session.execute(_CASE_WITH_BASIS, {"case_id": case_id}).unique().one_or_none()
         if found is None:
             return None
-        row, key_row, person_row = found
+        row, key_row, person_row, contact_row = found
         if key_row is not None:
             self._keys.remember(key_row)
         self._rows[row.id] = (row, person_row)
+        if contact_row is not None:
+            # Kept so that users.get() of the case's contact person finds it in the identity map.
+            self._contacts.append(contact_row)
         return row
 
     def save(self, case: SharedCase) -> None:
@@ -546,6 +556,9 @@ def decode_cursor(cursor: str) -> tuple[date, uuid.UUID]:
         raise InvalidValue("Der Cursor ist ungültig.", "cursor") from error
 
 
+_audit_events: Table = AuditEventRow.__table__  # type: ignore[assignment]
+
+
 class SqlAuditRecorder:
     """The foundation's audit adapter: plain append-only rows in the caller's transaction."""
 
@@ -553,8 +566,11 @@ class SqlAuditRecorder:
         self._session = session
 
     def append(self, event: AuditEvent) -> None:
-        self._session.add(
-            AuditEventRow(
+        # A Core INSERT on the session's connection: no unit-of-work bookkeeping for a row that is
+        # never read back in the same transaction.
+        self._session.connection().execute(
+            insert(_audit_events),
+            dict(
                 id=event.id,
                 occurred_at=event.occurred_at,
                 actor_id=event.actor_id,
@@ -575,5 +591,5 @@ class SqlAuditRecorder:
                 purpose=event.purpose,
                 recipient_institution_id=event.recipient_institution_id,
                 record_ids=[str(r) for r in event.record_ids],
-            )
+            ),
         )

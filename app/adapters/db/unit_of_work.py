@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Self
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.vault import Vault
@@ -51,8 +53,27 @@ class SqlUnitOfWork:
         self._vault = vault
         self._directory = directory or directory_of(session_factory.kw["bind"])
         self._session: Session | None = None
+        self._batch = False
+        self._savepoint: SessionTransaction | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for many `with uow:` blocks: each block becomes a savepoint, so a block that
+        fails leaves nothing behind while the others stay; all of them commit together at the end."""
+        with self:
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
 
     def __enter__(self) -> Self:
+        if self._batch:
+            if self._savepoint is not None:
+                raise RuntimeError("Unit of work is already in use")
+            assert self._session is not None
+            self._savepoint = self._session.begin_nested()
+            return self
         if self._session is not None:
             raise RuntimeError("Unit of work is already in use")
         self._session = session = self._session_factory()
@@ -76,6 +97,9 @@ class SqlUnitOfWork:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if self._savepoint is not None:
+            self._leave_savepoint(exc_type is None)
+            return
         session = self._session
         assert session is not None
         try:
@@ -95,3 +119,18 @@ class SqlUnitOfWork:
             self._session = None
             if self.institutions.changed:
                 self._directory.invalidate()
+
+    def _leave_savepoint(self, keep: bool) -> None:
+        savepoint, self._savepoint = self._savepoint, None
+        assert savepoint is not None
+        if not keep:
+            savepoint.rollback()
+            return
+        try:
+            savepoint.commit()  # flushes this block's changes, then releases the savepoint
+        except StaleDataError as error:
+            savepoint.rollback()
+            raise StaleVersion() from error
+        except IntegrityError as error:
+            savepoint.rollback()
+            raise integrity_conflict(error) from None

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.bootstrap import Container, build_container, sequencer_for, watch_database
-from app.entrypoints.api import api_docs, health, oauth, problem_docs
+from app.entrypoints.api import api_docs, health, metrics, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
 from app.entrypoints.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
 from app.entrypoints.api.problems import install_problem_handlers
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     install_problem_handlers(app)
     install_middleware(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(problem_docs.router)
     app.include_router(api_v1.router)
     app.include_router(oauth.router)

@@ -22,16 +22,24 @@ from app.settings import Environment, Settings
 DEV_USER_HEADER = "X-Cockpit-Dev-User"
 
 
-def get_container(request: Request) -> Container:
+# Dependencies that neither block nor wait are `async def`: FastAPI runs a plain `def` dependency in
+# the thread pool, and every such hop costs a thread hand-off per request.
+
+
+def container_of(request: Request) -> Container:
     return request.app.state.container
 
 
-def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWork:
-    return container.uow_factory()
+async def get_container(request: Request) -> Container:
+    return container_of(request)
 
 
-def get_identity(container: Annotated[Container, Depends(get_container)]) -> Identity:
-    return container.identity
+async def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWork:
+    return container.uow_factory()  # only builds the object; its session opens in the use case
+
+
+async def get_identity(container: Annotated[Container, Depends(get_container)]) -> Identity:
+    return container.identity  # built once per container, at start-up (see create_app)
 
 
 def session_cookie_name(settings: Settings) -> str:
@@ -63,7 +71,7 @@ def current_principal(
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthenticated("Erwartet wird ein Bearer-Zugriffstoken.", "invalid_request")
         principal = principal_from_access_token(
-            container.uow_factory(),
+            container.principal_directory,
             identity.codec,
             token.strip(),
             now,
@@ -111,7 +119,7 @@ def _session_principal(
     return user.as_principal()
 
 
-def request_context(
+async def request_context(
     request: Request,
     principal: Annotated[Principal, Depends(current_principal)],
     container: Annotated[Container, Depends(get_container)],

@@ -32,7 +32,7 @@ _checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readiness")
 
 
 @router.get("/live")
-def live() -> dict[str, str]:
+async def live() -> dict[str, str]:
     """The process answers."""
     return {"status": "ok"}
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
-import time
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,12 +155,12 @@ def seal(follow: bool = typer.Option(False, "--follow", help="als Dienst weiterl
     sequencer = SequencerThread(
         ledger, settings.audit_seal_interval_seconds, settings.audit_checkpoint_interval_seconds, outbox
     )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     sequencer.start()
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        sequencer.stop()
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    sequencer.stop()
 
 
 @audit_app.command("prune")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import typer
@@ -16,6 +15,7 @@ from app.entrypoints.cli.exchange import import_app
 from app.entrypoints.cli.figures import demo_figures
 from app.entrypoints.cli.identity import register as register_identity_commands
 from app.entrypoints.cli.keys import keys_app, retention_app
+from app.entrypoints.cli.serve import serve
 from app.entrypoints.cli.wiring import load_settings, wired
 from app.settings import PROJECT_ROOT, Environment, Settings
 
@@ -35,6 +35,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(import_app, name="import")
 app.add_typer(events_app, name="events")
 app.command("worker")(worker)
+app.command("serve")(serve)
 
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 
@@ -78,27 +79,6 @@ def demo_seed() -> None:
 
 
 demo_app.command("figures")(demo_figures)
-
-
-@app.command("serve")
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Den Dienst starten."""
-    import uvicorn
-
-    from app.bootstrap import StartupRefused
-    from app.entrypoints.api.app import create_app
-
-    try:
-        application = create_app(load_settings())
-    except StartupRefused as refusal:
-        typer.echo(str(refusal), err=True)
-        raise typer.Exit(2) from None
-    typer.echo(f"Cockpit läuft auf http://{host}:{port}  (API-Dokumentation: http://{host}:{port}/api/docs)")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # Our own access log (app/entrypoints/api/middleware.py) leaves out query strings; uvicorn's would not.
-    # X-Forwarded-For counts only from COCKPIT_TRUSTED_PROXIES (app/entrypoints/api/client_address.py);
-    # uvicorn would otherwise believe any header that arrives from 127.0.0.1.
-    uvicorn.run(application, host=host, port=port, log_level="info", access_log=False, proxy_headers=False)
 
 
 @openapi_app.command("export")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from app.domain.identity import Credentials, OidcLogin, SystemClient, Throttle, WebSession
+from app.domain.principal import Principal
 from app.services.ports import UnitOfWork
 
 
@@ -33,6 +34,14 @@ class IdentityRepository(Protocol):
     def clear_throttles(self, keys_or_prefixes: tuple[str, ...]) -> int: ...
     def save_oidc_login(self, login: OidcLogin) -> None: ...
     def take_oidc_login(self, state: str, created_after: datetime) -> OidcLogin | None: ...
+
+
+class PrincipalDirectory(Protocol):
+    """Who a credential speaks for, read on every authenticated request (never cached)."""
+
+    def active_user(self, user_id: uuid.UUID) -> Principal | None: ...
+    def active_user_named(self, username: str) -> Principal | None: ...
+    def enabled_client(self, client_id: str) -> Principal | None: ...
 
 
 # The unit of work is one protocol (app/services/ports.py); the name says what these use cases use of it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from app.adapters.db.dossier_models import DossierRow
 from app.adapters.db.engine import make_session_factory
@@ -277,3 +277,25 @@ def test_a_name_twin_only_another_institution_knows_changes_nothing_in_the_answe
                 (),
             )
             assert audit_count(engine) > before
+
+
+def test_the_records_of_a_batch_commit_together_each_in_its_savepoint(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems = add_systems(uow_factory)
+    payload = (FIXTURES / "sozialdienst_invalid.csv").read_bytes()
+    commits: list[object] = []
+
+    def count(connection: object) -> None:
+        commits.append(connection)
+
+    event.listen(engine, "commit", count)
+    try:
+        report = run_import(uow_factory, systems.sozialdienst, payload)
+    finally:
+        event.remove(engine, "commit", count)
+    assert report.count(RecordOutcome.ERROR) > 0
+    # one transaction for all records of the batch (the importing institution was read before)
+    assert len(commits) == 1
+    created = report.count(RecordOutcome.CREATED)
+    assert _rows(engine) == (created, created, created)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from app.domain.cases import CasePhase, Segment
-from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_version, get_container
+from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, container_of, expected_version
 from app.entrypoints.api.v1.responses import CASE_CHANGE_ERRORS, case_response, json_response, problems
 from app.entrypoints.api.v1.schemas.case_in import CaseIn, CasePatch
 from app.entrypoints.api.v1.schemas.case_list import CaseListItemOut, CasePageOut
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/cases", tags=["Fälle"])
 @router.post("", status_code=201, response_model=CaseOut, responses=problems(404, 422))
 def open_case(body: CaseIn, request: Request, uow: Uow, ctx: Context) -> JSONResponse:
     """Einen gemeinsamen Fall eröffnen; die eigene Stelle wird fallführend."""
-    settings = get_container(request).settings
+    settings = container_of(request).settings
     view = service.open_case(
         uow,
         ctx,

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from app.bootstrap import institution_formats
 from app.domain.exchange import ImportLimits
 from app.domain.institutions import InstitutionKind
-from app.entrypoints.api.deps import Context, Uow, get_container
+from app.entrypoints.api.deps import Context, Uow, container_of
 from app.entrypoints.api.problems import ProblemError
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.common import Out
@@ -96,7 +96,7 @@ async def import_records(
     Sozialdienst: CSV). Jeder Datensatz wird für sich übernommen oder mit Fehler gemeldet;
     ein zweiter Import derselben Datei ändert nichts."""
     fmt = _format(kind)
-    settings = get_container(request).settings
+    settings = container_of(request).settings
     payload = await request.body()
     options = ImportOptions(
         dry_run=dry_run,

@@ -15,6 +15,13 @@ from app.services.case_view import CaseView
 from app.services.context import RequestContext
 
 
+class PreRenderedJSON(JSONResponse):
+    """A JSON response whose body is already rendered."""
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
+
+
 def json_response(
     model: BaseModel, status_code: int = 200, version: int | None = None, location: str | None = None
 ) -> JSONResponse:
@@ -23,8 +30,9 @@ def json_response(
         headers["ETag"] = etag(version)
     if location is not None:
         headers["Location"] = location
-    body = model.model_dump(mode="json", exclude_unset=True)
-    return JSONResponse(body, status_code=status_code, headers=headers)
+    # Serialised by pydantic-core straight to bytes (compact, UTF-8, like JSONResponse) instead of a
+    # dict that json.dumps walks a second time.
+    return PreRenderedJSON(model.model_dump_json(exclude_unset=True).encode(), status_code, headers)
 
 
 def case_response(
