@@ -30,7 +30,10 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.DEV
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'cockpit.db'}"
-    reassessment_interval_months: int = Field(default=6, ge=1, le=12)
+    reassessment_interval_months: int = Field(default=6, ge=1, le=6)  # DFF: may shorten, never lengthen
+    intake_segment_due_days: int = Field(default=30, ge=1, le=365)  # an intake without segment is due
+    pendenzen_preview_days: int = Field(default=30, ge=1, le=90)
+    pendenzen_escalation_days: int = Field(default=14, ge=1, le=180)  # overdue this long: to the supervisor
     # dev and test may take the principal from the X-Cockpit-Dev-User header (or this default user).
     dev_principal_enabled: bool = True
     dev_default_user: str = "demo-lead"

@@ -64,6 +64,7 @@ from app.services import (
     cases,
     closure,
     consents,
+    invitations,
     participants,
     persons,
     plan,
@@ -243,9 +244,7 @@ class _CaseBuilder:
         uow, case_id = self.uow_factory(), self.case_id
         match step:
             case Join(institution, reference, on):
-                participants.add_participant(
-                    uow, ctx, case_id, None, self._institution(institution), reference, self._event(on)
-                )
+                self._join(ctx, institution, reference, self._event(on))
                 if institution in ASSIGNED_ON_JOIN:
                     supervisor, caseworker = ASSIGNED_ON_JOIN[institution]
                     assignments.assign_caseworker(
@@ -296,6 +295,26 @@ class _CaseBuilder:
                 closure.archive_case(uow, ctx, case_id, None)
             case _:
                 raise TypeError(f"Unbekannter Schritt: {step!r}")
+
+    def _join(self, ctx: RequestContext, code: str, reference: str, on: date) -> None:
+        """Invited by the lead and accepted by the institution the same day."""
+        institution_id = self._institution(code)
+        view = participants.add_participant(
+            self.uow_factory(), self._at(ctx, on), self.case_id, None, institution_id, reference, None
+        )
+        invitation = view.case.pending_invitation_for(institution_id)
+        assert invitation is not None
+        member = ASSIGNED_ON_JOIN[code][1] if code in ASSIGNED_ON_JOIN else self._member_of(institution_id)
+        invitations.answer_invitation(
+            self.uow_factory(),
+            self._at(self.contexts[member], on),
+            self.case_id,
+            invitation.id,
+            invitations.Answer(accept=True),
+        )
+
+    def _member_of(self, institution_id: uuid.UUID) -> str:
+        return next(name for name, user in self.users.items() if user.institution_id == institution_id)
 
     def _at(self, ctx: RequestContext, on: date) -> RequestContext:
         """The context as of noon of `on` (Solothurn time): a consent is granted or revoked that day."""

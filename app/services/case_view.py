@@ -12,11 +12,15 @@ from app.domain.cases import (
     CaseConference,
     CaseItem,
     Closure,
+    Cooperation,
     FollowUp,
     Goal,
+    IntakeRecord,
+    Invitation,
     JournalEntry,
     Measure,
     Participation,
+    ProcessNote,
     Review,
     SegmentAssessment,
     SharedCase,
@@ -49,6 +53,10 @@ class CaseView:
     withheld: set[DataCategory] = field(default_factory=set)
     bases: set[str] = field(default_factory=set)
     contact_display_name: str | None = None
+    invitations: list[Invitation] = field(default_factory=list)
+    intake_records: list[IntakeRecord] = field(default_factory=list)
+    cooperations: list[Cooperation] = field(default_factory=list)
+    notes: list[ProcessNote] = field(default_factory=list)
 
 
 class _Sieve:
@@ -107,6 +115,10 @@ def build_case_view(
         journal=sieve.keep(case.journal),
         closure=sieve.keep_one(case.closure),
         follow_up=sieve.keep_one(case.follow_up),
+        invitations=list(case.invitations) if show_core else [],
+        intake_records=sieve.keep(case.intake_records),
+        cooperations=sieve.keep(case.cooperations),
+        notes=sieve.keep(case.notes),
     )
     # A category may be in both sets: own items shown, another institution's items withheld.
     view.allowed = sieve.allowed

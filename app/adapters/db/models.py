@@ -222,4 +222,5 @@ from app.adapters.db import (  # noqa: E402, F401
     dossier_models,
     event_models,
     identity_models,
+    process_models,
 )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
+from app.adapters.db.invitations import load_invitations, pending_invitation_case_ids, sync_invitations
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import (
     AuditEventRow,
@@ -246,11 +247,20 @@ class SqlCaseRepository:
         _write_case(row, case, now, self._items)
         self._session.add(row)
         _flush(self._session)
+        sync_invitations(self._session, case)
+        _flush(self._session)
 
     def get(self, case_id: uuid.UUID, reveal: Reveal | None = None) -> SharedCase | None:
         """The case; with `reveal`, only items it allows are decrypted, the others are left out."""
         row = self._session.get(CaseRow, case_id, options=_CASE_LOAD)
-        return _case(row, self._items, reveal) if row else None
+        if row is None:
+            return None
+        case = _case(row, self._items, reveal)
+        case.invitations = load_invitations(self._session, case.id)
+        return case
+
+    def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
+        return pending_invitation_case_ids(self._session, institution_id)
 
     def save(self, case: SharedCase) -> None:
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
@@ -258,6 +268,7 @@ class SqlCaseRepository:
             raise StaleVersion()
         _write_case(row, case, _utcnow(), self._items)
         row.version = case.version + 1
+        sync_invitations(self._session, case)
         _flush(self._session)
         case.version += 1
 
@@ -386,6 +397,9 @@ def _content_items(case: SharedCase) -> list[Any]:
         *case.reviews,
         *case.conferences,
         *case.journal,
+        *case.intake_records,
+        *case.cooperations,
+        *case.notes,
         *singles,
     ]
 
@@ -415,6 +429,9 @@ def _case(row: CaseRow, items: SealedItems, reveal: Reveal | None) -> SharedCase
     case.reviews = loaded.get("review", [])
     case.conferences = loaded.get("conference", [])
     case.journal = loaded.get("journal", [])
+    case.intake_records = loaded.get("intake", [])
+    case.cooperations = loaded.get("cooperation", [])
+    case.notes = loaded.get("note", [])
     closure: list[Closure] = loaded.get("closure", [])
     follow_up: list[FollowUp] = loaded.get("follow_up", [])
     case.closure = closure[0] if closure else None

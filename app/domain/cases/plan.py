@@ -81,6 +81,11 @@ class Measure:
     def __post_init__(self) -> None:
         self.validate()
 
+    @property
+    def due_on(self) -> date | None:
+        """When the measure is due to end (its Pendenz date)."""
+        return self.end_on if self.status.is_open else None
+
     def validate(self) -> None:
         if not self.title.strip():
             raise InvalidValue("Eine Massnahme braucht einen Titel.", "title")
@@ -89,8 +94,8 @@ class Measure:
         if self.status is MeasureStatus.RUNNING and self.start_on is None:
             raise InvalidValue("Eine laufende Massnahme braucht ein Startdatum.", "start_on")
 
-    def settle_on_closure(self, closed_on: date) -> None:
-        """Closing the case ends every measure still planned or running."""
+    def settle_on_closure(self, closed_on: date, outcome: str = "Durch den Fallabschluss beendet.") -> None:
+        """The owner's closure (or leaving the case) ends its measures still planned or running."""
         if not self.status.is_open:
             return
         self.status = MeasureStatus.ENDED_BY_CLOSURE
@@ -99,4 +104,4 @@ class Measure:
         if self.end_on is None or self.end_on > closed_on:
             self.end_on = closed_on if self.start_on is not None else None
         if not self.outcome:
-            self.outcome = "Durch den Fallabschluss beendet."
+            self.outcome = outcome

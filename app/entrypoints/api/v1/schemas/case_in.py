@@ -11,6 +11,7 @@ from pydantic import Field
 from app.domain.cases import (
     AssessmentKind,
     ClosureReason,
+    EarlyEnd,
     FollowUpResult,
     GoalProgress,
     GoalStatus,
@@ -147,6 +148,7 @@ class ClosureIn(Command):
     reason: ClosureReason
     closed_on: date | None = None
     note: LongText = ""
+    remaining: LongText = Field(default="", description="Teilablösung: welche Unterstützung bleibt")
 
 
 class FollowUpStartIn(Command):
@@ -157,3 +159,6 @@ class FollowUpResultIn(Command):
     result: FollowUpResult
     completed_on: date | None = None
     note: LongText = ""
+    early_end: EarlyEnd | None = Field(
+        default=None, description="Dokumentiertes vorzeitiges Ende (Wegzug, Tod, neue Unterstützung)"
+    )
