@@ -120,7 +120,7 @@ def pendenzen_of_case(
     for invitation in case.pending_invitations():
         if institution_id in (invitation.institution_id, invitation.invited_by_institution_id):
             add(PendenzKind.INVITATION, invitation.invited_on, invitation.institution_id, invitation.id)
-    if not case.is_participant(institution_id):
+    if not case.is_participant(institution_id) or case.phase is CasePhase.ARCHIVED:
         return _sorted(found)
 
     if case.phase.is_open:

@@ -182,7 +182,9 @@ class SharedCase:
         participation.left_on = on
         for measure in self.measures:
             if measure.owner_institution_id == institution_id:
-                measure.settle_on_closure(on, "Durch den Austritt der Stelle beendet.")
+                measure.settle_on_closure(
+                    on, "Durch den Austritt der Stelle beendet.", MeasureStatus.ENDED_BY_LEAVING
+                )
         for invitation in self.pending_invitations():
             if institution_id in (invitation.institution_id, invitation.invited_by_institution_id):
                 invitation.status = InvitationStatus.WITHDRAWN
@@ -438,8 +440,8 @@ class SharedCase:
         self._check_measure(measure)
 
     def _check_measure(self, measure: Measure) -> None:
-        if measure.status is MeasureStatus.ENDED_BY_CLOSURE:
-            raise InvalidValue("Dieser Status entsteht nur durch den Fallabschluss.", "status")
+        if measure.status.is_settled:
+            raise InvalidValue("Dieser Status entsteht nur durch Fallabschluss oder Austritt.", "status")
         segment = self.current_segment
         excluded = SEGMENT_MEASURE_EXCLUSIONS.get(segment, {}) if segment is not None else {}
         if measure.status.is_open and measure.kind in excluded:
@@ -696,14 +698,14 @@ class SharedCase:
     ) -> None:
         follow_up = self._require_pending_follow_up()
         self._check_follow_up_date(completed_on, today, "completed_on")
+        if follow_up.started_on is not None and completed_on < follow_up.started_on:
+            raise InvalidValue("Die Nachbetreuung endet vor ihrem Beginn.", "completed_on")
         if completed_on < follow_up.due_on and early_end is None:
             raise RuleConflict(
                 FOLLOW_UP_AFTER_SIX_MONTHS,
                 "completed_on",
                 f"Die Nachbetreuung läuft bis zum {follow_up.due_on:%d.%m.%Y}.",
             )
-        if follow_up.started_on is not None and completed_on < follow_up.started_on:
-            raise InvalidValue("Die Nachbetreuung endet vor ihrem Beginn.", "completed_on")
         self._transition(CasePhase.ARCHIVED)
         follow_up.started_on = follow_up.started_on or completed_on
         follow_up.completed_on = completed_on

@@ -34,6 +34,12 @@ class MeasureStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     ENDED_BY_CLOSURE = "ended_by_closure"
+    ENDED_BY_LEAVING = "ended_by_leaving"  # its institution left the case
+
+    @property
+    def is_settled(self) -> bool:
+        """Set by the process (closure, leaving), never chosen by a caller."""
+        return self in (MeasureStatus.ENDED_BY_CLOSURE, MeasureStatus.ENDED_BY_LEAVING)
 
     @property
     def is_open(self) -> bool:
@@ -94,11 +100,16 @@ class Measure:
         if self.status is MeasureStatus.RUNNING and self.start_on is None:
             raise InvalidValue("Eine laufende Massnahme braucht ein Startdatum.", "start_on")
 
-    def settle_on_closure(self, closed_on: date, outcome: str = "Durch den Fallabschluss beendet.") -> None:
-        """The owner's closure (or leaving the case) ends its measures still planned or running."""
+    def settle_on_closure(
+        self,
+        closed_on: date,
+        outcome: str = "Durch den Fallabschluss beendet.",
+        status: MeasureStatus = MeasureStatus.ENDED_BY_CLOSURE,
+    ) -> None:
+        """The owner's closure (or its leaving the case) ends its measures still planned or running."""
         if not self.status.is_open:
             return
-        self.status = MeasureStatus.ENDED_BY_CLOSURE
+        self.status = status
         if self.start_on is not None and self.start_on > closed_on:
             self.start_on = None  # never began
         if self.end_on is None or self.end_on > closed_on:

@@ -244,7 +244,7 @@ def case_page(
         measure_kinds=list(MeasureKind),
         assessment_kinds=list(AssessmentKind),
         progress_ratings=list(ProgressRating),
-        measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],
+        measure_statuses=[s for s in MeasureStatus if not s.is_settled],
         content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
         today=web.ctx.today,
         errors=errors or FormErrors(),
