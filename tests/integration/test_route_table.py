@@ -34,6 +34,9 @@ class Target:
     consent_id: str = ""
     event_id: str = "00000000-0000-0000-0000-000000000000"  # a sealed audit event, for the proofs
     document_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    invitation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    conference_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    item_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 def _target(api: Api) -> Target:
@@ -90,7 +93,36 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "json": {"local_reference": "N"}
     },
     ("DELETE", "/api/v1/cases/{case_id}/participants/{institution_id}"): lambda t: {},
-    ("PUT", "/api/v1/cases/{case_id}/lead"): lambda t: {"json": {"institution_id": str(t.world.rav.id)}},
+    ("PUT", "/api/v1/cases/{case_id}/lead"): lambda t: {
+        "json": {"institution_id": str(t.world.rav.id), "note": "Stellensuche im Vordergrund"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/lead-handover"): lambda t: {
+        "json": {"institution_id": str(t.world.rav.id), "note": "Stellensuche im Vordergrund"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/invitations"): lambda t: {
+        "json": {"institution_id": str(t.world.iv.id)}
+    },
+    ("DELETE", "/api/v1/cases/{case_id}/invitations/{invitation_id}"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/accept"): lambda t: {
+        "json": {"local_reference": "IV-7"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/decline"): lambda t: {
+        "json": {"reason": "Keine Zuständigkeit"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/intake-steps"): lambda t: {
+        "json": {"step": "need", "outcome": "in_need"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/cooperation"): lambda t: {
+        "json": {"form": "oral", "agreed_goal_ids": [t.goal_id]}
+    },
+    ("POST", "/api/v1/cases/{case_id}/conferences/scheduled"): lambda t: {
+        "json": {"planned_on": days_ago(-7), "invited_institution_ids": [str(t.world.rav.id)]}
+    },
+    ("POST", "/api/v1/cases/{case_id}/conferences/{conference_id}/minutes"): lambda t: {
+        "json": {"decisions": "RAV übernimmt die Stellensuche"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/action-items/{item_id}/done"): lambda t: {"json": {}},
+    ("GET", "/api/v1/pendenzen"): lambda t: {},
     ("POST", "/api/v1/cases/{case_id}/segment"): lambda t: {"json": {"segment": "V"}},
     ("POST", "/api/v1/cases/{case_id}/plan/goals"): lambda t: {"json": {"title": "Noch ein Ziel"}},
     ("PATCH", "/api/v1/cases/{case_id}/plan/goals/{goal_id}"): lambda t: {"json": {"status": "achieved"}},
@@ -118,7 +150,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     },
     ("POST", "/api/v1/cases/{case_id}/closure"): lambda t: {"json": {"reason": "erwerbsarbeit"}},
     ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
-    ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
+    ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {
+        "json": {"result": "sustainable", "early_end": "wegzug"}
+    },
     ("GET", "/api/v1/cases/{case_id}/consents"): lambda t: {},
     ("POST", "/api/v1/cases/{case_id}/consents"): lambda t: {
         "json": consent_body(t.world, [(t.world.rav.id, t.world.sozialdienst.id)], ["arbeitsmarkt"])
@@ -173,6 +207,35 @@ PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
     ("POST", "/api/v1/cases/{case_id}/archive"): [("closure", {"reason": "wegzug"})],
     ("POST", "/api/v1/cases/{case_id}/follow-up"): [("closure", {"reason": "erwerbsarbeit"})],
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): [("closure", {"reason": "erwerbsarbeit"})],
+    ("DELETE", "/api/v1/cases/{case_id}/invitations/{invitation_id}"): [
+        ("invitations", {"institution_id": "{iv}"})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/accept"): [
+        ("invitations", {"institution_id": "{iv}"})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/decline"): [
+        ("invitations", {"institution_id": "{iv}"})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/conferences/{conference_id}/minutes"): [
+        ("conferences/scheduled", {"planned_on": days_ago(0), "invited_institution_ids": ["{rav}"]})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/action-items/{item_id}/done"): [
+        ("conferences/scheduled", {"planned_on": days_ago(0), "invited_institution_ids": ["{rav}"]}),
+        (
+            "conferences/{conference_id}/minutes",
+            {
+                "decisions": "Sozialdienst klärt Budget",
+                "action_items": [
+                    {"title": "Budget", "owner_institution_id": "{sd}", "due_on": days_ago(-14)}
+                ],
+            },
+        ),
+    ],
+}
+# Operations the invited institution calls (its supervisor accepts for it).
+INVITED_ONLY = {
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/accept"),
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/decline"),
 }
 
 
@@ -194,6 +257,8 @@ def user_of(method: str, path: str) -> str:
     """Who calls an operation in the success test: the DPO, the Sozialdienst's supervisor or caseworker."""
     if (method, path) in DPO_ROUTES:
         return "dpo"
+    if (method, path) in INVITED_ONLY:
+        return "iv-lead"
     return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
 
 
@@ -203,7 +268,8 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
     if path == "/api/v1/cases":
         target.person_id = api.register_person("sd")["id"]
     for step, body in PREPARE.get((method, path), []):
-        api.ok(target.case_id, step, body)
+        api.ok(target.case_id, step.format(conference_id=target.conference_id), _filled(body, target))
+        _remember_process_ids(api, target)
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)
@@ -212,6 +278,29 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
     target.event_id = sealed_event_id(engine)
     return target, version
+
+
+def _filled(body: Any, target: Target) -> Any:
+    """A PREPARE body with "{iv}", "{rav}", "{sd}" replaced by the institutions' ids."""
+    world = target.world
+    ids = {"{iv}": str(world.iv.id), "{rav}": str(world.rav.id), "{sd}": str(world.sozialdienst.id)}
+    if isinstance(body, dict):
+        return {key: _filled(value, target) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_filled(value, target) for value in body]
+    return ids.get(body, body) if isinstance(body, str) else body
+
+
+def _remember_process_ids(api: Api, target: Target) -> None:
+    core = api.get_case(target.case_id).json()["fallfuehrung"]
+    pending = [i for i in core.get("invitations", []) if i["status"] == "pending"]
+    if pending:
+        target.invitation_id = pending[0]["id"]
+    if core.get("conferences"):
+        conference = core["conferences"][-1]
+        target.conference_id = conference["id"]
+        if conference.get("action_items"):
+            target.item_id = conference["action_items"][0]["id"]
 
 
 def sealed_event_id(engine: Engine) -> str:
@@ -243,6 +332,9 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         consent_id=target.consent_id or str(uuid.uuid4()),
         user_id=str(target.world.users["sd"].id),
         document_id=target.document_id,
+        invitation_id=target.invitation_id,
+        conference_id=target.conference_id,
+        item_id=target.item_id,
         kind="sozialdienst",  # the exchange format of the acting users' institution
     )
 

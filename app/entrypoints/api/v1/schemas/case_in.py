@@ -59,8 +59,14 @@ class ParticipantPatch(Command):
 
 
 class LeadIn(Command):
+    """Proposes the lead; without a hand-over note refused (rule iiz.fallfuehrung.annahme)."""
+
     institution_id: uuid.UUID
-    contact_person_id: uuid.UUID | None = None
+    contact_person_id: uuid.UUID | None = Field(
+        default=None, description="Nicht mehr verwendet: die Ansprechperson nennt die empfangende Stelle"
+    )
+    note: LongText = Field(default="", description="Übergabenotiz")
+    category: DataCategory | None = Field(default=None, description="Kategorie der Übergabenotiz")
 
 
 class SegmentIn(Command):
