@@ -317,6 +317,9 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             Segmentation(S, ago(5, 15), FIRST),
             Activate(),
             Join(RAV_SOLOTHURN, "PSN-4417-6645", ago(5)),
+            # Segment S allows no labour-market measure: the SEMO follows the change to O.
+            Segmentation(O, ago(4, 10), "Tagesstruktur stabil; Fokus auf berufliche Orientierung und "
+                                        "Lehrstellensuche."),
             AddGoal("lehre", "Lehrstelle als Logistiker EFZ finden", target=ahead(5)),
             AddMeasure("Motivationssemester (SEMO)", MeasureKind.LABOUR_MARKET, RUNNING, ago(4), ahead(2),
                        "lehre", "SEMO Solothurn", by="demo-rav"),
@@ -324,8 +327,6 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                    "Schnupperwoche im Logistikbetrieb: pünktlich, körperlich belastbar, braucht klare "
                    "Strukturen.",
                    "Lehrstellensuche mit Coaching fortsetzen."),
-            Segmentation(O, ago(3), "Tagesstruktur stabil; Fokus auf berufliche Orientierung und "
-                                    "Lehrstellensuche."),
             ReviewHeld(ago(1), "SEMO wird regelmässig besucht, zwei Schnupperlehren vereinbart.",
                        (("lehre", ProgressRating.ON_TRACK, "Zwei Schnupperlehren vereinbart."),),
                        ahead(2)),

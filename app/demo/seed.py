@@ -58,6 +58,7 @@ from app.domain.cases.segment import DEFAULT_REASSESSMENT_INTERVAL_MONTHS
 from app.domain.consent import Flow, months
 from app.domain.institutions import Institution
 from app.domain.persons import Address
+from app.domain.principal import Principal, PrincipalKind
 from app.domain.users import User
 from app.services import (
     assignments,
@@ -304,17 +305,27 @@ class _CaseBuilder:
         )
         invitation = view.case.pending_invitation_for(institution_id)
         assert invitation is not None
-        member = ASSIGNED_ON_JOIN[code][1] if code in ASSIGNED_ON_JOIN else self._member_of(institution_id)
         invitations.answer_invitation(
             self.uow_factory(),
-            self._at(self.contexts[member], on),
+            self._at(self._acting_for(code), on),
             self.case_id,
             invitation.id,
             invitations.Answer(accept=True),
         )
 
-    def _member_of(self, institution_id: uuid.UUID) -> str:
-        return next(name for name, user in self.users.items() if user.institution_id == institution_id)
+    def _acting_for(self, code: str) -> RequestContext:
+        """A demo user of the institution, or else its system client (an institution without demo users)."""
+        if code in ASSIGNED_ON_JOIN:
+            return self.contexts[ASSIGNED_ON_JOIN[code][0]]
+        any_ctx = self.contexts[self.demo.caseworker]
+        institution_id = self._institution(code)
+        system = Principal(
+            uuid.uuid5(institution_id, "demo-system"),
+            PrincipalKind.SYSTEM,
+            f"{code.lower()}-system",
+            institution_id,
+        )
+        return replace(any_ctx, principal=system)
 
     def _at(self, ctx: RequestContext, on: date) -> RequestContext:
         """The context as of noon of `on` (Solothurn time): a consent is granted or revoked that day."""

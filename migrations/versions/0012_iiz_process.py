@@ -1,4 +1,4 @@
-"""IIZ process: invitations to take part in a case or to take over its lead.
+"""IIZ process: invitations to take part in a case or to take over its lead; referrals to case management.
 
 Revision ID: 0012
 Revises: 0007
@@ -52,9 +52,51 @@ def upgrade() -> None:
     op.create_index(
         "ix_case_invitations_institution_status", "case_invitations", ["institution_id", "status"]
     )
+    op.create_table(
+        "referrals",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("person_id", sa.Uuid(), nullable=False),
+        sa.Column("referring_institution_id", sa.Uuid(), nullable=False),
+        sa.Column("cm_body_institution_id", sa.Uuid(), nullable=False),
+        sa.Column("clearing_body_institution_id", sa.Uuid(), nullable=False),
+        sa.Column("lead_institution_id", sa.Uuid(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("referred_on", sa.Date(), nullable=False),
+        sa.Column("case_id", sa.Uuid(), nullable=True),
+        sa.Column("sealed_content", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=op.f("fk_referrals_person_id_persons")),
+        sa.ForeignKeyConstraint(
+            ["referring_institution_id"],
+            ["institutions.id"],
+            name=op.f("fk_referrals_referring_institution_id_institutions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["cm_body_institution_id"],
+            ["institutions.id"],
+            name=op.f("fk_referrals_cm_body_institution_id_institutions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["clearing_body_institution_id"],
+            ["institutions.id"],
+            name=op.f("fk_referrals_clearing_body_institution_id_institutions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["lead_institution_id"],
+            ["institutions.id"],
+            name=op.f("fk_referrals_lead_institution_id_institutions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referrals")),
+    )
+    op.create_index(op.f("ix_referrals_person_id"), "referrals", ["person_id"])
+    op.create_index(op.f("ix_referrals_referring_institution_id"), "referrals", ["referring_institution_id"])
+    op.create_index(op.f("ix_referrals_cm_body_institution_id"), "referrals", ["cm_body_institution_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_referrals_cm_body_institution_id"), table_name="referrals")
+    op.drop_index(op.f("ix_referrals_referring_institution_id"), table_name="referrals")
+    op.drop_index(op.f("ix_referrals_person_id"), table_name="referrals")
+    op.drop_table("referrals")
     op.drop_index("ix_case_invitations_institution_status", table_name="case_invitations")
     op.drop_index(op.f("ix_case_invitations_case_id"), table_name="case_invitations")
     op.drop_table("case_invitations")

@@ -1,11 +1,11 @@
-"""Tables of the IIZ process around the shared case: invitations (participation and lead)."""
+"""Tables of the IIZ process around the shared case: invitations (participation and lead), referrals."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.models import Base
@@ -30,3 +30,20 @@ class InvitationRow(Base):
     note_id: Mapped[uuid.UUID | None]
 
     __table_args__ = (Index("ix_case_invitations_institution_status", "institution_id", "status"),)
+
+
+class ReferralRow(Base):
+    """Structured columns for the lists and the access check; the texts sealed under the person's key."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    referring_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"), index=True)
+    cm_body_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"), index=True)
+    clearing_body_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
+    lead_institution_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("institutions.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    referred_on: Mapped[date]
+    case_id: Mapped[uuid.UUID | None]
+    sealed_content: Mapped[bytes] = mapped_column(LargeBinary)
