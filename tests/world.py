@@ -51,6 +51,7 @@ def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
         ("iv-lead", "Irene Studer", iv, {Role.SUPERVISOR}),
         ("olten-lead", "Oskar Frey", other, {Role.SUPERVISOR, Role.CASEWORKER}),
         ("dpo", "Dora Pfister", kanton, {Role.DPO}),
+        ("ags", "Andrea Gerber", kanton, {Role.CASEWORKER}),  # the clearing body
     ]
     users = {
         name: User(uuid.uuid4(), name, display, inst.id, frozenset(roles))

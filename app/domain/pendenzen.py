@@ -13,10 +13,14 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from app.domain.cases import CasePhase, SharedCase
+from app.domain.referral import Referral
+from app.domain.referral import Urgency as ReferralUrgency
 
 DEFAULT_PREVIEW_DAYS = 30
 DEFAULT_INTAKE_SEGMENT_DAYS = 30
 DEFAULT_ESCALATION_DAYS = 14
+# Days the case-management body (or the clearing body) has to decide a referral.
+DECISION_DAYS = {ReferralUrgency.NORMAL: 20, ReferralUrgency.URGENT: 5}
 
 
 class PendenzKind(StrEnum):
@@ -29,6 +33,7 @@ class PendenzKind(StrEnum):
     INVITATION = "invitation"
     ACTION_ITEM = "action_item"
     CONFERENCE = "conference"
+    REFERRAL = "referral"
 
     @property
     def label(self) -> str:
@@ -42,6 +47,7 @@ class PendenzKind(StrEnum):
             PendenzKind.INVITATION: "Einladung beantworten",
             PendenzKind.ACTION_ITEM: "Pendenz aus der Fallkonferenz",
             PendenzKind.CONFERENCE: "Fallkonferenz",
+            PendenzKind.REFERRAL: "Zuweisung: Aufnahmeentscheid",
         }[self]
 
 
@@ -74,7 +80,7 @@ class PendenzenRules:
 @dataclass(frozen=True)
 class Pendenz:
     kind: PendenzKind
-    case_id: uuid.UUID
+    case_id: uuid.UUID | None  # None for a referral not (yet) admitted
     due_on: date
     involvement: Involvement
     urgency: Urgency
@@ -151,4 +157,32 @@ def pendenzen_of_case(
 
 
 def _sorted(found: list[Pendenz]) -> list[Pendenz]:
-    return sorted(found, key=lambda p: (p.due_on, p.kind.value, str(p.case_id)))
+    return sorted(found, key=lambda p: (p.due_on, p.kind.value, str(p.case_id or "")))
+
+
+def pendenzen_of_referral(
+    referral: Referral, institution_id: uuid.UUID, today: date, rules: PendenzenRules = PendenzenRules()
+) -> list[Pendenz]:
+    """A referral awaiting a decision: the deciding body must act, the referring institution is told."""
+    deciding = referral.deciding_institution_id
+    if deciding is None or institution_id not in referral.involved_institution_ids:
+        return []
+    since = referral.clearing_requested_on or referral.referred_on
+    due_on = since + timedelta(days=DECISION_DAYS[referral.urgency])
+    urgency = urgency_of(due_on, today, rules.preview_days)
+    if urgency is None:
+        return []
+    involvement = Involvement.RESPONSIBLE if deciding == institution_id else Involvement.INFORMED
+    escalated = urgency is Urgency.OVERDUE and (today - due_on).days > rules.escalation_days
+    return [
+        Pendenz(
+            PendenzKind.REFERRAL,
+            referral.case_id,
+            due_on,
+            involvement,
+            urgency,
+            escalated,
+            referral.id,
+            deciding,
+        )
+    ]

@@ -9,7 +9,7 @@ from enum import StrEnum
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases.listing import CaseFilter
 from app.domain.categories import DataCategory
-from app.domain.pendenzen import Pendenz, PendenzenRules, pendenzen_of_case
+from app.domain.pendenzen import Pendenz, PendenzenRules, pendenzen_of_case, pendenzen_of_referral
 from app.domain.permissions import Permission
 from app.domain.policy import decide
 from app.services.access_grants import decision_basis, sees_all_institution_cases
@@ -51,7 +51,13 @@ def list_pendenzen(
                     outcome=AuditOutcome.ALLOWED,
                     reason=f"Pendenzen gelesen ({len(entries)}).",
                     categories=(DataCategory.FALLFUEHRUNG,),
-                    record_ids=tuple(dict.fromkeys(e.pendenz.case_id for e in entries)),
+                    record_ids=tuple(
+                        dict.fromkeys(
+                            e.pendenz.case_id or e.pendenz.item_id
+                            for e in entries
+                            if e.pendenz.case_id or e.pendenz.item_id
+                        )
+                    ),
                     bases=("participation",),
                 )
             )
@@ -95,4 +101,10 @@ def _collect(uow: UnitOfWork, ctx: RequestContext, scope: Scope, rules: Pendenze
             entries.extend(
                 PendenzEntry(p, None) for p in pendenzen_of_case(case, institution_id, ctx.today, rules)
             )
-    return sorted(entries, key=lambda e: (e.pendenz.due_on, e.pendenz.kind.value, str(e.pendenz.case_id)))
+    for referral in uow.referrals.involving(institution_id):
+        entries.extend(
+            PendenzEntry(p, None) for p in pendenzen_of_referral(referral, institution_id, ctx.today, rules)
+        )
+    return sorted(
+        entries, key=lambda e: (e.pendenz.due_on, e.pendenz.kind.value, str(e.pendenz.case_id or ""))
+    )

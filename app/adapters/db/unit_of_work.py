@@ -19,6 +19,7 @@ from app.adapters.db.document_repository import SqlDocumentRepository
 from app.adapters.db.dossiers import SqlDossierRepository
 from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.key_store import SqlKeyStore
+from app.adapters.db.referrals import SqlReferralRepository
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
     SqlCaseRepository,
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
         self.audit_log = SqlAuditLog(session)
         self.dossiers = SqlDossierRepository(session)
         self.events = SqlEventLog(session)
+        self.referrals = SqlReferralRepository(session, self.keys)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

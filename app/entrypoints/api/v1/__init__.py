@@ -20,6 +20,7 @@ from app.entrypoints.api.v1 import (
     pendenzen,
     persons,
     reference_directory,
+    referrals,
 )
 from app.entrypoints.api.v1.responses import problems
 
@@ -35,6 +36,7 @@ for module in (
     case_closure,
     case_process,
     pendenzen,
+    referrals,
     documents,
     consents,
     case_access,

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/pendenzen", tags=["Pendenzen"])
 class PendenzOut(Out):
     kind: PendenzKind
     label: str
-    case_id: uuid.UUID
+    case_id: uuid.UUID | None
     client_name: str | None
     due_on: date
     urgency: Urgency
