@@ -236,11 +236,27 @@ def test_the_lead_sets_the_contact_person_and_hands_over_the_lead(
     )
 
     form = _form(web, overview, institution_id=str(api.world.rav.id))
+    without_note = web.post(f"{overview}/fallfuehrung", data=form)
+    assert without_note.status_code == 422
+    assert 'id="uebergabenotiz-fehler">' in without_note.text
+
+    form = _form(web, overview, institution_id=str(api.world.rav.id), note="Stellensuche im Vordergrund")
     before = audit_count(engine)
     done = web.post(f"{overview}/fallfuehrung", data=form, follow_redirects=False)
     assert done.status_code == 303, done.text
     assert audit_count(engine) == before + 1
-    assert last_audit_event(engine).operation == "lead.hand_over"
+    assert last_audit_event(engine).operation == "lead.propose"
+    offered = api.get_case(case["id"]).json()["fallfuehrung"]
+    assert offered["lead_institution_id"] == str(api.world.sozialdienst.id)  # until the RAV accepts
+
+    rav = browser_for("rav-lead")
+    answer = rav.get("/pendenzen")
+    assert answer.status_code == 200 and "Einladungen an Ihre Stelle" in answer.text
+    invitation = offered["invitations"][-1]["id"]
+    accept_url = f"{overview}/einladungen/{invitation}/annehmen"
+    assert accept_url in answer.text
+    accepted = rav.post(accept_url, data={"csrf_token": _csrf(answer.text)}, follow_redirects=False)
+    assert accepted.status_code == 303, accepted.text
     after = api.get_case(case["id"]).json()["fallfuehrung"]
     assert after["lead_institution_id"] == str(api.world.rav.id) and after["contact_person"] is None
     assert f'action="{overview}/fallfuehrung"' not in web.get(overview).text  # no longer the lead

@@ -15,6 +15,7 @@ def install_web(app: FastAPI) -> None:
         login,
         oidc,
         plan_pages,
+        process_pages,
         record_pages,
         static_files,
         supervisor_pages,
@@ -41,4 +42,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(plan_pages.router)
     app.include_router(assessment_pages.router)
     app.include_router(team_pages.router)
+    app.include_router(process_pages.router)
     app.include_router(dpo_pages.router)

@@ -23,7 +23,7 @@ from app.domain.cases import (
     ProgressRating,
     Segment,
 )
-from app.domain.categories import DataCategory
+from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -47,7 +47,7 @@ from app.services.ports import CaseFilter
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 NOTICES = {
-    "beteiligt": "Die Stelle ist jetzt am Fall beteiligt.",
+    "beteiligt": "Die Stelle ist eingeladen; sie nimmt am Fall teil, sobald sie die Einladung annimmt.",
     "segment": "Die Segmentierung ist erfasst.",
     "einwilligung": "Die Einwilligung ist erfasst.",
     "widerruf": "Die Einwilligung ist widerrufen. Der Widerruf wirkt ab sofort.",
@@ -62,7 +62,7 @@ NOTICES = {
     "status": "Der Status der Massnahme ist geändert.",
     "abklaerung": "Die Abklärung ist erfasst.",
     "ansprechperson": "Die Ansprechperson ist geändert.",
-    "uebergeben": "Die Fallführung ist übergeben.",
+    "uebergeben": "Die Übergabe ist angeboten; Ihre Stelle bleibt fallführend, bis die neue Stelle annimmt.",
     "standort": "Die Standortbestimmung ist erfasst.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
 }
@@ -237,7 +237,12 @@ def case_page(
             if not p.left_on and p.institution_id != view.case.lead_institution_id
         ],
         me_institution_id=web.user.institution_id,
-        others=[i for i in names if not view.case.is_participant(i)],
+        others=[
+            i
+            for i in names
+            if not view.case.is_participant(i) and view.case.pending_invitation_for(i) is None
+        ],
+        categories=sorted(CONTENT_CATEGORIES, key=lambda c: c.label),
         segments=list(Segment),
         closure_reasons=list(ClosureReason),
         follow_up_results=list(FollowUpResult),
