@@ -24,6 +24,9 @@ class EventType(StrEnum):
     CONSENT_GRANTED = "consent.granted"
     CONSENT_REVOKED = "consent.revoked"
     REASSESSMENT_DUE = "case.reassessment_due"
+    PENDENZ_DUE_SOON = "pendenz.due_soon"  # within the preview
+    PENDENZ_OVERDUE = "pendenz.overdue"
+    PENDENZ_ESCALATED = "pendenz.escalated"  # overdue beyond the escalation delay: the supervisor acts
 
 
 @dataclass(frozen=True)

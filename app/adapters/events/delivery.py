@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import and_, select, update
@@ -23,10 +24,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.adapters.db.event_models import DeliveryRow, OutboxEventRow, SubscriptionRow
 from app.adapters.db.models import CaseRow, ParticipationRow
 from app.adapters.events.outbox import SqlEventLog, change_event, reassessment_due_event
+from app.adapters.events.pendenz_events import raise_pendenz_events
 from app.adapters.events.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent
+from app.domain.pendenzen import PendenzenRules
 
 PENDING, DELIVERED, SKIPPED, DEAD = "pending", "delivered", "skipped", "dead"
 
@@ -60,6 +63,9 @@ class DeliveryPolicy:
         return now + timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter
 
 
+LOCAL_TIME = ZoneInfo("Europe/Zurich")  # due dates follow the calendar day in Solothurn
+
+
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
@@ -72,17 +78,20 @@ class DeliveryWorker:
         now: Callable[[], datetime],
         audience: Callable[[uuid.UUID, ChangeEvent], tuple[DataCategory, ...] | None],
         policy: DeliveryPolicy | None = None,
+        pendenz_rules: PendenzenRules | None = None,
     ) -> None:
         self._sessions = session_factory
         self._audience = audience  # asked per delivery: the policy as it is then
         self._sender = sender
         self._now = now
         self._policy = policy or DeliveryPolicy()
+        self._pendenz_rules = pendenz_rules or PendenzenRules()
 
     def run_once(self) -> int:
         """One pass: raise due reassessment events, fan new events out, deliver what is due.
         Returns the number of deliveries attempted."""
         self.raise_due_reassessments()
+        self.raise_pendenz_events()
         self.fan_out()
         return self.deliver_due()
 
@@ -97,6 +106,12 @@ class DeliveryWorker:
                 key = f"reassessment_due:{case_id}:{due_on}"
                 if session.scalar(select(OutboxEventRow.seq).where(OutboxEventRow.dedupe_key == key)) is None:
                     log.add(reassessment_due_event(case_id, lead_id, now), dedupe_key=key)
+
+    def raise_pendenz_events(self) -> int:
+        """ "Due soon", "overdue" and "escalated" for the Pendenzen, once per occasion."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            return raise_pendenz_events(session, now, now.astimezone(LOCAL_TIME).date(), self._pendenz_rules)
 
     def fan_out(self) -> None:
         """A delivery row per new event and subscription whose institution works on the case."""

@@ -33,12 +33,16 @@ def _delivery_worker(
     """The worker, asking the services' policy at delivery time who may hear of an event."""
     from app.adapters.db.engine import make_session_factory
     from app.adapters.events.delivery import DeliveryWorker
+    from app.domain.pendenzen import PendenzenRules
     from app.main import build_container
     from app.services.event_audience import event_audience
 
     container = build_container(settings)
     audience = event_audience(container.uow_factory, container.access, _now)
-    worker = DeliveryWorker(make_session_factory(container.engine), sender, _now, audience, policy)
+    rules = PendenzenRules(
+        settings.pendenzen_preview_days, settings.intake_segment_due_days, settings.pendenzen_escalation_days
+    )
+    worker = DeliveryWorker(make_session_factory(container.engine), sender, _now, audience, policy, rules)
     return worker, container.engine
 
 
@@ -117,3 +121,17 @@ def retry_dead(subscription: str = typer.Option("", "--abonnement", help="nur di
         sender.close()
         engine.dispose()
     typer.echo(f"{count} Zustellungen werden erneut versucht.")
+
+
+@events_app.command("pendenzen")
+def raise_pendenzen() -> None:
+    """Ereignisse «bald fällig», «überfällig» und «eskaliert» für die Pendenzen auslösen (idempotent)."""
+    from app.adapters.events.delivery import HttpSender
+
+    settings = Settings()
+    delivery, engine = _delivery_worker(settings, HttpSender(settings.webhook_timeout_seconds))
+    try:
+        raised = delivery.raise_pendenz_events()
+    finally:
+        engine.dispose()
+    typer.echo(f"{raised} Pendenzen-Ereignisse ausgelöst.")

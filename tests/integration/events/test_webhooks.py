@@ -245,3 +245,27 @@ def test_subscribe_prints_the_secret_once_and_refuses_plain_http_elsewhere(
 
     assert ok.exit_code == 0 and "Geheimnis (nur jetzt sichtbar):" in ok.output
     assert refused.exit_code == 2
+
+
+def test_pendenzen_raise_due_soon_overdue_and_escalated_once_each(
+    outboxing: Callable[[], UnitOfWork], cast: World, engine: Engine
+) -> None:
+    case_id = _open_case(outboxing, cast)
+    assess_segment(outboxing(), _ctx(cast, "sd"), case_id, None, Segment.VERAENDERN, date.today(), "")
+
+    def kinds(clock: Clock) -> list[str]:
+        worker = _worker(outboxing, engine, clock)
+        worker.raise_pendenz_events()
+        worker.raise_pendenz_events()  # a second pass raises nothing new
+        return sorted(e.type for e in _events(engine) if e.case_id == case_id and e.type.startswith("pendenz."))
+
+    assert kinds(Clock()) == []  # the reassessment is six months away
+    soon = Clock()
+    soon.now += timedelta(days=170)
+    assert kinds(soon) == ["pendenz.due_soon"]
+    overdue = Clock()
+    overdue.now += timedelta(days=190)
+    assert kinds(overdue) == ["pendenz.due_soon", "pendenz.overdue"]
+    escalated = Clock()
+    escalated.now += timedelta(days=220)
+    assert kinds(escalated) == ["pendenz.due_soon", "pendenz.escalated", "pendenz.overdue"]
