@@ -257,7 +257,9 @@ def test_pendenzen_raise_due_soon_overdue_and_escalated_once_each(
         worker = _worker(outboxing, engine, clock)
         worker.raise_pendenz_events()
         worker.raise_pendenz_events()  # a second pass raises nothing new
-        return sorted(e.type for e in _events(engine) if e.case_id == case_id and e.type.startswith("pendenz."))
+        return sorted(
+            e.type for e in _events(engine) if e.case_id == case_id and e.type.startswith("pendenz.")
+        )
 
     assert kinds(Clock()) == []  # the reassessment is six months away
     soon = Clock()
