@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # own Sozialdienst); the clearing body (default: the canton's AGS).
     referral_cm_bodies: dict[str, str] = Field(default_factory=dict)
     referral_clearing_body_code: str = ""
+    # AGS supervision: single cases only where a law gives a basis (rule ags.aufsicht.einzelfall).
+    supervision_drill_down_enabled: bool = False
     # dev and test may take the principal from the X-Cockpit-Dev-User header (or this default user).
     dev_principal_enabled: bool = True
     dev_default_user: str = "demo-lead"

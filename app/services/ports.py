@@ -21,6 +21,7 @@ from app.domain.exchange import CaseExport, ImportLimits, InstitutionDossier, Pa
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.referral import Referral
+from app.domain.supervision import RegionProcessCounts
 from app.domain.users import User
 
 
@@ -142,6 +143,10 @@ class ReferralRepository(Protocol):
     def involving(self, institution_id: uuid.UUID) -> list[Referral]: ...
 
 
+class SupervisionQueries(Protocol):
+    def process_counts(self, today: date, intake_segment_days: int) -> list[RegionProcessCounts]: ...
+
+
 class EventLog(Protocol):
     """The outbox of change events, in the order they were written."""
 
@@ -195,6 +200,8 @@ class UnitOfWork(Protocol):
     def events(self) -> EventLog: ...
     @property
     def referrals(self) -> ReferralRepository: ...
+    @property
+    def supervision(self) -> SupervisionQueries: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...

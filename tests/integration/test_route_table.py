@@ -37,6 +37,7 @@ class Target:
     invitation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     conference_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     item_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    referral_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 def _target(api: Api) -> Target:
@@ -123,6 +124,24 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     },
     ("POST", "/api/v1/cases/{case_id}/action-items/{item_id}/done"): lambda t: {"json": {}},
     ("GET", "/api/v1/pendenzen"): lambda t: {},
+    ("GET", "/api/v1/supervision/process"): lambda t: {},
+    ("GET", "/api/v1/referrals"): lambda t: {},
+    ("POST", "/api/v1/referrals"): lambda t: {
+        "json": {
+            "person_id": t.person_id,
+            "region_institution_id": str(t.world.other_sozialdienst.id),
+            "reason": "IIZ",
+        }
+    },
+    ("GET", "/api/v1/referrals/{referral_id}"): lambda t: {},
+    ("POST", "/api/v1/referrals/{referral_id}/meeting"): lambda t: {"json": {"meeting_on": days_ago(0)}},
+    ("POST", "/api/v1/referrals/{referral_id}/decision"): lambda t: {
+        "json": {"outcome": "declined", "reason": "Kein Bedarf"}
+    },
+    ("POST", "/api/v1/referrals/{referral_id}/clearing"): lambda t: {},
+    ("POST", "/api/v1/referrals/{referral_id}/clearing/decision"): lambda t: {
+        "json": {"outcome": "declined", "reason": "Entscheid bestätigt"}
+    },
     ("POST", "/api/v1/cases/{case_id}/segment"): lambda t: {"json": {"segment": "V"}},
     ("POST", "/api/v1/cases/{case_id}/plan/goals"): lambda t: {"json": {"title": "Noch ein Ziel"}},
     ("PATCH", "/api/v1/cases/{case_id}/plan/goals/{goal_id}"): lambda t: {"json": {"status": "achieved"}},
@@ -259,6 +278,10 @@ def user_of(method: str, path: str) -> str:
         return "dpo"
     if (method, path) in INVITED_ONLY:
         return "iv-lead"
+    if path.startswith("/api/v1/supervision/") or path.endswith("/clearing/decision"):
+        return "ags"
+    if path.endswith(("/meeting", "/decision")) and "{referral_id}" in path:
+        return "olten"  # the case-management body of the referral's region
     return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
 
 
@@ -270,6 +293,8 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
     for step, body in PREPARE.get((method, path), []):
         api.ok(target.case_id, step.format(conference_id=target.conference_id), _filled(body, target))
         _remember_process_ids(api, target)
+    if "{referral_id}" in path:
+        target.referral_id = _referral(api, target, path)
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)
@@ -278,6 +303,27 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
     target.event_id = sealed_event_id(engine)
     return target, version
+
+
+def _referral(api: Api, target: Target, path: str) -> str:
+    """A referral by the Sozialdienst to Olten's body; declined and at the clearing body as the path needs."""
+    body = {
+        "person_id": target.person_id,
+        "region_institution_id": str(target.world.other_sozialdienst.id),
+        "reason": "IIZ",
+    }
+    referral = api.client.post("/api/v1/referrals", json=body, headers=api.headers("sd")).json()["id"]
+    steps = []
+    if path.endswith(("/clearing", "/clearing/decision")):
+        steps.append(("decision", {"outcome": "declined", "reason": "Kein Bedarf"}, "olten"))
+    if path.endswith("/clearing/decision"):
+        steps.append(("clearing", {}, "sd"))
+    for step, payload, user in steps:
+        done = api.client.post(
+            f"/api/v1/referrals/{referral}/{step}", json=payload, headers=api.headers(user)
+        )
+        assert done.status_code == 200, done.text
+    return str(referral)
 
 
 def _filled(body: Any, target: Target) -> Any:
@@ -335,6 +381,7 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         invitation_id=target.invitation_id,
         conference_id=target.conference_id,
         item_id=target.item_id,
+        referral_id=target.referral_id,
         kind="sozialdienst",  # the exchange format of the acting users' institution
     )
 

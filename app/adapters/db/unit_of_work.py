@@ -29,6 +29,7 @@ from app.adapters.db.repositories import (
     integrity_conflict,
 )
 from app.adapters.db.retention_store import SqlRetentionStore
+from app.adapters.db.supervision import SqlSupervisionQueries
 from app.adapters.events.outbox import SqlEventLog
 from app.domain.errors import StaleVersion
 
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.dossiers = SqlDossierRepository(session)
         self.events = SqlEventLog(session)
         self.referrals = SqlReferralRepository(session, self.keys)
+        self.supervision = SqlSupervisionQueries(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

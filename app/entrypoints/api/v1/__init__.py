@@ -21,6 +21,7 @@ from app.entrypoints.api.v1 import (
     persons,
     reference_directory,
     referrals,
+    supervision,
 )
 from app.entrypoints.api.v1.responses import problems
 
@@ -37,6 +38,7 @@ for module in (
     case_process,
     pendenzen,
     referrals,
+    supervision,
     documents,
     consents,
     case_access,
