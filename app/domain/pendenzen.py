@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from app.domain.cases import CasePhase, SharedCase
+from app.domain.consent import Consent, ConsentStatus
 from app.domain.referral import Referral
 from app.domain.referral import Urgency as ReferralUrgency
 
+LOCAL_TIME = ZoneInfo("Europe/Zurich")
 DEFAULT_PREVIEW_DAYS = 30
 DEFAULT_INTAKE_SEGMENT_DAYS = 30
 DEFAULT_ESCALATION_DAYS = 14
@@ -34,6 +37,7 @@ class PendenzKind(StrEnum):
     ACTION_ITEM = "action_item"
     CONFERENCE = "conference"
     REFERRAL = "referral"
+    CONSENT_EXPIRY = "consent_expiry"
 
     @property
     def label(self) -> str:
@@ -48,6 +52,7 @@ class PendenzKind(StrEnum):
             PendenzKind.ACTION_ITEM: "Pendenz aus der Fallkonferenz",
             PendenzKind.CONFERENCE: "Fallkonferenz",
             PendenzKind.REFERRAL: "Zuweisung: Aufnahmeentscheid",
+            PendenzKind.CONSENT_EXPIRY: "Einwilligung läuft ab",
         }[self]
 
 
@@ -186,3 +191,41 @@ def pendenzen_of_referral(
             deciding,
         )
     ]
+
+
+def pendenzen_of_consents(
+    case: SharedCase,
+    consents: list[Consent],
+    institution_id: uuid.UUID,
+    now: datetime,
+    today: date,
+    rules: PendenzenRules = PendenzenRules(),
+) -> list[Pendenz]:
+    """Active consents that run out within the preview: the institution that recorded the consent
+    renews it with the client; the institutions whose flows it carries are told."""
+    found = []
+    for consent in consents:
+        if consent.status_at(now) is not ConsentStatus.ACTIVE:
+            continue
+        due_on = consent.valid_until.astimezone(LOCAL_TIME).date()
+        urgency = urgency_of(due_on, today, rules.preview_days)
+        involved = {consent.granted_by_institution_id} | {
+            i for flow in consent.flows for i in (flow.from_institution_id, flow.to_institution_id)
+        }
+        if urgency is None or institution_id not in involved:
+            continue
+        responsible = consent.granted_by_institution_id
+        involvement = Involvement.RESPONSIBLE if responsible == institution_id else Involvement.INFORMED
+        found.append(
+            Pendenz(
+                PendenzKind.CONSENT_EXPIRY,
+                case.id,
+                due_on,
+                involvement,
+                urgency,
+                False,
+                consent.id,
+                responsible,
+            )
+        )
+    return found

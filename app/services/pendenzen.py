@@ -9,7 +9,13 @@ from enum import StrEnum
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases.listing import CaseFilter
 from app.domain.categories import DataCategory
-from app.domain.pendenzen import Pendenz, PendenzenRules, pendenzen_of_case, pendenzen_of_referral
+from app.domain.pendenzen import (
+    Pendenz,
+    PendenzenRules,
+    pendenzen_of_case,
+    pendenzen_of_consents,
+    pendenzen_of_referral,
+)
 from app.domain.permissions import Permission
 from app.domain.policy import decide
 from app.services.access_grants import decision_basis, sees_all_institution_cases
@@ -92,6 +98,9 @@ def _collect(uow: UnitOfWork, ctx: RequestContext, scope: Scope, rules: Pendenze
         entries.extend(
             PendenzEntry(p, name) for p in pendenzen_of_case(case, institution_id, ctx.today, rules)
         )
+        consents = uow.consents.for_case(case.id)
+        expiring = pendenzen_of_consents(case, consents, institution_id, ctx.now, ctx.today, rules)
+        entries.extend(PendenzEntry(p, name) for p in expiring)
     # Open invitations: the invited institution is not (yet) a participant; the skeleton suffices.
     for case_id in uow.cases.with_pending_invitation(institution_id):
         if case_id in case_ids:

@@ -224,3 +224,14 @@ def test_an_invitation_is_declined_with_a_reason_and_only_the_invited_can_answer
     assert [p["institution_id"] for p in after["participants"]] == [str(api.world.sozialdienst.id)]
     assert api.get_case(case["id"], "rav").status_code == 404  # declined: no part in the case
     assert api.post(case["id"], f"{url}/accept", {}, "rav").status_code == 404  # no longer open
+
+
+def test_a_consent_about_to_expire_is_a_pendenz_of_who_recorded_it_and_known_to_the_flows(api: Api) -> None:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    soon = (datetime.now(UTC) + timedelta(days=20)).isoformat()
+    api.grant_consent(
+        case["id"], [(api.world.sozialdienst.id, api.world.rav.id)], ["integrationsplan"], valid_until=soon
+    )
+    assert ("consent_expiry", "fallfuehrend", "soon") in _of_case(_pendenzen(api, "sd"), case["id"])
+    assert ("consent_expiry", "zur_kenntnis", "soon") in _of_case(_pendenzen(api, "rav"), case["id"])
