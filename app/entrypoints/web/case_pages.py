@@ -23,6 +23,7 @@ from app.domain.cases import (
     ProgressRating,
     Segment,
 )
+from app.domain.cases.intake import OUTCOMES_OF, IntakeStep
 from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
@@ -64,6 +65,8 @@ NOTICES = {
     "ansprechperson": "Die Ansprechperson ist geändert.",
     "uebergeben": "Die Übergabe ist angeboten; Ihre Stelle bleibt fallführend, bis die neue Stelle annimmt.",
     "standort": "Die Standortbestimmung ist erfasst.",
+    "fallaufnahme": "Der Schritt der Fallaufnahme ist erfasst.",
+    "konferenz-geplant": "Die Fallkonferenz ist geplant.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
 }
 TABS = {
@@ -248,6 +251,7 @@ def case_page(
         follow_up_results=list(FollowUpResult),
         measure_kinds=list(MeasureKind),
         assessment_kinds=list(AssessmentKind),
+        intake_choices=[(step, outcome) for step in IntakeStep for outcome in sorted(OUTCOMES_OF[step])],
         progress_ratings=list(ProgressRating),
         measure_statuses=[s for s in MeasureStatus if not s.is_settled],
         content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],

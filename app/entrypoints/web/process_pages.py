@@ -8,9 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
+from app.domain.cases import IntakeOutcome, IntakeStep
 from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.domain.pendenzen import Involvement, PendenzenRules, PendenzKind
-from app.entrypoints.web.case_pages import notice_of
+from app.entrypoints.web.case_pages import case_page, notice_of
+from app.entrypoints.web.formats import DATE_ERROR, date_or_none
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
     CHANGE_ERRORS,
@@ -22,8 +24,9 @@ from app.entrypoints.web.render import (
     refused,
     show,
 )
+from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedIn, WebUser
-from app.services import invitations
+from app.services import conferences, intake, invitations
 from app.services.access_grants import sees_all_institution_cases
 from app.services.pendenzen import Scope, list_pendenzen
 
@@ -128,3 +131,66 @@ def decline_invitation(
         )
         return _pendenzen_page(request, web, Scope.MINE, errors, 422)
     return redirect("/pendenzen?ok=abgelehnt")
+
+
+@router.post("/faelle/{case_id}/fallaufnahme")
+def record_intake_step(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    step_outcome: Annotated[str, Form(max_length=40)] = "",
+    summary: Annotated[str, Form(max_length=4000)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    step_text, _, outcome_text = step_outcome.partition(":")
+    step = next((s for s in IntakeStep if s.value == step_text), None)
+    outcome = next((o for o in IntakeOutcome if o.value == outcome_text), None)
+    if step is None or outcome is None:
+        errors = FormErrors({"f-schritt": "Bitte Schritt und Ergebnis wählen."})
+        return case_page(request, web, case_id, "case_part.html", "abklaerungen", errors=errors, status=422)
+    new = intake.NewIntakeStep(step, outcome, summary)
+    try:
+        intake.record_intake_step(
+            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new
+        )
+    except CHANGE_ERRORS as exc:
+        errors = form_errors(exc, {"outcome": "f-schritt", "step": "f-schritt"})
+        return case_page(request, web, case_id, "case_part.html", "abklaerungen", errors=errors, status=422)
+    return redirect(f"/faelle/{case_id}/teil/abklaerungen?ok=fallaufnahme")
+
+
+@router.post("/faelle/{case_id}/fallkonferenzen/geplant")
+def schedule_conference(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    planned_on: Annotated[str, Form(max_length=10)] = "",
+    invited: Annotated[list[str] | None, Form()] = None,
+    client_attends: Annotated[str, Form(max_length=1)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    day = date_or_none(planned_on)
+    try:
+        institutions = [uuid.UUID(i) for i in invited or []]
+    except ValueError:
+        institutions = []
+    if day is None:
+        errors = FormErrors({"kp-datum": DATE_ERROR})
+        return case_page(
+            request, web, case_id, "case_part.html", "fallkonferenzen", errors=errors, status=422
+        )
+    plan = conferences.ConferencePlan(day, institutions, client_attends == "1")
+    try:
+        conferences.schedule_conference(
+            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), plan
+        )
+    except CHANGE_ERRORS as exc:
+        errors = form_errors(exc, {"held_on": "kp-datum", "participant_institution_ids": "kp-datum"})
+        return case_page(
+            request, web, case_id, "case_part.html", "fallkonferenzen", errors=errors, status=422
+        )
+    return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=konferenz-geplant")
