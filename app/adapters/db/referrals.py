@@ -12,6 +12,7 @@ from app.adapters.crypto.envelope import Place
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.process_models import ReferralRow
 from app.adapters.db.sealing import open_json, seal_json
+from app.domain.errors import DataDestroyed
 from app.domain.referral import Referral, ReferralStatus
 
 _REFERRAL = TypeAdapter(Referral)
@@ -59,7 +60,12 @@ class SqlReferralRepository:
             )
             .order_by(ReferralRow.referred_on.desc(), ReferralRow.id)
         )
-        found = [self._read(row) for row in self._session.scalars(query)]
+        found = []
+        for row in self._session.scalars(query):
+            try:
+                found.append(self._read(row))
+            except DataDestroyed:  # the person's retention ended: nothing of the referral is readable
+                continue
         return [r for r in found if institution_id in r.involved_institution_ids]
 
     def _write(self, row: ReferralRow, referral: Referral) -> None:
