@@ -20,6 +20,7 @@ from app.services.context import RequestContext
 from app.services.errors import CaseNotFound
 from app.services.ports import UnitOfWork
 from app.services.refusals import refusals_recorded
+from app.services.reveal import reveal_nothing
 
 
 def _note(
@@ -172,41 +173,40 @@ def _as_invited(
     operation: str,
     work: Callable[[SharedCase], tuple[uuid.UUID, ...]],
 ) -> CaseView | None:
-    with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE, case_id=case_id):
-        with uow:
-            # Opened in memory for the domain's rules; the answer shows only what the policy allows.
-            case = uow.cases.get(case_id) if permits(ctx.principal, Permission.CASE_WRITE) else None
-            invitation = _own_pending(case, invitation_id, ctx) if case is not None else None
-            if case is None or invitation is None:
-                uow.audit.append(
-                    ctx.audit_event(
-                        action=AuditAction.CHANGE,
-                        operation=operation,
-                        outcome=AuditOutcome.DENIED,
-                        reason="Keine offene Einladung für diese Stelle.",
-                        case_id=case_id,
-                        person_id=case.person_id if case else None,
-                    )
-                )
-            else:
-                record_ids = work(case)
-                uow.cases.save(case)
-                view = view_for(uow, ctx, case) if case.is_participant(ctx.principal.institution_id) else None
-                uow.audit.append(
-                    ctx.audit_event(
-                        action=AuditAction.CHANGE,
-                        operation=operation,
-                        outcome=AuditOutcome.ALLOWED,
-                        reason="Einladung beantwortet.",
-                        case_id=case.id,
-                        person_id=case.person_id,
-                        categories=(DataCategory.FALLFUEHRUNG,),
-                        record_ids=record_ids,
-                        bases=("invitation",),
-                    )
-                )
-                return view
-        raise CaseNotFound(audited=True)
+    with uow:
+        found = (
+            uow.cases.get(case_id, reveal_nothing) if permits(ctx.principal, Permission.CASE_WRITE) else None
+        )
+        invited = found is not None and _own_pending(found, invitation_id, ctx) is not None
+    if not invited:
+        # No open invitation of the caller's institution: like any change of the case (a participant
+        # hears which rule stops it, anyone else gets the 404 of a missing case).
+        def refuse(case: SharedCase) -> CaseChange:
+            return CaseChange((DataCategory.FALLFUEHRUNG,), work(case))
+
+        return change_case(uow, ctx, case_id, None, operation, refuse)
+    with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE, case_id=case_id), uow:
+        # Opened in memory for the domain's rules; the answer shows only what the policy allows.
+        case = uow.cases.get(case_id)
+        if case is None or _own_pending(case, invitation_id, ctx) is None:
+            raise CaseNotFound()  # answered meanwhile
+        record_ids = work(case)
+        uow.cases.save(case)
+        view = view_for(uow, ctx, case) if case.is_participant(ctx.principal.institution_id) else None
+        uow.audit.append(
+            ctx.audit_event(
+                action=AuditAction.CHANGE,
+                operation=operation,
+                outcome=AuditOutcome.ALLOWED,
+                reason="Einladung beantwortet.",
+                case_id=case.id,
+                person_id=case.person_id,
+                categories=(DataCategory.FALLFUEHRUNG,),
+                record_ids=record_ids,
+                bases=("invitation",),
+            )
+        )
+    return view
 
 
 def _own_pending(case: SharedCase, invitation_id: uuid.UUID, ctx: RequestContext) -> Invitation | None:
