@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     intake_segment_due_days: int = Field(default=30, ge=1, le=365)  # an intake without segment is due
     pendenzen_preview_days: int = Field(default=30, ge=1, le=90)
     pendenzen_escalation_days: int = Field(default=14, ge=1, le=180)  # overdue this long: to the supervisor
+    pendenzen_events: bool = True  # the worker raises "due soon", "overdue", "escalated" change events
     # IIZ case management: Sozialregion code → code of its case-management body (default: the region's
     # own Sozialdienst); the clearing body (default: the canton's AGS).
     referral_cm_bodies: dict[str, str] = Field(default_factory=dict)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.categories import DataCategory
 from app.domain.institutions import InstitutionKind
+from app.domain.permissions import Permission
 from app.domain.supervision import DRILL_DOWN_RULE, RegionProcessCounts
+from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
@@ -22,6 +24,7 @@ def process_overview(
     """For the AGS (the canton's institution) only. Without a legal basis (`drill_down_basis`, off by
     default) no case ids: a drill-down request is refused naming the rule."""
     with refusals_recorded(uow, ctx, operation="supervision.process", action=AuditAction.READ):
+        require(ctx.principal, Permission.CASE_READ)
         with uow:
             own = uow.institutions.get(ctx.principal.institution_id)
             if own is None or own.kind is not InstitutionKind.KANTON:

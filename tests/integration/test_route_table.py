@@ -224,6 +224,9 @@ SUPERVISOR_ONLY = {
 # Operations that only make sense after another one; the sample for the success test runs these first.
 PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
     ("POST", "/api/v1/cases/{case_id}/archive"): [("closure", {"reason": "wegzug"})],
+    ("POST", "/api/v1/cases/{case_id}/activation"): [
+        ("intake-steps", {"step": "kurzassessment", "outcome": "completed"})
+    ],
     ("POST", "/api/v1/cases/{case_id}/follow-up"): [("closure", {"reason": "erwerbsarbeit"})],
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): [("closure", {"reason": "erwerbsarbeit"})],
     ("DELETE", "/api/v1/cases/{case_id}/invitations/{invitation_id}"): [

@@ -17,7 +17,7 @@ from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent, EventType
 from app.domain.pendenzen import PendenzenRules, PendenzKind, Urgency, urgency_of
 
-_TYPES = {Urgency.SOON: EventType.PENDENZ_DUE_SOON, Urgency.DUE: EventType.PENDENZ_OVERDUE}
+_TYPES = {Urgency.SOON: EventType.PENDENZ_DUE_SOON, Urgency.DUE: EventType.PENDENZ_DUE_SOON}
 
 
 def _events_for(urgency: Urgency, due_on: date, today: date, rules: PendenzenRules) -> list[EventType]:

@@ -42,7 +42,8 @@ def _delivery_worker(
     rules = PendenzenRules(
         settings.pendenzen_preview_days, settings.intake_segment_due_days, settings.pendenzen_escalation_days
     )
-    worker = DeliveryWorker(make_session_factory(container.engine), sender, _now, audience, policy, rules)
+    raising = rules if settings.pendenzen_events else None
+    worker = DeliveryWorker(make_session_factory(container.engine), sender, _now, audience, policy, raising)
     return worker, container.engine
 
 
