@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint unit integration openapi bench clean
+.PHONY: run test lint unit prerequisites openapi bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ($(PYTHON)) fehlt"; exit 1; }
@@ -30,10 +30,18 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy app
 
+# Fast tests without any database: the domain, and the services on in-memory fakes (tests/unit/fakes.py).
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+# PostgreSQL started, SoftHSM2 and Chromium installed when missing (.ci/prerequisites).
+prerequisites:
+	./.ci/prerequisites
+
 # Unit and integration tests on SQLite, then the integration tests again on PostgreSQL
 # (each run in its own throw-away database, see tests/conftest.py).
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-test: lint
+test: lint prerequisites
 	@echo "== pytest: SQLite =="
 	COCKPIT_TEST_DATABASE=sqlite $(BIN)/pytest
 	@echo "== pytest: PostgreSQL ($(PG_URL)) =="

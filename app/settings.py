@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     dev_principal_enabled: bool = True
     dev_default_user: str = "demo-lead"
     public_base_url: str = "http://127.0.0.1:8000"
-    # Identity (see app/identity_settings.py): OAuth2 tokens, caseworker login, sessions.
+    # Identity (see app/start_checks.py): OAuth2 tokens, caseworker login, sessions.
     auth_issuer: str | None = None  # default: public_base_url
     auth_signing_key_dir: Path | None = None  # dev/test default: var/signing-keys (created on demand)
     access_token_lifetime_seconds: int = Field(default=300, ge=30, le=3600)
@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.is_production:
-            from app.identity_settings import production_refusals
+            from app.start_checks import production_refusals
 
             refusals = production_refusals(self)
             if refusals:

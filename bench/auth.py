@@ -23,11 +23,11 @@ from app.adapters.crypto.vault import Vault
 from app.adapters.db import migrations
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.bootstrap import Container, SystemClock
 from app.demo.credentials import DEMO_PASSWORD, seed_demo_passwords
 from app.demo.seed import seed_demo
 from app.domain.identity import ClientAuthMethod
-from app.entrypoints.api.container import Container, SystemClock
-from app.main import create_app
+from app.entrypoints.api.app import create_app
 from app.services.identity.clients import create_client
 from app.settings import Settings
 

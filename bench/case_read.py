@@ -26,10 +26,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.models import CaseItemRow, CaseRow, ParticipationRow, PersonRow
+from app.bootstrap import build_container
 from app.demo.seed import seed_demo
+from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import DEV_USER_HEADER
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
-from app.main import build_container, create_app
 from app.services.cases import get_case
 from app.services.context import RequestContext
 from app.settings import Environment, Settings

@@ -38,10 +38,11 @@ from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import CaseItemRow, PersonRow
 from app.adapters.db.sealing import item_place, person_place
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.bootstrap import build_container
 from app.demo.seed import seed_demo
+from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import DEV_USER_HEADER
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
-from app.main import build_container, create_app
 from app.services.cases import get_case
 from app.services.context import RequestContext
 from app.settings import Environment, Settings

@@ -33,11 +33,11 @@ from app.adapters.db.models import (
     PersonRow,
 )
 from app.adapters.institutions import FORMATS
+from app.bootstrap import build_container
 from app.domain.ahvn13 import ean13_check_digit
 from app.domain.exchange import DossierRecord, ImportLimits
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.principal import Principal, PrincipalKind
-from app.main import build_container
 from app.services.context import RequestContext
 from app.services.dossier_import import ImportOptions, RecordOutcome, import_file
 from app.settings import Environment, Settings
@@ -191,7 +191,7 @@ def _case(
         "reassessment_interval_months": 6,
         "current_segment": None,
         "reassessment_due_on": None,
-        "follow_up_due_on": None,
+        "case_ends_on": None,
         "created_at": now,
         "updated_at": now,
         "version": 1,

@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.bootstrap import Container
 from app.domain.ahvn13 import ean13_check_digit
-from app.entrypoints.api.container import Container
-from app.main import create_app
+from app.entrypoints.api.app import create_app
 from tests.world import World
 
 _serial = itertools.count(1)

@@ -12,8 +12,8 @@ from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
-from app.entrypoints.api.container import Container, SystemClock
-from app.main import create_app
+from app.bootstrap import Container, SystemClock
+from app.entrypoints.api.app import create_app
 from app.services.ports import UnitOfWork
 from app.settings import Settings
 from tests.databases import DatabaseFactory, backend_name

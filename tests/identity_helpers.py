@@ -16,9 +16,9 @@ from joserfc.jwk import ECKey
 
 from app.adapters.auth.secrets import Argon2PasswordHasher, hash_client_secret, new_client_secret
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.bootstrap import Container
 from app.domain.identity import ClientAuthMethod
-from app.entrypoints.api.container import Container
-from app.main import create_app
+from app.entrypoints.api.app import create_app
 from app.services.identity.clients import create_client
 from app.settings import Settings
 

@@ -27,12 +27,17 @@ class DocumentTooLarge(InvalidValue):
     title = "Dokument zu gross"
 
 
+def recognised_media_type(head: bytes) -> str | None:
+    """The allowed media type the first bytes show (documents and consent forms alike), or None."""
+    return next((media_type for magic, media_type in SIGNATURES if head.startswith(magic)), None)
+
+
 def sniff_media_type(head: bytes) -> str:
     """The media type recognised from the first bytes; anything else is refused."""
-    for magic, media_type in SIGNATURES:
-        if head.startswith(magic):
-            return media_type
-    raise DocumentRejected("Erlaubt sind nur PDF-, PNG- und JPEG-Dateien.", "content")
+    media_type = recognised_media_type(head)
+    if media_type is None:
+        raise DocumentRejected("Erlaubt sind nur PDF-, PNG- und JPEG-Dateien.", "content")
+    return media_type
 
 
 def check_filename(filename: str) -> str:

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+from app.domain.documents import recognised_media_type
 from app.domain.errors import InvalidValue
 
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 DEFAULT_MAX_BYTES = 512 * 1024  # base64 in a JSON body of at most 1 MB
-
-
-def sniff_media_type(content: bytes) -> str | None:
-    for signature, media_type in _SIGNATURES:
-        if content.startswith(signature):
-            return media_type
-    return None
 
 
 def check_evidence_file(content: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
@@ -27,7 +16,7 @@ def check_evidence_file(content: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> t
         raise InvalidValue("Das unterschriebene Formular fehlt.", "evidence.file")
     if len(content) > max_bytes:
         raise InvalidValue(f"Das Formular ist zu gross (höchstens {max_bytes // 1024} KiB).", "evidence.file")
-    media_type = sniff_media_type(content)
+    media_type = recognised_media_type(content)
     if media_type is None:
         raise InvalidValue("Das Formular muss ein PDF, PNG oder JPEG sein.", "evidence.file")
     return media_type, hashlib.sha256(content).hexdigest()

@@ -11,7 +11,7 @@ from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.permissions import Permission
 from app.domain.principal import PrincipalKind, Role
-from app.services.case_access import CaseAct, act_on_case
+from app.services.access.case_work import CaseAct, act_on_case
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
 

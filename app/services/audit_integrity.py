@@ -1,8 +1,9 @@
 """Integrity of the audit log: verification, checkpoints and proofs for witnesses, pruning.
 
 "Durable but not yet sealed": an event is in the database from its request's commit on, and queued
-for the sequencer. Verification and proofs seal first, so everything committed before they start is
-checked; an event that is neither sealed nor queued is itself a finding.
+for the sequencer. Reading never seals or signs: witnesses and the DPO's page get the latest sealed
+state (the sequencer seals about every second and signs checkpoints on its interval; the CLI seals
+before it verifies or exports). An event that is neither sealed nor queued is itself a finding.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from app.services.errors import NotFound, ServiceError
 def verify_database(
     ledger: AuditLedger, trusted_keys: dict[str, bytes], witnessed: Iterable[Checkpoint] = ()
 ) -> VerificationReport:
-    ledger.seal()
+    """Verifies what is sealed now; queued events count as durable (seal first to include them)."""
     report = verify_log(list(ledger.entries()), ledger.checkpoints(), trusted_keys, witnessed)
     for event_id in ledger.unsealed_event_ids():
         report.findings.append(
@@ -36,9 +37,9 @@ def verify_database(
 def latest_checkpoint(principal: Principal, ledger: AuditLedger) -> Checkpoint:
     """Institutions' systems and the DPO fetch checkpoints and keep them as witnesses."""
     require(principal, Permission.AUDIT_WITNESS)
-    checkpoint = ledger.checkpoint()
+    checkpoint = ledger.latest_checkpoint()
     if checkpoint is None:
-        raise NotFound("Das Protokoll ist noch leer; es gibt keinen Checkpoint.")
+        raise NotFound("Es gibt noch keinen signierten Checkpoint.")
     return checkpoint
 
 
@@ -65,10 +66,9 @@ def inclusion_proof(
     principal: Principal, ledger: AuditLedger, event_id: uuid.UUID, tree_size: int | None
 ) -> InclusionProof:
     require(principal, Permission.AUDIT_WITNESS)
-    ledger.seal()
     position = ledger.position_of(event_id)
     if position is None:
-        raise NotFound("Kein versiegelter Protokolleintrag mit dieser id.")
+        raise NotFound("Kein versiegelter Protokolleintrag mit dieser id (noch nicht versiegelt?).")
     size = tree_size or _latest_size(ledger)
     if not position < size:
         raise ProofUnavailable("Der Eintrag liegt ausserhalb dieser Baumgrösse.", "tree_size")
@@ -83,7 +83,6 @@ def consistency_proof(principal: Principal, ledger: AuditLedger, first: int, sec
     require(principal, Permission.AUDIT_WITNESS)
     if not 0 < first <= second:
         raise ProofUnavailable("Es muss 0 < first ≤ second gelten.", "first")
-    ledger.seal()
     try:
         return ledger.consistency_proof(first, second)
     except ValueError:
@@ -91,9 +90,9 @@ def consistency_proof(principal: Principal, ledger: AuditLedger, first: int, sec
 
 
 def _latest_size(ledger: AuditLedger) -> int:
-    checkpoint = ledger.checkpoint()
+    checkpoint = ledger.latest_checkpoint()
     if checkpoint is None:
-        raise NotFound("Das Protokoll ist noch leer.")
+        raise NotFound("Es gibt noch keinen signierten Checkpoint.")
     return checkpoint.tree_size
 
 

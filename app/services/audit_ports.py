@@ -34,6 +34,4 @@ class AuditLog(Protocol):
     def search(self, query: AuditQuery) -> list[AuditEvent]: ...
 
 
-class AuditReviewUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def audit_log(self) -> AuditLog: ...
+AuditReviewUnitOfWork = UnitOfWork  # the one protocol (app/services/ports.py), named for its use here

@@ -17,11 +17,11 @@ from app.domain.audit_anomalies import Anomaly, AnomalyRules, find_anomalies
 from app.domain.audit_review import MAX_RESULTS, AuditQuery
 from app.domain.categories import DataCategory
 from app.domain.permissions import Permission
+from app.services.access.refusals import refusals_recorded
 from app.services.audit_ports import AuditReviewUnitOfWork
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
-from app.services.refusals import refusals_recorded
 
 PURPOSE = "Datenschutzaufsicht"
 
@@ -104,9 +104,9 @@ def access_report(
                 raise PersonNotFound()
             held = {DataCategory.STAMMDATEN}
             case_id = uow.cases.open_case_of_person(person.id)
-            case = uow.cases.get(case_id) if case_id else None
-            if case is not None:
-                held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in case.items())}
+            sealed = uow.cases.load(case_id) if case_id else None  # categories held: nothing decrypted
+            if sealed is not None:
+                held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in sealed.items)}
             events = uow.audit_log.search(AuditQuery(person_id=person.id, limit=10 * MAX_RESULTS))
             names = {i.id: i.name for i in uow.institutions.list()}
             report = build_access_report(

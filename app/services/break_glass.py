@@ -16,11 +16,11 @@ from app.domain.break_glass import MIN_REASON_LENGTH, BreakGlass
 from app.domain.errors import InvalidValue
 from app.domain.permissions import Permission
 from app.domain.principal import PrincipalKind
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound, Forbidden
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
 
 DPO_FLAG = "Notfallzugriff – zur Prüfung durch die Datenschutzbeauftragte"
 
@@ -39,7 +39,8 @@ def open_break_glass(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, r
                 f"Die Begründung muss mindestens {MIN_REASON_LENGTH} Zeichen lang sein.", "reason"
             )
         with uow:
-            case = uow.cases.get(case_id)
+            sealed = uow.cases.load(case_id)  # who takes part decides; nothing decrypted
+            case = sealed.case if sealed else None
             in_scope = case is not None and any(
                 p.institution_id == ctx.principal.institution_id for p in case.participations
             )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from app.domain.cases import (
@@ -27,9 +26,8 @@ from app.domain.cases import (
 )
 from app.domain.categories import DataCategory
 from app.domain.persons import Person
-from app.domain.policy import NO_GRANTS, AccessGrants, Decision, decide
-from app.domain.principal import Principal
 from app.domain.users import User
+from app.services.access.decisions import Decisions
 
 Item = TypeVar("Item", bound=CaseItem)
 
@@ -59,53 +57,29 @@ class CaseView:
     notes: list[ProcessNote] = field(default_factory=list)
 
 
-class _Sieve:
-    """Applies the policy item by item and remembers what it allowed and withheld."""
-
-    def __init__(self, principal: Principal, case: SharedCase, grants: AccessGrants) -> None:
-        self.principal = principal
-        self.case = case
-        self.grants = grants
-        self.allowed: set[DataCategory] = set()
-        self.withheld: set[DataCategory] = set()
-        self.bases: set[str] = set()
-
-    def decision(self, category: DataCategory, owner: uuid.UUID) -> Decision:
-        decision = decide(self.principal, self.case, category, owner, self.grants)
-        if decision.allow:
-            self.allowed.add(category)
-            self.bases.add(decision.basis_label)
-        else:
-            self.withheld.add(category)
-        return decision
+class _Keep:
+    def __init__(self, decisions: Decisions) -> None:
+        self._decisions = decisions
 
     def keep(self, items: Iterable[Item]) -> list[Item]:
-        return [item for item in items if self.shows(item)]
+        return [item for item in items if self._decisions.shows(item)]
 
     def keep_one(self, item: Item | None) -> Item | None:
-        return item if item is not None and self.shows(item) else None
-
-    def shows(self, item: CaseItem) -> bool:
-        return self.decision(item.category, item.owner_institution_id).allow
+        return item if item is not None and self._decisions.shows(item) else None
 
 
 def build_case_view(
-    principal: Principal,
-    case: SharedCase,
-    person: Person | None,
-    contact: User | None = None,
-    grants: AccessGrants = NO_GRANTS,
+    decisions: Decisions, case: SharedCase, person: Person | None, contact: User | None = None
 ) -> CaseView:
-    sieve = _Sieve(principal, case, grants)
-    show_core = sieve.decision(DataCategory.FALLFUEHRUNG, case.lead_institution_id).allow
+    """What of `case` the decisions let through; their sets then hold the request's audit facts."""
+    sieve = _Keep(decisions)
+    show_core = decisions.of(DataCategory.FALLFUEHRUNG, case.lead_institution_id).allow
     visible_person = None
-    if person is not None and sieve.decision(person.category, person.owner_institution_id).allow:
+    if person is not None and decisions.of(person.category, person.owner_institution_id).allow:
         visible_person = person
-    view = CaseView(
-        case=case,
-        show_core=show_core,
-        person=visible_person,
-        participations=sieve.keep(case.participations),
+    # The view's case holds only what is shown too: after a change the whole case was open in memory.
+    visible = replace(
+        case,
         segment_history=sieve.keep(case.segment_history),
         goals=sieve.keep(case.goals),
         measures=sieve.keep(case.measures),
@@ -120,10 +94,29 @@ def build_case_view(
         cooperations=sieve.keep(case.cooperations),
         notes=sieve.keep(case.notes),
     )
+    view = CaseView(
+        case=visible,
+        show_core=show_core,
+        person=visible_person,
+        participations=sieve.keep(case.participations),
+        segment_history=visible.segment_history,
+        goals=visible.goals,
+        measures=visible.measures,
+        assessments=visible.assessments,
+        reviews=visible.reviews,
+        conferences=visible.conferences,
+        journal=visible.journal,
+        closure=visible.closure,
+        follow_up=visible.follow_up,
+        invitations=visible.invitations,
+        intake_records=visible.intake_records,
+        cooperations=visible.cooperations,
+        notes=visible.notes,
+    )
     # A category may be in both sets: own items shown, another institution's items withheld.
-    view.allowed = sieve.allowed
-    view.withheld = sieve.withheld
-    view.bases = sieve.bases
+    view.allowed = set(decisions.allowed)
+    view.withheld = set(decisions.withheld)
+    view.bases = set(decisions.bases)
     if show_core and contact is not None:
         view.contact_display_name = contact.display_name
     return view

@@ -12,17 +12,23 @@ from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.permissions import Permission
 from app.domain.policy import decide
-from app.services.access_grants import sees_all_institution_cases
+from app.services.access.basis import sees_all_institution_cases
+from app.services.access.case_work import (
+    CaseChange,
+    change_case,
+    read_case,
+    require_lead,
+    view_of_new_case,
+)
+from app.services.access.refusals import refusals_recorded
 from app.services.assignments import assign_opener
 from app.services.authorization import require
-from app.services.case_access import CaseChange, change_case, read_case, require_lead, view_for
 from app.services.case_view import CaseView
 from app.services.changes import UNSET, Unset
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
 from app.services.persons import person_is_accessible
 from app.services.ports import CaseFilter, CaseSummary, Page, UnitOfWork
-from app.services.refusals import refusals_recorded
 
 MAX_PAGE_SIZE = 100
 
@@ -81,7 +87,7 @@ def _open_case(
         )
         uow.cases.add(case)
         assign_opener(uow, ctx, case)
-        view = view_for(uow, ctx, case)
+        view = view_of_new_case(uow, ctx, case)
         uow.audit.append(
             ctx.audit_event(
                 action=AuditAction.CREATE,

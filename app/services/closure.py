@@ -7,7 +7,7 @@ from datetime import date
 
 from app.domain.cases import ClosureReason, EarlyEnd, FollowUpResult, SharedCase
 from app.domain.categories import DataCategory
-from app.services.case_access import CaseChange, change_case, require_lead
+from app.services.access.case_work import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork

@@ -27,8 +27,8 @@ from app.domain.consent import (
 from app.domain.errors import InvalidValue, PhaseConflict, StaleVersion
 from app.domain.evidence import check_evidence_file
 from app.domain.permissions import Permission
-from app.services.access_grants import case_end
-from app.services.case_access import CaseAct, act_on_case
+from app.services.access.basis import case_end
+from app.services.access.case_work import CaseAct, act_on_case
 from app.services.context import RequestContext
 from app.services.errors import NotFound
 from app.services.ports import UnitOfWork

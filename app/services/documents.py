@@ -15,34 +15,30 @@ from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.documents import Document, check_category, check_filename
 from app.domain.permissions import Permission
-from app.domain.policy import AccessGrants, BasisKind, decide, may_open_case
-from app.services.access_grants import decision_basis
+from app.domain.policy import BasisKind
+from app.services.access.case_access import CaseAccess
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import NotFound
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import PolicyReveal
 
 
 class DocumentNotFound(NotFound):
     message = "Das Dokument wurde nicht gefunden."
 
 
-def _case_skeleton(
+def _opened(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, *, writing: bool = False
-) -> tuple[SharedCase, AccessGrants] | None:
-    """The case (only what the principal may see of it decrypted) and the grants a decision on its
-    documents rests on, if the principal may open it."""
-    reveal = PolicyReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
-    case = uow.cases.get(case_id, reveal)
-    if case is None:
+) -> CaseAccess | None:
+    """The access to the case (its skeleton: documents need none of its items) if the principal may
+    open it; a break-glass opening only reads."""
+    access = CaseAccess.consider(uow, ctx, case_id)
+    if access is None or not access.may_open:
         return None
-    assigned, grants = decision_basis(uow, ctx, case)
-    decision = may_open_case(ctx.principal, case, assigned, grants)
-    if not decision.allow or (writing and decision.basis is BasisKind.BREAK_GLASS):  # break-glass only reads
+    if writing and access.opening.basis is BasisKind.BREAK_GLASS:
         return None
-    return case, grants
+    return access
 
 
 def store_document(
@@ -60,10 +56,10 @@ def store_document(
         check_category(category)
         name = check_filename(filename)
         with uow:
-            opened = _case_skeleton(uow, ctx, case_id, writing=True)
+            opened = _opened(uow, ctx, case_id, writing=True)
             if opened is None:
                 raise DocumentNotFound("Der Fall wurde nicht gefunden.")
-            case, _ = opened
+            case = opened.case
             document = Document(
                 id=uuid.uuid4(),
                 case_id=case.id,
@@ -91,22 +87,15 @@ def list_documents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> 
     with refusals_recorded(uow, ctx, operation="documents.list", action=AuditAction.READ, case_id=case_id):
         require(ctx.principal, Permission.CASE_READ)
         with uow:
-            opened = _case_skeleton(uow, ctx, case_id)
+            opened = _opened(uow, ctx, case_id)
             if opened is None:
                 raise DocumentNotFound("Der Fall wurde nicht gefunden.")
-            case, grants = opened
+            case, decisions = opened.case, opened.decisions
             shown: list[Document] = []
-            withheld: set[DataCategory] = set()
-            bases: set[str] = set()
             for document in uow.documents.list_for_case(case.id):
-                decision = decide(
-                    ctx.principal, case, document.category, document.owner_institution_id, grants
-                )
-                if decision.allow:
-                    bases.add(decision.basis_label)
+                if decisions.of(document.category, document.owner_institution_id).allow:
                     shown.append(replace(document, filename=uow.documents.filename(document)))
-                else:
-                    withheld.add(document.category)
+            withheld = decisions.withheld
             uow.audit.append(
                 ctx.audit_event(
                     action=AuditAction.READ,
@@ -117,7 +106,7 @@ def list_documents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> 
                     person_id=case.person_id,
                     categories=tuple(sorted({d.category for d in shown})),
                     withheld_categories=tuple(sorted(withheld)),
-                    bases=tuple(sorted(bases)),
+                    bases=tuple(sorted(decisions.bases)),
                     record_ids=tuple(d.id for d in shown),
                 )
             )
@@ -134,12 +123,12 @@ def open_document(
     )
     with refusals, uow:
         require(ctx.principal, Permission.CASE_READ)
-        opened = _case_skeleton(uow, ctx, case_id)
+        opened = _opened(uow, ctx, case_id)
         document = uow.documents.get(document_id)
-        if opened is None or document is None or document.case_id != opened[0].id:
+        if opened is None or document is None or document.case_id != opened.case.id:
             raise DocumentNotFound()
-        case, grants = opened
-        decision = decide(ctx.principal, case, document.category, document.owner_institution_id, grants)
+        case = opened.case
+        decision = opened.decisions.of(document.category, document.owner_institution_id)
         if not decision.allow:
             raise DocumentNotFound()
         document = replace(document, filename=uow.documents.filename(document))

@@ -12,16 +12,13 @@ import uuid
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.exchange import CaseExport, PersonFacts, PlannedMeasure
 from app.domain.permissions import Permission
-from app.domain.policy import decide
-from app.services.access_grants import decision_basis
+from app.services.access.case_access import CaseAccess
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
-from app.services.case_access import gate, view_for
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
 from app.services.ports import InstitutionFormat, UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import PolicyReveal
 
 
 def export_case(uow: UnitOfWork, ctx: RequestContext, fmt: InstitutionFormat, case_id: uuid.UUID) -> bytes:
@@ -40,16 +37,15 @@ def _export(
         recipient = uow.institutions.get(recipient_id)
         if recipient is None or recipient.kind is not fmt.kind:
             raise Forbidden(f"Dieses Format ist den Stellen der Art «{fmt.kind.label}» vorbehalten.")
-        reveal = PolicyReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
-        case, refusal = gate(uow, ctx, case_id, operation, AuditAction.DISCLOSE, reveal)
-        if case is not None:
-            _, grants = decision_basis(uow, ctx, case)
-            view = view_for(uow, ctx, case)
+        access, refusal = CaseAccess.open(uow, ctx, case_id, operation, AuditAction.DISCLOSE)
+        if access is not None:
+            case = access.reveal()
+            view = access.view()
             dossier = uow.dossiers.get(case.id, recipient_id)
             allowed, withheld = set(view.allowed), set(view.withheld)
             facts = None
             if dossier is not None:
-                if decide(ctx.principal, case, dossier.category, dossier.owner_institution_id, grants).allow:
+                if access.decisions.of(dossier.category, dossier.owner_institution_id).allow:
                     facts = dict(dossier.facts)
                     allowed.add(dossier.category)
                 else:
@@ -79,7 +75,7 @@ def _export(
                     recipient_institution_id=recipient_id,
                 )
             )
-    if case is None:
+    if access is None:
         raise refusal
     return export
 

@@ -21,12 +21,12 @@ from app.domain.exchange import DossierRecord, FormatError, ImportLimits, Instit
 from app.domain.institutions import Institution
 from app.domain.permissions import Permission
 from app.domain.persons import Person
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import Forbidden, ServiceError
 from app.services.person_matching import accessible_person, match_candidates, update_stammdaten
 from app.services.ports import InstitutionFormat, UnitOfWork
-from app.services.refusals import refusals_recorded
 
 
 class RecordOutcome(StrEnum):

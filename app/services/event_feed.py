@@ -11,18 +11,15 @@ import uuid
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
-from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.events import visible_categories
 from app.domain.permissions import Permission
-from app.domain.policy import AccessGrants
-from app.services.access_grants import decision_basis
+from app.services.access.case_access import CaseAccess
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import PolicyReveal
 
 MAX_FEED_PAGE = 200
 _SCAN_FACTOR = 10  # events scanned per page slot, so one call stays bounded however few are visible
@@ -42,32 +39,23 @@ def parse_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
-def _decision_basis(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID
-) -> tuple[SharedCase, bool, AccessGrants] | None:
-    """The case (nothing decrypted but what the caller may see) and what decisions on it rest on."""
-    case = uow.cases.get(case_id, PolicyReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case)))
-    if case is None:
-        return None
-    return case, *decision_basis(uow, ctx, case)
-
-
 def read_feed(uow: UnitOfWork, ctx: RequestContext, cursor: str | None, limit: int) -> FeedPage:
     with refusals_recorded(uow, ctx, operation="events.feed", action=AuditAction.READ):
         require(ctx.principal, Permission.CASE_READ)
         position = parse_cursor(cursor)
     limit = max(1, min(limit, MAX_FEED_PAGE))
     with uow:
-        cases: dict[uuid.UUID, tuple[SharedCase, bool, AccessGrants] | None] = {}
+        cases: dict[uuid.UUID, CaseAccess | None] = {}  # one access decision per case, nothing decrypted
         visible: list[dict[str, object]] = []
         for event in uow.events.after(position, limit * _SCAN_FACTOR):
             if event.case_id not in cases:
-                cases[event.case_id] = _decision_basis(uow, ctx, event.case_id)
+                cases[event.case_id] = CaseAccess.consider(uow, ctx, event.case_id)
             known = cases[event.case_id]
             categories = None
             if known is not None:
-                case, assigned, grants = known
-                categories = visible_categories(ctx.principal, case, event, assigned, grants)
+                categories = visible_categories(
+                    ctx.principal, known.case, event, known.basis.assigned, known.basis.grants
+                )
             position = event.sequence
             if categories is not None:
                 visible.append(event.payload(categories))

@@ -11,7 +11,7 @@ from app.domain.cases import AgreementForm, Cooperation, IntakeOutcome, IntakeRe
 from app.domain.cases.intake import STEP_CATEGORY
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
-from app.services.case_access import CaseChange, change_case
+from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork

@@ -13,14 +13,13 @@ from app.domain.cases.notes import own_category
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.permissions import Permission, permits
-from app.services.case_access import CaseChange, change_case, require_lead, view_for
+from app.services.access.case_work import CaseChange, change_case, require_lead, view_of_new_case
+from app.services.access.refusals import refusals_recorded
 from app.services.case_view import CaseView
 from app.services.cases import resolve_contact_person
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import reveal_nothing
 
 
 def _note(
@@ -174,10 +173,8 @@ def _as_invited(
     work: Callable[[SharedCase], tuple[uuid.UUID, ...]],
 ) -> CaseView | None:
     with uow:
-        found = (
-            uow.cases.get(case_id, reveal_nothing) if permits(ctx.principal, Permission.CASE_WRITE) else None
-        )
-        invited = found is not None and _own_pending(found, invitation_id, ctx) is not None
+        sealed = uow.cases.load(case_id) if permits(ctx.principal, Permission.CASE_WRITE) else None
+        invited = sealed is not None and _own_pending(sealed.case, invitation_id, ctx) is not None
     if not invited:
         # No open invitation of the caller's institution: like any change of the case (a participant
         # hears which rule stops it, anyone else gets the 404 of a missing case).
@@ -192,7 +189,7 @@ def _as_invited(
             raise CaseNotFound()  # answered meanwhile
         record_ids = work(case)
         uow.cases.save(case)
-        view = view_for(uow, ctx, case) if case.is_participant(ctx.principal.institution_id) else None
+        view = view_of_new_case(uow, ctx, case) if case.is_participant(ctx.principal.institution_id) else None
         uow.audit.append(
             ctx.audit_event(
                 action=AuditAction.CHANGE,

@@ -10,7 +10,7 @@ from app.domain.cases.process_rules import LEAD_NEEDS_ACCEPTANCE, RuleConflict
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
 from app.services import invitations
-from app.services.case_access import CaseChange, change_case, require_lead
+from app.services.access.case_work import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork

@@ -17,14 +17,13 @@ from app.domain.pendenzen import (
     pendenzen_of_referral,
 )
 from app.domain.permissions import Permission
-from app.domain.policy import decide
-from app.services.access_grants import decision_basis, sees_all_institution_cases
+from app.services.access.basis import sees_all_institution_cases
+from app.services.access.case_access import CaseAccess
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import PolicyReveal, reveal_nothing
 
 _PAGE = 200
 
@@ -85,15 +84,13 @@ def _collect(uow: UnitOfWork, ctx: RequestContext, scope: Scope, rules: Pendenze
             break
     entries: list[PendenzEntry] = []
     for case_id in case_ids:
-        case = uow.cases.get(case_id, PolicyReveal(ctx.principal, lambda c: decision_basis(uow, ctx, c)))
-        if case is None:
+        access = CaseAccess.consider(uow, ctx, case_id)
+        if access is None or not access.may_open:
             continue
+        case = access.reveal()
         person = uow.persons.get(case.person_id)
         name = None
-        if (
-            person is not None
-            and decide(ctx.principal, case, person.category, person.owner_institution_id).allow
-        ):
+        if person is not None and access.decisions.of(person.category, person.owner_institution_id).allow:
             name = f"{person.family_name}, {person.given_name}"
         entries.extend(
             PendenzEntry(p, name) for p in pendenzen_of_case(case, institution_id, ctx.today, rules)
@@ -105,8 +102,9 @@ def _collect(uow: UnitOfWork, ctx: RequestContext, scope: Scope, rules: Pendenze
     for case_id in uow.cases.with_pending_invitation(institution_id):
         if case_id in case_ids:
             continue
-        case = uow.cases.get(case_id, reveal_nothing)
-        if case is not None:
+        sealed = uow.cases.load(case_id)  # the skeleton and its invitations; nothing decrypted
+        if sealed is not None:
+            case = sealed.case
             entries.extend(
                 PendenzEntry(p, None) for p in pendenzen_of_case(case, institution_id, ctx.today, rules)
             )

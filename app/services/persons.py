@@ -12,13 +12,13 @@ from app.domain.categories import DataCategory
 from app.domain.errors import DataDestroyed, StaleVersion
 from app.domain.permissions import Permission, permits
 from app.domain.persons import Address, Person
-from app.services.access_grants import sees_all_institution_cases
+from app.services.access.basis import sees_all_institution_cases
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require, require_recorded
 from app.services.changes import UNSET, Unset, changed_fields
 from app.services.context import RequestContext
 from app.services.errors import Forbidden, PersonAlreadyRegistered, PersonNotFound
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
 
 _CATEGORIES = (DataCategory.STAMMDATEN,)
 

@@ -9,7 +9,7 @@ from datetime import date
 from app.domain.cases import Goal, GoalStatus, Measure, MeasureKind, MeasureStatus, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvariantViolation
-from app.services.case_access import CaseChange, change_case
+from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
 from app.services.changes import UNSET, Unset, apply_changes
 from app.services.context import RequestContext

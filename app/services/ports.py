@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from app.domain.ahvn13 import Ahvn13
 from app.domain.assignments import CaseAssignment
@@ -13,7 +13,7 @@ from app.domain.audit import AuditEvent
 from app.domain.break_glass import BreakGlass
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
-from app.domain.categories import DataCategory
+from app.domain.cases.sealed import SealedCase
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
 from app.domain.events import ChangeEvent
@@ -24,11 +24,20 @@ from app.domain.referral import Referral
 from app.domain.supervision import RegionProcessCounts
 from app.domain.users import User
 
+if TYPE_CHECKING:
+    from app.services.audit_ports import AuditLog
+    from app.services.identity.ports import IdentityRepository
+    from app.services.retention import RetentionStore
+
 
 class InstitutionRepository(Protocol):
     def get(self, institution_id: uuid.UUID) -> Institution | None: ...
     def by_code(self, code: str) -> Institution | None: ...
     def list(self) -> list[Institution]: ...
+    def kinds(self) -> dict[uuid.UUID, InstitutionKind]:
+        """Every institution's kind (cached per process: the policy asks on every request)."""
+        ...
+
     def add(self, institution: Institution) -> None: ...
 
 
@@ -37,10 +46,6 @@ class UserRepository(Protocol):
     def by_username(self, username: str) -> User | None: ...
     def add(self, user: User) -> None: ...
     def list(self) -> list[User]: ...
-
-
-# reveal(case skeleton, category, owning institution) -> may this item be decrypted?
-Reveal = Callable[[SharedCase, DataCategory, uuid.UUID], bool]
 
 
 class PersonRepository(Protocol):
@@ -58,8 +63,17 @@ class PersonRepository(Protocol):
 
 class CaseRepository(Protocol):
     def add(self, case: SharedCase) -> None: ...
-    def get(self, case_id: uuid.UUID, reveal: Reveal | None = None) -> SharedCase | None:
-        """With `reveal`, only the items it allows are decrypted; the others are absent."""
+    def load(self, case_id: uuid.UUID) -> SealedCase | None:
+        """The skeleton and its items' categories and owners; nothing decrypted."""
+        ...
+
+    def open(self, sealed: SealedCase, item_ids: Collection[uuid.UUID]) -> SharedCase:
+        """The loaded case with exactly the named items decrypted; the others are absent and a save
+        leaves them untouched."""
+        ...
+
+    def get(self, case_id: uuid.UUID) -> SharedCase | None:
+        """Everything decrypted: for the system's own work (import), never a principal's read."""
         ...
 
     def save(self, case: SharedCase) -> None:
@@ -100,7 +114,6 @@ class ConsentRepository(Protocol):
     def append_event(self, event: ConsentEvent) -> None: ...
     def history(self, consent_id: uuid.UUID) -> list[ConsentEvent]: ...
     def evidence_file(self, consent_id: uuid.UUID) -> bytes | None: ...
-    def all_ids(self) -> list[uuid.UUID]: ...
 
 
 class AssignmentRepository(Protocol):
@@ -198,6 +211,12 @@ class UnitOfWork(Protocol):
     def dossiers(self) -> DossierRepository: ...
     @property
     def events(self) -> EventLog: ...
+    @property
+    def identity(self) -> IdentityRepository: ...
+    @property
+    def audit_log(self) -> AuditLog: ...
+    @property
+    def retention(self) -> RetentionStore: ...
     @property
     def referrals(self) -> ReferralRepository: ...
     @property

@@ -16,7 +16,7 @@ from app.domain.cases import (
     SharedCase,
 )
 from app.domain.categories import DataCategory
-from app.services.case_access import CaseChange, change_case
+from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork

@@ -15,14 +15,12 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.categories import DataCategory
 from app.domain.institutions import Institution
 from app.domain.permissions import Permission
-from app.domain.policy import may_open_case
-from app.services.access_grants import decision_basis
+from app.services.access.case_access import CaseAccess
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import reveal_nothing
 
 OPERATION = "directory.dossiers_of_person"
 
@@ -42,9 +40,10 @@ def dossier_holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) 
 def _holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list[DossierHolder]:
     with uow:
         case_id = uow.cases.open_case_of_person(person_id)
-        case = uow.cases.get(case_id, reveal_nothing) if case_id else None  # routing only: no content
+        access = CaseAccess.consider(uow, ctx, case_id) if case_id else None  # routing only: no content
+        case = access.case if access else None
         holders: list[DossierHolder] = []
-        if case is not None and may_open_case(ctx.principal, case, *decision_basis(uow, ctx, case)).allow:
+        if case is not None and access is not None and access.may_open:
             for participation in case.active_participations:
                 institution = uow.institutions.get(participation.institution_id)
                 if institution is not None:

@@ -20,13 +20,13 @@ from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.permissions import Permission
 from app.domain.referral import AdmissionDecision, AdmissionOutcome, Referral, Urgency
+from app.services.access.refusals import refusals_recorded
 from app.services.assignments import assign_opener
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import NotFound, PersonNotFound
 from app.services.persons import person_is_accessible
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
 
 
 class ReferralNotFound(NotFound):

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
 from app.domain.principal import Principal, PrincipalKind, Role
 from app.domain.retention import CaseRetentionFacts, DeletionReceipt, RetentionPolicy
-from app.services.ports import AuditRecorder
+from app.services.ports import UnitOfWork
 
 # The retention run acts as the system itself; its institution is the platform operator.
 RETENTION_PRINCIPAL = Principal(
@@ -32,16 +32,10 @@ class RetentionStore(Protocol):
     def candidates(self) -> dict[uuid.UUID, list[CaseRetentionFacts]]: ...
     def destroy_data_key(self, person_id: uuid.UUID, at: datetime) -> uuid.UUID | None: ...
     def issue_receipt(self, statement: dict[str, Any], at: datetime) -> DeletionReceipt: ...
+    def receipt_public_key(self) -> str: ...
 
 
-class RetentionUnitOfWork(Protocol):
-    @property
-    def retention(self) -> RetentionStore: ...
-    @property
-    def audit(self) -> AuditRecorder: ...
-
-    def __enter__(self) -> RetentionUnitOfWork: ...
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...
+RetentionUnitOfWork = UnitOfWork  # the one protocol (app/services/ports.py), named for its use here
 
 
 @dataclass

@@ -7,11 +7,11 @@ from app.domain.categories import DataCategory
 from app.domain.institutions import InstitutionKind
 from app.domain.permissions import Permission
 from app.domain.supervision import DRILL_DOWN_RULE, RegionProcessCounts
+from app.services.access.refusals import refusals_recorded
 from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
-from app.services.refusals import refusals_recorded
 
 
 def process_overview(

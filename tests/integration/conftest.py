@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.entrypoints.api.container import Container
+from app.bootstrap import Container
 from tests.api_helpers import Api
 from tests.identity_helpers import AuthApp, auth_settings, build_auth_app
 from tests.integration.web_client import browser_for  # noqa: F401 - fixture of the page tests

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from app.entrypoints.api.container import Container
+from app.bootstrap import Container
 from tests.api_helpers import Api, client_with, consent_body, days_ago
 from tests.audit_log import last_audit_event
 from tests.world import World

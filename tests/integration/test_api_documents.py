@@ -14,8 +14,8 @@ from app.adapters.crypto.envelope import DecryptionRefused
 from app.adapters.db.crypto_models import DocumentChunkRow, DocumentRow
 from app.adapters.db.document_repository import CHUNK_BYTES
 from app.adapters.db.engine import make_session_factory
-from app.entrypoints.api.container import Container
-from app.main import create_app
+from app.bootstrap import Container
+from app.entrypoints.api.app import create_app
 from app.services.ports import UnitOfWork
 from tests.api_helpers import Api
 from tests.audit_log import audit_events

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from app.bootstrap import Container
 from app.domain.dates import add_months
-from app.entrypoints.api.container import Container
 from app.services.context import LOCAL_TIME
 from tests.api_helpers import Api, client_with
 from tests.world import World

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DatabaseError
 
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import CaseRow
+from app.bootstrap import Container
 from app.domain.audit import AuditEvent
-from app.entrypoints.api.container import Container
 from app.services.ports import UnitOfWork
 from tests.api_helpers import Api, client_with, recording_with
 from tests.audit_log import audit_events

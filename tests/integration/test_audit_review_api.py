@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 
 from app.adapters.crypto.vault import Vault
-from app.entrypoints.api.container import Container
+from app.bootstrap import Container
 from tests.api_helpers import Api, client_with, recording_with
 from tests.audit_log import last_audit_event
 

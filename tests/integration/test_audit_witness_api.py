@@ -15,6 +15,7 @@ from tests.audit_log import audit_events
 
 
 def _checkpoint(api: Api, user: str = "dpo") -> dict:
+    api.client.app.state.audit_ledger.checkpoint()  # type: ignore[attr-defined]  # the sequencer's turn
     response = api.client.get("/api/v1/audit/checkpoints/latest", headers=api.headers(user))
     assert response.status_code == 200, response.text
     return response.json()
@@ -55,6 +56,21 @@ def test_a_later_checkpoint_is_consistent_with_a_kept_one(api: Api) -> None:
     assert verify_consistency(first.tree_size, second.tree_size, path, first.root_hash, second.root_hash)
     listed = api.client.get("/api/v1/audit/checkpoints", headers=api.headers("dpo")).json()["checkpoints"]
     assert [c["tree_size"] for c in listed] == [first.tree_size, second.tree_size]
+
+
+def test_reading_witness_material_never_seals_or_signs(api: Api, engine: Engine) -> None:
+    fill_log(api, cases=1)
+    before = _checkpoint(api)
+    fill_log(api, cases=1)  # queued, not yet sealed
+    again = api.client.get("/api/v1/audit/checkpoints/latest", headers=api.headers("dpo")).json()
+    assert again == before
+    listed = api.client.get("/api/v1/audit/checkpoints", headers=api.headers("dpo")).json()["checkpoints"]
+    assert len(listed) == 1
+    newest = audit_events(engine)[-1]
+    unsealed = api.client.get(
+        "/api/v1/audit/proofs/inclusion", params={"event_id": str(newest.id)}, headers=api.headers("dpo")
+    )
+    assert unsealed.status_code == 404
 
 
 def test_caseworkers_are_no_witnesses(api: Api) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from app.bootstrap import build_container
 from app.domain.ahvn13 import Ahvn13, ean13_check_digit
 from app.entrypoints.cli.main import app as cli
-from app.main import build_container
 from app.settings import Settings
 from tests.audit_log import last_audit_event
 

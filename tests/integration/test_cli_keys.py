@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.engine import make_session_factory
+from app.bootstrap import build_container
 from app.domain.ahvn13 import Ahvn13
 from app.domain.persons import Person
 from app.entrypoints.cli.main import app as cli
-from app.main import build_container
 from app.settings import Settings
 from tests.api_helpers import new_ahvn13
 from tests.world import build_world

@@ -12,8 +12,8 @@ from app.adapters.legal_basis_file import packaged_rule_book
 from app.demo.seed import seed_demo
 from app.domain.ahvn13 import Ahvn13, ean13_check_digit
 from app.domain.categories import DataCategory
+from app.services.access.case_work import read_case
 from app.services.access_config import AccessConfig
-from app.services.case_access import read_case
 from app.services.case_view import CaseView
 from app.services.consents import list_consents
 from app.services.context import RequestContext

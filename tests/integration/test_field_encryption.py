@@ -18,7 +18,7 @@ from app.adapters.db.models import CaseItemRow, PersonRow
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.domain.categories import DataCategory
 from app.domain.principal import Principal, PrincipalKind
-from app.services.case_access import read_case
+from app.services.access.case_work import read_case
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
 from tests.api_helpers import SIGNED_FORM, Api

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.entrypoints.api.app import create_app
 from app.settings import Settings
 from tests.databases import DatabaseFactory
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.entrypoints.api.container import Container
+from app.bootstrap import Container
 from tests.audit_log import last_audit_event
 from tests.identity_helpers import AuthApp, auth_settings, build_auth_app
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, TinyOidcProvider

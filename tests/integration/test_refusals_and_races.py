@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.bootstrap import Container
 from app.domain.errors import StaleVersion
-from app.entrypoints.api.container import Container
 from tests.api_helpers import Api, client_with, days_ago
 from tests.audit_log import audit_count, last_audit_event
 

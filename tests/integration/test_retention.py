@@ -16,8 +16,9 @@ from app.adapters.crypto import receipts
 from app.adapters.db.crypto_models import DataKeyRow, DeletionReceiptRow
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import PersonRow
+from app.bootstrap import build_container
+from app.entrypoints.api.app import create_app
 from app.entrypoints.cli.main import app as cli
-from app.main import build_container, create_app
 from app.settings import Settings
 from tests.api_helpers import Api, days_ago
 from tests.audit_log import audit_events

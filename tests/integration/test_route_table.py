@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from app.main import create_app
+from app.entrypoints.api.app import create_app
 from app.settings import Settings
 from tests.api_helpers import Api, consent_body, days_ago, new_ahvn13
 from tests.audit_log import audit_count, last_audit_event
@@ -304,6 +304,7 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
     if "{consent_id}" in path:
         consent_url = f"/api/v1/cases/{target.case_id}/consents/{target.consent_id}"
         version = api.client.get(consent_url, headers=api.headers("sd")).json()["version"]
+    api.client.app.state.audit_ledger.checkpoint()  # type: ignore[attr-defined]  # the sequencer's turn
     target.event_id = sealed_event_id(engine)
     return target, version
 

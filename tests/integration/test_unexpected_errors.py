@@ -7,8 +7,8 @@ import logging
 import pytest
 from sqlalchemy import Engine
 
+from app.bootstrap import Container
 from app.domain.audit import AuditEvent
-from app.entrypoints.api.container import Container
 from tests.api_helpers import Api, client_with, recording_with
 
 SECRET = "Geheimname 756.1234.5678.97"

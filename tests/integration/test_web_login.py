@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.bootstrap import Container
 from app.domain import totp
-from app.entrypoints.api.container import Container
 from app.services.identity.login import enable_totp, set_password
 from tests.audit_log import audit_events, last_audit_event
 from tests.identity_helpers import AuthApp, auth_settings, build_auth_app

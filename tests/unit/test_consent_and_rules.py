@@ -14,8 +14,9 @@ from app.domain.break_glass import BreakGlass
 from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentStatus, Evidence, Flow, months, validate_grant
+from app.domain.documents import recognised_media_type
 from app.domain.errors import InvalidValue, PhaseConflict
-from app.domain.evidence import check_evidence_file, sniff_media_type
+from app.domain.evidence import check_evidence_file
 from app.domain.institutions import InstitutionKind
 from app.domain.legal_bases import RuleBookError, parse_rule_book
 from app.domain.policy import AccessGrants, BasisKind, decide, may_open_case
@@ -171,7 +172,7 @@ def test_a_grant_names_flows_between_participants_and_at_least_one_category(
     ],
 )
 def test_forms_are_recognised_by_content(content: bytes, media_type: str) -> None:
-    assert sniff_media_type(content) == media_type
+    assert recognised_media_type(content) == media_type
     assert check_evidence_file(content)[0] == media_type
 
 

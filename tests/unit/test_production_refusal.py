@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from app.adapters.auth.signing_keys import SigningKeyStore
 from app.adapters.crypto.keyring import LocalKeyring
-from app.entrypoints.api.identity import StartupRefused, build_identity
-from app.main import create_app
+from app.bootstrap import StartupRefused, build_identity
+from app.entrypoints.api.app import create_app
 from app.settings import PROJECT_ROOT, Settings
 
 

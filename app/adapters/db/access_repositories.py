@@ -114,9 +114,6 @@ class SqlConsentRepository:
         key = self._keys.data_key(consent.person_id)
         return key.open(evidence_place(consent_id, consent.person_id), row.content)
 
-    def all_ids(self) -> list[uuid.UUID]:
-        return list(self._session.scalars(select(ConsentRow.id).order_by(ConsentRow.granted_at)))
-
 
 def _write(row: ConsentRow, consent: Consent) -> None:
     evidence = consent.evidence

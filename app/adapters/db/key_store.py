@@ -37,6 +37,7 @@ class SqlKeyStore:
         self._session = session
         self._vault = vault
         self._data_keys: dict[uuid.UUID, DataKey] = {}
+        self._wrapped: dict[uuid.UUID, DataKeyRow] = {}
 
     # -- data keys --------------------------------------------------------------------------------
 
@@ -48,11 +49,17 @@ class SqlKeyStore:
             id=key.id, person_id=person_id, kek_id=kek_id, wrapped=wrapped, created_at=datetime.now(UTC)
         )
 
+    def remember(self, row: DataKeyRow) -> None:
+        """A wrapped key read along with other rows (a case load): unwrapped only when needed."""
+        self._wrapped.setdefault(row.person_id, row)
+
     def data_key(self, person_id: uuid.UUID) -> DataKey:
         key = self._data_keys.get(person_id)
         if key is not None:
             return key
-        row = self._session.scalar(select(DataKeyRow).where(DataKeyRow.person_id == person_id))
+        row = self._wrapped.pop(person_id, None)
+        if row is None:
+            row = self._session.scalar(select(DataKeyRow).where(DataKeyRow.person_id == person_id))
         if row is None:
             raise KeyMissing(str(person_id))
         if row.wrapped is None:
@@ -60,10 +67,6 @@ class SqlKeyStore:
         key = self._vault.data_key(person_id, row.id, row.kek_id, row.wrapped)
         self._data_keys[person_id] = key
         return key
-
-    def is_destroyed(self, person_id: uuid.UUID) -> bool:
-        wrapped = self._session.scalar(select(DataKeyRow.wrapped).where(DataKeyRow.person_id == person_id))
-        return wrapped is None
 
     # -- secrets ----------------------------------------------------------------------------------
 

@@ -123,7 +123,10 @@ class CaseRow(Base):
     reassessment_interval_months: Mapped[int]
     current_segment: Mapped[str | None] = mapped_column(String(1))
     reassessment_due_on: Mapped[date | None] = mapped_column(index=True)
-    follow_up_due_on: Mapped[date | None]
+    # End of the follow-up period (closure + 6 months): plain text, so the consents' end is known
+    # without opening the sealed closure. NULL while open, and for cases closed before 0008 until
+    # their next write.
+    case_ends_on: Mapped[date | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)

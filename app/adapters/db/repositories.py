@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
+from app.adapters.db.crypto_models import DataKeyRow
+from app.adapters.db.institution_directory import InstitutionDirectory
 from app.adapters.db.invitations import load_invitations, pending_invitation_case_ids, sync_invitations
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import (
@@ -26,7 +29,7 @@ from app.adapters.db.models import (
     PersonRow,
     UserRow,
 )
-from app.adapters.db.sealed_items import Reveal, SealedItems
+from app.adapters.db.sealed_items import SealedItems
 from app.adapters.db.sealing import read_person, write_person
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
@@ -40,6 +43,7 @@ from app.domain.cases import (
     SharedCase,
 )
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
+from app.domain.cases.sealed import SealedCase, SealedItem
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
 from app.domain.institutions import Institution, InstitutionKind
@@ -53,19 +57,29 @@ def _utcnow() -> datetime:
 
 
 class SqlInstitutionRepository:
-    def __init__(self, session: Session) -> None:
+    """Reads through the process's directory cache; an `add` bypasses it until the unit of work ends."""
+
+    def __init__(self, session: Session, directory: InstitutionDirectory) -> None:
         self._session = session
+        self._directory = directory
+        self.changed = False
 
     def get(self, institution_id: uuid.UUID) -> Institution | None:
-        row = self._session.get(InstitutionRow, institution_id)
-        return _institution(row) if row else None
+        if self.changed:
+            row = self._session.get(InstitutionRow, institution_id)
+            return _institution(row) if row else None
+        return self._directory.get(institution_id, self._load)
 
     def by_code(self, code: str) -> Institution | None:
-        row = self._session.scalar(select(InstitutionRow).where(InstitutionRow.code == code))
-        return _institution(row) if row else None
+        return next((i for i in self.list() if i.code == code), None)
 
-    def list(self) -> list[Institution]:
-        return [_institution(r) for r in self._session.scalars(select(InstitutionRow))]
+    def list(self) -> builtins.list[Institution]:
+        if self.changed:
+            return self._load()
+        return list(self._directory.all(self._load).values())
+
+    def kinds(self) -> dict[uuid.UUID, InstitutionKind]:
+        return {institution.id: institution.kind for institution in self.list()}
 
     def add(self, institution: Institution) -> None:
         self._session.add(
@@ -78,6 +92,10 @@ class SqlInstitutionRepository:
             )
         )
         _flush(self._session)
+        self.changed = True
+
+    def _load(self) -> builtins.list[Institution]:
+        return [_institution(r) for r in self._session.scalars(select(InstitutionRow))]
 
 
 def _institution(row: InstitutionRow) -> Institution:
@@ -235,11 +253,19 @@ _CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))
 
 
 class SqlCaseRepository:
-    """Item content is sealed under the data key of the case's person and opened only on demand."""
+    """Item content is sealed under the data key of the case's person and opened only on demand.
+
+    `load` reads the case with its participants, its items' headers, its person and the person's
+    wrapped data key in two statements and decrypts nothing; `open` then decrypts the items the
+    caller names, and only those."""
 
     def __init__(self, session: Session, keys: SqlKeyStore) -> None:
         self._session = session
+        self._keys = keys
         self._items = SealedItems(keys)
+        # The session holds its rows weakly: kept here, the case and its person (read along with
+        # it, for persons.get) stay loaded for the unit of work.
+        self._rows: dict[uuid.UUID, tuple[CaseRow, PersonRow | None]] = {}
 
     def add(self, case: SharedCase) -> None:
         now = _utcnow()
@@ -250,14 +276,46 @@ class SqlCaseRepository:
         sync_invitations(self._session, case)
         _flush(self._session)
 
-    def get(self, case_id: uuid.UUID, reveal: Reveal | None = None) -> SharedCase | None:
-        """The case; with `reveal`, only items it allows are decrypted, the others are left out."""
-        row = self._session.get(CaseRow, case_id, options=_CASE_LOAD)
+    def load(self, case_id: uuid.UUID) -> SealedCase | None:
+        row = self._row(case_id)
         if row is None:
             return None
-        case = _case(row, self._items, reveal)
-        case.invitations = load_invitations(self._session, case.id)
-        return case
+        headers = tuple(
+            SealedItem(r.id, r.kind, DataCategory(r.category), r.owner_institution_id) for r in row.items
+        )
+        skeleton = _skeleton(row)
+        skeleton.invitations = load_invitations(self._session, skeleton.id)
+        return SealedCase(skeleton, headers)
+
+    def open(self, sealed: SealedCase, item_ids: Collection[uuid.UUID]) -> SharedCase:
+        """The loaded case with the named items decrypted; the others stay sealed and absent (a save
+        leaves them untouched)."""
+        row, _person = self._rows[sealed.case.id]  # open() follows load() in the same unit of work
+        return _case(row, sealed.case, self._items, set(item_ids))
+
+    def get(self, case_id: uuid.UUID) -> SharedCase | None:
+        """The whole case decrypted: for the system's own work on it (import, retention), never for
+        a principal's read."""
+        sealed = self.load(case_id)
+        return self.open(sealed, [item.id for item in sealed.items]) if sealed else None
+
+    def _row(self, case_id: uuid.UUID) -> CaseRow | None:
+        query = (
+            select(CaseRow, DataKeyRow, PersonRow)
+            .select_from(CaseRow)
+            .outerjoin(PersonRow, PersonRow.id == CaseRow.person_id)
+            .outerjoin(DataKeyRow, DataKeyRow.person_id == CaseRow.person_id)
+            .where(CaseRow.id == case_id)
+            .options(joinedload(CaseRow.participations), selectinload(CaseRow.items))
+        )
+        found = self._session.execute(query).unique().one_or_none()
+        if found is None:
+            return None
+        row, key_row, person_row = found
+        if key_row is not None:
+            self._keys.remember(key_row)
+        self._rows[row.id] = (row, person_row)
+        return row
 
     def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
         return pending_invitation_case_ids(self._session, institution_id)
@@ -364,9 +422,7 @@ def _write_case(row: CaseRow, case: SharedCase, now: datetime, items: SealedItem
     row.reassessment_interval_months = case.reassessment_interval_months
     row.current_segment = case.current_segment.value if case.current_segment else None
     row.reassessment_due_on = case.reassessment_due_on
-    row.follow_up_due_on = (
-        case.follow_up.due_on if case.follow_up is not None and case.follow_up.completed_on is None else None
-    )
+    row.case_ends_on = case.ends_on
     row.updated_at = now
     _sync_participations(row, case)
     items.sync(row, _content_items(case))
@@ -404,22 +460,11 @@ def _content_items(case: SharedCase) -> list[Any]:
     ]
 
 
-_CASE_END_KINDS = frozenset({"closure", "follow_up"})
-
-
-def _case(row: CaseRow, items: SealedItems, reveal: Reveal | None) -> SharedCase:
-    case = _skeleton(row)
+def _case(row: CaseRow, case: SharedCase, items: SealedItems, item_ids: set[uuid.UUID]) -> SharedCase:
     loaded: dict[str, list[Any]] = {}
-    # Closure and follow-up first: the end of the follow-up period ends the case's consents, so the
-    # decisions on every other item must already know it.
-    for item_row in sorted(row.items, key=lambda r: r.kind not in _CASE_END_KINDS):
-        if reveal is None or reveal(case, DataCategory(item_row.category), item_row.owner_institution_id):
-            item = items.open(item_row, row.person_id)
-            loaded.setdefault(item_row.kind, []).append(item)
-            if item_row.kind == "closure":
-                case.closure = item
-            elif item_row.kind == "follow_up":
-                case.follow_up = item
+    for item_row in row.items:
+        if item_row.id in item_ids:
+            loaded.setdefault(item_row.kind, []).append(items.open(item_row, row.person_id))
         else:
             items.withhold(item_row)
     case.segment_history = loaded.get("segment", [])
@@ -459,6 +504,7 @@ def _skeleton(row: CaseRow) -> SharedCase:
         reassessment_interval_months=row.reassessment_interval_months,
         id=row.id,
         version=row.version,
+        ends_on=row.case_ends_on,
     )
 
 

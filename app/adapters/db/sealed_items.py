@@ -1,24 +1,18 @@
 """Case item content, sealed per item under the data key of the case's person.
 
-Opening remembers the plaintext, so a save re-seals only items that changed; an item the caller's
-`reveal` withheld is never opened and never touched by a save.
+Opening remembers the plaintext, so a save re-seals only items that changed; an item the caller did
+not ask to open is never decrypted and never touched by a save.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.mapping import dump_item, load_item
 from app.adapters.db.models import CaseItemRow, CaseRow
 from app.adapters.db.sealing import item_place, open_json, seal_json
-from app.domain.cases import SharedCase
-from app.domain.categories import DataCategory
-
-# reveal(case skeleton, category, owning institution) -> decrypt this item?
-Reveal = Callable[[SharedCase, DataCategory, uuid.UUID], bool]
 
 
 class SealedItems:

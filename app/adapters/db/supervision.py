@@ -36,7 +36,7 @@ class SqlSupervisionQueries:
                 CaseRow.current_segment,
                 CaseRow.opened_on,
                 CaseRow.reassessment_due_on,
-                CaseRow.follow_up_due_on,
+                CaseRow.case_ends_on,
             ).where(CaseRow.phase != archived)
         ):
             counts = regions.get(region_of.get(row.id, uuid.UUID(int=0)))
@@ -58,11 +58,12 @@ class SqlSupervisionQueries:
                     and row.current_segment is None
                     and row.opened_on + timedelta(days=intake_segment_days) < today,
                 )
+            follow_up = row.phase in (CasePhase.CLOSED.value, CasePhase.FOLLOW_UP.value)
             _count(
                 counts,
                 "missed_follow_ups",
                 row.id,
-                row.follow_up_due_on is not None and row.follow_up_due_on < today,
+                follow_up and row.case_ends_on is not None and row.case_ends_on < today,
             )
         held = select(AuditEventRow.case_id).where(
             AuditEventRow.operation.in_(HELD_CONFERENCE_OPERATIONS), AuditEventRow.outcome == "allowed"

@@ -18,6 +18,7 @@ from app.adapters.db.audit_log import SqlAuditLog
 from app.adapters.db.document_repository import SqlDocumentRepository
 from app.adapters.db.dossiers import SqlDossierRepository
 from app.adapters.db.identity_repository import SqlIdentityRepository
+from app.adapters.db.institution_directory import InstitutionDirectory, directory_of
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.referrals import SqlReferralRepository
 from app.adapters.db.repositories import (
@@ -43,17 +44,19 @@ class SqlUnitOfWork:
         audit_factory: type = SqlAuditRecorder,
         *,
         vault: Vault,
+        directory: InstitutionDirectory | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._audit_factory = audit_factory
         self._vault = vault
+        self._directory = directory or directory_of(session_factory.kw["bind"])
         self._session: Session | None = None
 
     def __enter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("Unit of work is already in use")
         self._session = session = self._session_factory()
-        self.institutions = SqlInstitutionRepository(session)
+        self.institutions = SqlInstitutionRepository(session, self._directory)
         self.users = SqlUserRepository(session)
         self.keys = SqlKeyStore(session, self._vault)
         self.persons = SqlPersonRepository(session, self.keys)
@@ -90,3 +93,5 @@ class SqlUnitOfWork:
         finally:
             session.close()
             self._session = None
+            if self.institutions.changed:
+                self._directory.invalidate()

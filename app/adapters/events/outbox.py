@@ -1,6 +1,6 @@
 """The outbox: change events stored in the transaction of the change itself.
 
-Every allowed write on a case is audited in its own transaction (app/services/case_access.py and
+Every allowed write on a case is audited in its own transaction (app/services/access/case_work.py and
 friends); the recorder below announces the matching change event alongside, so no use case needs
 to remember to. A rolled-back change takes its event with it.
 """

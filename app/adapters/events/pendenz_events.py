@@ -38,12 +38,13 @@ def raise_pendenz_events(session: Session, now: datetime, today: date, rules: Pe
         CaseRow.current_segment,
         CaseRow.opened_on,
         CaseRow.reassessment_due_on,
-        CaseRow.follow_up_due_on,
+        CaseRow.case_ends_on,
     ).where(CaseRow.phase != CasePhase.ARCHIVED.value)
     for case_id, lead, phase, segment, opened_on, reassessment, follow_up in session.execute(query):
+        closed = phase in (CasePhase.CLOSED.value, CasePhase.FOLLOW_UP.value)
         due: list[tuple[PendenzKind, date | None]] = [
             (PendenzKind.REASSESSMENT, reassessment),
-            (PendenzKind.FOLLOW_UP, follow_up),
+            (PendenzKind.FOLLOW_UP, follow_up if closed else None),  # the follow-up ends with the case
         ]
         if phase == CasePhase.INTAKE.value and segment is None:
             due.append((PendenzKind.INTAKE_SEGMENT, opened_on + timedelta(days=rules.intake_segment_days)))

@@ -53,6 +53,11 @@ from app.domain.dates import add_months
 from app.domain.errors import InvalidValue, InvariantViolation, PhaseConflict
 
 
+def follow_up_ends_on(closed_on: date) -> date:
+    """The follow-up period ends FOLLOW_UP_MONTHS after the closure, with or without a follow-up."""
+    return add_months(closed_on, FOLLOW_UP_MONTHS)
+
+
 @dataclass
 class Participation:
     """An institution working on the case, with its own reference number."""
@@ -106,6 +111,10 @@ class SharedCase:
     follow_up: FollowUp | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     version: int = 1
+    # The end of the follow-up period (closure + FOLLOW_UP_MONTHS), set by `close`: the case's
+    # consents end here. Stored in plain text beside the sealed closure, so deciding on access never
+    # needs the closure decrypted.
+    ends_on: date | None = None
 
     # -- creation ---------------------------------------------------------------------------------
 
@@ -677,8 +686,9 @@ class SharedCase:
         self.closure = Closure(
             closed_on, reason, note.strip(), institution_id, recorded_by, remaining=remaining.strip()
         )
+        self.ends_on = follow_up_ends_on(closed_on)
         if reason.is_detachment:
-            self.follow_up = FollowUp(add_months(closed_on, FOLLOW_UP_MONTHS), institution_id)
+            self.follow_up = FollowUp(self.ends_on, institution_id)
         return self.closure
 
     def start_follow_up(self, started_on: date, today: date) -> FollowUp:
@@ -731,6 +741,13 @@ class SharedCase:
         _not_in_future(on, today, field_name, "Das Datum der Nachbetreuung")
         if on < self.closure.closed_on:
             raise InvalidValue("Die Nachbetreuung liegt vor dem Fallabschluss.", field_name)
+
+    def settle_end(self) -> None:
+        """Derive `ends_on` from the closure (cases closed before the column existed)."""
+        if self.closure is not None and self.ends_on is None:
+            self.ends_on = (
+                self.follow_up.due_on if self.follow_up else follow_up_ends_on(self.closure.closed_on)
+            )
 
     # -- every data item with its category and owner -------------------------------------------------
 

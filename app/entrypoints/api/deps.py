@@ -8,16 +8,15 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from app.bootstrap import Container, Identity
 from app.domain.errors import StaleVersion
 from app.domain.principal import Principal
-from app.entrypoints.api.container import Container
-from app.entrypoints.api.identity import Identity, identity_uow, session_cookie_name
 from app.entrypoints.api.problems import ProblemError
 from app.services.context import RequestContext
-from app.services.identity.login import session_user
-from app.services.identity.sessions import current_session
+from app.services.identity.sessions import signed_in
 from app.services.identity.tokens import principal_from_access_token
 from app.services.ports import UnitOfWork
+from app.settings import Settings
 
 DEV_USER_HEADER = "X-Cockpit-Dev-User"
 
@@ -30,8 +29,13 @@ def get_uow(container: Annotated[Container, Depends(get_container)]) -> UnitOfWo
     return container.uow_factory()
 
 
-def get_identity(request: Request) -> Identity:
-    return request.app.state.identity
+def get_identity(container: Annotated[Container, Depends(get_container)]) -> Identity:
+    return container.identity
+
+
+def session_cookie_name(settings: Settings) -> str:
+    # The __Host- prefix makes the browser insist on Secure, path / and no Domain attribute.
+    return "__Host-cockpit-session" if settings.secure_cookies else "cockpit-session"
 
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -58,7 +62,7 @@ def current_principal(
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthenticated("Erwartet wird ein Bearer-Zugriffstoken.", "invalid_request")
         principal = principal_from_access_token(
-            identity_uow(container),
+            container.uow_factory(),
             identity.codec,
             token.strip(),
             now,
@@ -83,10 +87,10 @@ def current_principal(
 def _session_principal(
     request: Request, container: Container, identity: Identity, cookie: str, now: datetime
 ) -> Principal:
-    web_session = current_session(identity_uow(container), cookie, now, identity.login_policy().idle)
-    user = session_user(identity_uow(container), web_session) if web_session else None
-    if web_session is None or user is None:
+    found = signed_in(container.uow_factory(), cookie, now, identity.login_policy().idle)
+    if found is None:
         raise _unauthenticated("Die Sitzung ist abgelaufen oder ungültig. Bitte neu anmelden.")
+    web_session, user = found
     if request.method not in _SAFE_METHODS:
         supplied = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(supplied.encode(), web_session.csrf_token.encode()):
@@ -99,9 +103,7 @@ def request_context(
     principal: Annotated[Principal, Depends(current_principal)],
     container: Annotated[Container, Depends(get_container)],
 ) -> RequestContext:
-    return RequestContext(
-        principal, request.state.correlation_id, container.clock.now(), access=container.access
-    )
+    return container.context_for(principal, request.state.correlation_id)
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from app.adapters.db.migrations import head_revision
-from app.entrypoints.api.container import Container
+from app.bootstrap import Container, schema_is_current
 from app.entrypoints.api.deps import get_container
 
 router = APIRouter(prefix="/health", tags=["Betrieb"])
@@ -29,6 +28,6 @@ def ready(container: Annotated[Container, Depends(get_container)]) -> JSONRespon
             current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except Exception:  # any failure means not ready
         return JSONResponse({"status": "unavailable", "database": "nicht erreichbar"}, status_code=503)
-    if current != head_revision():
+    if not schema_is_current(current):
         return JSONResponse({"status": "unavailable", "database": "Schema nicht aktuell"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

@@ -12,15 +12,12 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app.adapters.auth.jwt_tokens import ASSERTION_ALGORITHMS
-from app.adapters.auth.secrets import client_secret_matches
-from app.adapters.auth.signing_keys import SIGNING_ALGORITHM
+from app.bootstrap import TOKEN_PATH, Container, Identity
 from app.domain.identity import ClientAuthMethod
-from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import get_container, get_identity
-from app.entrypoints.api.identity import TOKEN_PATH, Identity, identity_uow
 from app.services.identity.tokens import (
     SUPPORTED_SCOPES,
     ClientAuthentication,
@@ -110,8 +107,9 @@ async def token(
     authorization = request.headers.get("Authorization")
     try:
         auth = _client_authentication(authorization, form)
-        issued = issue_client_token(
-            identity_uow(container),
+        issued = await run_in_threadpool(  # the database work stays off the event loop
+            issue_client_token,
+            container.uow_factory(),
             identity.codec,
             auth,
             grant_type=form.get("grant_type"),
@@ -120,7 +118,7 @@ async def token(
             now=container.clock.now(),
             lifetime_seconds=container.settings.access_token_lifetime_seconds,
             correlation_id=request.state.correlation_id,
-            secret_matches=client_secret_matches,
+            secret_matches=identity.secret_matches,
         )
     except OAuthError as error:
         return _oauth_error(error, basic=bool(authorization))
@@ -149,8 +147,8 @@ def metadata(identity: Annotated[Identity, Depends(get_identity)]) -> dict[str, 
         "jwks_uri": issuer + "/.well-known/jwks.json",
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": [m.value for m in ClientAuthMethod],
-        "token_endpoint_auth_signing_alg_values_supported": list(ASSERTION_ALGORITHMS),
+        "token_endpoint_auth_signing_alg_values_supported": list(identity.assertion_algorithms),
         "scopes_supported": sorted(SUPPORTED_SCOPES),
         "response_types_supported": [],
-        "access_token_signing_alg_values_supported": [SIGNING_ALGORITHM],
+        "access_token_signing_alg_values_supported": [identity.signing_algorithm],
     }

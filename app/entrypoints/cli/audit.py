@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from app.domain.audit_chain.checkpoint import Checkpoint
+from app.entrypoints.cli.wiring import load_settings
 from app.settings import Settings
 
 audit_app = typer.Typer(
@@ -18,28 +19,18 @@ audit_app = typer.Typer(
 )
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as error:
-        typer.echo(f"Konfiguration ungültig: {error}", err=True)
-        raise typer.Exit(2) from None
-
-
 def _ledger(settings: Settings):  # type: ignore[no-untyped-def]
-    from app.adapters.audit_signing import MissingSigningKey
-    from app.adapters.db.engine import make_engine
-    from app.main import build_audit_ledger
+    from app.bootstrap.operator import MissingSigningKey, audit_ledger_of
 
     try:
-        return build_audit_ledger(settings, make_engine(settings.database_url))
+        return audit_ledger_of(settings)[0]
     except MissingSigningKey as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
 
 
 def _trusted_keys(settings: Settings, public_keys: list[Path]) -> dict[str, bytes]:
-    from app.adapters.audit_signing import load_public_key
+    from app.bootstrap.operator import load_public_key
     from app.domain.audit_chain.checkpoint import key_id
 
     paths = public_keys or (
@@ -74,11 +65,11 @@ def verify(
     """Hash-Kette, Merkle-Wurzeln und signierte Checkpoints prüfen; Exit-Code 1 bei jedem Bruch."""
     from app.domain.audit_chain.verification import verify_log
 
-    settings = _settings()
+    settings = load_settings()
     keys = _trusted_keys(settings, public_key)
     witnessed = _witnessed(witness)
     if file is not None:
-        from app.adapters.audit_export import read_export
+        from app.bootstrap.operator import read_export
 
         contents = read_export(file)
         report = verify_log(contents.entries, contents.checkpoints, keys, witnessed)
@@ -88,6 +79,7 @@ def verify(
         from app.services.audit_integrity import verify_database
 
         ledger = _ledger(settings)
+        ledger.seal()  # the CLI seals what is queued, so the verification covers every committed event
         report = verify_database(ledger, keys, witnessed)
         ledger.engine.dispose()
         source = "Datenbank"
@@ -110,9 +102,9 @@ def verify(
 @audit_app.command("export")
 def export(output: Path = typer.Option(..., "--output", "-o", help="Zieldatei (JSON-Zeilen)")) -> None:
     """Versiegeln, Checkpoint signieren und das Protokoll samt Checkpoints exportieren."""
-    from app.adapters.audit_export import write_export
+    from app.bootstrap.operator import write_export
 
-    ledger = _ledger(_settings())
+    ledger = _ledger(load_settings())
     ledger.checkpoint()
     output.parent.mkdir(parents=True, exist_ok=True)
     with output.open("w", encoding="utf-8") as target:
@@ -124,7 +116,7 @@ def export(output: Path = typer.Option(..., "--output", "-o", help="Zieldatei (J
 @audit_app.command("checkpoint")
 def checkpoint() -> None:
     """Alles Vorgemerkte versiegeln und einen signierten Checkpoint ausgeben (für Zeugen)."""
-    ledger = _ledger(_settings())
+    ledger = _ledger(load_settings())
     signed = ledger.checkpoint()
     ledger.engine.dispose()
     if signed is None:
@@ -136,12 +128,12 @@ def checkpoint() -> None:
 @audit_app.command("seal")
 def seal(follow: bool = typer.Option(False, "--follow", help="als Dienst weiterlaufen (Sequencer)")) -> None:
     """Vorgemerkte Ereignisse in Kette und Merkle-Baum aufnehmen."""
-    settings = _settings()
+    settings = load_settings()
     ledger = _ledger(settings)
     if not follow:
         typer.echo(f"{ledger.seal()} Einträge versiegelt.")
         return
-    from app.adapters.db.audit_sequencer import SequencerThread
+    from app.bootstrap.operator import SequencerThread
 
     sequencer = SequencerThread(
         ledger, settings.audit_seal_interval_seconds, settings.audit_checkpoint_interval_seconds
@@ -158,11 +150,11 @@ def seal(follow: bool = typer.Option(False, "--follow", help="als Dienst weiterl
 def prune(export_file: Path = typer.Option(..., "--export", help="zuvor erstellter Export")) -> None:
     """Einträge löschen, die älter als die Aufbewahrungsfrist, exportiert und von einem Checkpoint
     gedeckt sind. Hashes bleiben, damit der Rest weiterhin prüfbar ist."""
-    from app.adapters.audit_export import file_sha256, read_export
+    from app.bootstrap.operator import file_sha256, read_export
     from app.domain.audit_chain.verification import verify_log
     from app.services.audit_integrity import PruneRefused, prune_plan
 
-    settings = _settings()
+    settings = load_settings()
     ledger = _ledger(settings)
     contents = read_export(export_file)
     report = verify_log(contents.entries, contents.checkpoints, _trusted_keys(settings, []))
@@ -187,12 +179,12 @@ def prune(export_file: Path = typer.Option(..., "--export", help="zuvor erstellt
 @audit_app.command("public-key")
 def public_key() -> None:
     """Den öffentlichen Schlüssel der Checkpoints ausgeben (für Zeugen und Offline-Prüfung)."""
-    typer.echo(_ledger(_settings()).signer.public_key_pem(), nl=False)
+    typer.echo(_ledger(load_settings()).signer.public_key_pem(), nl=False)
 
 
 @audit_app.command("grants")
 def grants(role: str = typer.Option("cockpit_app", help="Datenbankrolle des Dienstes")) -> None:
     """SQL mit den PostgreSQL-Rechten der Anwendungsrolle ausgeben (siehe README)."""
-    from app.adapters.db.audit_privileges import grants_sql
+    from app.bootstrap.operator import grants_sql
 
     sys.stdout.write(grants_sql(role))

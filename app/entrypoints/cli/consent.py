@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from app.settings import Settings
+from app.entrypoints.cli.wiring import wired
 
 if TYPE_CHECKING:
-    from app.entrypoints.api.container import Container
+    from app.bootstrap import Container
     from app.services.context import RequestContext
 
 consent_app = typer.Typer(help="Einwilligungen (Liste, Verlauf, Widerruf)", no_args_is_help=True)
@@ -27,28 +27,14 @@ UserOption = typer.Option(..., "--user", help="Benutzername, unter dem die Aktio
 
 @contextmanager
 def _acting(username: str) -> Iterator[tuple[Container, RequestContext]]:
-    from app.entrypoints.cli.main import _settings
-    from app.main import build_container
-    from app.services.context import RequestContext
-
-    settings: Settings = _settings()
-    container = build_container(settings)
-    try:
+    with wired() as container:
         with container.uow_factory() as uow:
             user = uow.users.by_username(username)
         if user is None or not user.active:
             typer.echo("Unbekannter oder gesperrter Benutzer.", err=True)
             raise typer.Exit(2)
-        ctx = RequestContext(
-            user.as_principal(),
-            f"cli-{uuid.uuid4()}",
-            container.clock.now(),
-            "Fallführung (CLI)",
-            access=container.access,
-        )
+        ctx = container.context_for(user.as_principal(), f"cli-{uuid.uuid4()}", "Fallführung (CLI)")
         yield container, ctx
-    finally:
-        container.engine.dispose()
 
 
 def _refused(error: Exception) -> typer.Exit:

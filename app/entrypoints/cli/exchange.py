@@ -10,10 +10,9 @@ import typer
 from app.domain.exchange import ImportLimits
 from app.domain.institutions import InstitutionKind
 from app.domain.principal import Principal, PrincipalKind
-from app.services.context import RequestContext
+from app.entrypoints.cli.wiring import load_settings, wired
 from app.services.dossier_import import ImportOptions, ImportReport, RecordOutcome, import_file
 from app.services.errors import ServiceError
-from app.settings import Settings
 
 import_app = typer.Typer(
     help="Datensätze aus dem Fachsystem einer Stelle übernehmen (RAV: XML, IV: JSON, Sozialdienst: CSV)",
@@ -31,22 +30,20 @@ _CONFIRM = typer.Option(
 def run_import(
     kind: InstitutionKind, file: Path, institution_code: str, dry_run: bool, confirm: bool
 ) -> ImportReport:
-    from app.adapters.institutions import FORMATS
-    from app.main import build_container
+    from app.bootstrap import institution_formats
 
-    settings = Settings()
+    settings = load_settings()
     if file.stat().st_size > settings.import_max_bytes:
         typer.echo(f"Die Datei ist grösser als erlaubt ({settings.import_max_bytes} Bytes).", err=True)
         raise typer.Exit(2)
-    container = build_container(settings)
-    try:
+    with wired(settings) as container:
         with container.uow_factory() as uow:
             institution = uow.institutions.by_code(institution_code)
         if institution is None:
             typer.echo(f"Keine Stelle mit dem Code {institution_code}.", err=True)
             raise typer.Exit(2)
         principal = Principal(uuid.uuid4(), PrincipalKind.SYSTEM, f"cli-import-{kind.value}", institution.id)
-        ctx = RequestContext(principal, correlation_id=uuid.uuid4().hex, now=container.clock.now())
+        ctx = container.context_for(principal, uuid.uuid4().hex)
         options = ImportOptions(
             dry_run=dry_run,
             confirm_new_persons=confirm,
@@ -59,14 +56,18 @@ def run_import(
                 bar.length = total
                 bar.update(1)
 
-            report = import_file(
-                container.uow_factory(), ctx, FORMATS[kind], file.read_bytes(), options, progress
-            )
-    except ServiceError as error:
-        typer.echo(error.message, err=True)
-        raise typer.Exit(2) from None
-    finally:
-        container.engine.dispose()
+            try:
+                report = import_file(
+                    container.uow_factory(),
+                    ctx,
+                    institution_formats()[kind],
+                    file.read_bytes(),
+                    options,
+                    progress,
+                )
+            except ServiceError as error:
+                typer.echo(error.message, err=True)
+                raise typer.Exit(2) from None
     _print(report)
     return report
 

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from app.domain.identity import ClientAuthMethod
+from app.entrypoints.cli.wiring import load_settings, wired
 from app.settings import Environment, Settings
 
 clients_app = typer.Typer(help="Fachanwendungen der Stellen (OAuth2-Clients)", no_args_is_help=True)
@@ -25,14 +26,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(dev_app, name="dev")
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as error:
-        typer.echo(f"Konfiguration ungültig: {error}", err=True)
-        raise typer.Exit(2) from None
-
-
 def _fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
@@ -40,12 +33,6 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _identity_uow(settings: Settings) -> Any:
-    from app.main import build_container
-
-    return build_container(settings).uow_factory()
 
 
 # -- clients ----------------------------------------------------------------------------------------------
@@ -91,11 +78,10 @@ def clients_create(
     public_key: Path | None = typer.Option(None, "--public-key", help="JWKS/JWK/PEM für private_key_jwt"),
 ) -> None:
     """Eine Fachanwendung registrieren. Ein Secret wird genau einmal angezeigt."""
-    from app.adapters.auth.secrets import hash_client_secret, new_client_secret
+    from app.bootstrap.operator import hash_client_secret, new_client_secret
     from app.services.errors import ServiceError
     from app.services.identity.clients import create_client
 
-    settings = _settings()
     secret = new_client_secret() if method.uses_secret else None
     jwks = None
     if not method.uses_secret:
@@ -103,16 +89,17 @@ def clients_create(
             raise _fail("private_key_jwt verlangt --public-key.", 2)
         jwks = _public_jwks(public_key)
     try:
-        created = create_client(
-            _identity_uow(settings),
-            client_id=client_id,
-            institution_code=institution,
-            auth_method=method,
-            now=_now(),
-            secret=secret,
-            secret_hash=hash_client_secret(secret) if secret else None,
-            jwks=jwks,
-        )
+        with wired() as container:
+            created = create_client(
+                container.uow_factory(),
+                client_id=client_id,
+                institution_code=institution,
+                auth_method=method,
+                now=_now(),
+                secret=secret,
+                secret_hash=hash_client_secret(secret) if secret else None,
+                jwks=jwks,
+            )
     except ServiceError as error:
         raise _fail(error.message) from None
     typer.echo(f"Client {created.client.client_id} registriert ({method.value}).")
@@ -126,11 +113,12 @@ def clients_list() -> None:
     """Alle Fachanwendungen mit Stelle, Methode und Status."""
     from app.services.identity.clients import list_clients
 
-    settings = _settings()
-    uow = _identity_uow(settings)
-    with uow:
-        codes = {i.id: i.code for i in uow.institutions.list()}
-    for client in list_clients(uow):
+    with wired() as container:
+        uow = container.uow_factory()
+        with uow:
+            codes = {i.id: i.code for i in uow.institutions.list()}
+        clients = list_clients(uow)
+    for client in clients:
         status = "aktiv" if client.enabled else f"gesperrt seit {client.disabled_at:%Y-%m-%d %H:%M} UTC"
         institution = codes.get(client.institution_id, "?")
         typer.echo(f"{client.client_id}\t{institution}\t{client.auth_method.value}\t{status}")
@@ -143,7 +131,8 @@ def clients_disable(client_id: str = typer.Argument(...)) -> None:
     from app.services.identity.clients import disable_client
 
     try:
-        disable_client(_identity_uow(_settings()), client_id, _now())
+        with wired() as container:
+            disable_client(container.uow_factory(), client_id, _now())
     except ServiceError as error:
         raise _fail(error.message) from None
     typer.echo(f"Client {client_id} gesperrt.")
@@ -153,7 +142,7 @@ def clients_disable(client_id: str = typer.Argument(...)) -> None:
 
 
 def _key_store(settings: Settings) -> Any:
-    from app.adapters.auth.signing_keys import SigningKeyStore
+    from app.bootstrap.operator import SigningKeyStore
 
     return SigningKeyStore(settings.signing_key_dir)
 
@@ -161,7 +150,7 @@ def _key_store(settings: Settings) -> Any:
 @auth_app.command("rotate-signing-key")
 def auth_rotate() -> None:
     """Neuen Signaturschlüssel aktiv setzen; die bisherigen prüfen weiter, bis sie zurückgezogen sind."""
-    settings = _settings()
+    settings = load_settings()
     kid = _key_store(settings).rotate(
         dev=not settings.is_production and settings.auth_signing_key_dir is None
     )
@@ -171,10 +160,10 @@ def auth_rotate() -> None:
 @auth_app.command("retire-signing-key")
 def auth_retire(kid: str = typer.Argument(...)) -> None:
     """Einen alten Signaturschlüssel zurückziehen: damit signierte Tokens gelten nicht mehr."""
-    from app.adapters.auth.signing_keys import SigningKeyError
+    from app.bootstrap.operator import SigningKeyError
 
     try:
-        _key_store(_settings()).retire(kid)
+        _key_store(load_settings()).retire(kid)
     except SigningKeyError as error:
         raise _fail(str(error)) from None
     typer.echo(f"Signaturschlüssel {kid} zurückgezogen.")
@@ -183,7 +172,7 @@ def auth_retire(kid: str = typer.Argument(...)) -> None:
 @auth_app.command("list-signing-keys")
 def auth_list() -> None:
     """Die Schlüssel-IDs; der aktive ist markiert."""
-    store = _key_store(_settings())
+    store = _key_store(load_settings())
     active = store.active_kid()
     for kid in store.by_kid():
         typer.echo(f"{kid}{'  (aktiv)' if kid == active else ''}")
@@ -198,11 +187,12 @@ def users_set_password(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
 ) -> None:
     """Passwort einer Person setzen (argon2id)."""
-    from app.adapters.auth.secrets import Argon2PasswordHasher
+    from app.bootstrap.operator import Argon2PasswordHasher
     from app.services.identity.login import set_password
 
     try:
-        set_password(_identity_uow(_settings()), Argon2PasswordHasher(), username, password)
+        with wired() as container:
+            set_password(container.uow_factory(), Argon2PasswordHasher(), username, password)
     except (ValueError, LookupError) as error:
         raise _fail(str(error)) from None
     typer.echo(f"Passwort für {username} gesetzt.")
@@ -215,7 +205,8 @@ def users_enable_totp(username: str = typer.Argument(...)) -> None:
     from app.services.identity.login import enable_totp
 
     try:
-        secret = enable_totp(_identity_uow(_settings()), username)
+        with wired() as container:
+            secret = enable_totp(container.uow_factory(), username)
     except LookupError as error:
         raise _fail(str(error)) from None
     typer.echo(f"TOTP-Geheimnis: {secret}")
@@ -228,14 +219,13 @@ def users_enable_totp(username: str = typer.Argument(...)) -> None:
 @dev_app.command("token")
 def dev_token(username: str = typer.Argument(..., help="z. B. demo-sd")) -> None:
     """Ein API-Zugriffstoken für einen (Demo-)Benutzer ausgeben. Nur im Modus dev."""
-    from app.entrypoints.api.identity import build_identity
+    from app.bootstrap import build_identity
     from app.services.identity.tokens import issue_dev_user_token
 
-    settings = _settings()
+    settings = load_settings()
     if settings.environment is not Environment.DEV:
         raise _fail("`cockpit dev token` gibt es nur im Modus dev (COCKPIT_ENVIRONMENT=dev).", 2)
-    uow = _identity_uow(settings)
-    with uow:
+    with wired(settings) as container, container.uow_factory() as uow:
         user = uow.users.by_username(username)
     if user is None or not user.active:
         raise _fail("Unbekannter oder inaktiver Benutzer.")

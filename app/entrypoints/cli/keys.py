@@ -3,46 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from app.settings import Settings
+from app.entrypoints.cli.wiring import wired
+
+if TYPE_CHECKING:
+    from app.bootstrap import Container, Vault
 
 keys_app = typer.Typer(help="Schlüsselverwaltung (Feldverschlüsselung)", no_args_is_help=True)
 retention_app = typer.Typer(help="Aufbewahrung und Crypto-Shredding", no_args_is_help=True)
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as error:
-        typer.echo(f"Konfiguration ungültig: {error}", err=True)
-        raise typer.Exit(2) from None
-
-
-@contextmanager
-def _wiring() -> Iterator[tuple[Any, Any, Settings]]:
-    from app.adapters.crypto.factory import build_key_provider
-    from app.adapters.crypto.providers import KeyProviderError
-    from app.adapters.crypto.vault import Vault
-    from app.adapters.db.engine import make_engine, make_session_factory
-
-    settings = _settings()
-    try:
-        vault = Vault(build_key_provider(settings))
-    except KeyProviderError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from None
-    engine = make_engine(settings.database_url)
-    try:
-        yield make_session_factory(engine), vault, settings
-    finally:
-        engine.dispose()
+def _vault(container: Container) -> Vault:
+    assert container.vault is not None, "build_container always sets the vault"
+    return container.vault
 
 
 @keys_app.command("rotate-kek")
@@ -51,9 +29,10 @@ def rotate_kek(
     batch_size: int = typer.Option(200, min=1, help="Datenschlüssel pro Transaktion"),
 ) -> None:
     """Neuen KEK anlegen und alle Datenschlüssel online neu verpacken (in Stapeln, fortsetzbar)."""
-    from app.adapters.db.key_rotation import kek_rotation_pending, rewrap_all
+    from app.bootstrap.operator import kek_rotation_pending, rewrap_all
 
-    with _wiring() as (session_factory, vault, _settings):
+    with wired() as container:
+        session_factory, vault = container.session_factory, _vault(container)
         if not resume:
             typer.echo(f"Neuer KEK: {vault.provider.create_kek()}")
         target = vault.provider.current_kek_id()
@@ -66,9 +45,10 @@ def rotate_kek(
 @keys_app.command("rotate-index")
 def rotate_index(batch_size: int = typer.Option(200, min=1, help="Personen pro Transaktion")) -> None:
     """Neue Schlüssel für die Blindindizes anlegen und alle Indizes online neu berechnen (fortsetzbar)."""
-    from app.adapters.db.key_rotation import index_rotation_pending, rebuild_indexes, start_index_rotation
+    from app.bootstrap.operator import index_rotation_pending, rebuild_indexes, start_index_rotation
 
-    with _wiring() as (session_factory, vault, _settings):
+    with wired() as container:
+        session_factory, vault = container.session_factory, _vault(container)
         version = start_index_rotation(session_factory, vault)
         total = index_rotation_pending(session_factory, version)
         with typer.progressbar(length=total, label=f"Blindindizes v{version}") as bar:
@@ -79,11 +59,8 @@ def rotate_index(batch_size: int = typer.Option(200, min=1, help="Personen pro T
 @keys_app.command("receipt-public-key")
 def receipt_public_key() -> None:
     """Den öffentlichen Ed25519-Schlüssel ausgeben, mit dem Löschquittungen geprüft werden."""
-    from app.adapters.db.key_store import SqlKeyStore
-    from app.adapters.db.retention_store import SqlRetentionStore
-
-    with _wiring() as (session_factory, vault, _settings), session_factory() as session, session.begin():
-        typer.echo(SqlRetentionStore(session, SqlKeyStore(session, vault)).receipt_public_key())
+    with wired() as container, container.uow_factory() as uow:
+        typer.echo(uow.retention.receipt_public_key())
 
 
 @retention_app.command("run")
@@ -92,18 +69,15 @@ def retention_run(
     dry_run: bool = typer.Option(False, help="Nur anzeigen, wie viele Personen betroffen wären"),
 ) -> None:
     """Datenschlüssel von Personen nach Ablauf der Aufbewahrungsfrist vernichten; Quittungen schreiben."""
-    from app.adapters.db.unit_of_work import SqlUnitOfWork
     from app.domain.retention import RetentionPolicy
     from app.services.retention import persons_past_retention, run_retention
 
     now = datetime.now(UTC)
     day = date.fromisoformat(today) if today else now.date()
-    with _wiring() as (session_factory, vault, settings):
+    with wired() as container:
+        settings = container.settings
         policy = RetentionPolicy.from_settings(settings.retention_years)
-
-        def factory() -> SqlUnitOfWork:
-            return SqlUnitOfWork(session_factory, vault=vault)
-
+        factory = container.uow_factory  # with the outbox recorder, like every entry point's
         if dry_run:
             due = persons_past_retention(factory(), policy, day)
             typer.echo(f"{len(due)} Personen haben die Aufbewahrungsfrist überschritten.")

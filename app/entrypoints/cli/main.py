@@ -14,6 +14,7 @@ from app.entrypoints.cli.events import events_app, worker
 from app.entrypoints.cli.exchange import import_app
 from app.entrypoints.cli.identity import register as register_identity_commands
 from app.entrypoints.cli.keys import keys_app, retention_app
+from app.entrypoints.cli.wiring import load_settings, wired
 from app.settings import PROJECT_ROOT, Environment, Settings
 
 app = typer.Typer(help="Cockpit IIZ Solothurn – Betriebskommandos", no_args_is_help=True)
@@ -35,53 +36,41 @@ app.command("worker")(worker)
 OPENAPI_FILE = PROJECT_ROOT / "openapi" / "openapi.json"
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as error:
-        typer.echo(f"Konfiguration ungültig: {error}", err=True)
-        raise typer.Exit(2) from None
-
-
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="Zielrevision")) -> None:
     """Schema auf den neuesten (oder angegebenen) Stand bringen."""
-    from app.adapters.db import migrations
+    from app.bootstrap.operator import migrations
 
-    migrations.upgrade(_settings().database_url, revision)
+    migrations.upgrade(load_settings().database_url, revision)
     typer.echo(f"Datenbankschema auf Stand {revision}.")
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str = typer.Argument(..., help="Zielrevision, z. B. -1 oder base")) -> None:
     """Schema auf eine frühere Revision zurücksetzen."""
-    from app.adapters.db import migrations
+    from app.bootstrap.operator import migrations
 
-    migrations.downgrade(_settings().database_url, revision)
+    migrations.downgrade(load_settings().database_url, revision)
     typer.echo(f"Datenbankschema auf Stand {revision}.")
 
 
 @demo_app.command("seed")
 def demo_seed() -> None:
     """Demodaten anlegen (idempotent: ein zweiter Lauf ändert nichts)."""
-    from app.adapters.auth.secrets import Argon2PasswordHasher
     from app.demo.credentials import seed_demo_passwords
     from app.demo.seed import SeedConflict, seed_demo
-    from app.main import build_container
 
-    settings = _settings()
+    settings = load_settings()
     if settings.is_production:
         typer.echo("Demodaten sind im Produktionsmodus nicht erlaubt.", err=True)
         raise typer.Exit(2)
-    container = build_container(settings)
     try:
-        report = seed_demo(container.uow_factory, container.clock.now())
-        seed_demo_passwords(container.uow_factory(), Argon2PasswordHasher())  # type: ignore[arg-type]
+        with wired(settings) as container:
+            report = seed_demo(container.uow_factory, container.clock.now())
+            seed_demo_passwords(container.uow_factory(), container.identity.hasher)
     except SeedConflict as conflict:
         typer.echo(str(conflict), err=True)
         raise typer.Exit(1) from None
-    finally:
-        container.engine.dispose()
     typer.echo(report.summary())
 
 
@@ -90,11 +79,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Den Dienst starten."""
     import uvicorn
 
-    from app.entrypoints.api.identity import StartupRefused
-    from app.main import create_app
+    from app.bootstrap import StartupRefused
+    from app.entrypoints.api.app import create_app
 
     try:
-        application = create_app(_settings())
+        application = create_app(load_settings())
     except StartupRefused as refusal:
         typer.echo(str(refusal), err=True)
         raise typer.Exit(2) from None
@@ -113,7 +102,7 @@ def openapi_export(output: Path = typer.Option(OPENAPI_FILE, help="Zieldatei")) 
 
 
 def render_openapi() -> str:
-    from app.main import create_app
+    from app.entrypoints.api.app import create_app
 
     settings = Settings(environment=Environment.TEST, database_url="sqlite://")
     document = create_app(settings).openapi()

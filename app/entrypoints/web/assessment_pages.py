@@ -15,7 +15,7 @@ from app.entrypoints.web.formats import DATE_ERROR, date_or_none
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.entrypoints.web.versions import VersionField, rendered_version
-from app.entrypoints.web.web_auth import SignedIn
+from app.entrypoints.web.web_auth import SignedInForm
 from app.services import records
 
 router = APIRouter(include_in_schema=False)
@@ -44,17 +44,15 @@ def _progress(
 @router.post("/faelle/{case_id}/abklaerungen")
 def record_assessment(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     kind: Annotated[str, Form(max_length=30)] = "",
     category: Annotated[str, Form(max_length=20)] = "",
     assessed_on: Annotated[str, Form(max_length=10)] = "",
     findings: Annotated[str, Form(max_length=10000)] = "",
     recommendation: Annotated[str, Form(max_length=10000)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     chosen_kind = next((k for k in AssessmentKind if k.value == kind), None)
     chosen_category = next((c for c in DataCategory if c.value == category), None)
     day = date_or_none(assessed_on)
@@ -87,7 +85,7 @@ def record_assessment(
 @router.post("/faelle/{case_id}/standortbestimmungen")
 def record_review(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     held_on: Annotated[str, Form(max_length=10)] = "",
     summary: Annotated[str, Form(max_length=10000)] = "",
@@ -95,10 +93,8 @@ def record_review(
     goal_ids: Annotated[list[str] | None, Form()] = None,
     ratings: Annotated[list[str] | None, Form()] = None,
     comments: Annotated[list[str] | None, Form()] = None,
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     day, next_day = date_or_none(held_on), date_or_none(next_review_on)
     progress, errors = _progress(goal_ids or [], ratings or [], comments or [])
     if errors:

@@ -39,7 +39,7 @@ from app.entrypoints.web.render import (
     show,
 )
 from app.entrypoints.web.versions import VersionField, rendered_version
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import cases as case_service
 from app.services import participants, segmentation
 from app.services.case_view import CaseView
@@ -276,14 +276,12 @@ def case_part(request: Request, web: SignedIn, case_id: uuid.UUID, tab: str) -> 
 @router.post("/faelle/{case_id}/beteiligte")
 def add_participant(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     institution_id: Annotated[str, Form(max_length=40)] = "",
     local_reference: Annotated[str, Form(max_length=64)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         institution = uuid.UUID(institution_id)
     except ValueError:
@@ -303,15 +301,13 @@ def add_participant(
 @router.post("/faelle/{case_id}/segment")
 def assess_segment(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     segment: Annotated[str, Form(max_length=2)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
     assessed_on: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     if segment not in {s.value for s in Segment}:
         errors = FormErrors({"segment": "Bitte ein Segment wählen."})
         return case_page(request, web, case_id, errors=errors, status=422)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from app.domain.categories import DataCategory
@@ -24,7 +26,7 @@ from app.entrypoints.web.render import (
     refused,
     show,
 )
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import consents as service
 from app.services.context import LOCAL_TIME
 
@@ -104,7 +106,7 @@ def _uuid(text: str) -> uuid.UUID | None:
 @router.post("/faelle/{case_id}/einwilligungen")
 async def record_consent(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     from_institution: Annotated[str, Form(max_length=40)] = "",
     to_institution: Annotated[str, Form(max_length=40)] = "",
@@ -116,9 +118,43 @@ async def record_consent(
     collected_on: Annotated[str, Form(max_length=10)] = "",
     valid_until: Annotated[str, Form(max_length=10)] = "",
     evidence: Annotated[UploadFile | None, File()] = None,
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
+    # Only the upload is read on the event loop; the use case and the page run in a worker thread.
+    content = await evidence.read(UPLOAD_LIMIT + 1) if evidence is not None else b""
+    form = ConsentForm(
+        from_institution,
+        to_institution,
+        both_directions,
+        categories or [],
+        purpose,
+        form_version,
+        language,
+        collected_on,
+        valid_until,
+    )
+    return await run_in_threadpool(_record_consent, request, web, case_id, form, content)
+
+
+@dataclass(frozen=True)
+class ConsentForm:
+    from_institution: str
+    to_institution: str
+    both_directions: str
+    categories: list[str]
+    purpose: str
+    form_version: str
+    language: str
+    collected_on: str
+    valid_until: str
+
+
+def _record_consent(
+    request: Request, web: WebUser, case_id: uuid.UUID, form: ConsentForm, content: bytes
+) -> Response:
+    from_institution, to_institution = form.from_institution, form.to_institution
+    both_directions, categories, purpose = form.both_directions, form.categories, form.purpose
+    form_version, language = form.form_version, form.language
+    collected_on, valid_until = form.collected_on, form.valid_until
     entered = {
         "from_institution": from_institution,
         "to_institution": to_institution,
@@ -153,7 +189,6 @@ async def record_consent(
             until = datetime.combine(parse_date(valid_until), time(23, 59), LOCAL_TIME)
         except ValueError:
             return again(FormErrors({"gueltig_bis": "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."}))
-    content = await evidence.read(UPLOAD_LIMIT + 1) if evidence is not None else b""
     if len(content) > UPLOAD_LIMIT:
         return again(FormErrors({"formular": "Das Formular ist zu gross."}))
     # signed today: now; an earlier day: noon of that day (the form carries no time)
@@ -216,14 +251,12 @@ def _revocation_page(
 @router.post("/faelle/{case_id}/einwilligungen/{consent_id}/widerruf")
 def revoke(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     consent_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=500)] = "",
     confirmed: Annotated[str, Form(max_length=4)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     if confirmed != "1":
         errors = FormErrors({"bestaetigt": "Bitte bestätigen Sie den Widerruf."})
         return _revocation_page(request, web, case_id, consent_id, errors, 422)

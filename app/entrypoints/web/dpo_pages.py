@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.adapters.reports.access_report_pdf import render_access_report_pdf
+from app.bootstrap import access_report_pdf
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.audit_review import AuditQuery
@@ -28,9 +28,8 @@ from app.entrypoints.web.render import (
     refused,
     show,
 )
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import audit_integrity, audit_review
-from app.services.audit_ports import AuditReviewUnitOfWork
 from app.services.authorization import require
 from app.services.context import LOCAL_TIME
 from app.services.errors import Forbidden, ServiceError
@@ -56,10 +55,6 @@ OUTCOME_LABELS = {
     AuditOutcome.REFUSED: "abgelehnt",
 }
 SEARCH_LIMIT = 200
-
-
-def _review_uow(web: WebUser) -> AuditReviewUnitOfWork:
-    return web.container.uow_factory()  # type: ignore[return-value]  # the SQL unit of work reads the log
 
 
 def _require_dpo(web: WebUser) -> None:
@@ -106,16 +101,14 @@ def audit_search_form(request: Request, web: SignedIn) -> Response:
 @router.post("/dsb/protokoll")
 def audit_search(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     ahvn13: Annotated[str, Form(max_length=20)] = "",
     actor_name: Annotated[str, Form(max_length=64)] = "",
     action: Annotated[str, Form(max_length=20)] = "",
     outcome: Annotated[str, Form(max_length=20)] = "",
     occurred_from: Annotated[str, Form(max_length=10)] = "",
     occurred_to: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     entered = {
         "ahvn13": ahvn13,
         "actor_name": actor_name,
@@ -135,7 +128,7 @@ def audit_search(
             occurred_to=_start_of(end + timedelta(days=1)) if end else None,
             limit=SEARCH_LIMIT,
         )
-        events = audit_review.search_events(_review_uow(web), web.ctx, query, person)
+        events = audit_review.search_events(web.container.uow_factory(), web.ctx, query, person)
     except (ServiceError, DomainError) as exc:
         errors = form_errors(exc, {"von": "von", "bis": "bis"})
         status = 403 if isinstance(exc, Forbidden) else 422
@@ -159,12 +152,10 @@ def anomalies_form(request: Request, web: SignedIn) -> Response:
 @router.post("/dsb/anomalien")
 def anomalies(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     occurred_from: Annotated[str, Form(max_length=10)] = "",
     occurred_to: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     entered = {"von": occurred_from, "bis": occurred_to}
     try:
         start, end = _day(occurred_from, "von"), _day(occurred_to, "bis")
@@ -173,7 +164,7 @@ def anomalies(
         if end < start:
             raise DomainError("Das Ende muss nach dem Beginn liegen.", "bis")
         found, events = audit_review.anomaly_report(
-            _review_uow(web), web.ctx, _start_of(start), _start_of(end + timedelta(days=1))
+            web.container.uow_factory(), web.ctx, _start_of(start), _start_of(end + timedelta(days=1))
         )
     except (ServiceError, DomainError) as exc:
         errors = form_errors(exc, {"von": "von", "bis": "bis"})
@@ -200,7 +191,7 @@ def integrity(request: Request, web: SignedIn) -> Response:
     ledger = request.app.state.audit_ledger
     signer = ledger.signer
     report = audit_integrity.verify_database(ledger, {signer.key_id: signer.public_key})
-    checkpoint = ledger.checkpoint()
+    checkpoint = ledger.latest_checkpoint()  # a page never seals or signs: the sequencer does
     return show(
         request,
         web,
@@ -224,15 +215,13 @@ def access_report_form(request: Request, web: SignedIn) -> Response:
 @router.post("/dsb/auskunft")
 def access_report(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     ahvn13: Annotated[str, Form(max_length=20)] = "",
     include_staff: Annotated[str, Form(max_length=4)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         report = audit_review.access_report(
-            _review_uow(web),
+            web.container.uow_factory(),
             web.ctx,
             ahvn13=Ahvn13.parse(ahvn13),
             include_staff=include_staff == "1",
@@ -251,7 +240,7 @@ def access_report(
             errors=FormErrors({"ahv": message}),
         )
     return Response(
-        render_access_report_pdf(report),
+        access_report_pdf(report),
         media_type="application/pdf",
         headers={"Content-Disposition": 'attachment; filename="auskunft.pdf"', "Cache-Control": "no-store"},
     )

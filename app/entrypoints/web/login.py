@@ -12,10 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.bootstrap import Container, Identity
 from app.domain.identity import SessionStage, WebSession
-from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import get_container, get_identity
-from app.entrypoints.api.identity import Identity, identity_uow
 from app.entrypoints.web.pages import clear_session_cookie, page, redirect, session_cookie, set_session_cookie
 from app.services.identity.login import logout, password_login, second_factor_login
 from app.services.identity.sessions import current_session, start_anonymous_session
@@ -29,7 +28,7 @@ SESSION_ENDED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an."
 
 def web_session_of(request: Request, container: Container, identity: Identity) -> WebSession | None:
     return current_session(
-        identity_uow(container),
+        container.uow_factory(),
         session_cookie(request, container),
         container.clock.now(),
         identity.login_policy().idle,
@@ -50,7 +49,7 @@ def login_page(
     """The login form on an anonymous session (a new one unless one is given)."""
     session_id = None
     if web_session is None or web_session.stage is not SessionStage.ANONYMOUS:
-        session_id, web_session = start_anonymous_session(identity_uow(container), container.clock.now())
+        session_id, web_session = start_anonymous_session(container.uow_factory(), container.clock.now())
     oidc = request.app.state.identity.oidc is not None
     response = page(
         request, "login.html", status, csrf_token=web_session.csrf_token, message=message, oidc=oidc
@@ -92,7 +91,7 @@ def login_submit(
     if web_session is None or not _csrf_ok(web_session, csrf_token):
         return login_page(request, container, CSRF_FAILED, 403)
     result = password_login(
-        identity_uow(container),
+        container.uow_factory(),
         identity.hasher,
         identity.login_policy(),
         web_session,
@@ -133,7 +132,7 @@ def code_submit(
     if not _csrf_ok(web_session, csrf_token):
         return page(request, "code.html", 403, csrf_token=web_session.csrf_token, message=CSRF_FAILED)
     result = second_factor_login(
-        identity_uow(container),
+        container.uow_factory(),
         identity.login_policy(),
         web_session,
         code=code,
@@ -162,7 +161,7 @@ def logout_submit(
     if not _csrf_ok(web_session, csrf_token):
         return redirect("/start")
     logout(
-        identity_uow(container),
+        container.uow_factory(),
         web_session,
         now=container.clock.now(),
         correlation_id=request.state.correlation_id,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.bootstrap import OIDC_CALLBACK_PATH
 from app.domain.identity import SessionStage
-from app.entrypoints.api.identity import OIDC_CALLBACK_PATH, identity_uow
 from app.entrypoints.web.login import ContainerDep, IdentityDep, login_page, web_session_of
 from app.entrypoints.web.pages import redirect, set_session_cookie
 from app.services.identity.oidc_login import FAILED, begin_oidc_login, complete_oidc_login
@@ -22,8 +22,8 @@ def oidc_begin(request: Request, container: ContainerDep, identity: IdentityDep)
     web_session = web_session_of(request, container, identity)
     session_id = None
     if web_session is None or web_session.stage is not SessionStage.ANONYMOUS:
-        session_id, web_session = start_anonymous_session(identity_uow(container), container.clock.now())
-    login = begin_oidc_login(identity_uow(container), web_session, container.clock.now())
+        session_id, web_session = start_anonymous_session(container.uow_factory(), container.clock.now())
+    login = begin_oidc_login(container.uow_factory(), web_session, container.clock.now())
     try:
         target = identity.oidc.authorization_url(login.state, login.nonce, login.code_verifier)
     except Exception:  # the provider is unreachable or misconfigured
@@ -44,7 +44,7 @@ def oidc_callback(request: Request, container: ContainerDep, identity: IdentityD
         return login_page(request, container, FAILED, 400)
     now = container.clock.now()
     result = complete_oidc_login(
-        identity_uow(container),
+        container.uow_factory(),
         web_session,
         state,
         lambda login: provider.username_for(code, login.code_verifier, login.nonce, now),

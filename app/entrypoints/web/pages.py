@@ -9,8 +9,8 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from app.entrypoints.api.container import Container
-from app.entrypoints.api.identity import session_cookie_name
+from app.bootstrap import Container
+from app.entrypoints.api.deps import session_cookie_name
 from app.entrypoints.web.formats import FILTERS
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

@@ -14,7 +14,7 @@ from app.entrypoints.web.formats import DATE_ERROR, parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.entrypoints.web.versions import VersionField, rendered_version
-from app.entrypoints.web.web_auth import SignedIn
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm
 from app.services import plan
 
 router = APIRouter(include_in_schema=False)
@@ -39,15 +39,13 @@ def _dates(fields: dict[str, str]) -> tuple[dict[str, object], FormErrors]:
 @router.post("/faelle/{case_id}/plan/ziele")
 def add_goal(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     title: Annotated[str, Form(max_length=200)] = "",
     description: Annotated[str, Form(max_length=4000)] = "",
     target_on: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     days, errors = _dates({"z-termin": target_on})
     if not errors:
         try:
@@ -62,7 +60,7 @@ def add_goal(
 @router.post("/faelle/{case_id}/plan/massnahmen")
 def add_measure(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     title: Annotated[str, Form(max_length=200)] = "",
     kind: Annotated[str, Form(max_length=30)] = "",
@@ -70,10 +68,8 @@ def add_measure(
     provider: Annotated[str, Form(max_length=200)] = "",
     start_on: Annotated[str, Form(max_length=10)] = "",
     end_on: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     chosen_kind = next((k for k in MeasureKind if k.value == kind), None)
     days, errors = _dates({"m-beginn": start_on, "m-ende": end_on})
     goal: uuid.UUID | None = None
@@ -113,16 +109,14 @@ def add_measure(
 @router.post("/faelle/{case_id}/plan/massnahmen/{measure_id}/status")
 def change_measure_status(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     measure_id: uuid.UUID,
     status: Annotated[str, Form(max_length=30)] = "",
     end_on: Annotated[str, Form(max_length=10)] = "",
     outcome: Annotated[str, Form(max_length=2000)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     prefix = f"s-{measure_id}"
     chosen = next((s for s in CHOSEN_STATUSES if s.value == status), None)
     days, errors = _dates({f"{prefix}-ende": end_on})

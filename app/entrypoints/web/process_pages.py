@@ -27,7 +27,7 @@ from app.entrypoints.web.render import (
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedIn, WebUser
 from app.services import conferences, intake, invitations
-from app.services.access_grants import sees_all_institution_cases
+from app.services.access.basis import sees_all_institution_cases
 from app.services.pendenzen import Scope, list_pendenzen
 
 router = APIRouter(include_in_schema=False)

@@ -15,7 +15,7 @@ from app.entrypoints.web.formats import DATE_ERROR, date_or_none
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.entrypoints.web.versions import VersionField, rendered_version
-from app.entrypoints.web.web_auth import SignedIn
+from app.entrypoints.web.web_auth import SignedInForm
 from app.services import closure, records
 
 router = APIRouter(include_in_schema=False)
@@ -29,16 +29,14 @@ CONFERENCE_FIELDS = {
 @router.post("/faelle/{case_id}/journal")
 def add_journal_entry(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     category: Annotated[str, Form(max_length=20)] = "",
     subject: Annotated[str, Form(max_length=200)] = "",
     text: Annotated[str, Form(max_length=10000)] = "",
     occurred_on: Annotated[str, Form(max_length=10)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     chosen = next((c for c in DataCategory if c.value == category), None)
     day = date_or_none(occurred_on)
     if chosen is None:
@@ -63,15 +61,13 @@ def add_journal_entry(
 @router.post("/faelle/{case_id}/fallkonferenzen")
 def record_conference(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     held_on: Annotated[str, Form(max_length=10)] = "",
     decisions: Annotated[str, Form(max_length=10000)] = "",
     participants: Annotated[list[str] | None, Form()] = None,
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     day = date_or_none(held_on)
     chosen: list[uuid.UUID] = []
     for value in participants or []:
@@ -99,15 +95,13 @@ def record_conference(
 @router.post("/faelle/{case_id}/abschluss")
 def close_case(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=30)] = "",
     closed_on: Annotated[str, Form(max_length=10)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     chosen = next((r for r in ClosureReason if r.value == reason), None)
     day = date_or_none(closed_on)
     if chosen is None:
@@ -128,15 +122,13 @@ def close_case(
 @router.post("/faelle/{case_id}/nachbetreuung")
 def follow_up(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     step: Annotated[str, Form(max_length=10)] = "",
     result: Annotated[str, Form(max_length=30)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     uow = web.container.uow_factory()
     try:
         if step == "beginn":

@@ -20,7 +20,7 @@ from app.entrypoints.web.render import (
     refused,
     show,
 )
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import assignments, break_glass
 
 router = APIRouter(include_in_schema=False)
@@ -64,12 +64,10 @@ def case_assignments(request: Request, web: SignedIn, case_id: uuid.UUID) -> Res
 @router.post("/faelle/{case_id}/zuteilung")
 def assign(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     user_id: Annotated[str, Form(max_length=40)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         chosen = uuid.UUID(user_id)
     except ValueError:
@@ -86,12 +84,10 @@ def assign(
 @router.post("/faelle/{case_id}/zuteilung/{user_id}/aufheben")
 def unassign(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     user_id: uuid.UUID,
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         assignments.unassign_caseworker(web.container.uow_factory(), web.ctx, case_id, user_id)
     except CHANGE_ERRORS as exc:
@@ -102,12 +98,10 @@ def unassign(
 @router.post("/faelle/{case_id}/notfallzugriff")
 def open_break_glass(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=2000)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         break_glass.open_break_glass(web.container.uow_factory(), web.ctx, case_id, reason)
     except CHANGE_ERRORS as exc:

@@ -13,7 +13,7 @@ from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.entrypoints.web.versions import VersionField, rendered_version
-from app.entrypoints.web.web_auth import SignedIn
+from app.entrypoints.web.web_auth import SignedInForm
 from app.services import cases, invitations
 
 router = APIRouter(include_in_schema=False)
@@ -22,13 +22,11 @@ router = APIRouter(include_in_schema=False)
 @router.post("/faelle/{case_id}/ansprechperson")
 def change_contact_person(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     contact_person_id: Annotated[str, Form(max_length=40)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     try:
         chosen = uuid.UUID(contact_person_id) if contact_person_id else None
     except ValueError:
@@ -51,15 +49,13 @@ def change_contact_person(
 @router.post("/faelle/{case_id}/fallfuehrung")
 def hand_over_lead(
     request: Request,
-    web: SignedIn,
+    web: SignedInForm,
     case_id: uuid.UUID,
     institution_id: Annotated[str, Form(max_length=40)] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
     category: Annotated[str, Form(max_length=20)] = "",
-    csrf_token: Annotated[str, Form(max_length=128)] = "",
     version: VersionField = "",
 ) -> Response:
-    web.check_csrf(csrf_token)
     chosen = DataCategory(category) if category in {c.value for c in CONTENT_CATEGORIES} else None
     try:
         institution = uuid.UUID(institution_id)

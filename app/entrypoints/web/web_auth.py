@@ -12,15 +12,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from app.domain.identity import SessionStage, WebSession
+from app.bootstrap import Container, Identity
+from app.domain.identity import WebSession
 from app.domain.permissions import Permission, permits
 from app.domain.users import User
-from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import get_container, get_identity
-from app.entrypoints.api.identity import Identity, identity_uow
-from app.entrypoints.web.login import web_session_of
+from app.entrypoints.web.pages import session_cookie
 from app.services.context import RequestContext
-from app.services.identity.login import session_user
+from app.services.identity.sessions import signed_in
 
 
 class LoginRequired(Exception):
@@ -55,16 +54,29 @@ def current_web_user(
     container: Annotated[Container, Depends(get_container)],
     identity: Annotated[Identity, Depends(get_identity)],
 ) -> WebUser:
-    web_session = web_session_of(request, container, identity)
-    if web_session is None or web_session.stage is not SessionStage.AUTHENTICATED:
-        raise LoginRequired()
-    user = session_user(identity_uow(container), web_session)
-    if user is None:
-        raise LoginRequired()
-    ctx = RequestContext(
-        user.as_principal(), request.state.correlation_id, container.clock.now(), access=container.access
+    found = signed_in(
+        container.uow_factory(),
+        session_cookie(request, container),
+        container.clock.now(),
+        identity.login_policy().idle,
     )
+    if found is None:
+        raise LoginRequired()
+    web_session, user = found
+    ctx = container.context_for(user.as_principal(), request.state.correlation_id)
     return WebUser(web_session, user, ctx, container)
 
 
 SignedIn = Annotated[WebUser, Depends(current_web_user)]
+
+
+async def form_of_signed_in_user(request: Request, web: SignedIn) -> WebUser:
+    """The one CSRF check of the thin client: every POST form of a signed-in user carries the
+    session's token in the field `csrf_token`; without it the handler never runs and nothing changes."""
+    form = await request.form()  # parsed once; the handler's Form fields read the same parse
+    token = form.get("csrf_token")
+    web.check_csrf(token if isinstance(token, str) else "")
+    return web
+
+
+SignedInForm = Annotated[WebUser, Depends(form_of_signed_in_user)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from app.domain.identity import Credentials, OidcLogin, SystemClient, Throttle, WebSession
 from app.services.ports import UnitOfWork
@@ -28,11 +28,8 @@ class IdentityRepository(Protocol):
     def take_oidc_login(self, state: str, created_after: datetime) -> OidcLogin | None: ...
 
 
-class IdentityUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def identity(self) -> IdentityRepository: ...
-
-    def __enter__(self) -> Self: ...
+# The unit of work is one protocol (app/services/ports.py); the name says what these use cases use of it.
+IdentityUnitOfWork = UnitOfWork
 
 
 class PasswordHasher(Protocol):

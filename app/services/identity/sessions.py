@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from app.domain.identity import SessionStage, WebSession
+from app.domain.users import User
 from app.services.identity.ports import IdentityUnitOfWork
 
 
@@ -44,14 +45,32 @@ def current_session(
     if not raw_id:
         return None
     with uow:
-        found = uow.identity.web_session(session_hash(raw_id))
-        if found is None:
+        return _touched(uow, raw_id, now, idle)
+
+
+def signed_in(
+    uow: IdentityUnitOfWork, raw_id: str | None, now: datetime, idle: timedelta
+) -> tuple[WebSession, User] | None:
+    """The live authenticated session behind a cookie value and its active user, in one transaction."""
+    if not raw_id:
+        return None
+    with uow:
+        web_session = _touched(uow, raw_id, now, idle)
+        if web_session is None or web_session.stage is not SessionStage.AUTHENTICATED:
             return None
-        if found.idle_expired(now, idle):
-            uow.identity.delete_web_session(found.id_hash)
-            return None
-        touched = replace(found, last_seen_at=now)
-        uow.identity.save_web_session(touched)
+        user = uow.users.get(web_session.user_id) if web_session.user_id else None
+    return (web_session, user) if user is not None and user.active else None
+
+
+def _touched(uow: IdentityUnitOfWork, raw_id: str, now: datetime, idle: timedelta) -> WebSession | None:
+    found = uow.identity.web_session(session_hash(raw_id))
+    if found is None:
+        return None
+    if found.idle_expired(now, idle):
+        uow.identity.delete_web_session(found.id_hash)
+        return None
+    touched = replace(found, last_seen_at=now)
+    uow.identity.save_web_session(touched)
     return touched
 
 

@@ -11,7 +11,7 @@ from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import OutboxingAuditRecorder
-from app.entrypoints.api.container import Container
+from app.bootstrap import Container
 from tests.api_helpers import Api, client_with
 from tests.world import World
 

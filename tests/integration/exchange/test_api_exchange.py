@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from app.bootstrap import Container
 from app.domain.principal import Principal, PrincipalKind
-from app.entrypoints.api.container import Container
+from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import current_principal
-from app.main import create_app
 from app.services.ports import UnitOfWork
 from app.settings import Settings
 from tests.audit_log import last_audit_event

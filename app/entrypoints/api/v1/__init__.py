@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from app.entrypoints.api.v1 import (
     audit_review,
     audit_witness,
-    case_access,
+    case_assignments,
     case_closure,
     case_plan,
     case_process,
@@ -41,7 +41,7 @@ for module in (
     supervision,
     documents,
     consents,
-    case_access,
+    case_assignments,
     exchange,
     reference_directory,
     events,

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.adapters.reports.access_report_pdf import render_access_report_pdf
+from app.bootstrap import access_report_pdf
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.audit_review import AuditQuery
@@ -29,7 +29,6 @@ from app.entrypoints.api.v1.schemas.audit import (
     ReportFormat,
 )
 from app.services import audit_review as service
-from app.services.audit_ports import AuditReviewUnitOfWork
 
 router = APIRouter(prefix="/audit", tags=["Datenschutzaufsicht"])
 
@@ -90,10 +89,6 @@ def _event_rows(events: Iterable[AuditEvent]) -> Iterable[dict[str, object]]:
     return (AuditEventOut.of(e).model_dump(mode="json") for e in events)
 
 
-def _review_uow(uow: Uow) -> AuditReviewUnitOfWork:
-    return uow  # type: ignore[return-value]  # SqlUnitOfWork carries the audit log reader
-
-
 @router.post(
     "/events/search", response_model=AuditEventsOut, responses={**problems(403, 404, 422), **_CSV_RESPONSE}
 )
@@ -114,7 +109,7 @@ def search_events(body: AuditSearchIn, uow: Uow, ctx: Context) -> Response:
         limit=body.limit,
     )
     ahvn13 = Ahvn13.parse(body.ahvn13) if body.ahvn13 else None
-    events = service.search_events(_review_uow(uow), ctx, query, ahvn13)
+    events = service.search_events(uow, ctx, query, ahvn13)
     if body.format is ListFormat.CSV:
         return _csv(_event_rows(events), CSV_COLUMNS, "audit-protokoll.csv")
     return json_response(AuditEventsOut(events=[AuditEventOut.of(e) for e in events]))
@@ -129,7 +124,7 @@ def anomalies(body: AnomaliesIn, uow: Uow, ctx: Context) -> Response:
             "Das Ende muss nach dem Beginn liegen.",
             [{"detail": "Das Ende muss nach dem Beginn liegen.", "pointer": "#/occurred_to"}],
         )
-    found, events = service.anomaly_report(_review_uow(uow), ctx, body.occurred_from, body.occurred_to)
+    found, events = service.anomaly_report(uow, ctx, body.occurred_from, body.occurred_to)
     out = AnomaliesOut.of(found, events)
     if body.format is ListFormat.CSV:
         rows = ({**a.model_dump(mode="json")} for a in out.anomalies)
@@ -153,7 +148,7 @@ def access_report(body: AccessReportIn, request: Request, uow: Uow, ctx: Context
             [{"detail": "AHV-Nummer oder Personen-id angeben.", "pointer": "#/ahvn13"}],
         )
     report = service.access_report(
-        _review_uow(uow),
+        uow,
         ctx,
         ahvn13=Ahvn13.parse(body.ahvn13) if body.ahvn13 else None,
         person_id=body.person_id,
@@ -162,7 +157,7 @@ def access_report(body: AccessReportIn, request: Request, uow: Uow, ctx: Context
     )
     if body.format is ReportFormat.PDF:
         return Response(
-            render_access_report_pdf(report),
+            access_report_pdf(report),
             media_type="application/pdf",
             headers={
                 "Content-Disposition": 'attachment; filename="auskunft.pdf"',

@@ -38,7 +38,7 @@ Ledger = Annotated[AuditLedger, Depends(_ledger)]
 
 @router.get("/checkpoints/latest", response_model=CheckpointOut, responses=problems(403, 404))
 def latest_checkpoint(principal: Witness, ledger: Ledger) -> JSONResponse:
-    """Den neuesten signierten Checkpoint holen (versiegelt vorher alles Vorgemerkte) und aufbewahren."""
+    """Den neuesten signierten Checkpoint holen und aufbewahren (der Sequencer signiert sie laufend)."""
     return json_response(CheckpointOut.of(service.latest_checkpoint(principal, ledger)))
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from app.adapters.institutions import FORMATS
+from app.bootstrap import institution_formats
 from app.domain.exchange import ImportLimits
 from app.domain.institutions import InstitutionKind
 from app.entrypoints.api.deps import Context, Uow, get_container
@@ -21,8 +21,6 @@ from app.services.dossier_import import ImportOptions, ImportReport, RecordOutco
 from app.services.ports import InstitutionFormat
 
 router = APIRouter(prefix="/exchange", tags=["Austausch mit Fachsystemen"])
-
-FORMAT_KINDS = (InstitutionKind.RAV, InstitutionKind.IV, InstitutionKind.SOZIALDIENST)
 
 
 class RecordResultOut(Out):
@@ -57,10 +55,13 @@ class ImportReportOut(Out):
         return cls(dry_run=report.dry_run, summary=report.summary(), results=results)
 
 
+_FORMATS = institution_formats()
+
+
 def _format(kind: InstitutionKind) -> InstitutionFormat:
-    if kind not in FORMATS:
+    if kind not in _FORMATS:
         raise ProblemError("not-found", "Für diese Art von Stelle gibt es kein Austauschformat.")
-    return FORMATS[kind]
+    return _FORMATS[kind]
 
 
 @router.post(

@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
+from app.bootstrap import Container
 from app.domain.pendenzen import Involvement, PendenzenRules, PendenzKind, Urgency
-from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import Context, Uow, get_container
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.common import Out

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
+from app.bootstrap import Container
 from app.domain.categories import DataCategory
 from app.domain.referral import AdmissionOutcome, Referral, ReferralStatus, Urgency
-from app.entrypoints.api.container import Container
 from app.entrypoints.api.deps import Context, Uow, get_container
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.common import Command, LongText, OptionalShortText, Out

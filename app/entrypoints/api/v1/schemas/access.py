@@ -176,11 +176,6 @@ class AssignmentListOut(Out):
     items: list[AssignmentOut]
 
 
-ReasonText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(single_line)
-]
-
-
 class BreakGlassIn(Command):
     reason: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(single_line)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
@@ -150,10 +149,6 @@ class AccessReportOut(Out):
             receipts=receipts,
             log_retention_days=report.log_retention_days,
         )
-
-
-def _b64(value: bytes) -> str:
-    return base64.b64encode(value).decode()
 
 
 class CheckpointOut(Out):

@@ -74,4 +74,7 @@ class Command(BaseModel):
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    """Responses refuse unknown fields too: a new data category without its section fails loudly
+    instead of vanishing from every answer."""
+
+    model_config = ConfigDict(from_attributes=True, extra="forbid")

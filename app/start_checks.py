@@ -1,4 +1,4 @@
-"""Why production refuses to start: the identity part of the settings check."""
+"""Why production refuses to start: the identity part of the settings check (called by app/settings.py)."""
 
 from __future__ import annotations
 

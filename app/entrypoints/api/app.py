@@ -1,4 +1,5 @@
-"""Composition root: the one place that builds adapters from settings and wires the app."""
+"""The FastAPI application: routers, problem handlers, middleware and the thin client on one container
+(app/bootstrap.py builds it)."""
 
 from __future__ import annotations
 
@@ -8,25 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from sqlalchemy import Engine
 
-from app.adapters.audit_signing import load_signer
-from app.adapters.crypto.factory import build_key_provider
-from app.adapters.crypto.vault import Vault
-from app.adapters.db.audit_ledger import SqlAuditLedger
-from app.adapters.db.audit_sequencer import SequencerThread
-from app.adapters.db.engine import make_engine, make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
-from app.adapters.events.outbox import OutboxingAuditRecorder
-from app.adapters.legal_basis_file import rule_book_without
+from app.bootstrap import Container, build_container, sequencer_for
 from app.entrypoints.api import health, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
-from app.entrypoints.api.container import Container, SystemClock
-from app.entrypoints.api.identity import build_identity
 from app.entrypoints.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
 from app.entrypoints.api.problems import install_problem_handlers
 from app.entrypoints.web import install_web
-from app.services.access_config import AccessConfig
 from app.settings import Environment, Settings
 
 API_VERSION = "1.0.0"
@@ -37,35 +26,6 @@ ein gemeinsamer Fall pro Klient/in in der Durchgehenden Fallführung (DFF).
 Fehler werden als `application/problem+json` (RFC 9457) in deutscher Sprache gemeldet.
 Änderungen an bestehenden Ressourcen verlangen `If-Match` mit dem ETag der gelesenen Version.
 """
-
-
-def build_audit_ledger(settings: Settings, engine: Engine) -> SqlAuditLedger:
-    signer = load_signer(settings.audit_signing_key_file, create_if_missing=not settings.is_production)
-    return SqlAuditLedger(engine, signer)
-
-
-def build_container(settings: Settings) -> Container:
-    engine = make_engine(settings.database_url)
-    session_factory = make_session_factory(engine)
-    vault = Vault(build_key_provider(settings))
-    return Container(
-        settings=settings,
-        engine=engine,
-        uow_factory=lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault),
-        clock=SystemClock(),
-        access=access_config(settings),
-        vault=vault,
-    )
-
-
-def access_config(settings: Settings) -> AccessConfig:
-    return AccessConfig(
-        rules=rule_book_without(settings.disabled_legal_rule_ids),
-        consent_default_months=min(settings.consent_default_months, settings.consent_max_months),
-        consent_max_months=settings.consent_max_months,
-        break_glass_hours=settings.break_glass_hours,
-        evidence_max_bytes=settings.consent_evidence_max_bytes,
-    )
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -82,8 +42,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         lifespan=_audit_sequencer,
     )
     app.state.container = container
-    app.state.identity = build_identity(settings)
-    app.state.audit_ledger = build_audit_ledger(settings, container.engine)
+    # Built now, so a configuration production refuses stops the start, not the first request.
+    app.state.identity = container.identity
+    app.state.audit_ledger = container.audit_ledger
     install_problem_handlers(app)
     install_middleware(app)
     app.include_router(health.router)
@@ -101,11 +62,7 @@ async def _audit_sequencer(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.container.settings
     sequencer = None
     if settings.audit_background_sealing and settings.environment is not Environment.TEST:
-        sequencer = SequencerThread(
-            app.state.audit_ledger,
-            settings.audit_seal_interval_seconds,
-            settings.audit_checkpoint_interval_seconds,
-        )
+        sequencer = sequencer_for(app.state.container)
         sequencer.start()
     try:
         yield

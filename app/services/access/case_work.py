@@ -1,7 +1,8 @@
-"""Loading a case for a principal: the need-to-know gate, optimistic concurrency and the audit trail.
+"""Work on an existing case: read it, change it, or act on it (consents, assignments).
 
-Every use case on an existing case goes through `read_case` or `change_case`, so the access
-check and the one audit event per request live in one place.
+Every use case on an existing case goes through `read_case`, `change_case` or `act_on_case`, so the
+access decision (`CaseAccess`, once per request), optimistic concurrency and the one audit event per
+request live in one place.
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ from app.domain.cases import SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
 from app.domain.permissions import Permission, permits
-from app.domain.policy import BasisKind, may_open_case
-from app.services.access_grants import decision_basis, grants_for, is_assigned
-from app.services.case_view import CaseView, build_case_view
+from app.services.access.case_access import CaseAccess
+from app.services.access.refusals import refusals_recorded
+from app.services.case_view import CaseView
 from app.services.context import RequestContext
-from app.services.errors import CaseNotFound, Forbidden, ServiceError
-from app.services.ports import Reveal, UnitOfWork
-from app.services.refusals import refusals_recorded
-from app.services.reveal import ParticipantReveal, PolicyReveal
+from app.services.errors import Forbidden
+from app.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -39,47 +38,6 @@ class CaseChange:
 
 def _sorted(categories: Iterable[DataCategory]) -> tuple[DataCategory, ...]:
     return tuple(sorted(set(categories)))
-
-
-def gate(
-    uow: UnitOfWork,
-    ctx: RequestContext,
-    case_id: uuid.UUID,
-    operation: str,
-    action: AuditAction,
-    reveal: Reveal | None = None,
-) -> tuple[SharedCase | None, ServiceError]:
-    """The case if the principal may open it; otherwise records the denial and returns the refusal.
-
-    Without the permission the answer is 403 whether the case exists or not; without a basis for
-    this case it is the same 404 as for a case that does not exist.
-    """
-    reading = action in (AuditAction.READ, AuditAction.DISCLOSE)
-    permission = Permission.CASE_READ if reading else Permission.CASE_WRITE
-    refusal: ServiceError = CaseNotFound(audited=True)
-    case = uow.cases.get(case_id, reveal)
-    if not permits(ctx.principal, permission):
-        reason = "Für diese Aktion fehlt die Berechtigung."
-        refusal = Forbidden(audited=True)
-    elif case is not None:
-        grants = grants_for(uow, ctx, case)
-        decision = may_open_case(ctx.principal, case, is_assigned(uow, ctx, case), grants)
-        if decision.allow and (action is AuditAction.READ or decision.basis is not BasisKind.BREAK_GLASS):
-            return case, refusal
-        reason = decision.reason if not decision.allow else "Ein Notfallzugriff erlaubt nur das Lesen."
-    else:
-        reason = "Fall nicht vorhanden."
-    uow.audit.append(
-        ctx.audit_event(
-            action=action,
-            operation=operation,
-            outcome=AuditOutcome.DENIED,
-            reason=reason,
-            case_id=case_id,
-            person_id=case.person_id if case else None,
-        )
-    )
-    return None, refusal
 
 
 def _record_allowed(
@@ -107,12 +65,13 @@ def _record_allowed(
 def read_case(
     uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
 ) -> CaseView:
-    reveal = PolicyReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
+    """Any principal with the permission to read cases; an inaccessible case is the same 404 as a
+    missing one. Only what the policy allows is decrypted."""
     with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.READ, case_id=case_id), uow:
-        case, refusal = gate(uow, ctx, case_id, operation, AuditAction.READ, reveal)
-        if case is not None:
-            view = view_for(uow, ctx, case)
-            view.withheld |= reveal.withheld  # items never decrypted are withheld as well
+        access, refusal = CaseAccess.open(uow, ctx, case_id, operation, AuditAction.READ)
+        if access is not None:
+            case = access.reveal()
+            view = access.view()
             _record_allowed(
                 uow,
                 ctx,
@@ -124,7 +83,7 @@ def read_case(
                 withheld_categories=_sorted(view.withheld),
                 bases=tuple(sorted(view.bases)),
             )
-    if case is None:
+    if access is None:
         raise refusal
     return view
 
@@ -178,14 +137,15 @@ def _change_once(
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
     with uow:
-        reveal = ParticipantReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
-        case, refusal = gate(uow, ctx, case_id, operation, AuditAction.CHANGE, reveal)
-        if case is not None:
+        access, refusal = CaseAccess.open(uow, ctx, case_id, operation, AuditAction.CHANGE)
+        if access is not None:
+            case = access.case
             if expected_version is not None and expected_version != case.version:
                 raise StaleVersion()
+            case = access.reveal_all()
             change = mutate(case)
             uow.cases.save(case)
-            view = view_for(uow, ctx, case)
+            view = access.after_change().view()
             _record_allowed(
                 uow,
                 ctx,
@@ -197,20 +157,19 @@ def _change_once(
                 record_ids=change.record_ids,
                 bases=("own",),
             )
-    if case is None:
+    if access is None:
         raise refusal
     return view
+
+
+def view_of_new_case(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> CaseView:
+    """The view of a case this request created (its items are all in memory)."""
+    return CaseAccess.of_case(uow, ctx, case).view()
 
 
 def require_lead(case: SharedCase, ctx: RequestContext) -> None:
     if case.lead_institution_id != ctx.principal.institution_id:
         raise InvariantViolation("Nur die fallführende Stelle kann dies ändern.")
-
-
-def view_for(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> CaseView:
-    contact = uow.users.get(case.contact_person.user_id) if case.contact_person else None
-    grants = grants_for(uow, ctx, case)
-    return build_case_view(ctx.principal, case, uow.persons.get(case.person_id), contact, grants)
 
 
 @dataclass(frozen=True)
@@ -238,6 +197,9 @@ def act_on_case(
 ) -> Result:
     """Run `work` on a case the principal may open, with one audit event of `action` for the request.
 
+    `work` gets the case skeleton (participants, phase, lead, end of follow-up): acts on a case need
+    none of its content, so none is decrypted.
+
     `permission`: what the act needs beyond reading (READ acts) or changing cases (all others);
     refused with 403 before the case is even looked up, and audited like any refusal.
     """
@@ -258,9 +220,9 @@ def _act(
     work: Callable[[SharedCase], tuple[Result, CaseAct]],
 ) -> Result:
     with uow:
-        reveal = ParticipantReveal(ctx.principal, lambda case: decision_basis(uow, ctx, case))
-        case, refusal = gate(uow, ctx, case_id, operation, gate_as, reveal)
-        if case is not None:
+        access, refusal = CaseAccess.open(uow, ctx, case_id, operation, gate_as)
+        if access is not None:
+            case = access.case
             result, act = work(case)
             uow.audit.append(
                 ctx.audit_event(
@@ -275,6 +237,6 @@ def _act(
                     bases=act.bases,
                 )
             )
-    if case is None:
+    if access is None:
         raise refusal
     return result

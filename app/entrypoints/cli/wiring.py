@@ -1,0 +1,33 @@
+"""How every command gets its settings and its container (app/bootstrap.py): one way, one message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from app.bootstrap import Container, build_container, key_provider_error
+from app.settings import Settings
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as error:
+        typer.echo(f"Konfiguration ungültig: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def wired(settings: Settings | None = None) -> Iterator[Container]:
+    """The container for one command; its connections are closed when the command ends."""
+    try:
+        container = build_container(settings or load_settings())
+    except key_provider_error as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    try:
+        yield container
+    finally:
+        container.dispose()
