@@ -36,6 +36,7 @@ def test_the_iv_accepts_its_invitation_and_the_lead_is_offered_with_a_note(
     reference.focus()
     page.keyboard.type("IV-320.990.412")
     page.keyboard.press("Enter")  # submits "Einladung annehmen"
+    page.wait_for_url(f"{base_url}/pendenzen?ok=angenommen")
     assert "Die Einladung ist angenommen." in page.inner_text("main")
     assert "Keine offenen Einladungen." in page.inner_text("main")
     checks.check(page, "iv-einladung-angenommen")
@@ -49,6 +50,7 @@ def test_the_iv_accepts_its_invitation_and_the_lead_is_offered_with_a_note(
     assert page.get_attribute("#uebergabenotiz", "aria-invalid") is None  # required: the browser asks first
     page.fill("#uebergabenotiz", "Berufliche Massnahme der IV steht im Vordergrund.")
     page.click("button:has-text('Fallführung anbieten')")
+    page.wait_for_url("**/faelle/*?ok=uebergeben")
     main = page.inner_text("main")
     assert "Die Übergabe ist angeboten" in main
     assert "Übergabe der Fallführung" in main and "Offen" in main
