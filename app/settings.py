@@ -33,9 +33,19 @@ class Settings(BaseSettings):
     # configured (app/startup_checks.py); `make run` and the tests set dev and test explicitly.
     environment: Environment = Environment.PRODUCTION
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'cockpit.db'}"
-    reassessment_interval_months: int = Field(default=6, ge=1, le=12)
+    reassessment_interval_months: int = Field(default=6, ge=1, le=6)  # DFF: may shorten, never lengthen
     # Smallest number of persons a released figure cell may count (k of the small-cell protection).
     figures_min_cell: int = Field(default=5, ge=3, le=100)
+    intake_segment_due_days: int = Field(default=30, ge=1, le=365)  # an intake without segment is due
+    pendenzen_preview_days: int = Field(default=30, ge=1, le=90)
+    pendenzen_escalation_days: int = Field(default=14, ge=1, le=180)  # overdue this long: to the supervisor
+    pendenzen_events: bool = True  # the worker raises "due soon", "overdue", "escalated" change events
+    # IIZ case management: Sozialregion code → code of its case-management body (default: the region's
+    # own Sozialdienst); the clearing body (default: the canton's AGS).
+    referral_cm_bodies: dict[str, str] = Field(default_factory=dict)
+    referral_clearing_body_code: str = ""
+    # AGS supervision: single cases only where a law gives a basis (rule ags.aufsicht.einzelfall).
+    supervision_drill_down_enabled: bool = False
     # dev and test may take the principal from the X-Cockpit-Dev-User header (default: on in dev and
     # test). In dev it names only the seeded demo users; without any credentials the answer is 401.
     dev_principal_enabled: bool | None = None

@@ -87,14 +87,29 @@ class Api:
     def add_participant(
         self, case_id: str, institution_id: Any, user: str = "sd", assign: bool = True
     ) -> dict[str, Any]:
-        """The institution joins; its supervisor then assigns its test caseworker (unless `assign=False`)."""
-        body = self.ok(
+        """The lead invites the institution, its supervisor accepts and then assigns its test caseworker
+        (unless `assign=False`)."""
+        invited = self.ok(
             case_id, "participants", {"institution_id": str(institution_id), "local_reference": "EXT-1"}, user
         )
         staff = self.world.staff_of(uuid.UUID(str(institution_id)))
-        if assign and staff is not None:
+        if staff is None:
+            return invited
+        body = self.accept_invitation(case_id, invited, institution_id, staff[0])
+        if assign:
             self.assign(case_id, *staff)
         return body
+
+    def accept_invitation(
+        self, case_id: str, case_body: dict[str, Any], institution_id: Any, user: str, **answer: Any
+    ) -> dict[str, Any]:
+        """The invited institution accepts its open invitation (shown in the inviter's answer)."""
+        invitation = next(
+            i
+            for i in case_body["fallfuehrung"]["invitations"]
+            if i["institution_id"] == str(institution_id) and i["status"] == "pending"
+        )
+        return self.ok(case_id, f"invitations/{invitation['id']}/accept", answer, user)
 
     def grant_consent(
         self,

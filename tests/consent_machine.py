@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from app.adapters.legal_basis_file import packaged_rule_book
 from app.domain.ahvn13 import Ahvn13
-from app.domain.cases import ClosureReason, Segment
+from app.domain.cases import ClosureReason, IntakeOutcome, IntakeStep, Segment
 from app.domain.cases.closure import FOLLOW_UP_MONTHS
 from app.domain.categories import DataCategory
 from app.domain.consent import Flow, months
@@ -29,7 +29,17 @@ from app.domain.dates import add_months
 from app.domain.errors import DomainError
 from app.domain.institutions import InstitutionKind
 from app.domain.principal import Principal, PrincipalKind
-from app.services import cases, closure, consents, participants, persons, records, segmentation
+from app.services import (
+    cases,
+    closure,
+    consents,
+    intake,
+    invitations,
+    participants,
+    persons,
+    records,
+    segmentation,
+)
 from app.services.access.case_work import read_case
 from app.services.access_config import AccessConfig
 from app.services.context import LOCAL_TIME, RequestContext
@@ -134,9 +144,21 @@ class ConsentMachine(RuleBasedStateMachine):
         view = cases.open_case(self.uow_factory(), lead, cases.OpenCase(person.id, "SM-1", opened_on), 6)
         self.case_id = view.case.id
         for partner in (rav, iv):
-            participants.add_participant(
-                self.uow_factory(), lead, self.case_id, None, partner, "X-1", opened_on
+            invited = participants.add_participant(
+                self.uow_factory(), lead, self.case_id, None, partner, "X-1", None
             )
+            invitation = invited.case.pending_invitation_for(partner)
+            assert invitation is not None
+            invitations.answer_invitation(
+                self.uow_factory(), self.ctx(partner), self.case_id, invitation.id, invitations.Answer(True)
+            )
+        intake.record_intake_step(
+            self.uow_factory(),
+            lead,
+            self.case_id,
+            None,
+            intake.NewIntakeStep(IntakeStep.KURZASSESSMENT, IntakeOutcome.COMPLETED, done_on=opened_on),
+        )
         segmentation.assess_segment(
             self.uow_factory(), lead, self.case_id, None, Segment.VERAENDERN, opened_on, ""
         )

@@ -53,6 +53,7 @@ def build_world(uow_factory: Callable[[], UnitOfWork]) -> World:
         ("dpo", "Dora Pfister", kanton, {Role.DPO}),
         ("ags", "Anna Gerber", kanton, {Role.STEERING}),
         ("admin", "Adrian Imhof", kanton, {Role.ADMIN}),
+        ("ags-cm", "Andrea Gerber", kanton, {Role.CASEWORKER}),  # the clearing body
     ]
     users = {
         name: User(uuid.uuid4(), name, display, inst.id, frozenset(roles))

@@ -51,6 +51,7 @@ from app.domain.access_report import AccessReport
 from app.domain.figures.report import FigureReport
 from app.domain.identity import ThrottleRule
 from app.domain.institutions import InstitutionKind
+from app.domain.pendenzen import PendenzenRules
 from app.domain.plan_document import PlanDocument
 from app.domain.principal import Principal
 from app.services.access_config import AccessConfig
@@ -237,6 +238,10 @@ def build_delivery_worker(container: Container) -> Iterator[DeliveryWorker]:
         max_attempts=settings.webhook_max_attempts, backoff_base_seconds=settings.webhook_backoff_seconds
     )
     audience = event_audience(container.uow_factory, container.access, lambda: container.clock.now())
+    rules = PendenzenRules(
+        settings.pendenzen_preview_days, settings.intake_segment_due_days, settings.pendenzen_escalation_days
+    )
+    raising = rules if settings.pendenzen_events else None  # "due soon", "overdue", "escalated"
     worker = DeliveryWorker(
         container.session_factory,
         sender,
@@ -245,6 +250,7 @@ def build_delivery_worker(container: Container) -> Iterator[DeliveryWorker]:
         policy,
         sequence=OutboxSequencer(container.engine).sequence,
         concurrency=settings.webhook_concurrency,
+        pendenz_rules=raising,
         keys=_vault_of(container).provider,
     )
     try:

@@ -30,11 +30,14 @@ from app.demo.steps import (
     FollowUpStarted,
     GiveConsent,
     ImportDossier,
+    Invite,
     Join,
     Leave,
+    Minutes,
     Note,
     ReviewHeld,
     RevokeConsent,
+    ScheduleConference,
     Segmentation,
     ago,
     ahead,
@@ -111,6 +114,12 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                            ("sanktionen", ((("grund", "ungenuegende_arbeitsbemuehungen"), ("einstelltage", 5),
                                             ("verfuegt_am", ago(3))),))),
                           by="demo-rav"),
+            # a conference held with open action items, and an invitation the IV has not yet answered
+            ScheduleConference(ago(0, 12), (WASSERAMT, RAV_SOLOTHURN)),
+            Minutes("Festanstellung vorbereiten; Budget nach Stellenantritt anpassen.",
+                    (("Arbeitsvertrag prüfen und Einarbeitung begleiten", RAV_SOLOTHURN, ahead(1)),
+                     ("Unterstützungsbudget ab Stellenantritt neu berechnen", WASSERAMT, ago(0, 2)))),
+            Invite(IV_SO, "IV-320.990.412", ago(0, 5)),
         ),
     ),
     # Wasseramt – active, segment O → V, IV and RAV; reassessment due
@@ -349,6 +358,9 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             Segmentation(S, ago(5, 15), FIRST),
             Activate(),
             Join(RAV_SOLOTHURN, "PSN-4417-6645", ago(5)),
+            # Segment S allows no labour-market measure: the SEMO follows the change to O.
+            Segmentation(O, ago(4, 10), "Tagesstruktur stabil; Fokus auf berufliche Orientierung und "
+                                        "Lehrstellensuche."),
             AddGoal("lehre", "Lehrstelle als Logistiker EFZ finden", target=ahead(5)),
             AddMeasure("Motivationssemester (SEMO)", MeasureKind.LABOUR_MARKET, RUNNING, ago(4), ahead(2),
                        "lehre", "SEMO Solothurn", by="demo-rav"),
@@ -356,8 +368,6 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                    "Schnupperwoche im Logistikbetrieb: pünktlich, körperlich belastbar, braucht klare "
                    "Strukturen.",
                    "Lehrstellensuche mit Coaching fortsetzen."),
-            Segmentation(O, ago(3), "Tagesstruktur stabil; Fokus auf berufliche Orientierung und "
-                                    "Lehrstellensuche."),
             ReviewHeld(ago(1), "SEMO wird regelmässig besucht, zwei Schnupperlehren vereinbart.",
                        (("lehre", ProgressRating.ON_TRACK, "Zwei Schnupperlehren vereinbart."),),
                        ahead(2)),

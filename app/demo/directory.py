@@ -70,6 +70,7 @@ USERS: tuple[tuple[str, str, str, frozenset[Role]], ...] = (
     ("demo-iv-lead", "Ivan Marti", IV_SO, frozenset({Role.SUPERVISOR})),
     ("demo-dpo", "Doris Portmann", KANTON_AGS, frozenset({Role.DPO})),
     ("demo-ags", "Andrea Gisler", KANTON_AGS, frozenset({Role.STEERING})),
+    ("demo-ags-cm", "Andreas Studer", KANTON_AGS, _CW),  # the clearing body and the supervision of the AGS
     ("sd-olten", "Olivia Lanz", OLTEN, _CW),
     ("sd-bbla", "Beat Lüthi", BBLA, _CW),
     ("sd-oberer-leberberg", "Monika Hofer", OBERER_LEBERBERG, _CW),

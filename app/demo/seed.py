@@ -31,6 +31,7 @@ from app.demo.directory import (
     USERS,
     stable_id,
 )
+from app.demo.referrals import DEMO_REFERRALS, DemoReferral
 from app.demo.steps import (
     Activate,
     AddGoal,
@@ -47,11 +48,14 @@ from app.demo.steps import (
     FollowUpStarted,
     GiveConsent,
     ImportDossier,
+    Invite,
     Join,
     Leave,
+    Minutes,
     Note,
     ReviewHeld,
     RevokeConsent,
+    ScheduleConference,
     Segmentation,
     Step,
 )
@@ -63,17 +67,22 @@ from app.domain.consent import Flow, months
 from app.domain.exchange import CaseExport, PersonFacts
 from app.domain.institutions import Institution
 from app.domain.persons import Address
+from app.domain.principal import Principal, PrincipalKind
+from app.domain.referral import AdmissionOutcome, Urgency
 from app.domain.users import User
 from app.services import (
     assignments,
     cases,
     closure,
+    conferences,
     consents,
     dossier_import,
+    invitations,
     participants,
     persons,
     plan,
     records,
+    referrals,
     segmentation,
 )
 from app.services.context import LOCAL_TIME, RequestContext
@@ -93,6 +102,7 @@ class SeedReport:
     persons_present: int = 0
     cases_created: int = 0
     cases_present: int = 0
+    referrals_created: int = 0
 
     @property
     def created_total(self) -> int:
@@ -145,7 +155,46 @@ def seed_demo(
         _CaseBuilder(uow_factory, demo, institutions, users, contexts, default_interval_months).build()
         report.persons_created += 1
         report.cases_created += 1
+    for demo_referral in DEMO_REFERRALS:
+        report.referrals_created += _seed_referral(uow_factory, demo_referral, institutions, contexts)
     return report
+
+
+def _seed_referral(
+    uow_factory: UowFactory,
+    demo: DemoReferral,
+    institutions: dict[str, Institution],
+    contexts: dict[str, RequestContext],
+) -> int:
+    """A referral by the RAV, left waiting or declined and before the clearing body; once only."""
+    with uow_factory() as uow:
+        if uow.persons.by_ahvn13(demo.client.ahvn13) is not None:
+            return 0
+    ctx = contexts[demo.referring_user]
+    client = demo.client
+    postal_code, city = client.place.split(" ", 1)
+    data = persons.PersonData(
+        client.ahvn13,
+        client.family_name,
+        client.given_name,
+        client.birth_date,
+        Address(client.street, postal_code, city),
+    )
+    person = persons.register_person(uow_factory(), ctx, data)
+    new = referrals.NewReferral(
+        person.id,
+        institutions[demo.region].id,
+        demo.reason,
+        demo.tried,
+        Urgency.URGENT if demo.urgent else Urgency.NORMAL,
+    )
+    referral = referrals.refer_client(uow_factory(), ctx, new, referrals.ReferralConfig())
+    if demo.declined_by:
+        decision = referrals.Decision(AdmissionOutcome.DECLINED, demo.decline_reason)
+        referrals.decide_admission(uow_factory(), contexts[demo.declined_by], referral.id, decision)
+    if demo.to_clearing:
+        referrals.request_clearing(uow_factory(), ctx, referral.id)
+    return 1
 
 
 def _ensure_institutions(uow_factory: UowFactory, report: SeedReport) -> dict[str, Institution]:
@@ -250,9 +299,7 @@ class _CaseBuilder:
         uow, case_id = self.uow_factory(), self.case_id
         match step:
             case Join(institution, reference, on):
-                participants.add_participant(
-                    uow, ctx, case_id, None, self._institution(institution), reference, self._event(on)
-                )
+                self._join(ctx, institution, reference, self._event(on))
                 if institution in ASSIGNED_ON_JOIN:
                     supervisor, caseworker = ASSIGNED_ON_JOIN[institution]
                     assignments.assign_caseworker(
@@ -293,6 +340,23 @@ class _CaseBuilder:
                 records.record_conference(
                     uow, ctx, case_id, None, records.NewConference(self._event(on), ids, decisions)
                 )
+            case Invite(institution, reference, on):
+                participants.add_participant(
+                    uow,
+                    self._at(ctx, self._event(on)),
+                    case_id,
+                    None,
+                    self._institution(institution),
+                    reference,
+                    None,
+                )
+            case ScheduleConference(on, codes, client_attends):
+                plan_ = conferences.ConferencePlan(
+                    self._event(on), [self._institution(c) for c in codes], client_attends
+                )
+                conferences.schedule_conference(uow, ctx, case_id, None, plan_)
+            case Minutes(decisions, items):
+                self._minutes(ctx, decisions, items)
             case Note(on, category, subject, text):
                 entry = records.NewJournalEntry(category, text, subject, self._event(on))
                 records.add_journal_entry(uow, ctx, case_id, None, entry)
@@ -308,6 +372,51 @@ class _CaseBuilder:
                 self._import_dossier(ctx, step)
             case _:
                 raise TypeError(f"Unbekannter Schritt: {step!r}")
+
+    def _minutes(self, ctx: RequestContext, decisions: str, items: tuple[tuple[str, str, Ago], ...]) -> None:
+        with self.uow_factory() as uow:
+            case = uow.cases.get(self.case_id)
+            assert case is not None
+            conference_id = next(c.id for c in reversed(case.conferences) if c.scheduled)
+        minutes = conferences.Minutes(
+            decisions,
+            client_attended=True,
+            action_items=[
+                conferences.NewActionItem(title, self._institution(code), due.on(self.today))
+                for title, code, due in items
+            ],
+        )
+        conferences.record_minutes(self.uow_factory(), ctx, self.case_id, None, conference_id, minutes)
+
+    def _join(self, ctx: RequestContext, code: str, reference: str, on: date) -> None:
+        """Invited by the lead and accepted by the institution the same day."""
+        institution_id = self._institution(code)
+        view = participants.add_participant(
+            self.uow_factory(), self._at(ctx, on), self.case_id, None, institution_id, reference, None
+        )
+        invitation = view.case.pending_invitation_for(institution_id)
+        assert invitation is not None
+        invitations.answer_invitation(
+            self.uow_factory(),
+            self._at(self._acting_for(code), on),
+            self.case_id,
+            invitation.id,
+            invitations.Answer(accept=True),
+        )
+
+    def _acting_for(self, code: str) -> RequestContext:
+        """A demo user of the institution, or else its system client (an institution without demo users)."""
+        if code in ASSIGNED_ON_JOIN:
+            return self.contexts[ASSIGNED_ON_JOIN[code][0]]
+        any_ctx = self.contexts[self.demo.caseworker]
+        institution_id = self._institution(code)
+        system = Principal(
+            uuid.uuid5(institution_id, "demo-system"),
+            PrincipalKind.SYSTEM,
+            f"{code.lower()}-system",
+            institution_id,
+        )
+        return replace(any_ctx, principal=system)
 
     def _at(self, ctx: RequestContext, on: date) -> RequestContext:
         """The context as of noon of `on` (Solothurn time): a consent is granted or revoked that day."""

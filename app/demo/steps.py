@@ -116,6 +116,32 @@ class Conference(Step):
 
 
 @dataclass(frozen=True)
+class Invite(Step):
+    """The lead invites an institution; the invitation stays open (the institution has not answered)."""
+
+    institution: str
+    reference: str
+    on: Ago
+
+
+@dataclass(frozen=True)
+class ScheduleConference(Step):
+    """A case conference planned ahead (the date may lie in the future)."""
+
+    on: Ago
+    institutions: tuple[str, ...]
+    client_attends: bool = True
+
+
+@dataclass(frozen=True)
+class Minutes(Step):
+    """The minutes of the last scheduled conference, its decisions as action items (owner, due date)."""
+
+    decisions: str
+    action_items: tuple[tuple[str, str, Ago], ...]  # (title, owner institution code, due)
+
+
+@dataclass(frozen=True)
 class Note(Step):
     on: Ago
     category: DataCategory

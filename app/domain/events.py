@@ -27,6 +27,9 @@ class EventType(StrEnum):
     REASSESSMENT_DUE = "case.reassessment_due"
     # The RAV expects the job seeker's entitlement to end (Aussteuerung): the Sozialdienst takes over.
     EXHAUSTION_THREATENS = "case.aussteuerung_droht"
+    PENDENZ_DUE_SOON = "pendenz.due_soon"  # within the preview
+    PENDENZ_OVERDUE = "pendenz.overdue"
+    PENDENZ_ESCALATED = "pendenz.escalated"  # overdue beyond the escalation delay: the supervisor acts
 
 
 # Who an event type is meant for, when not every participant (by institution kind).

@@ -11,11 +11,15 @@ from app.domain.cases import (
     CaseConference,
     CaseItem,
     Closure,
+    Cooperation,
     FollowUp,
     Goal,
+    IntakeRecord,
+    Invitation,
     JournalEntry,
     Measure,
     Participation,
+    ProcessNote,
     Review,
     SegmentAssessment,
     SharedCase,
@@ -51,6 +55,10 @@ class CaseView:
     bases: set[str] = field(default_factory=set)
     contact_display_name: str | None = None
     dossiers: list[VisibleDossier] = field(default_factory=list)  # the institutions' imported facts
+    invitations: list[Invitation] = field(default_factory=list)
+    intake_records: list[IntakeRecord] = field(default_factory=list)
+    cooperations: list[Cooperation] = field(default_factory=list)
+    notes: list[ProcessNote] = field(default_factory=list)
 
 
 class _Keep:
@@ -85,6 +93,10 @@ def build_case_view(
         journal=sieve.keep(case.journal),
         closure=sieve.keep_one(case.closure),
         follow_up=sieve.keep_one(case.follow_up),
+        invitations=list(case.invitations) if show_core else [],
+        intake_records=sieve.keep(case.intake_records),
+        cooperations=sieve.keep(case.cooperations),
+        notes=sieve.keep(case.notes),
     )
     view = CaseView(
         case=visible,
@@ -100,6 +112,10 @@ def build_case_view(
         journal=visible.journal,
         closure=visible.closure,
         follow_up=visible.follow_up,
+        invitations=visible.invitations,
+        intake_records=visible.intake_records,
+        cooperations=visible.cooperations,
+        notes=visible.notes,
     )
     # A category may be in both sets: own items shown, another institution's items withheld.
     view.allowed = set(decisions.allowed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from app.domain.cases import ClosureReason, FollowUpResult, SharedCase
+from app.domain.cases import ClosureReason, EarlyEnd, FollowUpResult, SharedCase
 from app.domain.categories import DataCategory
 from app.services.access.case_work import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
@@ -24,8 +24,10 @@ def close_case(
     reason: ClosureReason,
     closed_on: date | None,
     note: str,
+    remaining: str = "",
 ) -> CaseView:
-    """The lead institution closes the case; open measures end with it."""
+    """The lead institution closes the case; its own open measures end with it (the other
+    institutions' measures are theirs to end). A Teilablösung records what remains."""
 
     def mutate(case: SharedCase) -> CaseChange:
         case.close(
@@ -35,6 +37,7 @@ def close_case(
             institution_id=ctx.principal.institution_id,
             recorded_by=ctx.principal.id,
             today=ctx.today,
+            remaining=remaining,
         )
         return _CLOSURE_CHANGE
 
@@ -66,12 +69,14 @@ def complete_follow_up(
     result: FollowUpResult,
     completed_on: date | None,
     note: str,
+    early_end: EarlyEnd | None = None,
 ) -> CaseView:
-    """The lead institution records whether the detachment was sustainable; the case is archived."""
+    """The lead institution records whether the detachment was sustainable; the case is archived.
+    Before the six months are over only with a documented early end (Wegzug, Tod, neue Unterstützung)."""
 
     def mutate(case: SharedCase) -> CaseChange:
         require_lead(case, ctx)
-        case.complete_follow_up(result, completed_on or ctx.today, note, ctx.today)
+        case.complete_follow_up(result, completed_on or ctx.today, note, ctx.today, early_end)
         return _FOLLOW_UP_CHANGE
 
     return change_case(uow, ctx, case_id, expected_version, "follow_up.complete", mutate)

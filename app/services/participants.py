@@ -6,11 +6,12 @@ import uuid
 from datetime import date
 
 from app.domain.cases import SharedCase
+from app.domain.cases.process_rules import LEAD_NEEDS_ACCEPTANCE, RuleConflict
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
+from app.services import invitations
 from app.services.access.case_work import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
-from app.services.cases import resolve_contact_person
 from app.services.context import RequestContext
 from app.services.ports import UnitOfWork
 
@@ -26,17 +27,13 @@ def add_participant(
     local_reference: str,
     joined_on: date | None,
 ) -> CaseView:
-    """The lead institution brings another institution into the case."""
-
-    def mutate(case: SharedCase) -> CaseChange:
-        require_lead(case, ctx)
-        institution = uow.institutions.get(institution_id)
-        if institution is None or not institution.active:
-            raise InvalidValue("Diese Stelle gibt es nicht.", "institution_id")
-        case.add_participant(institution.id, local_reference, joined_on or ctx.today, ctx.today)
-        return _CHANGE
-
-    return change_case(uow, ctx, case_id, expected_version, "participants.add", mutate)
+    """The lead institution invites another institution into the case; it takes part once it has
+    accepted (invitation, not conscription). `joined_on` is the day it accepts."""
+    if joined_on is not None and joined_on != ctx.today:
+        raise InvalidValue("Eine Stelle tritt am Tag bei, an dem sie die Einladung annimmt.", "joined_on")
+    return invitations.invite_institution(
+        uow, ctx, case_id, expected_version, institution_id, local_reference
+    )
 
 
 def change_local_reference(
@@ -85,11 +82,11 @@ def hand_over_lead(
     institution_id: uuid.UUID,
     contact_person_id: uuid.UUID | None,
 ) -> CaseView:
-    """The current lead hands the Fallführung to another participant."""
+    """A direct change of the lead is refused: the receiving institution accepts a hand-over proposed
+    with a note (`invitations.propose_lead_handover`)."""
 
     def mutate(case: SharedCase) -> CaseChange:
         require_lead(case, ctx)
-        case.hand_over_lead(institution_id, resolve_contact_person(uow, contact_person_id))
-        return _CHANGE
+        raise RuleConflict(LEAD_NEEDS_ACCEPTANCE, "institution_id")
 
     return change_case(uow, ctx, case_id, expected_version, "lead.hand_over", mutate)

@@ -52,6 +52,13 @@ def test_keyboard_only_sign_in_and_every_caseworker_page(page: Any, base_url: st
     page.wait_for_url(f"{base_url}/start")
     checks.check(page, "start")
 
+    page.click("main >> text=Pendenzen")
+    checks.check(page, "pendenzen")
+    assert "Fällig und demnächst fällig" in page.inner_text("main")
+    page.click("text=Pendenzen der ganzen Stelle zeigen")
+    checks.check(page, "pendenzen-der-stelle")
+    assert "Zuweisung" in page.inner_text("main")  # the referral waiting for the body's decision
+
     page.click("nav.main >> text=Fällige Neubeurteilungen")
     checks.check(page, "faellige-neubeurteilungen")
     assert "(fällig)" in page.inner_text("main")

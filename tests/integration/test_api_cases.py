@@ -131,6 +131,7 @@ def test_filters_by_segment_phase_and_due_reassessment(api: Api) -> None:
     api.ok(due["id"], "segment", {"segment": "O", "assessed_on": days_ago(300)}, user="iv")
     fresh = api.open_case("iv", opened_days_ago=100)
     api.ok(fresh["id"], "segment", {"segment": "O", "assessed_on": days_ago(10)}, user="iv")
+    api.ok(fresh["id"], "intake-steps", {"step": "kurzassessment", "outcome": "completed"}, user="iv")
     api.ok(fresh["id"], "activation", {}, user="iv")
 
     def ids(**params: str) -> set[str]:

@@ -97,6 +97,9 @@ def test_full_case_from_intake_to_archived_follow_up(api: Api) -> None:
     measures = {m["id"]: m for m in body["integrationsplan"]["measures"]}
     assert measures[running["id"]]["status"] == "ended_by_closure"
     assert measures[running["id"]]["end_on"] == days_ago(10)
+    seen_by_rav = api.get_case(case_id, user="rav").json()["integrationsplan"]["measures"]
+    rav_measure = next(m for m in seen_by_rav if m["title"] == "Praktikum")
+    assert rav_measure["status"] == "planned"  # the Sozialdienst's closure ends only its own measures
 
     refused = api.post(case_id, "plan/goals", {"title": "Noch ein Ziel"})
     assert refused.status_code == 409
@@ -104,7 +107,14 @@ def test_full_case_from_intake_to_archived_follow_up(api: Api) -> None:
 
     body = api.ok(case_id, "follow-up", {"started_on": days_ago(5)})
     assert body["fallfuehrung"]["phase"] == "follow_up"
-    body = api.ok(case_id, "follow-up/result", {"result": "sustainable", "note": "Weiterhin angestellt"})
+    early = api.post(case_id, "follow-up/result", {"result": "sustainable", "note": "Weiterhin angestellt"})
+    assert early.status_code == 409
+    assert early.json()["rule"] == "dff.nachbetreuung.6-monate"
+    body = api.ok(
+        case_id,
+        "follow-up/result",
+        {"result": "sustainable", "note": "Weggezogen, weiterhin angestellt", "early_end": "wegzug"},
+    )
     assert body["fallfuehrung"]["phase"] == "archived"
     assert body["fallfuehrung"]["follow_up"]["result"] == "sustainable"
 
@@ -129,9 +139,11 @@ def test_closure_without_follow_up_can_be_archived(api: Api) -> None:
 
 def test_activation_needs_a_segment(api: Api) -> None:
     case = api.open_case()
+    api.ok(case["id"], "intake-steps", {"step": "kurzassessment", "outcome": "completed"})
     response = api.post(case["id"], "activation", {})
     assert response.status_code == 422
-    assert response.json()["detail"] == "Vor der Aktivierung muss der Fall segmentiert werden."
+    assert response.json()["rule"] == "dff.aktivierung.segment"
+    assert "Vor der Aktivierung muss der Fall segmentiert werden." in response.json()["detail"]
 
 
 def test_lead_handover_and_leaving(api: Api) -> None:
@@ -147,10 +159,23 @@ def test_lead_handover_and_leaving(api: Api) -> None:
     assert "fallführende Stelle" in cannot_leave.json()["detail"]
 
     rav_user = world.users["rav"]
-    handed = api.client.put(
+    direct = api.client.put(
         f"{url}/lead",
         json={"institution_id": str(world.rav.id), "contact_person_id": str(rav_user.id)},
         headers=api.headers("sd", f'"{body["version"]}"'),
+    )
+    assert direct.status_code == 409
+    assert direct.json()["rule"] == "iiz.fallfuehrung.annahme"
+    proposed = api.ok(
+        case["id"],
+        "lead-handover",
+        {"institution_id": str(world.rav.id), "note": "Stellensuche im Vordergrund"},
+    )
+    assert proposed["fallfuehrung"]["lead_institution_id"] == str(world.sozialdienst.id)  # until accepted
+    handed = api.client.post(
+        f"{url}/invitations/{proposed['fallfuehrung']['invitations'][-1]['id']}/accept",
+        json={"contact_person_id": str(rav_user.id)},
+        headers=api.headers("rav"),
     )
     assert handed.status_code == 200, handed.text
     core = handed.json()["fallfuehrung"]
@@ -317,11 +342,12 @@ def test_control_characters_are_refused_in_texts(api: Api) -> None:
 def test_an_institution_that_left_loses_the_stammdaten_too(api: Api) -> None:
     world = api.world
     case = api.open_case("sd")
-    body = api.add_participant(case["id"], world.rav.id)
-    handed = api.client.put(
-        f"/api/v1/cases/{case['id']}/lead",
-        json={"institution_id": str(world.rav.id)},
-        headers=api.headers("sd", f'"{body["version"]}"'),
+    api.add_participant(case["id"], world.rav.id)
+    proposed = api.ok(case["id"], "lead-handover", {"institution_id": str(world.rav.id), "note": "Übergabe"})
+    handed = api.client.post(
+        f"/api/v1/cases/{case['id']}/invitations/{proposed['fallfuehrung']['invitations'][-1]['id']}/accept",
+        json={},
+        headers=api.headers("rav"),
     )
     left = api.client.delete(
         f"/api/v1/cases/{case['id']}/participants/{world.sozialdienst.id}",

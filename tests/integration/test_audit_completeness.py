@@ -42,6 +42,7 @@ ACTIONS = {
     "DELETE": {AuditAction.CHANGE, AuditAction.DELETE, AuditAction.LOGOUT},  # ending sessions is a logout
 }
 WITHOUT_CATEGORIES = {
+    ("GET", "/api/v1/supervision/process"),  # counts per Sozialregion, no personal data
     ("GET", "/api/v1/cases"),  # a list: one event without a single case
     ("POST", "/api/v1/persons/lookup"),  # the sample's number is unknown: a denial
     ("POST", "/api/v1/audit/events/search"),

@@ -192,6 +192,12 @@ def _expected_status(route: tuple[str, str], who: str, scenario: Scenario) -> se
         return {200}
     if path == "/api/v1/consents/awaiting-confirmation":
         return {200}  # what waits for the caller's institution, of the cases it may open
+    if path in ("/api/v1/pendenzen", "/api/v1/referrals") and method == "GET":
+        return {200}  # the caller's own lists (empty for some)
+    if path.startswith("/api/v1/supervision/"):
+        return {403}  # the AGS only
+    if "{referral_id}" in path:
+        return {404}  # a referral the caller is not involved in does not exist for it
     if not _may_open(who, scenario):
         return {404}
     if path.endswith("/figure-facts") and method == "GET":
@@ -220,6 +226,10 @@ def _url(path: str, scenario: Scenario) -> str:
         consent_id=t.consent_id or str(uuid.uuid4()),
         user_id=str(world.users["rav"].id),
         document_id=t.document_id,
+        invitation_id=t.invitation_id,
+        conference_id=t.conference_id,
+        item_id=t.item_id,
+        referral_id=t.referral_id,
         kind="rav",
     )
 
@@ -228,6 +238,7 @@ NOT_FOUND_DETAILS = {
     "Der Fall wurde nicht gefunden.",
     "Die Person wurde nicht gefunden.",
     "Das Dokument wurde nicht gefunden.",  # the same for a document, a case or neither being there
+    "Die Zuweisung wurde nicht gefunden.",  # the same for a referral missing or of others
 }
 
 

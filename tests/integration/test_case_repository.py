@@ -20,6 +20,9 @@ from app.domain.cases import (
     ClosureReason,
     Goal,
     GoalProgress,
+    IntakeOutcome,
+    IntakeRecord,
+    IntakeStep,
     JournalEntry,
     Measure,
     MeasureKind,
@@ -70,6 +73,12 @@ def _full_case(world: World, person: Person) -> SharedCase:
         institution_id=sd,
         recorded_by=by,
         now=NOW,
+    )
+    case.record_intake_step(
+        IntakeRecord(
+            IntakeStep.KURZASSESSMENT, IntakeOutcome.COMPLETED, date(2025, 9, 18), sd, "ok", by, NOW
+        ),
+        TODAY,
     )
     case.activate()
     goal = case.add_goal(Goal("Arbeit finden", sd, by, NOW, "im Detailhandel", date(2026, 12, 31)))

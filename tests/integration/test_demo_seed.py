@@ -211,3 +211,20 @@ def test_demo_users_see_their_cases_through_the_services(uow_factory: UowFactory
     assert len(visible("demo-iv")) >= 3
     with pytest.raises(Forbidden):  # the DPO reviews the audit log, never case data
         visible("demo-dpo")
+
+
+def test_demo_shows_every_state_of_the_iiz_process(uow_factory: UowFactory) -> None:
+    seed_demo(uow_factory, NOW)
+    cases = _all_cases(uow_factory)
+    assert any(c.pending_invitations() for c in cases), "eine offene Einladung"
+    assert any(c.is_reassessment_due(TODAY) for c in cases), "eine überfällige Neubeurteilung"
+    assert any(
+        item.done_on is None and not conference.scheduled
+        for c in cases
+        for conference in c.conferences
+        for item in conference.action_items
+    ), "eine Fallkonferenz mit offenen Pendenzen"
+    with uow_factory() as uow:
+        body = stable_id("institution", WASSERAMT)
+        statuses = {r.status.value for r in uow.referrals.involving(body)}
+    assert {"submitted", "at_clearing"} <= statuses, "Zuweisungen wartend und bei der Schlichtungsstelle"

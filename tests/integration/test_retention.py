@@ -64,6 +64,7 @@ def test_retention_run_shreds_the_person_and_the_api_says_so_in_german(
     api.ok(case["id"], "journal", {"category": "sozialhilfe", "text": "Budget erstellt"})
     kept = api.open_case("sd", opened_days_ago=10)
     api.ok(kept["id"], "segment", {"segment": "V", "assessed_on": days_ago(5)})
+    api.ok(kept["id"], "intake-steps", {"step": "kurzassessment", "outcome": "completed"})
     api.ok(kept["id"], "activation", {})  # an active case: its phase has no retention rule
     person_id = case["person_id"]
 

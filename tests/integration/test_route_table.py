@@ -36,6 +36,10 @@ class Target:
     document_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     client_id: str = "kein-client"  # the administration's samples: a registered client, a subscription
     subscription_id: str = "00000000-0000-0000-0000-000000000000"
+    invitation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    conference_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    item_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    referral_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 def _target(api: Api) -> Target:
@@ -103,7 +107,54 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "json": {"local_reference": "N"}
     },
     ("DELETE", "/api/v1/cases/{case_id}/participants/{institution_id}"): lambda t: {},
-    ("PUT", "/api/v1/cases/{case_id}/lead"): lambda t: {"json": {"institution_id": str(t.world.rav.id)}},
+    ("PUT", "/api/v1/cases/{case_id}/lead"): lambda t: {
+        "json": {"institution_id": str(t.world.rav.id), "note": "Stellensuche im Vordergrund"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/lead-handover"): lambda t: {
+        "json": {"institution_id": str(t.world.rav.id), "note": "Stellensuche im Vordergrund"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/invitations"): lambda t: {
+        "json": {"institution_id": str(t.world.iv.id)}
+    },
+    ("DELETE", "/api/v1/cases/{case_id}/invitations/{invitation_id}"): lambda t: {},
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/accept"): lambda t: {
+        "json": {"local_reference": "IV-7"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/decline"): lambda t: {
+        "json": {"reason": "Keine Zuständigkeit"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/intake-steps"): lambda t: {
+        "json": {"step": "need", "outcome": "in_need"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/cooperation"): lambda t: {
+        "json": {"form": "oral", "agreed_goal_ids": [t.goal_id]}
+    },
+    ("POST", "/api/v1/cases/{case_id}/conferences/scheduled"): lambda t: {
+        "json": {"planned_on": days_ago(-7), "invited_institution_ids": [str(t.world.rav.id)]}
+    },
+    ("POST", "/api/v1/cases/{case_id}/conferences/{conference_id}/minutes"): lambda t: {
+        "json": {"decisions": "RAV übernimmt die Stellensuche"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/action-items/{item_id}/done"): lambda t: {"json": {}},
+    ("GET", "/api/v1/pendenzen"): lambda t: {},
+    ("GET", "/api/v1/supervision/process"): lambda t: {},
+    ("GET", "/api/v1/referrals"): lambda t: {},
+    ("POST", "/api/v1/referrals"): lambda t: {
+        "json": {
+            "person_id": t.person_id,
+            "region_institution_id": str(t.world.other_sozialdienst.id),
+            "reason": "IIZ",
+        }
+    },
+    ("GET", "/api/v1/referrals/{referral_id}"): lambda t: {},
+    ("POST", "/api/v1/referrals/{referral_id}/meeting"): lambda t: {"json": {"meeting_on": days_ago(0)}},
+    ("POST", "/api/v1/referrals/{referral_id}/decision"): lambda t: {
+        "json": {"outcome": "declined", "reason": "Kein Bedarf"}
+    },
+    ("POST", "/api/v1/referrals/{referral_id}/clearing"): lambda t: {},
+    ("POST", "/api/v1/referrals/{referral_id}/clearing/decision"): lambda t: {
+        "json": {"outcome": "declined", "reason": "Entscheid bestätigt"}
+    },
     ("POST", "/api/v1/cases/{case_id}/segment"): lambda t: {"json": {"segment": "V"}},
     ("POST", "/api/v1/cases/{case_id}/plan/goals"): lambda t: {"json": {"title": "Noch ein Ziel"}},
     ("PATCH", "/api/v1/cases/{case_id}/plan/goals/{goal_id}"): lambda t: {"json": {"status": "achieved"}},
@@ -139,7 +190,9 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "json": {"dff_introduced_on": "2026-01-01"}
     },
     ("POST", "/api/v1/cases/{case_id}/follow-up"): lambda t: {"json": {}},
-    ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {"json": {"result": "sustainable"}},
+    ("POST", "/api/v1/cases/{case_id}/follow-up/result"): lambda t: {
+        "json": {"result": "sustainable", "early_end": "wegzug"}
+    },
     ("GET", "/api/v1/cases/{case_id}/consents"): lambda t: {},
     ("POST", "/api/v1/cases/{case_id}/consents"): lambda t: {
         "json": consent_body(t.world, [(t.world.rav.id, t.world.sozialdienst.id)], ["arbeitsmarkt"])
@@ -230,8 +283,40 @@ SUPERVISOR_ONLY = {
 # Operations that only make sense after another one; the sample for the success test runs these first.
 PREPARE: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {
     ("POST", "/api/v1/cases/{case_id}/archive"): [("closure", {"reason": "wegzug"})],
+    ("POST", "/api/v1/cases/{case_id}/activation"): [
+        ("intake-steps", {"step": "kurzassessment", "outcome": "completed"})
+    ],
     ("POST", "/api/v1/cases/{case_id}/follow-up"): [("closure", {"reason": "erwerbsarbeit"})],
     ("POST", "/api/v1/cases/{case_id}/follow-up/result"): [("closure", {"reason": "erwerbsarbeit"})],
+    ("DELETE", "/api/v1/cases/{case_id}/invitations/{invitation_id}"): [
+        ("invitations", {"institution_id": "{iv}"})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/accept"): [
+        ("invitations", {"institution_id": "{iv}"})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/decline"): [
+        ("invitations", {"institution_id": "{iv}"})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/conferences/{conference_id}/minutes"): [
+        ("conferences/scheduled", {"planned_on": days_ago(0), "invited_institution_ids": ["{rav}"]})
+    ],
+    ("POST", "/api/v1/cases/{case_id}/action-items/{item_id}/done"): [
+        ("conferences/scheduled", {"planned_on": days_ago(0), "invited_institution_ids": ["{rav}"]}),
+        (
+            "conferences/{conference_id}/minutes",
+            {
+                "decisions": "Sozialdienst klärt Budget",
+                "action_items": [
+                    {"title": "Budget", "owner_institution_id": "{sd}", "due_on": days_ago(-14)}
+                ],
+            },
+        ),
+    ],
+}
+# Operations the invited institution calls (its supervisor accepts for it).
+INVITED_ONLY = {
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/accept"),
+    ("POST", "/api/v1/cases/{case_id}/invitations/{invitation_id}/decline"),
 }
 
 
@@ -270,6 +355,12 @@ def user_of(method: str, path: str) -> str:
         return "ags"
     if (method, path) in ADMIN_ROUTES:
         return "admin"
+    if (method, path) in INVITED_ONLY:
+        return "iv-lead"
+    if path.startswith("/api/v1/supervision/") or path.endswith("/clearing/decision"):
+        return "ags-cm"
+    if path.endswith(("/meeting", "/decision")) and "{referral_id}" in path:
+        return "olten"  # the case-management body of the referral's region
     return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
 
 
@@ -291,6 +382,10 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
     if path.endswith("/confirmation"):  # the RAV records a release of the Sozialdienst's data
         flows = [(api.world.sozialdienst.id, api.world.rav.id)]
         target.consent_id = api.grant_consent(target.case_id, flows, ["integrationsplan"], "rav")["id"]
+        api.ok(target.case_id, step.format(conference_id=target.conference_id), _filled(body, target))
+        _remember_process_ids(api, target)
+    if "{referral_id}" in path:
+        target.referral_id = _referral(api, target, path)
     version = api.get_case(target.case_id).json()["version"]
     if "{person_id}" in path:
         version = api.client.get(_url(path, target), headers=api.headers("sd")).json().get("version", version)
@@ -328,6 +423,50 @@ def _administered(api: Api, target: Target) -> None:
         )
 
 
+def _referral(api: Api, target: Target, path: str) -> str:
+    """A referral by the Sozialdienst to Olten's body; declined and at the clearing body as the path needs."""
+    body = {
+        "person_id": target.person_id,
+        "region_institution_id": str(target.world.other_sozialdienst.id),
+        "reason": "IIZ",
+    }
+    referral = api.client.post("/api/v1/referrals", json=body, headers=api.headers("sd")).json()["id"]
+    steps = []
+    if path.endswith(("/clearing", "/clearing/decision")):
+        steps.append(("decision", {"outcome": "declined", "reason": "Kein Bedarf"}, "olten"))
+    if path.endswith("/clearing/decision"):
+        steps.append(("clearing", {}, "sd"))
+    for step, payload, user in steps:
+        done = api.client.post(
+            f"/api/v1/referrals/{referral}/{step}", json=payload, headers=api.headers(user)
+        )
+        assert done.status_code == 200, done.text
+    return str(referral)
+
+
+def _filled(body: Any, target: Target) -> Any:
+    """A PREPARE body with "{iv}", "{rav}", "{sd}" replaced by the institutions' ids."""
+    world = target.world
+    ids = {"{iv}": str(world.iv.id), "{rav}": str(world.rav.id), "{sd}": str(world.sozialdienst.id)}
+    if isinstance(body, dict):
+        return {key: _filled(value, target) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_filled(value, target) for value in body]
+    return ids.get(body, body) if isinstance(body, str) else body
+
+
+def _remember_process_ids(api: Api, target: Target) -> None:
+    core = api.get_case(target.case_id).json()["fallfuehrung"]
+    pending = [i for i in core.get("invitations", []) if i["status"] == "pending"]
+    if pending:
+        target.invitation_id = pending[0]["id"]
+    if core.get("conferences"):
+        conference = core["conferences"][-1]
+        target.conference_id = conference["id"]
+        if conference.get("action_items"):
+            target.item_id = conference["action_items"][0]["id"]
+
+
 def sealed_event_id(engine: Engine) -> str:
     return str(last_audit_event(engine).id)
 
@@ -357,6 +496,10 @@ def _url(path: str, target: Target, institution_id: str | None = None) -> str:
         consent_id=target.consent_id or str(uuid.uuid4()),
         user_id=str(target.world.users["sd"].id),
         document_id=target.document_id,
+        invitation_id=target.invitation_id,
+        conference_id=target.conference_id,
+        item_id=target.item_id,
+        referral_id=target.referral_id,
         kind="sozialdienst",  # the exchange format of the acting users' institution
         username="sd",
         client_id=target.client_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -236,11 +237,48 @@ def test_the_lead_sets_the_contact_person_and_hands_over_the_lead(
     )
 
     form = _form(web, overview, institution_id=str(api.world.rav.id))
+    without_note = web.post(f"{overview}/fallfuehrung", data=form)
+    assert without_note.status_code == 422
+    assert 'id="uebergabenotiz-fehler">' in without_note.text
+
+    form = _form(web, overview, institution_id=str(api.world.rav.id), note="Stellensuche im Vordergrund")
     before = audit_count(engine)
     done = web.post(f"{overview}/fallfuehrung", data=form, follow_redirects=False)
     assert done.status_code == 303, done.text
     assert audit_count(engine) == before + 1
-    assert last_audit_event(engine).operation == "lead.hand_over"
+    assert last_audit_event(engine).operation == "lead.propose"
+    offered = api.get_case(case["id"]).json()["fallfuehrung"]
+    assert offered["lead_institution_id"] == str(api.world.sozialdienst.id)  # until the RAV accepts
+
+    rav = browser_for("rav-lead")
+    answer = rav.get("/pendenzen")
+    assert answer.status_code == 200 and "Einladungen an Ihre Stelle" in answer.text
+    invitation = offered["invitations"][-1]["id"]
+    accept_url = f"{overview}/einladungen/{invitation}/annehmen"
+    assert accept_url in answer.text
+    accepted = rav.post(accept_url, data={"csrf_token": _csrf(answer.text)}, follow_redirects=False)
+    assert accepted.status_code == 303, accepted.text
     after = api.get_case(case["id"]).json()["fallfuehrung"]
     assert after["lead_institution_id"] == str(api.world.rav.id) and after["contact_person"] is None
     assert f'action="{overview}/fallfuehrung"' not in web.get(overview).text  # no longer the lead
+
+
+def test_the_intake_steps_and_a_conference_planned_ahead_through_the_forms(
+    api: Api, browser_for: SignIn
+) -> None:
+    case = api.open_case("sd")
+    web = browser_for("sd")
+    part = f"/faelle/{case['id']}/teil"
+    form = _form(web, f"{part}/abklaerungen", step_outcome="kurzassessment:completed", summary="motiviert")
+    done = web.post(f"/faelle/{case['id']}/fallaufnahme", data=form)
+    assert done.status_code == 200 and "Der Schritt der Fallaufnahme ist erfasst." in done.text
+    refused = web.post(f"/faelle/{case['id']}/fallaufnahme", data=_form(web, f"{part}/abklaerungen"))
+    assert refused.status_code == 422 and 'id="f-schritt-fehler"' in refused.text
+
+    ahead = (date.today() + timedelta(days=10)).strftime("%d.%m.%Y")
+    form = _form(web, f"{part}/fallkonferenzen", planned_on=ahead, client_attends="1")
+    form["invited"] = str(api.world.sozialdienst.id)
+    planned = web.post(f"/faelle/{case['id']}/fallkonferenzen/geplant", data=form)
+    assert planned.status_code == 200 and "Die Fallkonferenz ist geplant." in planned.text
+    conference = api.get_case(case["id"]).json()["fallfuehrung"]["conferences"][0]
+    assert conference["scheduled"] is True and conference["client_attends"] is True

@@ -73,7 +73,7 @@ def test_an_error_is_german_and_beside_its_field(api: Api, browser_for) -> None:
 def test_withheld_categories_say_nicht_freigegeben_and_nothing_else(api: Api, browser_for) -> None:  # type: ignore[no-untyped-def]
     case = api.open_case("sd")
     api.ok(case["id"], "journal", {"category": "sozialhilfe", "text": "Miete 1400"})
-    api.ok(case["id"], "participants", {"institution_id": str(api.world.rav.id), "local_reference": "R-1"})
+    api.add_participant(case["id"], api.world.rav.id, assign=False)
     lead = browser_for("rav-lead")
     page = lead.get(f"/faelle/{case['id']}")
     assert page.status_code == 200

@@ -10,6 +10,9 @@ from app.domain.cases import (
     ClosureReason,
     ContactPerson,
     Goal,
+    IntakeOutcome,
+    IntakeRecord,
+    IntakeStep,
     Measure,
     MeasureKind,
     MeasureStatus,
@@ -80,8 +83,16 @@ def segment(
     )
 
 
+def kurzassessment(case: SharedCase, on: date = date(2025, 1, 10), by: uuid.UUID = SOZIALDIENST) -> None:
+    case.record_intake_step(
+        IntakeRecord(IntakeStep.KURZASSESSMENT, IntakeOutcome.COMPLETED, on, by, "", CASEWORKER_SD, NOW),
+        TODAY,
+    )
+
+
 def active_case() -> SharedCase:
     case = with_rav(open_case())
+    kurzassessment(case)
     segment(case, Segment.VERAENDERN, date(2025, 1, 15))
     case.activate()
     return case
@@ -129,6 +140,7 @@ def close(
         institution_id=by or case.lead_institution_id,
         recorded_by=CASEWORKER_SD,
         today=today,
+        remaining="Mietzinsbeitrag" if reason is ClosureReason.TEILABLOESUNG else "",
     )
 
 

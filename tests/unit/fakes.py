@@ -35,7 +35,18 @@ from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
 
-_LISTS = ("segment_history", "goals", "measures", "assessments", "reviews", "conferences", "journal")
+_LISTS = (
+    "segment_history",
+    "goals",
+    "measures",
+    "assessments",
+    "reviews",
+    "conferences",
+    "journal",
+    "intake_records",
+    "cooperations",
+    "notes",
+)
 _KINDS = {
     "segment_history": "segment",
     "goals": "goal",
@@ -44,6 +55,9 @@ _KINDS = {
     "reviews": "review",
     "conferences": "conference",
     "journal": "journal",
+    "intake_records": "intake",
+    "cooperations": "cooperation",
+    "notes": "note",
 }
 
 
@@ -83,7 +97,10 @@ def _items(case: SharedCase) -> Iterator[tuple[str, Any]]:
 def _skeleton(case: SharedCase) -> SharedCase:
     empty: dict[str, Any] = {name: [] for name in _LISTS}
     participations = copy.deepcopy(case.participations)
-    return replace(case, participations=participations, closure=None, follow_up=None, **empty)
+    invitations = copy.deepcopy(case.invitations)  # structured facts of the shared core, like participants
+    return replace(
+        case, participations=participations, invitations=invitations, closure=None, follow_up=None, **empty
+    )
 
 
 class FakeInstitutions:
@@ -269,6 +286,11 @@ class FakeCases:
     def case_ids_of_person(self, person_id: uuid.UUID) -> list[uuid.UUID]:
         found = [c for c in self._store.cases.values() if c.person_id == person_id]
         return [c.id for c in sorted(found, key=lambda c: c.opened_on)]
+
+    def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
+        return [
+            c.id for c in self._store.cases.values() if c.pending_invitation_for(institution_id) is not None
+        ]
 
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         return next(

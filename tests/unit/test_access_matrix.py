@@ -31,6 +31,7 @@ from app.services import (
     consents,
     documents,
     event_feed,
+    invitations,
     participants,
     persons,
     plan,
@@ -90,8 +91,11 @@ def _build(relation: str, consent_state: str) -> Scenario:
         factory(), sd, cases.OpenCase(person.id, "M-1", now.date() - timedelta(200)), 6
     ).case.id
     rav, sozialdienst = world.rav.id, world.sozialdienst.id
-    participants.add_participant(factory(), sd, case_id, None, rav, "R-1", None)
+    invited = participants.add_participant(factory(), sd, case_id, None, rav, "R-1", None)
     rav_lead = _ctx(world.users["rav-lead"].as_principal(), now)
+    invitation = invited.case.pending_invitation_for(rav)
+    assert invitation is not None
+    invitations.answer_invitation(factory(), rav_lead, case_id, invitation.id, invitations.Answer(True))
     assignments.assign_caseworker(factory(), rav_lead, case_id, world.users["rav"].id)
     goal = plan.add_goal(
         factory(), sd, case_id, None, plan.NewGoal(MARKS[DataCategory.INTEGRATIONSPLAN])

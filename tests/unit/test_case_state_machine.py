@@ -19,15 +19,24 @@ from app.domain.cases import (
     CasePhase,
     ClosureReason,
     ContactPerson,
+    EarlyEnd,
     FollowUpResult,
     Goal,
+    IntakeOutcome,
+    IntakeRecord,
+    IntakeStep,
+    InvitationKind,
+    InvitationStatus,
     Measure,
     MeasureKind,
     MeasureStatus,
+    NoteKind,
+    ProcessNote,
     Segment,
     SharedCase,
 )
 from app.domain.cases.phase import TRANSITIONS
+from app.domain.categories import DataCategory
 from app.domain.errors import DomainError
 
 from .builders import IV_STELLE, KANTON, PERSON, RAV, SOZIALDIENST, at_noon
@@ -128,6 +137,7 @@ class SharedCaseMachine(RuleBasedStateMachine):
         assert self.case.is_participant(lead)
 
     @rule(institution=institutions, contact=st.sampled_from(["none", "of_new_lead", "of_other"]))
+    # the domain's own transfer of the lead, as an accepted lead invitation applies it
     def hand_over_lead(self, institution: uuid.UUID, contact: str) -> None:
         contact_person = {
             "none": None,
@@ -172,10 +182,129 @@ class SharedCaseMachine(RuleBasedStateMachine):
         if accepted:
             assert self.case.current_segment is segment
 
+    @rule(by=institutions, offset=day_offsets)
+    def record_kurzassessment(self, by: uuid.UUID, offset: int) -> None:
+        on = self.day(offset)
+        expected = self.case.phase.is_open and self.case.is_participant(by) and self.date_ok(on)
+        record = IntakeRecord(
+            IntakeStep.KURZASSESSMENT, IntakeOutcome.COMPLETED, on, by, "", USER_OF[by], at_noon(self.today)
+        )
+        assert self.attempt(lambda: self.case.record_intake_step(record, self.today)) == expected
+
     @rule()
     def activate(self) -> None:
-        expected = self.case.phase is CasePhase.INTAKE and self.case.current_segment is not None
+        expected = (
+            self.case.phase is CasePhase.INTAKE
+            and self.case.current_segment is not None
+            and self.case.has_kurzassessment
+        )
         assert self.attempt(self.case.activate) == expected
+
+    # -- invitations: participation and lead only by acceptance -------------------------------------------
+
+    def note(self, kind: NoteKind, by: uuid.UUID) -> ProcessNote:
+        return ProcessNote(
+            kind, "Begründung", DataCategory.FALLFUEHRUNG, by, self.today, USER_OF[by], at_noon(self.today)
+        )
+
+    @rule(institution=institutions, by=institutions)
+    def invite(self, institution: uuid.UUID, by: uuid.UUID) -> None:
+        expected = (
+            self.case.phase.is_open
+            and self.case.is_participant(by)
+            and institution != by
+            and self.case.pending_invitation_for(institution) is None
+            and not self.case.is_participant(institution)
+        )
+        accepted = self.attempt(
+            lambda: self.case.invite(
+                kind=InvitationKind.PARTICIPATION,
+                institution_id=institution,
+                by_institution_id=by,
+                by_user=USER_OF[by],
+                today=self.today,
+                local_reference="AZ-E",
+            )
+        )
+        assert accepted == expected
+        if accepted:
+            assert not self.case.is_participant(institution)  # invited, not conscripted
+
+    @rule(institution=institutions, with_note=st.booleans())
+    def propose_lead(self, institution: uuid.UUID, with_note: bool) -> None:
+        lead = self.case.lead_institution_id
+        expected = (
+            self.case.phase.is_open
+            and self.case.is_participant(institution)
+            and institution != lead
+            and self.case.pending_invitation_for(institution) is None
+            and with_note
+        )
+        accepted = self.attempt(
+            lambda: self.case.invite(
+                kind=InvitationKind.LEAD,
+                institution_id=institution,
+                by_institution_id=lead,
+                by_user=USER_OF[lead],
+                today=self.today,
+                note=self.note(NoteKind.HANDOVER, lead) if with_note else None,
+            )
+        )
+        assert accepted == expected
+        assert self.case.lead_institution_id == lead  # the old lead stays until the receiver accepts
+
+    @precondition(lambda self: bool(self.case.pending_invitations()))
+    @rule(data=st.data(), accept=st.booleans())
+    def answer_invitation(self, data: st.DataObject, accept: bool) -> None:
+        invitation = data.draw(st.sampled_from(self.case.pending_invitations()), label="invitation")
+        institution = invitation.institution_id
+        left = [p.left_on for p in self.case.participations if p.institution_id == institution and p.left_on]
+        if not accept:
+            expected = self.case.phase is not CasePhase.ARCHIVED
+            action = lambda: self.case.decline_invitation(  # noqa: E731
+                invitation.id,
+                by_institution_id=institution,
+                by_user=USER_OF[institution],
+                reason=self.note(NoteKind.DECLINE, institution),
+            )
+        elif invitation.kind is InvitationKind.PARTICIPATION:
+            expected = (
+                self.case.phase is not CasePhase.ARCHIVED
+                and not self.case.is_participant(institution)
+                and (not left or self.today >= max(left))
+            )
+            action = lambda: self.case.accept_invitation(  # noqa: E731
+                invitation.id, by_institution_id=institution, by_user=USER_OF[institution], today=self.today
+            )
+        else:
+            expected = self.case.phase.is_open and self.case.is_participant(institution)
+            action = lambda: self.case.accept_invitation(  # noqa: E731
+                invitation.id, by_institution_id=institution, by_user=USER_OF[institution], today=self.today
+            )
+        accepted = self.attempt(action)
+        assert accepted == expected
+        if accepted:
+            status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+            assert invitation.status is status
+            if accept and invitation.kind is InvitationKind.LEAD:
+                assert self.case.lead_institution_id == institution
+            if accept and invitation.kind is InvitationKind.PARTICIPATION:
+                assert self.case.is_participant(institution)
+
+    @rule(data=st.data(), by=institutions)
+    def answer_someone_elses_invitation(self, data: st.DataObject, by: uuid.UUID) -> None:
+        others = [i for i in self.case.pending_invitations() if i.institution_id != by]
+        if not others:
+            return
+        invitation = data.draw(st.sampled_from(others), label="not theirs")
+        lead = self.case.lead_institution_id
+        accepted = self.attempt(
+            lambda: self.case.accept_invitation(
+                invitation.id, by_institution_id=by, by_user=USER_OF[by], today=self.today
+            )
+        )
+        assert not accepted
+        assert invitation.pending and self.case.lead_institution_id == lead
 
     @rule(owner=institutions)
     def add_goal(self, owner: uuid.UUID) -> None:
@@ -193,16 +322,27 @@ class SharedCaseMachine(RuleBasedStateMachine):
         status=st.sampled_from(sorted(MeasureStatus)),
         start=st.one_of(st.none(), st.integers(min_value=-60, max_value=30)),
         length=st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
+        kind=st.sampled_from([MeasureKind.COURSE, MeasureKind.LABOUR_MARKET]),
     )
     def add_measure(
-        self, owner: uuid.UUID, status: MeasureStatus, start: int | None, length: int | None
+        self,
+        owner: uuid.UUID,
+        status: MeasureStatus,
+        start: int | None,
+        length: int | None,
+        kind: MeasureKind,
     ) -> None:
         start_on = None if start is None else self.day(start)
         end_on = None if start_on is None or length is None else start_on + timedelta(days=length)
         expected = (
             self.case.phase.is_open
             and self.case.is_participant(owner)
-            and status is not MeasureStatus.ENDED_BY_CLOSURE  # only the closure sets it
+            and not status.is_settled  # only closure and leaving set it
+            and not (  # segment S: no labour-market measures (rule as data)
+                kind is MeasureKind.LABOUR_MARKET
+                and self.case.current_segment is Segment.STABILISIEREN
+                and status.is_open
+            )
             and not (status is MeasureStatus.RUNNING and start_on is None)
             and (start_on is None or start_on >= self.case.opened_on)
         )
@@ -211,7 +351,7 @@ class SharedCaseMachine(RuleBasedStateMachine):
             self.case.add_measure(
                 Measure(
                     title="Massnahme",
-                    kind=MeasureKind.COURSE,
+                    kind=kind,
                     owner_institution_id=owner,
                     recorded_by=USER_OF[owner],
                     recorded_at=at_noon(self.today),
@@ -224,9 +364,15 @@ class SharedCaseMachine(RuleBasedStateMachine):
         assert self.attempt(add) == expected
 
     @rule(
-        reason=st.sampled_from(ClosureReason), offset=day_offsets, by_lead=st.booleans(), other=institutions
+        reason=st.sampled_from(ClosureReason),
+        offset=day_offsets,
+        by_lead=st.booleans(),
+        other=institutions,
+        remaining=st.sampled_from(["", "Mietzinsbeitrag"]),
     )
-    def close(self, reason: ClosureReason, offset: int, by_lead: bool, other: uuid.UUID) -> None:
+    def close(
+        self, reason: ClosureReason, offset: int, by_lead: bool, other: uuid.UUID, remaining: str
+    ) -> None:
         by = self.case.lead_institution_id if by_lead else other
         on = self.day(offset)
         last = self.case.last_segment_assessment
@@ -235,7 +381,9 @@ class SharedCaseMachine(RuleBasedStateMachine):
             and by == self.case.lead_institution_id
             and self.date_ok(on)
             and (last is None or on >= last.assessed_on)
+            and (reason is not ClosureReason.TEILABLOESUNG or bool(remaining))
         )
+        others_open = {m.id for m in self.case.measures if m.status.is_open and m.owner_institution_id != by}
         accepted = self.attempt(
             lambda: self.case.close(
                 reason=reason,
@@ -244,10 +392,13 @@ class SharedCaseMachine(RuleBasedStateMachine):
                 institution_id=by,
                 recorded_by=USER_OF[by],
                 today=self.today,
+                remaining=remaining,
             )
         )
         assert accepted == expected
         if accepted:
+            # the closure ends the closing institution's measures only
+            assert others_open == {m.id for m in self.case.measures if m.status.is_open}
             assert self.case.phase is CasePhase.CLOSED
             assert self.case.closure is not None and self.case.closure.reason is reason
 
@@ -263,8 +414,12 @@ class SharedCaseMachine(RuleBasedStateMachine):
         )
         assert self.attempt(lambda: self.case.start_follow_up(on, self.today)) == expected
 
-    @rule(result=st.sampled_from(FollowUpResult), offset=day_offsets)
-    def complete_follow_up(self, result: FollowUpResult, offset: int) -> None:
+    @rule(
+        result=st.sampled_from(FollowUpResult),
+        offset=day_offsets,
+        early_end=st.one_of(st.none(), st.sampled_from(EarlyEnd)),
+    )
+    def complete_follow_up(self, result: FollowUpResult, offset: int, early_end: EarlyEnd | None) -> None:
         on = self.day(offset)
         closure, follow_up = self.case.closure, self.case.follow_up
         expected = (
@@ -273,8 +428,9 @@ class SharedCaseMachine(RuleBasedStateMachine):
             and closure is not None
             and closure.closed_on <= on <= self.today
             and (follow_up.started_on is None or on >= follow_up.started_on)
+            and (on >= follow_up.due_on or early_end is not None)  # six months, or a documented early end
         )
-        accepted = self.attempt(lambda: self.case.complete_follow_up(result, on, "", self.today))
+        accepted = self.attempt(lambda: self.case.complete_follow_up(result, on, "", self.today, early_end))
         assert accepted == expected
         if accepted:
             assert self.case.phase is CasePhase.ARCHIVED
@@ -307,9 +463,25 @@ class SharedCaseMachine(RuleBasedStateMachine):
         self.phase_seen = phase
 
     @invariant()
-    def no_open_measure_once_the_case_is_no_longer_open(self) -> None:
-        if not self.case.phase.is_open:
-            assert not [m for m in self.case.measures if m.status.is_open]
+    def no_open_measure_of_the_closing_institution_once_closed(self) -> None:
+        closure = self.case.closure
+        if closure is not None:
+            assert not [
+                m
+                for m in self.case.measures
+                if m.status.is_open and m.owner_institution_id == closure.institution_id
+            ]
+
+    @invariant()
+    def open_measures_belong_to_active_participants(self) -> None:
+        for measure in self.case.measures:
+            if measure.status.is_open:
+                assert self.case.is_participant(measure.owner_institution_id)
+
+    @invariant()
+    def at_most_one_open_invitation_per_institution(self) -> None:
+        invited = [i.institution_id for i in self.case.pending_invitations()]
+        assert len(invited) == len(set(invited))
 
     @invariant()
     def closure_exists_exactly_when_the_case_is_no_longer_open(self) -> None:

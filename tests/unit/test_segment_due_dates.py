@@ -17,11 +17,12 @@ from app.domain.cases import (
     SharedCase,
     reassessment_due_on,
 )
+from app.domain.cases.process_rules import RuleOutOfRange
 from app.domain.cases.segment import DEFAULT_REASSESSMENT_INTERVAL_MONTHS, MAX_REASSESSMENT_INTERVAL_MONTHS
 from app.domain.dates import add_months
 from app.domain.errors import InvalidValue
 
-from .builders import at_noon, close, open_case, segment
+from .builders import at_noon, close, kurzassessment, open_case, segment
 
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
 intervals = st.integers(min_value=1, max_value=MAX_REASSESSMENT_INTERVAL_MONTHS)
@@ -169,6 +170,7 @@ def test_due_date_is_none_before_the_first_segmentation() -> None:
 
 def test_due_date_keeps_running_once_the_case_is_active() -> None:
     case = opened(date(2025, 1, 6))
+    kurzassessment(case, date(2025, 1, 10))
     segment(case, Segment.VERAENDERN, date(2025, 1, 15))
     case.activate()
     assert case.reassessment_due_on == date(2025, 7, 15)
@@ -197,19 +199,20 @@ def test_due_date_is_none_after_closure_and_in_every_later_phase(reason: Closure
 
 
 @pytest.mark.parametrize("months", range(1, MAX_REASSESSMENT_INTERVAL_MONTHS + 1))
-def test_interval_from_1_to_12_months_is_accepted_at_opening_and_later(months: int) -> None:
+def test_interval_from_1_to_6_months_is_accepted_at_opening_and_later(months: int) -> None:
     case = opened(date(2025, 1, 6), months)
     assert case.reassessment_interval_months == months
-    case.set_reassessment_interval(13 - months)
-    assert case.reassessment_interval_months == 13 - months
+    case.set_reassessment_interval(7 - months)
+    assert case.reassessment_interval_months == 7 - months
 
 
-@pytest.mark.parametrize("months", [-1, 0, 13, 24])
-def test_interval_outside_1_to_12_months_is_refused(months: int) -> None:
-    with pytest.raises(InvalidValue) as refused:
+@pytest.mark.parametrize("months", [-1, 0, 7, 12, 24])
+def test_interval_outside_1_to_6_months_is_refused_naming_the_rule(months: int) -> None:
+    with pytest.raises(RuleOutOfRange) as refused:
         opened(date(2025, 1, 6), months)
     assert refused.value.field == "reassessment_interval_months"
-    assert "zwischen 1 und 12 Monaten" in refused.value.message
+    assert "zwischen 1 und 6 Monaten" in refused.value.message
+    assert refused.value.rule == "dff.neubeurteilung.6-monate"
 
     case = opened(date(2025, 1, 6), 3)
     with pytest.raises(InvalidValue):
@@ -223,5 +226,5 @@ def test_changing_the_interval_moves_the_due_date() -> None:
     assert case.reassessment_due_on == date(2025, 7, 31)
     case.set_reassessment_interval(1)
     assert case.reassessment_due_on == date(2025, 2, 28)
-    case.set_reassessment_interval(12)
-    assert case.reassessment_due_on == date(2026, 1, 31)
+    case.set_reassessment_interval(5)
+    assert case.reassessment_due_on == date(2025, 6, 30)

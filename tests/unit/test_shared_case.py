@@ -27,6 +27,7 @@ from app.domain.cases import (
     SharedCase,
 )
 from app.domain.cases.closure import DETACHMENT_REASONS
+from app.domain.cases.process_rules import RuleBroken, RuleOutOfRange
 from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.domain.errors import DomainError, InvalidValue, InvariantViolation, PhaseConflict
 
@@ -41,6 +42,7 @@ from .builders import (
     TODAY,
     active_case,
     close,
+    kurzassessment,
     new_goal,
     new_measure,
     open_case,
@@ -349,14 +351,27 @@ def test_segmentation_after_closure_is_a_phase_conflict() -> None:
 
 def test_activation_requires_a_segment() -> None:
     case = open_case()
-    with pytest.raises(InvariantViolation) as refused:
+    kurzassessment(case)
+    with pytest.raises(RuleBroken) as refused:
         case.activate()
     assert "segmentiert" in refused.value.message
+    assert refused.value.rule == "dff.aktivierung.segment"
     assert case.phase is CasePhase.INTAKE
 
 
-def test_activation_after_the_first_segmentation() -> None:
+def test_activation_requires_the_kurzassessment() -> None:
     case = open_case()
+    segment(case, Segment.VERAENDERN, date(2025, 1, 15))
+    with pytest.raises(RuleBroken) as refused:
+        case.activate()
+    assert refused.value.rule == "dff.aktivierung.kurzassessment"
+    assert "Kurzassessment" in refused.value.message
+    assert case.activation_missing() == ["kurzassessment"]
+
+
+def test_activation_after_the_kurzassessment_and_the_first_segmentation() -> None:
+    case = open_case()
+    kurzassessment(case)
     segment(case, Segment.VERAENDERN, date(2025, 1, 15))
     case.activate()
     assert case.phase is CasePhase.ACTIVE
@@ -422,7 +437,7 @@ def test_closing_twice_is_a_phase_conflict() -> None:
     assert present(case.closure).reason is ClosureReason.ERWERBSARBEIT
 
 
-def test_closure_settles_open_measures_and_leaves_finished_ones_alone() -> None:
+def test_closure_settles_own_open_measures_and_leaves_finished_and_others_alone() -> None:
     case = active_case()
     planned_later = case.add_measure(new_measure(start_on=date(2025, 5, 1), end_on=date(2025, 8, 31)))
     planned_undated = case.add_measure(new_measure())
@@ -430,8 +445,9 @@ def test_closure_settles_open_measures_and_leaves_finished_ones_alone() -> None:
         new_measure(status=MeasureStatus.RUNNING, start_on=date(2025, 2, 1), end_on=date(2025, 6, 30))
     )
     running_open_ended = case.add_measure(
-        new_measure(RAV, status=MeasureStatus.RUNNING, start_on=date(2025, 2, 1), outcome="läuft gut")
+        new_measure(status=MeasureStatus.RUNNING, start_on=date(2025, 2, 1), outcome="läuft gut")
     )
+    rav_running = case.add_measure(new_measure(RAV, status=MeasureStatus.RUNNING, start_on=date(2025, 2, 1)))
     running_ending_before = case.add_measure(
         new_measure(status=MeasureStatus.RUNNING, start_on=date(2025, 2, 1), end_on=date(2025, 3, 15))
     )
@@ -472,6 +488,7 @@ def test_closure_settles_open_measures_and_leaves_finished_ones_alone() -> None:
     )
     assert cancelled.status is MeasureStatus.CANCELLED
     assert (cancelled.start_on, cancelled.end_on) == (date(2025, 6, 1), None)
+    assert (rav_running.status, rav_running.end_on) == (MeasureStatus.RUNNING, None)  # the RAV's own
 
 
 measure_dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31))
@@ -786,9 +803,18 @@ def test_next_review_date_comes_from_the_latest_dated_review() -> None:
     case = active_case()
     assert case.next_review_on is None
     case.record_review(review(date(2025, 3, 1), date(2025, 6, 1)), TODAY)
-    case.record_review(review(date(2025, 2, 1), date(2025, 9, 1)), TODAY)  # recorded late, held earlier
-    case.record_review(review(date(2025, 4, 1), None), TODAY)
+    case.record_review(review(date(2025, 2, 1), date(2025, 7, 1)), TODAY)  # recorded late, held earlier
     assert case.next_review_on == date(2025, 6, 1)
+    case.record_review(review(date(2025, 4, 1), None), TODAY)
+    assert case.next_review_on == date(2025, 10, 1)  # each Standortbestimmung sets the next
+
+
+def test_the_next_review_is_at_most_the_reassessment_interval_away() -> None:
+    case = active_case()
+    with pytest.raises(RuleOutOfRange) as refused:
+        case.record_review(review(date(2025, 2, 1), date(2025, 9, 1)), TODAY)
+    assert refused.value.rule == "dff.neubeurteilung.6-monate"
+    assert refused.value.field == "next_review_on"
 
 
 def test_review_after_closure_is_a_phase_conflict() -> None:
@@ -937,9 +963,10 @@ def test_every_item_has_a_category_and_an_owner_institution() -> None:
             case.reviews,
             case.conferences,
             case.journal,
+            case.intake_records,
         )
     )
-    assert len(items) == expected_count == 10
+    assert len(items) == expected_count == 11
     participants = {p.institution_id for p in case.participations}
     for item in items:
         assert isinstance(item.category, DataCategory), item

@@ -10,10 +10,13 @@ from app.domain.cases import (
     Assessment,
     CaseConference,
     Closure,
+    Cooperation,
     FollowUp,
     Goal,
+    IntakeRecord,
     JournalEntry,
     Measure,
+    ProcessNote,
     Review,
     SegmentAssessment,
 )
@@ -29,6 +32,9 @@ ITEM_KINDS: dict[str, type] = {
     "journal": JournalEntry,
     "closure": Closure,
     "follow_up": FollowUp,
+    "intake": IntakeRecord,
+    "cooperation": Cooperation,
+    "note": ProcessNote,
 }
 KIND_OF = {cls: kind for kind, cls in ITEM_KINDS.items()}
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {kind: TypeAdapter(cls) for kind, cls in ITEM_KINDS.items()}

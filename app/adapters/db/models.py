@@ -225,6 +225,7 @@ from app.adapters.db import (  # noqa: E402, F401
     dossier_models,
     event_models,
     identity_models,
+    process_models,
 )
 
 # Metadata of the steering figures (no content, nothing sealed).

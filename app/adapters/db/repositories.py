@@ -21,6 +21,7 @@ from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, nor
 from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.figure_sync import record_figure_metadata
 from app.adapters.db.institution_directory import InstitutionDirectory
+from app.adapters.db.invitations import load_invitations, pending_invitation_case_ids, sync_invitations
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import (
     AuditEventRow,
@@ -297,6 +298,8 @@ class SqlCaseRepository:
         self._session.add(row)
         _flush(self._session)
         record_figure_metadata(self._session, case)
+        sync_invitations(self._session, case)
+        _flush(self._session)
 
     def load(self, case_id: uuid.UUID) -> SealedCase | None:
         row = self._row(case_id)
@@ -305,7 +308,9 @@ class SqlCaseRepository:
         headers = tuple(
             SealedItem(r.id, r.kind, DataCategory(r.category), r.owner_institution_id) for r in row.items
         )
-        return SealedCase(_skeleton(row), headers)
+        skeleton = _skeleton(row)
+        skeleton.invitations = load_invitations(self._session, skeleton.id)
+        return SealedCase(skeleton, headers)
 
     def open(self, sealed: SealedCase, item_ids: Collection[uuid.UUID]) -> SharedCase:
         """The loaded case with the named items decrypted; the others stay sealed and absent (a save
@@ -332,6 +337,9 @@ class SqlCaseRepository:
             self._contacts.append(contact_row)
         return row
 
+    def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
+        return pending_invitation_case_ids(self._session, institution_id)
+
     def save(self, case: SharedCase) -> None:
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
         if row is None or row.version != case.version:
@@ -339,6 +347,7 @@ class SqlCaseRepository:
         _write_case(row, case, _utcnow(), self._items)
         record_figure_metadata(self._session, case)
         row.version = case.version + 1
+        sync_invitations(self._session, case)
         _flush(self._session)
         case.version += 1
 
@@ -479,6 +488,9 @@ def _content_items(case: SharedCase) -> list[Any]:
         *case.reviews,
         *case.conferences,
         *case.journal,
+        *case.intake_records,
+        *case.cooperations,
+        *case.notes,
         *singles,
     ]
 
@@ -497,6 +509,9 @@ def _case(row: CaseRow, case: SharedCase, items: SealedItems, item_ids: set[uuid
     case.reviews = loaded.get("review", [])
     case.conferences = loaded.get("conference", [])
     case.journal = loaded.get("journal", [])
+    case.intake_records = loaded.get("intake", [])
+    case.cooperations = loaded.get("cooperation", [])
+    case.notes = loaded.get("note", [])
     closure: list[Closure] = loaded.get("closure", [])
     follow_up: list[FollowUp] = loaded.get("follow_up", [])
     case.closure = closure[0] if closure else None

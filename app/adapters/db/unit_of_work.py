@@ -23,6 +23,7 @@ from app.adapters.db.figures_queries import SqlFigureStore
 from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.institution_directory import InstitutionDirectory, directory_of
 from app.adapters.db.key_store import SqlKeyStore
+from app.adapters.db.referrals import SqlReferralRepository
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
     SqlCaseRepository,
@@ -32,6 +33,7 @@ from app.adapters.db.repositories import (
     integrity_conflict,
 )
 from app.adapters.db.retention_store import SqlRetentionStore
+from app.adapters.db.supervision import SqlSupervisionQueries
 from app.adapters.events.outbox import SqlEventLog
 from app.adapters.events.subscriptions import SqlSubscriptionRepository
 from app.domain.errors import StaleVersion
@@ -94,6 +96,8 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(session)
         self.figures = SqlFigureStore(session)
         self.subscriptions = SqlSubscriptionRepository(session, self._vault.provider)
+        self.referrals = SqlReferralRepository(session, self.keys)
+        self.supervision = SqlSupervisionQueries(session)
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import and_, select, update
@@ -29,12 +30,14 @@ from app.adapters.db.event_models import DeliveryRow, OutboxEventRow, Subscripti
 from app.adapters.db.models import CaseRow, ParticipationRow
 from app.adapters.db.sealed_secrets import webhook_secret
 from app.adapters.events.outbox import SqlEventLog, change_event, reassessment_due_event
+from app.adapters.events.pendenz_events import raise_pendenz_events
 from app.adapters.events.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from app.adapters.failures import failure_summary
 from app.adapters.operations_metrics import DEAD_LETTERS, WEBHOOK_DELIVERIES
 from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent
+from app.domain.pendenzen import PendenzenRules
 
 PENDING, DELIVERED, SKIPPED, DEAD = "pending", "delivered", "skipped", "dead"
 log = logging.getLogger("cockpit.worker")
@@ -69,6 +72,9 @@ class DeliveryPolicy:
         return now + timedelta(seconds=delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter
 
 
+LOCAL_TIME = ZoneInfo("Europe/Zurich")  # due dates follow the calendar day in Solothurn
+
+
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
@@ -83,6 +89,7 @@ class DeliveryWorker:
         policy: DeliveryPolicy | None = None,
         sequence: Callable[[], int] | None = None,
         concurrency: int = 8,
+        pendenz_rules: PendenzenRules | None = None,
         *,
         keys: KeyProvider,
     ) -> None:
@@ -97,6 +104,7 @@ class DeliveryWorker:
         self._sender = sender
         self._now = now
         self._policy = policy or DeliveryPolicy()
+        self._pendenz_rules = pendenz_rules
 
     def run_once(self, *, wait: bool = True) -> int:
         """One pass: raise due reassessment events, fan new events out, deliver what is due.
@@ -104,6 +112,8 @@ class DeliveryWorker:
         self.raise_due_reassessments()
         if self._sequence is not None:
             self._sequence()
+        if self._pendenz_rules is not None:  # the service's worker raises them; bare test workers do not
+            self.raise_pendenz_events()
         self.fan_out()
         return self.deliver_due(wait=wait)
 
@@ -118,6 +128,13 @@ class DeliveryWorker:
                 key = f"reassessment_due:{case_id}:{due_on}"
                 if session.scalar(select(OutboxEventRow.seq).where(OutboxEventRow.dedupe_key == key)) is None:
                     log.add(reassessment_due_event(case_id, lead_id, now), dedupe_key=key)
+
+    def raise_pendenz_events(self) -> int:
+        """ "Due soon", "overdue" and "escalated" for the Pendenzen, once per occasion."""
+        now = self._now()
+        with self._sessions.begin() as session:
+            rules = self._pendenz_rules or PendenzenRules()
+            return raise_pendenz_events(session, now, now.astimezone(LOCAL_TIME).date(), rules)
 
     def fan_out(self) -> None:
         """A delivery row per new event and subscription whose institution works on the case; the

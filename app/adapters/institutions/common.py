@@ -47,6 +47,7 @@ MEASURE_STATUSES = {
 }
 MEASURE_STATUS_WORDS = {status: word for word, status in MEASURE_STATUSES.items()}
 MEASURE_STATUS_WORDS[MeasureStatus.ENDED_BY_CLOSURE] = "abgeschlossen"
+MEASURE_STATUS_WORDS[MeasureStatus.ENDED_BY_LEAVING] = "abgebrochen"
 
 
 def measure_kind(word: str) -> MeasureKind:

@@ -7,10 +7,40 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.domain.cases.closure import FOLLOW_UP_MONTHS, Closure, ClosureReason, FollowUp, FollowUpResult
+from app.domain.cases.closure import (
+    FOLLOW_UP_MONTHS,
+    Closure,
+    ClosureReason,
+    EarlyEnd,
+    FollowUp,
+    FollowUpResult,
+)
+from app.domain.cases.cooperation import Cooperation
+from app.domain.cases.intake import IntakeRecord, IntakeStep
+from app.domain.cases.invitations import Invitation, InvitationKind, InvitationStatus
+from app.domain.cases.notes import NoteKind, ProcessNote
 from app.domain.cases.phase import TRANSITIONS, CasePhase
 from app.domain.cases.plan import Goal, Measure, MeasureStatus
-from app.domain.cases.records import Assessment, CaseConference, CaseItem, JournalEntry, Review
+from app.domain.cases.process_rules import (
+    ACTIVATION_NEEDS_KURZASSESSMENT,
+    ACTIVATION_NEEDS_SEGMENT,
+    FOLLOW_UP_AFTER_SIX_MONTHS,
+    LEAD_NEEDS_ACCEPTANCE,
+    REASSESSMENT_MAX_SIX_MONTHS,
+    SEGMENT_MEASURE_EXCLUSIONS,
+    RuleBroken,
+    RuleConflict,
+    RuleOutOfRange,
+)
+from app.domain.cases.records import (
+    ActionItem,
+    Assessment,
+    AssessmentKind,
+    CaseConference,
+    CaseItem,
+    JournalEntry,
+    Review,
+)
 from app.domain.cases.segment import (
     DEFAULT_REASSESSMENT_INTERVAL_MONTHS,
     MAX_REASSESSMENT_INTERVAL_MONTHS,
@@ -73,6 +103,10 @@ class SharedCase:
     reviews: list[Review] = field(default_factory=list)
     conferences: list[CaseConference] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)
+    intake_records: list[IntakeRecord] = field(default_factory=list)
+    cooperations: list[Cooperation] = field(default_factory=list)
+    notes: list[ProcessNote] = field(default_factory=list)
     closure: Closure | None = None
     follow_up: FollowUp | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -155,6 +189,15 @@ class SharedCase:
         if on < participation.joined_on:
             raise InvalidValue("Der Austritt liegt vor dem Beitritt.", "left_on")
         participation.left_on = on
+        for measure in self.measures:
+            if measure.owner_institution_id == institution_id:
+                measure.settle_on_closure(
+                    on, "Durch den Austritt der Stelle beendet.", MeasureStatus.ENDED_BY_LEAVING
+                )
+        for invitation in self.pending_invitations():
+            if institution_id in (invitation.institution_id, invitation.invited_by_institution_id):
+                invitation.status = InvitationStatus.WITHDRAWN
+                invitation.answered_on = on
 
     def hand_over_lead(self, institution_id: uuid.UUID, contact_person: ContactPerson | None) -> None:
         self._require_phase_open("Die Fallführung")
@@ -185,12 +228,136 @@ class SharedCase:
     def set_reassessment_interval(self, months: int) -> None:
         self._require_not_archived()
         if not 1 <= months <= MAX_REASSESSMENT_INTERVAL_MONTHS:
-            raise InvalidValue(
+            raise RuleOutOfRange(
+                REASSESSMENT_MAX_SIX_MONTHS,
+                "reassessment_interval_months",
                 f"Das Intervall der Neubeurteilung muss zwischen 1 und "
                 f"{MAX_REASSESSMENT_INTERVAL_MONTHS} Monaten liegen.",
-                "reassessment_interval_months",
             )
         self.reassessment_interval_months = months
+
+    # -- invitations: an institution takes part, or takes the lead, once it accepted --------------
+
+    def pending_invitations(self) -> list[Invitation]:
+        return [i for i in self.invitations if i.pending]
+
+    def invitation(self, invitation_id: uuid.UUID) -> Invitation:
+        for invitation in self.invitations:
+            if invitation.id == invitation_id:
+                return invitation
+        raise InvalidValue("Diese Einladung gibt es nicht.", "invitation_id")
+
+    def pending_invitation_for(self, institution_id: uuid.UUID) -> Invitation | None:
+        return next((i for i in self.pending_invitations() if i.institution_id == institution_id), None)
+
+    def invite(
+        self,
+        *,
+        kind: InvitationKind,
+        institution_id: uuid.UUID,
+        by_institution_id: uuid.UUID,
+        by_user: uuid.UUID,
+        today: date,
+        local_reference: str = "",
+        note: ProcessNote | None = None,
+    ) -> Invitation:
+        """Invite an institution to take part (any participant may propose; the service decides who)
+        or propose the lead to a participant, with a hand-over note."""
+        self._require_phase_open("Die Zusammenarbeit")
+        self._require_participation(by_institution_id)
+        if by_institution_id == institution_id:
+            raise InvariantViolation("Eine Stelle kann sich nicht selbst einladen.", "institution_id")
+        if self.pending_invitation_for(institution_id) is not None:
+            raise InvariantViolation("Für diese Stelle ist bereits eine Einladung offen.", "institution_id")
+        if kind is InvitationKind.PARTICIPATION:
+            if self.is_participant(institution_id):
+                raise InvariantViolation("Diese Stelle ist bereits am Fall beteiligt.", "institution_id")
+            if local_reference:
+                _require_reference(local_reference)
+        else:
+            if by_institution_id != self.lead_institution_id:
+                raise InvariantViolation("Nur die fallführende Stelle kann die Fallführung übergeben.")
+            self._require_participation(institution_id)
+            if note is None or note.kind is not NoteKind.HANDOVER:
+                raise RuleBroken(LEAD_NEEDS_ACCEPTANCE, "note", "Die Übergabe braucht eine Übergabenotiz.")
+        invitation = Invitation(
+            kind=kind,
+            institution_id=institution_id,
+            invited_by_institution_id=by_institution_id,
+            invited_by=by_user,
+            invited_on=today,
+            local_reference=local_reference.strip(),
+            note_id=note.id if note is not None else None,
+        )
+        if note is not None:
+            self.notes.append(note)
+        self.invitations.append(invitation)
+        return invitation
+
+    def accept_invitation(
+        self,
+        invitation_id: uuid.UUID,
+        *,
+        by_institution_id: uuid.UUID,
+        by_user: uuid.UUID,
+        today: date,
+        local_reference: str = "",
+        contact_person: ContactPerson | None = None,
+    ) -> Invitation:
+        invitation = self._require_own_pending(invitation_id, by_institution_id)
+        if invitation.kind is InvitationKind.PARTICIPATION:
+            reference = local_reference.strip() or invitation.local_reference
+            if not reference:
+                raise InvalidValue("Das Aktenzeichen der Stelle fehlt.", "local_reference")
+            self.add_participant(by_institution_id, reference, today, today)
+        else:
+            self._require_phase_open("Die Fallführung")
+            self.hand_over_lead(by_institution_id, contact_person)
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.answered_on = today
+        invitation.answered_by = by_user
+        return invitation
+
+    def decline_invitation(
+        self,
+        invitation_id: uuid.UUID,
+        *,
+        by_institution_id: uuid.UUID,
+        by_user: uuid.UUID,
+        reason: ProcessNote,
+    ) -> Invitation:
+        invitation = self._require_own_pending(invitation_id, by_institution_id)
+        if reason.kind is not NoteKind.DECLINE or reason.author_institution_id != by_institution_id:
+            raise InvalidValue("Eine Ablehnung braucht eine Begründung.", "reason")
+        self.notes.append(reason)
+        invitation.status = InvitationStatus.DECLINED
+        invitation.answered_on = reason.written_on
+        invitation.answered_by = by_user
+        invitation.note_id = invitation.note_id or reason.id
+        return invitation
+
+    def withdraw_invitation(
+        self, invitation_id: uuid.UUID, *, by_institution_id: uuid.UUID, today: date
+    ) -> None:
+        invitation = self.invitation(invitation_id)
+        if not invitation.pending:
+            raise InvariantViolation("Diese Einladung ist nicht mehr offen.", "invitation_id")
+        if invitation.invited_by_institution_id != by_institution_id:
+            raise InvariantViolation("Nur die einladende Stelle kann die Einladung zurückziehen.")
+        invitation.status = InvitationStatus.WITHDRAWN
+        invitation.answered_on = today
+
+    def _require_own_pending(self, invitation_id: uuid.UUID, institution_id: uuid.UUID) -> Invitation:
+        invitation = self.invitation(invitation_id)
+        if invitation.institution_id != institution_id:
+            raise InvariantViolation("Nur die eingeladene Stelle kann die Einladung beantworten.")
+        if not invitation.pending:
+            raise InvariantViolation("Diese Einladung ist nicht mehr offen.", "invitation_id")
+        self._require_not_archived()
+        return invitation
+
+    def note(self, note_id: uuid.UUID) -> ProcessNote | None:
+        return next((n for n in self.notes if n.id == note_id), None)
 
     # -- segmentation ------------------------------------------------------------------------------
 
@@ -282,8 +449,12 @@ class SharedCase:
         self._check_measure(measure)
 
     def _check_measure(self, measure: Measure) -> None:
-        if measure.status is MeasureStatus.ENDED_BY_CLOSURE:
-            raise InvalidValue("Dieser Status entsteht nur durch den Fallabschluss.", "status")
+        if measure.status.is_settled:
+            raise InvalidValue("Dieser Status entsteht nur durch Fallabschluss oder Austritt.", "status")
+        segment = self.current_segment
+        excluded = SEGMENT_MEASURE_EXCLUSIONS.get(segment, {}) if segment is not None else {}
+        if measure.status.is_open and measure.kind in excluded:
+            raise RuleBroken(excluded[measure.kind], "kind")
         self._require_participation(measure.owner_institution_id, "owner_institution_id")
         if measure.goal_id is not None:
             self.goal(measure.goal_id)
@@ -312,6 +483,15 @@ class SharedCase:
                 self.goal(progress.goal_id)
             except InvalidValue as error:
                 raise InvalidValue(error.message, f"progress.{index}.goal_id") from None
+        latest = add_months(review.held_on, self.reassessment_interval_months)
+        if review.next_review_on is None:
+            review.next_review_on = latest  # each Standortbestimmung sets the next
+        elif review.next_review_on > latest:
+            raise RuleOutOfRange(
+                REASSESSMENT_MAX_SIX_MONTHS,
+                "next_review_on",
+                f"Die nächste Standortbestimmung ist spätestens am {latest:%d.%m.%Y} fällig.",
+            )
         self.reviews.append(review)
         return review
 
@@ -320,9 +500,87 @@ class SharedCase:
         dated = [r for r in self.reviews if r.next_review_on is not None]
         return max(dated, key=lambda r: r.held_on).next_review_on if dated else None
 
+    def conference(self, conference_id: uuid.UUID) -> CaseConference:
+        for conference in self.conferences:
+            if conference.id == conference_id:
+                return conference
+        raise InvalidValue("Diese Fallkonferenz gibt es nicht.", "conference_id")
+
+    def record_minutes(
+        self,
+        conference_id: uuid.UUID,
+        *,
+        decisions: str,
+        category: DataCategory,
+        client_attended: bool | None,
+        action_items: list[ActionItem],
+        agreed_goal_ids: list[uuid.UUID],
+        institution_id: uuid.UUID,
+        today: date,
+    ) -> CaseConference:
+        """The organiser records the minutes of a scheduled conference once it was held."""
+        self._require_not_archived()
+        conference = self.conference(conference_id)
+        if conference.organiser_institution_id != institution_id:
+            raise InvariantViolation("Das Protokoll führt die einladende Stelle.", "conference_id")
+        if not conference.scheduled:
+            raise InvariantViolation(
+                "Das Protokoll dieser Fallkonferenz ist bereits erfasst.", "conference_id"
+            )
+        _not_in_future(conference.held_on, today, "held_on", "Das Protokoll einer künftigen Fallkonferenz")
+        self._check_conference_extras(action_items, agreed_goal_ids)
+        if not decisions.strip():
+            raise InvalidValue("Die Beschlüsse der Fallkonferenz fehlen.", "decisions")
+        CaseConference(  # validates the category the author chose
+            conference.held_on,
+            institution_id,
+            [institution_id],
+            decisions,
+            conference.recorded_by,
+            conference.recorded_at,
+            category,
+        )
+        conference.decisions = decisions.strip()
+        conference.category = category
+        conference.client_attends = client_attended
+        conference.action_items = list(action_items)
+        conference.agreed_goal_ids = list(agreed_goal_ids)
+        conference.scheduled = False
+        return conference
+
+    def complete_action_item(
+        self, item_id: uuid.UUID, institution_id: uuid.UUID, on: date, today: date
+    ) -> None:
+        self._require_not_archived()
+        for conference in self.conferences:
+            for item in conference.action_items:
+                if item.id == item_id:
+                    if item.owner_institution_id != institution_id:
+                        raise InvariantViolation("Diese Pendenz gehört einer anderen Stelle.", "item_id")
+                    _not_in_future(on, today, "done_on", "Das Erledigungsdatum")
+                    item.done_on = on
+                    return
+        raise InvalidValue("Diese Pendenz gibt es nicht.", "item_id")
+
+    def _check_conference_extras(
+        self, action_items: list[ActionItem], agreed_goal_ids: list[uuid.UUID]
+    ) -> None:
+        for index, item in enumerate(action_items):
+            if not self.is_participant(item.owner_institution_id):
+                raise InvalidValue(
+                    "Diese Stelle ist nicht am Fall beteiligt.", f"action_items.{index}.owner_institution_id"
+                )
+        for index, goal_id in enumerate(agreed_goal_ids):
+            try:
+                self.goal(goal_id)
+            except InvalidValue as error:
+                raise InvalidValue(error.message, f"agreed_goal_ids.{index}") from None
+
     def record_conference(self, conference: CaseConference, today: date) -> CaseConference:
         self._require_not_archived()
-        _not_in_future(conference.held_on, today, "held_on", "Die Fallkonferenz")
+        if not conference.scheduled:
+            _not_in_future(conference.held_on, today, "held_on", "Die Fallkonferenz")
+        self._check_conference_extras(conference.action_items, conference.agreed_goal_ids)
         if conference.held_on < self.opened_on:
             raise InvalidValue("Die Fallkonferenz liegt vor der Fallaufnahme.", "held_on")
         known = {p.institution_id for p in self.participations}
@@ -342,12 +600,59 @@ class SharedCase:
         self.journal.append(entry)
         return entry
 
+    # -- intake steps and Mitwirkung -----------------------------------------------------------------
+
+    def record_intake_step(self, record: IntakeRecord, today: date) -> IntakeRecord:
+        self._require_phase_open("Die Fallaufnahme")
+        self._require_participation(record.institution_id)
+        _not_in_future(record.done_on, today, "done_on", "Das Datum des Abklärungsschritts")
+        if record.done_on < self.opened_on:
+            raise InvalidValue("Der Abklärungsschritt liegt vor der Fallaufnahme.", "done_on")
+        self.intake_records.append(record)
+        return record
+
+    @property
+    def has_kurzassessment(self) -> bool:
+        return any(r.step is IntakeStep.KURZASSESSMENT for r in self.intake_records) or any(
+            a.kind is AssessmentKind.KURZASSESSMENT for a in self.assessments
+        )
+
+    def record_cooperation(self, cooperation: Cooperation, today: date) -> Cooperation:
+        self._require_phase_open("Die Mitwirkung")
+        if cooperation.institution_id != self.lead_institution_id:
+            raise InvariantViolation("Die Mitwirkung hält die fallführende Stelle fest.")
+        _not_in_future(cooperation.agreed_on, today, "agreed_on", "Das Datum der Vereinbarung")
+        if cooperation.agreed_on < self.opened_on:
+            raise InvalidValue("Die Vereinbarung liegt vor der Fallaufnahme.", "agreed_on")
+        for index, goal_id in enumerate(cooperation.agreed_goal_ids):
+            try:
+                self.goal(goal_id)
+            except InvalidValue as error:
+                raise InvalidValue(error.message, f"agreed_goal_ids.{index}") from None
+        self.cooperations.append(cooperation)
+        return cooperation
+
+    @property
+    def agreed_goal_ids(self) -> frozenset[uuid.UUID]:
+        """The goals of the Zielvereinbarung: agreed with the client (Mitwirkung or conference)."""
+        ids = {g for c in self.cooperations for g in c.agreed_goal_ids}
+        ids |= {g for c in self.conferences if c.client_attends for g in c.agreed_goal_ids}
+        return frozenset(ids)
+
     # -- closure and follow-up ---------------------------------------------------------------------
 
+    def activation_missing(self) -> list[str]:
+        """What the intake still lacks before activation (the canton's requirements, as data)."""
+        present = {"kurzassessment": self.has_kurzassessment, "segment": self.current_segment is not None}
+        return [name for name, ok in present.items() if not ok]
+
     def activate(self) -> None:
-        """End of intake: needs a first segmentation."""
-        if self.current_segment is None:
-            raise InvariantViolation("Vor der Aktivierung muss der Fall segmentiert werden.", "segment")
+        """End of intake: needs the Kurzassessment and a first segmentation."""
+        missing = self.activation_missing()
+        if "kurzassessment" in missing:
+            raise RuleBroken(ACTIVATION_NEEDS_KURZASSESSMENT, "kurzassessment")
+        if "segment" in missing:
+            raise RuleBroken(ACTIVATION_NEEDS_SEGMENT, "segment")
         self._transition(CasePhase.ACTIVE)
 
     def close(
@@ -359,6 +664,7 @@ class SharedCase:
         institution_id: uuid.UUID,
         recorded_by: uuid.UUID,
         today: date,
+        remaining: str = "",
     ) -> Closure:
         self._require_participation(institution_id)
         if institution_id != self.lead_institution_id:
@@ -369,10 +675,17 @@ class SharedCase:
         last = self.last_segment_assessment
         if last is not None and closed_on < last.assessed_on:
             raise InvalidValue("Der Abschluss liegt vor der letzten Segmentierung.", "closed_on")
+        if reason is ClosureReason.TEILABLOESUNG and not remaining.strip():
+            raise InvalidValue(
+                "Bei einer Teilablösung ist festzuhalten, welche Unterstützung bleibt.", "remaining"
+            )
         self._transition(CasePhase.CLOSED)
-        for measure in self.measures:
-            measure.settle_on_closure(closed_on)
-        self.closure = Closure(closed_on, reason, note.strip(), institution_id, recorded_by)
+        for measure in self.measures:  # only the closing institution's own measures end
+            if measure.owner_institution_id == institution_id:
+                measure.settle_on_closure(closed_on)
+        self.closure = Closure(
+            closed_on, reason, note.strip(), institution_id, recorded_by, remaining=remaining.strip()
+        )
         self.ends_on = follow_up_ends_on(closed_on)
         if reason.is_detachment:
             self.follow_up = FollowUp(self.ends_on, institution_id)
@@ -385,16 +698,30 @@ class SharedCase:
         follow_up.started_on = started_on
         return follow_up
 
-    def complete_follow_up(self, result: FollowUpResult, completed_on: date, note: str, today: date) -> None:
+    def complete_follow_up(
+        self,
+        result: FollowUpResult,
+        completed_on: date,
+        note: str,
+        today: date,
+        early_end: EarlyEnd | None = None,
+    ) -> None:
         follow_up = self._require_pending_follow_up()
         self._check_follow_up_date(completed_on, today, "completed_on")
         if follow_up.started_on is not None and completed_on < follow_up.started_on:
             raise InvalidValue("Die Nachbetreuung endet vor ihrem Beginn.", "completed_on")
+        if completed_on < follow_up.due_on and early_end is None:
+            raise RuleConflict(
+                FOLLOW_UP_AFTER_SIX_MONTHS,
+                "completed_on",
+                f"Die Nachbetreuung läuft bis zum {follow_up.due_on:%d.%m.%Y}.",
+            )
         self._transition(CasePhase.ARCHIVED)
         follow_up.started_on = follow_up.started_on or completed_on
         follow_up.completed_on = completed_on
         follow_up.result = result
         follow_up.note = note.strip()
+        follow_up.early_end = early_end
 
     def archive(self) -> None:
         """Archive a closed case that needs no follow-up."""
@@ -433,6 +760,9 @@ class SharedCase:
         yield from self.reviews
         yield from self.conferences
         yield from self.journal
+        yield from self.intake_records
+        yield from self.cooperations
+        yield from self.notes
 
     # -- helpers -----------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ class ClosureReason(StrEnum):
     KEIN_ANSPRUCH = "kein_anspruch"
     KONTAKTABBRUCH = "kontaktabbruch"
     TOD = "tod"
+    TEILABLOESUNG = "teilabloesung"  # support reduced, not ended; what remains is recorded
     ANDERE = "andere"
 
     @property
@@ -42,6 +43,7 @@ CLOSURE_REASON_LABELS = {
     ClosureReason.KEIN_ANSPRUCH: "Kein Anspruch mehr",
     ClosureReason.KONTAKTABBRUCH: "Kontaktabbruch",
     ClosureReason.TOD: "Todesfall",
+    ClosureReason.TEILABLOESUNG: "Teilablösung",
     ClosureReason.ANDERE: "Anderer Grund",
 }
 
@@ -52,8 +54,25 @@ DETACHMENT_REASONS = frozenset(
         ClosureReason.IV_RENTE,
         ClosureReason.ANDERE_LEISTUNG,
         ClosureReason.KEIN_ANSPRUCH,
+        ClosureReason.TEILABLOESUNG,
     }
 )
+
+
+class EarlyEnd(StrEnum):
+    """A documented reason to record the follow-up result before the six months are over."""
+
+    WEGZUG = "wegzug"
+    TOD = "tod"
+    NEUE_UNTERSTUETZUNG = "neue_unterstuetzung"
+
+    @property
+    def label(self) -> str:
+        return {
+            EarlyEnd.WEGZUG: "Wegzug",
+            EarlyEnd.TOD: "Todesfall",
+            EarlyEnd.NEUE_UNTERSTUETZUNG: "Neue Unterstützung",
+        }[self]
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,7 @@ class Closure:
     institution_id: uuid.UUID
     recorded_by: uuid.UUID
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    remaining: str = ""  # Teilablösung: the support that remains
 
     category = DataCategory.FALLFUEHRUNG
 
@@ -95,6 +115,7 @@ class FollowUp:
     result: FollowUpResult | None = None
     note: str = ""
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    early_end: EarlyEnd | None = None
 
     category = DataCategory.FALLFUEHRUNG
 

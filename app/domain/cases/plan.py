@@ -35,6 +35,12 @@ class MeasureStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     ENDED_BY_CLOSURE = "ended_by_closure"
+    ENDED_BY_LEAVING = "ended_by_leaving"  # its institution left the case
+
+    @property
+    def is_settled(self) -> bool:
+        """Set by the process (closure, leaving), never chosen by a caller."""
+        return self in (MeasureStatus.ENDED_BY_CLOSURE, MeasureStatus.ENDED_BY_LEAVING)
 
     @property
     def is_open(self) -> bool:
@@ -85,6 +91,11 @@ class Measure:
     def __post_init__(self) -> None:
         self.validate()
 
+    @property
+    def due_on(self) -> date | None:
+        """When the measure is due to end (its Pendenz date)."""
+        return self.end_on if self.status.is_open else None
+
     def validate(self) -> None:
         if not self.title.strip():
             raise InvalidValue("Eine Massnahme braucht einen Titel.", "title")
@@ -93,14 +104,19 @@ class Measure:
         if self.status is MeasureStatus.RUNNING and self.start_on is None:
             raise InvalidValue("Eine laufende Massnahme braucht ein Startdatum.", "start_on")
 
-    def settle_on_closure(self, closed_on: date) -> None:
-        """Closing the case ends every measure still planned or running."""
+    def settle_on_closure(
+        self,
+        closed_on: date,
+        outcome: str = "Durch den Fallabschluss beendet.",
+        status: MeasureStatus = MeasureStatus.ENDED_BY_CLOSURE,
+    ) -> None:
+        """The owner's closure (or its leaving the case) ends its measures still planned or running."""
         if not self.status.is_open:
             return
-        self.status = MeasureStatus.ENDED_BY_CLOSURE
+        self.status = status
         if self.start_on is not None and self.start_on > closed_on:
             self.start_on = None  # never began
         if self.end_on is None or self.end_on > closed_on:
             self.end_on = closed_on if self.start_on is not None else None
         if not self.outcome:
-            self.outcome = "Durch den Fallabschluss beendet."
+            self.outcome = outcome

@@ -110,16 +110,35 @@ class Review:
 
 
 @dataclass
-class CaseConference:
-    """Fallkonferenz / Round Table of the institutions."""
+class ActionItem:
+    """A decision of a case conference: who does what by when (it appears in the Pendenzen)."""
 
-    held_on: date
+    title: str
+    owner_institution_id: uuid.UUID
+    due_on: date
+    done_on: date | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        if not self.title.strip():
+            raise InvalidValue("Eine Pendenz der Fallkonferenz braucht einen Titel.", "action_items")
+
+
+@dataclass
+class CaseConference:
+    """Fallkonferenz / Round Table of the institutions: scheduled first, minutes once held."""
+
+    held_on: date  # the planned date while scheduled
     organiser_institution_id: uuid.UUID
-    participant_institution_ids: list[uuid.UUID]
-    decisions: str
+    participant_institution_ids: list[uuid.UUID]  # the invited institutions
+    decisions: str  # the minutes; empty while only scheduled
     recorded_by: uuid.UUID
     recorded_at: datetime
-    category: DataCategory = DataCategory.FALLFUEHRUNG
+    category: DataCategory = DataCategory.FALLFUEHRUNG  # of the minutes, chosen by their author
+    scheduled: bool = False  # True until the minutes are recorded
+    client_attends: bool | None = None
+    action_items: list[ActionItem] = field(default_factory=list)
+    agreed_goal_ids: list[uuid.UUID] = field(default_factory=list)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def __post_init__(self) -> None:
@@ -128,7 +147,7 @@ class CaseConference:
             raise InvalidValue("Eine Fallkonferenz braucht Teilnehmende.", "participant_institution_ids")
         if len(set(self.participant_institution_ids)) != len(self.participant_institution_ids):
             raise InvalidValue("Jede Stelle darf nur einmal teilnehmen.", "participant_institution_ids")
-        if not self.decisions.strip():
+        if not self.scheduled and not self.decisions.strip():
             raise InvalidValue("Die Beschlüsse der Fallkonferenz fehlen.", "decisions")
 
     @property

@@ -11,7 +11,7 @@ from app.domain.categories import DataCategory
 from app.domain.dates import add_months
 
 DEFAULT_REASSESSMENT_INTERVAL_MONTHS = 6
-MAX_REASSESSMENT_INTERVAL_MONTHS = 12
+MAX_REASSESSMENT_INTERVAL_MONTHS = 6  # DFF: at least every six months; settings may shorten
 
 
 class Segment(StrEnum):

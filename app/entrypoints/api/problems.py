@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.bootstrap import failure_summary, is_database_unavailable
+from app.domain.cases.process_rules import RuleConflict
 from app.domain.documents import DocumentTooLarge
 from app.domain.errors import (
     ConcurrentConflict,
@@ -78,6 +79,12 @@ KINDS = {
             "Änderungen verlangen den Header If-Match mit dem ETag.",
         ),
         ProblemKind("conflict", 409, "Konflikt", "Eine gleichzeitige Änderung kam dieser zuvor."),
+        ProblemKind(
+            "process-conflict",
+            409,
+            "Ablauf nicht eingehalten",
+            "Ein Schritt des IIZ-Ablaufs fehlt noch (die Regel ist in `rule` genannt).",
+        ),
         ProblemKind(
             "data-destroyed",
             410,
@@ -186,6 +193,12 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 async def _domain(request: Request, exc: DomainError) -> JSONResponse:
     errors = [{"detail": exc.message, **e} for e in _field_pointer(exc.field)]
+    rule = getattr(exc, "rule", None)
+    if rule is not None:  # a process rule of the canton: named, so the caller can look it up
+        slug = "process-conflict" if isinstance(exc, RuleConflict) else "rule-violation"
+        if isinstance(exc, InvalidValue):
+            slug = "validation"
+        return problem_response(request, slug, exc.message, errors, rule=rule)
     if isinstance(exc, PhaseConflict):
         return problem_response(request, "phase-conflict", exc.message, errors)
     if isinstance(exc, ConcurrentConflict):

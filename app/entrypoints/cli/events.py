@@ -118,3 +118,14 @@ def retry_dead(subscription: str = typer.Option("", "--abonnement", help="nur di
     with wired() as container, build_delivery_worker(container) as delivery:
         count = delivery.retry_dead(uuid.UUID(subscription) if subscription else None)
     typer.echo(f"{count} Zustellungen werden erneut versucht.")
+
+
+@events_app.command("pendenzen")
+def raise_pendenzen() -> None:
+    """Ereignisse «bald fällig», «überfällig» und «eskaliert» für die Pendenzen auslösen (idempotent)."""
+    from app.bootstrap import build_delivery_worker
+
+    settings = load_settings()
+    with wired(settings) as container, build_delivery_worker(container) as delivery:
+        raised = delivery.raise_pendenz_events()
+    typer.echo(f"{raised} Pendenzen-Ereignisse ausgelöst.")

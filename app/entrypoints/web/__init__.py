@@ -20,6 +20,7 @@ def install_web(app: FastAPI) -> None:
         phase_pages,
         plan_pages,
         plan_print,
+        process_pages,
         record_pages,
         return_to,
         search_pages,
@@ -59,4 +60,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(team_pages.router)
     app.include_router(phase_pages.router)
     app.include_router(document_pages.router)
+    app.include_router(process_pages.router)
     app.include_router(dpo_pages.router)

@@ -23,8 +23,9 @@ from app.domain.cases import (
     ProgressRating,
     Segment,
 )
+from app.domain.cases.intake import OUTCOMES_OF, IntakeStep
 from app.domain.cases.plan import GoalStatus
-from app.domain.categories import DataCategory
+from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
 from app.entrypoints.web.formats import parse_date
@@ -50,7 +51,7 @@ from app.services.ports import CaseFilter
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 NOTICES = {
-    "beteiligt": "Die Stelle ist jetzt am Fall beteiligt.",
+    "beteiligt": "Die Stelle ist eingeladen; sie nimmt am Fall teil, sobald sie die Einladung annimmt.",
     "segment": "Die Segmentierung ist erfasst.",
     "einwilligung": "Die Einwilligung ist erfasst.",
     "widerruf": "Die Einwilligung ist widerrufen. Der Widerruf wirkt ab sofort.",
@@ -66,8 +67,10 @@ NOTICES = {
     "status": "Der Status der Massnahme ist geändert.",
     "abklaerung": "Die Abklärung ist erfasst.",
     "ansprechperson": "Die Ansprechperson ist geändert.",
-    "uebergeben": "Die Fallführung ist übergeben.",
+    "uebergeben": "Die Übergabe ist angeboten; Ihre Stelle bleibt fallführend, bis die neue Stelle annimmt.",
     "standort": "Die Standortbestimmung ist erfasst.",
+    "fallaufnahme": "Der Schritt der Fallaufnahme ist erfasst.",
+    "konferenz-geplant": "Die Fallkonferenz ist geplant.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
     "eroeffnet": "Der Fall ist eröffnet. Ihre Stelle ist fallführend; der Fall steht in der Fallaufnahme.",
     "aktiviert": "Die Fallaufnahme ist beendet; der Fall ist aktiv.",
@@ -250,7 +253,12 @@ def case_page(
             if not p.left_on and p.institution_id != view.case.lead_institution_id
         ],
         me_institution_id=web.user.institution_id,
-        others=[i for i in names if not view.case.is_participant(i)],
+        others=[
+            i
+            for i in names
+            if not view.case.is_participant(i) and view.case.pending_invitation_for(i) is None
+        ],
+        categories=sorted(CONTENT_CATEGORIES, key=lambda c: c.label),
         segments=list(Segment),
         closure_reasons=list(ClosureReason),
         follow_up_results=list(FollowUpResult),
@@ -258,8 +266,9 @@ def case_page(
         goal_statuses=list(GoalStatus),
         cost_bearers=list(CostBearer),
         assessment_kinds=list(AssessmentKind),
+        intake_choices=[(step, outcome) for step in IntakeStep for outcome in sorted(OUTCOMES_OF[step])],
         progress_ratings=list(ProgressRating),
-        measure_statuses=[s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE],
+        measure_statuses=[s for s in MeasureStatus if not s.is_settled],
         content_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
         today=web.ctx.today,
         errors=errors or FormErrors(),

@@ -57,6 +57,7 @@ LABELS = {
     MeasureStatus.COMPLETED: "abgeschlossen",
     MeasureStatus.CANCELLED: "abgebrochen",
     MeasureStatus.ENDED_BY_CLOSURE: "mit dem Fallabschluss beendet",
+    MeasureStatus.ENDED_BY_LEAVING: "mit dem Austritt der Stelle beendet",
     ProgressRating.ACHIEVED: "erreicht",
     ProgressRating.ON_TRACK: "auf Kurs",
     ProgressRating.DELAYED: "verzögert",

@@ -20,7 +20,7 @@ from app.entrypoints.web.web_auth import SignedIn, SignedInForm
 from app.services import plan
 
 router = APIRouter(include_in_schema=False)
-CHOSEN_STATUSES = tuple(s for s in MeasureStatus if s is not MeasureStatus.ENDED_BY_CLOSURE)
+CHOSEN_STATUSES = tuple(s for s in MeasureStatus if not s.is_settled)
 
 
 def _plan_page(request: Request, web: SignedIn, case_id: uuid.UUID, errors: FormErrors) -> Response:

@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedInForm
-from app.services import cases, participants
+from app.services import cases, invitations
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,18 +52,27 @@ def hand_over_lead(
     web: SignedInForm,
     case_id: uuid.UUID,
     institution_id: Annotated[str, Form(max_length=40)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    category: Annotated[str, Form(max_length=20)] = "",
     version: VersionField = "",
 ) -> Response:
+    chosen = DataCategory(category) if category in {c.value for c in CONTENT_CATEGORIES} else None
     try:
         institution = uuid.UUID(institution_id)
     except ValueError:
         errors = FormErrors({"neue-fallfuehrung": "Bitte eine beteiligte Stelle wählen."})
         return case_page(request, web, case_id, errors=errors, status=422)
     try:
-        participants.hand_over_lead(
-            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), institution, None
+        invitations.propose_lead_handover(
+            web.container.uow_factory(),
+            web.ctx,
+            case_id,
+            rendered_version(version),
+            institution,
+            note,
+            chosen,
         )
     except CHANGE_ERRORS as exc:
-        errors = form_errors(exc, {"institution_id": "neue-fallfuehrung"})
+        errors = form_errors(exc, {"institution_id": "neue-fallfuehrung", "note": "uebergabenotiz"})
         return case_page(request, web, case_id, errors=errors, status=422)
     return redirect(f"/faelle/{case_id}?ok=uebergeben")

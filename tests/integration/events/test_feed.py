@@ -51,7 +51,8 @@ def test_feed_pages_through_own_cases_only(events_api: FeedApi) -> None:
     items = first["items"] + second["items"]  # type: ignore[operator]
     assert [(e["type"], e["case_id"]) for e in items] == [
         ("case.created", mine["id"]),
-        ("case.changed", mine["id"]),  # the RAV joins
+        ("case.changed", mine["id"]),  # the RAV is invited
+        ("case.changed", mine["id"]),  # the RAV accepts
         ("case.changed", mine["id"]),  # the RAV's supervisor assigns its caseworker
     ]
     assert third == {"items": [], "next_cursor": second["next_cursor"]}

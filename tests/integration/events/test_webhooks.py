@@ -34,6 +34,7 @@ from app.services.access_config import AccessConfig
 from app.services.cases import OpenCase, open_case
 from app.services.context import RequestContext
 from app.services.event_audience import event_audience
+from app.services.invitations import Answer, answer_invitation
 from app.services.participants import add_participant
 from app.services.persons import PersonData, register_person
 from app.services.plan import NewMeasure, add_measure
@@ -77,6 +78,20 @@ def _open_case(uow_factory: Callable[[], UnitOfWork], world: World, user: str = 
     person = register_person(uow_factory(), ctx, data)
     command = OpenCase(person.id, f"REF-{uuid.uuid4().hex[:6]}", date.today() - timedelta(days=30))
     return open_case(uow_factory(), ctx, command, 6).case.id
+
+
+def _join(
+    uow_factory: Callable[[], UnitOfWork],
+    world: World,
+    case_id: uuid.UUID,
+    institution_id: uuid.UUID,
+    user: str,
+) -> None:
+    """The Sozialdienst invites the institution, which accepts."""
+    invited = add_participant(uow_factory(), _ctx(world, "sd"), case_id, None, institution_id, "X-1", None)
+    invitation = invited.case.pending_invitation_for(institution_id)
+    assert invitation is not None
+    answer_invitation(uow_factory(), _ctx(world, user), case_id, invitation.id, Answer(accept=True))
 
 
 def _add_measure(uow_factory: Callable[[], UnitOfWork], world: World, case_id: uuid.UUID, title: str) -> None:
@@ -137,7 +152,7 @@ def test_signed_webhooks_reach_participants_only_in_order_and_only_for_visible_c
 ) -> None:
     _subscribe(engine, receiver, cast.rav.code)
     shared = _open_case(outboxing, cast)
-    add_participant(outboxing(), _ctx(cast, "sd"), shared, None, cast.rav.id, "RAV-1", date.today())
+    _join(outboxing, cast, shared, cast.rav.id, "rav")
     _add_measure(outboxing, cast, shared, "Bewerbungskurs")
     _open_case(outboxing, cast)  # the RAV is not on this one
 
@@ -148,7 +163,8 @@ def test_signed_webhooks_reach_participants_only_in_order_and_only_for_visible_c
     assert receiver.rejected == 0
     assert [(e["type"], e["case_id"], e["categories"]) for e in receiver.received] == [
         ("case.created", str(shared), ["fallfuehrung"]),
-        ("case.changed", str(shared), ["fallfuehrung"]),
+        ("case.changed", str(shared), ["fallfuehrung"]),  # the RAV is invited
+        ("case.changed", str(shared), ["fallfuehrung"]),  # the RAV accepts
     ]  # the Sozialdienst's plan is not the RAV's to see without consent: no notice of it either
     sequences = [e["sequence"] for e in receiver.received]
     assert sequences == sorted(sequences)
@@ -209,6 +225,7 @@ def test_killing_the_worker_mid_delivery_loses_no_event(
         "COCKPIT_WORKER_POLL_SECONDS": "0.05",
         "COCKPIT_KEYRING_PATH": str(keyring),
         "COCKPIT_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # the receiver of this test
+        "COCKPIT_PENDENZEN_EVENTS": "false",  # Pendenzen of the other tests' cases would be delivered too
     }
     cockpit = os.path.join(os.path.dirname(sys.executable), "cockpit")
     worker = subprocess.Popen([cockpit, "worker"], env=env, stdout=subprocess.DEVNULL)
@@ -271,3 +288,29 @@ def test_subscribe_prints_the_secret_once_and_refuses_plain_http_elsewhere(
 
     assert ok.exit_code == 0 and "Geheimnis (nur jetzt sichtbar):" in ok.output
     assert refused.exit_code == 2
+
+
+def test_pendenzen_raise_due_soon_overdue_and_escalated_once_each(
+    outboxing: Callable[[], UnitOfWork], cast: World, engine: Engine
+) -> None:
+    case_id = _open_case(outboxing, cast)
+    assess_segment(outboxing(), _ctx(cast, "sd"), case_id, None, Segment.VERAENDERN, date.today(), "")
+
+    def kinds(clock: Clock) -> list[str]:
+        worker = _worker(outboxing, engine, clock)
+        worker.raise_pendenz_events()
+        worker.raise_pendenz_events()  # a second pass raises nothing new
+        return sorted(
+            e.type for e in _events(engine) if e.case_id == case_id and e.type.startswith("pendenz.")
+        )
+
+    assert kinds(Clock()) == []  # the reassessment is six months away
+    soon = Clock()
+    soon.now += timedelta(days=170)
+    assert kinds(soon) == ["pendenz.due_soon"]
+    overdue = Clock()
+    overdue.now += timedelta(days=190)
+    assert kinds(overdue) == ["pendenz.due_soon", "pendenz.overdue"]
+    escalated = Clock()
+    escalated.now += timedelta(days=220)
+    assert kinds(escalated) == ["pendenz.due_soon", "pendenz.escalated", "pendenz.overdue"]

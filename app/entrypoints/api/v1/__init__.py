@@ -10,6 +10,7 @@ from app.entrypoints.api.v1 import (
     case_assignments,
     case_closure,
     case_plan,
+    case_process,
     case_records,
     case_team,
     cases,
@@ -19,8 +20,11 @@ from app.entrypoints.api.v1 import (
     exchange,
     figures,
     institutions,
+    pendenzen,
     persons,
     reference_directory,
+    referrals,
+    supervision,
 )
 from app.entrypoints.api.v1.responses import problems
 
@@ -35,6 +39,10 @@ for module in (
     case_records,
     case_closure,
     figures,
+    case_process,
+    pendenzen,
+    referrals,
+    supervision,
     documents,
     consents,
     case_assignments,

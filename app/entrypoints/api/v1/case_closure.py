@@ -27,7 +27,14 @@ def close_case(
 ) -> JSONResponse:
     """Den Fall abschliessen (fallführende Stelle); offene Massnahmen werden beendet."""
     view = closure.close_case(
-        uow, ctx, case_id, expected_version(if_match, required=False), body.reason, body.closed_on, body.note
+        uow,
+        ctx,
+        case_id,
+        expected_version(if_match, required=False),
+        body.reason,
+        body.closed_on,
+        body.note,
+        body.remaining,
     )
     return case_response(request, view, ctx)
 
@@ -66,5 +73,6 @@ def complete_follow_up(
         body.result,
         body.completed_on,
         body.note,
+        body.early_end,
     )
     return case_response(request, view, ctx)

@@ -11,6 +11,7 @@ from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_versi
 from app.entrypoints.api.v1.responses import CASE_APPEND_ERRORS, CASE_CHANGE_ERRORS, case_response
 from app.entrypoints.api.v1.schemas.case_in import LeadIn, ParticipantIn, ParticipantPatch
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
+from app.services import invitations
 from app.services import participants as service
 
 router = APIRouter(prefix="/cases/{case_id}", tags=["Beteiligte und Fallführung"])
@@ -75,13 +76,13 @@ def remove_participant(
 def hand_over_lead(
     case_id: uuid.UUID, body: LeadIn, request: Request, uow: Uow, ctx: Context, if_match: IfMatchHeader = None
 ) -> JSONResponse:
-    """Die Fallführung an eine beteiligte Stelle übergeben."""
-    view = service.hand_over_lead(
-        uow,
-        ctx,
-        case_id,
-        expected_version(if_match, required=True),
-        body.institution_id,
-        body.contact_person_id,
-    )
+    """Die Fallführung mit Übergabenotiz anbieten (wie POST /lead-handover); sie geht erst mit der
+    Annahme der empfangenden Stelle über. Ohne Notiz: 409, Regel iiz.fallfuehrung.annahme."""
+    version = expected_version(if_match, required=True)
+    if not body.note.strip():
+        view = service.hand_over_lead(uow, ctx, case_id, version, body.institution_id, body.contact_person_id)
+    else:
+        view = invitations.propose_lead_handover(
+            uow, ctx, case_id, version, body.institution_id, body.note, body.category
+        )
     return case_response(request, view, ctx)

@@ -11,6 +11,7 @@ from pydantic import Field
 from app.domain.cases import (
     AssessmentKind,
     ClosureReason,
+    EarlyEnd,
     FollowUpResult,
     GoalProgress,
     GoalStatus,
@@ -59,8 +60,14 @@ class ParticipantPatch(Command):
 
 
 class LeadIn(Command):
+    """Proposes the lead; without a hand-over note refused (rule iiz.fallfuehrung.annahme)."""
+
     institution_id: uuid.UUID
-    contact_person_id: uuid.UUID | None = None
+    contact_person_id: uuid.UUID | None = Field(
+        default=None, description="Nicht mehr verwendet: die Ansprechperson nennt die empfangende Stelle"
+    )
+    note: LongText = Field(default="", description="Übergabenotiz")
+    category: DataCategory | None = Field(default=None, description="Kategorie der Übergabenotiz")
 
 
 class SegmentIn(Command):
@@ -149,6 +156,7 @@ class ClosureIn(Command):
     reason: ClosureReason
     closed_on: date | None = None
     note: LongText = ""
+    remaining: LongText = Field(default="", description="Teilablösung: welche Unterstützung bleibt")
 
 
 class FollowUpStartIn(Command):
@@ -159,3 +167,6 @@ class FollowUpResultIn(Command):
     result: FollowUpResult
     completed_on: date | None = None
     note: LongText = ""
+    early_end: EarlyEnd | None = Field(
+        default=None, description="Dokumentiertes vorzeitiges Ende (Wegzug, Tod, neue Unterstützung)"
+    )

@@ -13,13 +13,20 @@ from typing import Any, TypeVar
 from pydantic import Field
 
 from app.domain.cases import (
+    AgreementForm,
     AssessmentKind,
     CasePhase,
     ClosureReason,
+    EarlyEnd,
     FollowUpResult,
     GoalStatus,
+    IntakeOutcome,
+    IntakeStep,
+    InvitationKind,
+    InvitationStatus,
     MeasureKind,
     MeasureStatus,
+    NoteKind,
     ProgressRating,
     Segment,
 )
@@ -60,6 +67,7 @@ class GoalOut(ItemOut):
     description: str
     target_on: date | None
     status: GoalStatus
+    agreed_with_client: bool = Field(default=False, description="Mit der Klientin / dem Klienten vereinbart")
 
 
 class MeasureOut(ItemOut):
@@ -100,11 +108,58 @@ class ReviewOut(ItemOut):
     next_review_on: date | None
 
 
+class ActionItemOut(Out):
+    id: uuid.UUID
+    title: str
+    owner_institution_id: uuid.UUID
+    due_on: date
+    done_on: date | None
+
+
 class ConferenceOut(ItemOut):
     held_on: date
     organiser_institution_id: uuid.UUID
     participant_institution_ids: list[uuid.UUID]
     decisions: str
+    scheduled: bool = Field(description="Geplant; das Protokoll fehlt noch")
+    client_attends: bool | None
+    action_items: list[ActionItemOut]
+    agreed_goal_ids: list[uuid.UUID]
+
+
+class IntakeStepOut(ItemOut):
+    step: IntakeStep
+    outcome: IntakeOutcome
+    done_on: date
+    institution_id: uuid.UUID
+    summary: str
+
+
+class CooperationOut(ItemOut):
+    agreed_on: date
+    form: AgreementForm
+    agreed_goal_ids: list[uuid.UUID]
+    institution_id: uuid.UUID
+    strategy: str
+    document_id: uuid.UUID | None
+
+
+class NoteOut(ItemOut):
+    kind: NoteKind
+    text: str
+    author_institution_id: uuid.UUID
+    written_on: date
+
+
+class InvitationOut(Out):  # structured facts of the shared core
+    id: uuid.UUID
+    kind: InvitationKind
+    institution_id: uuid.UUID
+    invited_by_institution_id: uuid.UUID
+    invited_on: date
+    status: InvitationStatus
+    answered_on: date | None
+    note_id: uuid.UUID | None
 
 
 class JournalEntryOut(ItemOut):
@@ -120,6 +175,7 @@ class ClosureOut(ItemOut):
     reason: ClosureReason
     note: str
     institution_id: uuid.UUID
+    remaining: str
 
 
 class FollowUpOut(ItemOut):
@@ -128,6 +184,7 @@ class FollowUpOut(ItemOut):
     completed_on: date | None
     result: FollowUpResult | None
     note: str
+    early_end: EarlyEnd | None
 
 
 class ContactPersonOut(Out):
@@ -162,6 +219,9 @@ class CategorySection(Out):
     assessments: list[AssessmentOut] = []
     conferences: list[ConferenceOut] = []
     journal: list[JournalEntryOut] = []
+    intake_steps: list[IntakeStepOut] = []
+    cooperations: list[CooperationOut] = []
+    notes: list[NoteOut] = []
 
 
 class FallfuehrungSection(CategorySection):
@@ -174,6 +234,11 @@ class FallfuehrungSection(CategorySection):
     participants: list[ParticipantOut] = []
     closure: ClosureOut | None = None
     follow_up: FollowUpOut | None = None
+    invitations: list[InvitationOut] = []
+    activation_missing: list[str] = Field(
+        default=[], description="Was vor der Aktivierung noch fehlt (kurzassessment, segment)"
+    )
+    next_review_on: date | None = None
 
 
 class CaseOut(Out):
@@ -197,13 +262,19 @@ class CaseOut(Out):
             for item in items:
                 sections.setdefault(item.category, {}).setdefault(kind, []).append(_out(schema, item))
 
-        put("goals", view.goals, GoalOut)
+        agreed = view.case.agreed_goal_ids
+        for goal in view.goals:
+            out = _out(GoalOut, goal).model_copy(update={"agreed_with_client": goal.id in agreed})
+            sections.setdefault(goal.category, {}).setdefault("goals", []).append(out)
         put("measures", view.measures, MeasureOut)
         put("reviews", view.reviews, ReviewOut)
         put("assessments", view.assessments, AssessmentOut)
         put("conferences", view.conferences, ConferenceOut)
         put("journal", view.journal, JournalEntryOut)
         put("dossiers", view.dossiers, DossierOut)
+        put("intake_steps", view.intake_records, IntakeStepOut)
+        put("cooperations", view.cooperations, CooperationOut)
+        put("notes", view.notes, NoteOut)
 
         body: dict[str, Any] = {
             "id": view.case.id,
@@ -250,4 +321,7 @@ def _core(view: CaseView, today: date) -> dict[str, Any]:
         "participants": [_out(ParticipantOut, p) for p in view.participations],
         "closure": _out(ClosureOut, view.closure) if view.closure else None,
         "follow_up": _out(FollowUpOut, view.follow_up) if view.follow_up else None,
+        "invitations": [InvitationOut.model_validate(i, from_attributes=True) for i in view.invitations],
+        "activation_missing": case.activation_missing() if case.phase is CasePhase.INTAKE else [],
+        "next_review_on": case.next_review_on,
     }

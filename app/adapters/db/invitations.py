@@ -1,0 +1,63 @@
+"""Loading and writing a case's invitations next to the case row."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.adapters.db.process_models import InvitationRow
+from app.domain.cases import Invitation, InvitationKind, InvitationStatus, SharedCase
+
+
+def load_invitations(session: Session, case_id: uuid.UUID) -> list[Invitation]:
+    rows = session.scalars(
+        select(InvitationRow).where(InvitationRow.case_id == case_id).order_by(InvitationRow.invited_on)
+    )
+    return [_invitation(row) for row in rows]
+
+
+def sync_invitations(session: Session, case: SharedCase) -> None:
+    existing = {
+        row.id: row for row in session.scalars(select(InvitationRow).where(InvitationRow.case_id == case.id))
+    }
+    for invitation in case.invitations:
+        row = existing.get(invitation.id)
+        if row is None:
+            row = InvitationRow(id=invitation.id, case_id=case.id)
+            session.add(row)
+        row.kind = invitation.kind.value
+        row.institution_id = invitation.institution_id
+        row.invited_by_institution_id = invitation.invited_by_institution_id
+        row.invited_by = invitation.invited_by
+        row.invited_on = invitation.invited_on
+        row.local_reference = invitation.local_reference
+        row.status = invitation.status.value
+        row.answered_on = invitation.answered_on
+        row.answered_by = invitation.answered_by
+        row.note_id = invitation.note_id
+
+
+def pending_invitation_case_ids(session: Session, institution_id: uuid.UUID) -> list[uuid.UUID]:
+    """Cases where `institution_id` has an open invitation (it is not, or not yet, their lead)."""
+    query = select(InvitationRow.case_id).where(
+        InvitationRow.institution_id == institution_id, InvitationRow.status == InvitationStatus.PENDING.value
+    )
+    return list(dict.fromkeys(session.scalars(query)))
+
+
+def _invitation(row: InvitationRow) -> Invitation:
+    return Invitation(
+        kind=InvitationKind(row.kind),
+        institution_id=row.institution_id,
+        invited_by_institution_id=row.invited_by_institution_id,
+        invited_by=row.invited_by,
+        invited_on=row.invited_on,
+        local_reference=row.local_reference,
+        status=InvitationStatus(row.status),
+        answered_on=row.answered_on,
+        answered_by=row.answered_by,
+        note_id=row.note_id,
+        id=row.id,
+    )

@@ -1,0 +1,196 @@
+"""Pages of the IIZ process: the Pendenzen (with the invitations to answer) and the invitation answers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from app.domain.cases import IntakeOutcome, IntakeStep
+from app.domain.categories import CONTENT_CATEGORIES, DataCategory
+from app.domain.pendenzen import Involvement, PendenzenRules, PendenzKind
+from app.entrypoints.web.case_pages import case_page, notice_of
+from app.entrypoints.web.formats import DATE_ERROR, date_or_none
+from app.entrypoints.web.pages import redirect
+from app.entrypoints.web.render import (
+    CHANGE_ERRORS,
+    FormErrors,
+    PageRefused,
+    form_errors,
+    institution_names,
+    read,
+    refused,
+    show,
+)
+from app.entrypoints.web.versions import VersionField, rendered_version
+from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.services import conferences, intake, invitations
+from app.services.access.basis import sees_all_institution_cases
+from app.services.pendenzen import Scope, list_pendenzen
+
+router = APIRouter(include_in_schema=False)
+CATEGORY_CHOICES = sorted(CONTENT_CATEGORIES, key=lambda c: c.label)
+NOTICES = {
+    "angenommen": "Die Einladung ist angenommen.",
+    "abgelehnt": "Die Einladung ist abgelehnt; die Begründung ist festgehalten.",
+}
+
+
+def _rules(web: WebUser) -> PendenzenRules:
+    settings = web.container.settings
+    return PendenzenRules(
+        settings.pendenzen_preview_days, settings.intake_segment_due_days, settings.pendenzen_escalation_days
+    )
+
+
+def _pendenzen_page(
+    request: Request, web: WebUser, scope: Scope, errors: FormErrors | None = None, status: int = 200
+) -> Response:
+    rules = _rules(web)
+    try:
+        entries = read(lambda: list_pendenzen(web.container.uow_factory(), web.ctx, scope, rules))
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    to_answer = [
+        e
+        for e in entries
+        if e.pendenz.kind is PendenzKind.INVITATION and e.pendenz.involvement is Involvement.RESPONSIBLE
+    ]
+    notice = NOTICES.get(request.query_params.get("ok", "")) or notice_of(request)
+    return show(
+        request,
+        web,
+        "pendenzen.html",
+        status,
+        nav="pendenzen",
+        entries=[e for e in entries if e not in to_answer],
+        to_answer=to_answer,
+        scope=scope,
+        may_see_institution=sees_all_institution_cases(web.ctx),
+        preview_days=rules.preview_days,
+        names=institution_names(web),
+        categories=CATEGORY_CHOICES,
+        errors=errors or FormErrors(),
+        notice=notice,
+    )
+
+
+@router.get("/pendenzen")
+def pendenzen(
+    request: Request, web: SignedIn, umfang: Annotated[str, Query(max_length=12)] = "mine"
+) -> Response:
+    scope = Scope.INSTITUTION if umfang == Scope.INSTITUTION.value else Scope.MINE
+    return _pendenzen_page(request, web, scope)
+
+
+@router.post("/faelle/{case_id}/einladungen/{invitation_id}/annehmen")
+def accept_invitation(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    invitation_id: uuid.UUID,
+    local_reference: Annotated[str, Form(max_length=64)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    answer = invitations.Answer(accept=True, local_reference=local_reference)
+    try:
+        read(
+            lambda: invitations.answer_invitation(
+                web.container.uow_factory(), web.ctx, case_id, invitation_id, answer
+            )
+        )
+    except PageRefused as exc:
+        if exc.status == 404:
+            return refused(request, web, exc)
+        field_errors = FormErrors({f"aktenzeichen-{invitation_id}": exc.message})
+        return _pendenzen_page(request, web, Scope.MINE, field_errors, 422)
+    return redirect("/pendenzen?ok=angenommen")
+
+
+@router.post("/faelle/{case_id}/einladungen/{invitation_id}/ablehnen")
+def decline_invitation(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    invitation_id: uuid.UUID,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    category: Annotated[str, Form(max_length=20)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    chosen = DataCategory(category) if category in {c.value for c in CATEGORY_CHOICES} else None
+    answer = invitations.Answer(accept=False, reason=reason, category=chosen)
+    try:
+        invitations.answer_invitation(web.container.uow_factory(), web.ctx, case_id, invitation_id, answer)
+    except CHANGE_ERRORS as exc:
+        errors = form_errors(
+            exc, {"note": f"begruendung-{invitation_id}", "reason": f"begruendung-{invitation_id}"}
+        )
+        return _pendenzen_page(request, web, Scope.MINE, errors, 422)
+    return redirect("/pendenzen?ok=abgelehnt")
+
+
+@router.post("/faelle/{case_id}/fallaufnahme")
+def record_intake_step(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    step_outcome: Annotated[str, Form(max_length=40)] = "",
+    summary: Annotated[str, Form(max_length=4000)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    step_text, _, outcome_text = step_outcome.partition(":")
+    step = next((s for s in IntakeStep if s.value == step_text), None)
+    outcome = next((o for o in IntakeOutcome if o.value == outcome_text), None)
+    if step is None or outcome is None:
+        errors = FormErrors({"f-schritt": "Bitte Schritt und Ergebnis wählen."})
+        return case_page(request, web, case_id, "case_part.html", "abklaerungen", errors=errors, status=422)
+    new = intake.NewIntakeStep(step, outcome, summary)
+    try:
+        intake.record_intake_step(
+            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new
+        )
+    except CHANGE_ERRORS as exc:
+        errors = form_errors(exc, {"outcome": "f-schritt", "step": "f-schritt"})
+        return case_page(request, web, case_id, "case_part.html", "abklaerungen", errors=errors, status=422)
+    return redirect(f"/faelle/{case_id}/teil/abklaerungen?ok=fallaufnahme")
+
+
+@router.post("/faelle/{case_id}/fallkonferenzen/geplant")
+def schedule_conference(
+    request: Request,
+    web: SignedIn,
+    case_id: uuid.UUID,
+    planned_on: Annotated[str, Form(max_length=10)] = "",
+    invited: Annotated[list[str] | None, Form()] = None,
+    client_attends: Annotated[str, Form(max_length=1)] = "",
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    version: VersionField = "",
+) -> Response:
+    web.check_csrf(csrf_token)
+    day = date_or_none(planned_on)
+    try:
+        institutions = [uuid.UUID(i) for i in invited or []]
+    except ValueError:
+        institutions = []
+    if day is None:
+        errors = FormErrors({"kp-datum": DATE_ERROR})
+        return case_page(
+            request, web, case_id, "case_part.html", "fallkonferenzen", errors=errors, status=422
+        )
+    plan = conferences.ConferencePlan(day, institutions, client_attends == "1")
+    try:
+        conferences.schedule_conference(
+            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), plan
+        )
+    except CHANGE_ERRORS as exc:
+        errors = form_errors(exc, {"held_on": "kp-datum", "participant_institution_ids": "kp-datum"})
+        return case_page(
+            request, web, case_id, "case_part.html", "fallkonferenzen", errors=errors, status=422
+        )
+    return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=konferenz-geplant")
