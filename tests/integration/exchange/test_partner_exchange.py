@@ -42,6 +42,7 @@ from app.services.access_config import AccessConfig
 from app.services.consents import GrantConsent, confirm_consent, grant_consent
 from app.services.context import RequestContext
 from app.services.event_audience import event_audience
+from app.services.invitations import Answer, answer_invitation
 from app.services.participants import add_participant
 from app.services.ports import UnitOfWork
 from app.settings import Settings
@@ -165,7 +166,13 @@ def _sozialdienst_joins(
     outboxing: Callable[[], UnitOfWork], cast: World, case_id: uuid.UUID
 ) -> RequestContext:
     ctx = RequestContext(_system(cast.rav), uuid.uuid4().hex, datetime.now(UTC))
-    add_participant(outboxing(), ctx, case_id, None, cast.sozialdienst.id, "SD-24-0900", None)
+    view = add_participant(outboxing(), ctx, case_id, None, cast.sozialdienst.id, "SD-24-0900", None)
+    # an invitation, not conscription: the Sozialdienst's system accepts it
+    invitation = next(i for i in view.invitations if i.institution_id == cast.sozialdienst.id)
+    invited = RequestContext(_system(cast.sozialdienst), uuid.uuid4().hex, datetime.now(UTC))
+    answer_invitation(
+        outboxing(), invited, case_id, invitation.id, Answer(accept=True, local_reference="SD-24-0900")
+    )
     return ctx
 
 
