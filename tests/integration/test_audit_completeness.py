@@ -43,6 +43,9 @@ ACTIONS = {
 }
 WITHOUT_CATEGORIES = {
     ("GET", "/api/v1/supervision/process"),  # counts per Sozialregion, no personal data
+    ("GET", "/api/v1/figures"),  # steering figures: aggregates under small-cell protection
+    ("GET", "/api/v1/figures/report.pdf"),
+    ("PUT", "/api/v1/figures/regions/{institution_id}"),  # a region's DFF introduction date
     ("GET", "/api/v1/cases"),  # a list: one event without a single case
     ("POST", "/api/v1/persons/lookup"),  # the sample's number is unknown: a denial
     ("POST", "/api/v1/audit/events/search"),

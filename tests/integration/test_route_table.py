@@ -364,13 +364,19 @@ def user_of(method: str, path: str) -> str:
     return "lead" if (method, path) in SUPERVISOR_ONLY else "sd"
 
 
+def run_prepare_steps(api: Api, target: Target, method: str, path: str) -> None:
+    """The steps an operation needs before it can succeed (PREPARE), with the ids they create."""
+    for step, body in PREPARE.get((method, path), []):
+        api.ok(target.case_id, step.format(conference_id=target.conference_id), _filled(body, target))
+        _remember_process_ids(api, target)
+
+
 def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[Target, int]:
     """A target ready for a successful call of the operation, and the version its If-Match names."""
     target = _target(api)
     if path == "/api/v1/cases":
         target.person_id = api.register_person("sd")["id"]
-    for step, body in PREPARE.get((method, path), []):
-        api.ok(target.case_id, step, body)
+    run_prepare_steps(api, target, method, path)
     if path.endswith("/acceptance"):  # the RAV proposes a measure to the Sozialdienst
         proposal = {
             "title": "Budgetberatung",
@@ -382,8 +388,6 @@ def prepared_target(api: Api, engine: Engine, method: str, path: str) -> tuple[T
     if path.endswith("/confirmation"):  # the RAV records a release of the Sozialdienst's data
         flows = [(api.world.sozialdienst.id, api.world.rav.id)]
         target.consent_id = api.grant_consent(target.case_id, flows, ["integrationsplan"], "rav")["id"]
-        api.ok(target.case_id, step.format(conference_id=target.conference_id), _filled(body, target))
-        _remember_process_ids(api, target)
     if "{referral_id}" in path:
         target.referral_id = _referral(api, target, path)
     version = api.get_case(target.case_id).json()["version"]

@@ -87,7 +87,7 @@ def test_case_list_loads_the_page_with_one_statement_per_table(
     assert len(statements) <= 6, statements
 
 
-def test_protected_read_is_seven_statements_with_the_principal(
+def test_protected_read_is_eight_statements_with_the_principal(
     api: Api, client: TestClient, engine: Engine
 ) -> None:
     case = api.open_case("sd")
@@ -96,7 +96,7 @@ def test_protected_read_is_seven_statements_with_the_principal(
     with counted(engine) as statements:
         response = client.get(f"/api/v1/cases/{case['id']}", headers=api.headers("sd"))
     assert response.status_code == 200
-    # principal, case + participants + person + data key + contact person, items, assignment,
-    # consents, the institutions' imported dossiers, the audit event
-    assert len(statements) <= 7, statements
+    # principal, case + participants + person + data key + contact person, items, invitations,
+    # assignment, consents, the institutions' imported dossiers, the audit event
+    assert len(statements) <= 8, statements
     assert [s.split("(")[0].strip() for s in statements.writes] == ["INSERT INTO audit_events"]

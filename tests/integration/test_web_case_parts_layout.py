@@ -21,6 +21,7 @@ def test_the_plan_shows_each_goal_with_its_measures_owner_and_latest_rating(
 ) -> None:
     case = api.open_case("sd", opened_days_ago=100)
     case_id = case["id"]
+    api.ok(case_id, "intake-steps", {"step": "kurzassessment", "outcome": "completed"})
     api.ok(case_id, "segment", {"segment": "V", "assessed_on": days_ago(90)})
     api.ok(case_id, "activation", {})
     goal = api.ok(case_id, "plan/goals", {"title": "Lehrstelle finden"})["integrationsplan"]["goals"][0]

@@ -41,7 +41,7 @@ def test_the_caseworker_starts_a_case_segments_it_and_ends_the_intake(
     assert last_audit_event(engine).operation == "cases.open"
     shown = web.get(location).text
     assert "Der Fall ist eröffnet." in shown and "Zbinden, Lara" in shown
-    assert "Segment festlegen: Voraussetzung, um die Fallaufnahme zu beenden." in shown  # next steps
+    assert "Kurzassessment erfassen" in shown and "Segment festlegen" in shown  # next steps
     case = api.get_case(case_id).json()
     assert case["fallfuehrung"]["phase"] == "intake"
 
@@ -49,10 +49,12 @@ def test_the_caseworker_starts_a_case_segments_it_and_ends_the_intake(
     refused = web.post(
         f"/faelle/{case_id}/aktivieren", data={"csrf_token": _csrf(shown), "version": _version(shown)}
     )
-    assert refused.status_code == 422 and "segmentiert" in refused.text
+    assert refused.status_code == 422 and "Kurzassessment" in refused.text  # the canton's rule, named
     assert audit_count(engine) == before + 2  # the refusal and the re-rendered page's read, nothing else
     assert api.get_case(case_id).json()["fallfuehrung"]["phase"] == "intake"
 
+    api.ok(case_id, "intake-steps", {"step": "kurzassessment", "outcome": "completed"})
+    shown = web.get(f"/faelle/{case_id}").text
     done = web.post(
         f"/faelle/{case_id}/segment",
         data={"csrf_token": _csrf(shown), "version": _version(shown), "segment": "V"},

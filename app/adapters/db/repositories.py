@@ -345,9 +345,10 @@ class SqlCaseRepository:
         if row is None or row.version != case.version:
             raise StaleVersion()
         _write_case(row, case, _utcnow(), self._items)
-        record_figure_metadata(self._session, case)
         row.version = case.version + 1
         sync_invitations(self._session, case)
+        _flush(self._session)  # a lost race becomes StaleVersion here, before anything else is written
+        record_figure_metadata(self._session, case)
         _flush(self._session)
         case.version += 1
 

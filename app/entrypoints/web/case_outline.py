@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.cases.intake import IntakeStep
 from app.domain.cases.phase import CasePhase
 from app.domain.cases.plan import Goal, GoalStatus, Measure
 from app.domain.cases.records import GoalProgress, JournalEntry
@@ -70,10 +71,15 @@ def next_steps(view: CaseView, today: date) -> list[str]:
     case = view.case
     steps: list[str] = []
     if case.phase is CasePhase.INTAKE:
+        missing = []
+        if not any(r.step is IntakeStep.KURZASSESSMENT for r in view.intake_records):
+            missing.append("Kurzassessment erfassen (Abklärungen)")
         if case.current_segment is None:
-            steps.append("Segment festlegen: Voraussetzung, um die Fallaufnahme zu beenden.")
+            missing.append("Segment festlegen")
+        if missing:
+            steps.append(f"{' und '.join(missing)}: Voraussetzung, um die Fallaufnahme zu beenden.")
         else:
-            steps.append("Fallaufnahme beenden: der Fall ist segmentiert.")
+            steps.append("Fallaufnahme beenden: Kurzassessment und Segment liegen vor.")
     if view.show_core and case.phase.is_open and case.reassessment_due_on is not None:
         due = case.reassessment_due_on
         if due <= today:
