@@ -137,9 +137,7 @@ def _case(case: SyntheticCase, regions: dict[str, uuid.UUID], now: datetime) -> 
         "reassessment_interval_months": 6,
         "current_segment": last.segment.value if last else None,
         "reassessment_due_on": add_months(last.assessed_on, 6) if last and phase.is_open else None,
-        "follow_up_due_on": add_months(case.closed_on, 6)
-        if phase is CasePhase.CLOSED and case.closed_on
-        else None,
+        "case_ends_on": add_months(case.closed_on, 6) if case.closed_on else None,  # end of the follow-up
         "created_at": now,
         "updated_at": now,
         "version": 1,
