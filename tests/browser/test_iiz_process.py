@@ -45,6 +45,7 @@ def test_the_iv_accepts_its_invitation_and_the_lead_is_offered_with_a_note(
     sign_in(page, base_url, "demo-lead")
     page.click("nav.main >> text=Meine Fälle")
     page.click("table >> text=Brunner")
+    page.click("summary:has-text('Fallführung übergeben')")
     page.select_option("#neue-fallfuehrung", label="IV-Stelle Solothurn")
     page.click("button:has-text('Fallführung anbieten')")
     assert page.get_attribute("#uebergabenotiz", "aria-invalid") is None  # required: the browser asks first

@@ -60,8 +60,20 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     page.click("summary:has-text('Stelle in den Fall aufnehmen')")
     page.select_option("#stelle", label="RAV Solothurn")
     page.fill("#aktenzeichen", "PSN-5001-0001")
-    page.click("button:has-text('Stelle aufnehmen')")
-    assert "Die Stelle ist jetzt am Fall beteiligt." in page.inner_text("main")
+    page.click("button:has-text('Stelle einladen')")
+    assert "Die Stelle ist eingeladen" in page.inner_text("main")
+    case_url = page.url.split("?")[0]
+    sign_out(page)
+
+    # Invitation, not conscription: the RAV's supervisor accepts with the RAV's own Dossier-Nr.
+    sign_in(page, base_url, "demo-rav-lead")
+    page.click("nav.main >> text=Pendenzen")
+    page.locator("input[name=local_reference]").first.fill("PSN-5001-0001")
+    page.locator("button:has-text('Einladung annehmen')").first.click()
+    page.wait_for_url(f"{base_url}/pendenzen?ok=angenommen")
+    sign_out(page)
+    sign_in(page, base_url, "demo-sd")
+    page.goto(case_url)
     assert "PSN-5001-0001" in page.inner_text("table")
 
     page.click("summary:has-text('Segment festlegen')")
