@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.domain.access_report import basis_label as basis_name
+
 OPERATION_LABELS = {
     "assessments.record": "Abklärung erfasst",
     "assignments.add": "Zuweisung erfasst",
@@ -52,14 +54,6 @@ OPERATION_LABELS = {
     "web.logout": "Abmeldung",
 }
 
-_BASIS_KINDS = {
-    "own": "eigene Daten der Stelle",
-    "participation": "Beteiligung am Fall",
-    "consent": "Einwilligung",
-    "rule": "gesetzliche Grundlage",
-    "break_glass": "Notfallzugriff",
-}
-
 
 def operation_label(operation: str) -> str:
     """The German name of an operation; an operation without one shows its code."""
@@ -67,13 +61,8 @@ def operation_label(operation: str) -> str:
 
 
 def basis_label(basis: str) -> str:
-    """`consent:<id>` → 'Einwilligung (<id short>)'; `rule:avg-35a` → 'gesetzliche Grundlage avg-35a'."""
-    kind, _, ref = basis.partition(":")
-    name = _BASIS_KINDS.get(kind)
-    if name is None:
-        return basis
-    if not ref:
-        return name
-    if kind == "rule":
-        return f"{name} {ref}"
-    return f"{name} ({ref[:8]})"
+    """The client's words for a basis (the access report's), with the short reference of the consent or
+    break-glass opening the DPO looks up: 'Einwilligung (27fb79c9)'."""
+    kind, _, reference = basis.partition(":")
+    name = basis_name(basis)
+    return f"{name} ({reference[:8]})" if reference and kind in ("consent", "break_glass") else name
