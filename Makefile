@@ -42,14 +42,16 @@ prerequisites:
 	./.ci/prerequisites
 
 # Unit and integration tests on SQLite, then the integration tests again on PostgreSQL
-# (each run in its own throw-away database, see tests/conftest.py).
+# (each test in a database of its own, see tests/databases.py), spread over one pytest worker per
+# core (pytest-xdist; TEST_WORKERS=0 runs everything in one process).
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+TEST_WORKERS ?= auto
 test: export COCKPIT_ENVIRONMENT := test
 test: lint prerequisites
 	@echo "== pytest: SQLite =="
-	COCKPIT_TEST_DATABASE=sqlite $(BIN)/pytest
+	COCKPIT_TEST_DATABASE=sqlite $(BIN)/pytest -n $(TEST_WORKERS)
 	@echo "== pytest: PostgreSQL ($(PG_URL)) =="
-	COCKPIT_TEST_DATABASE=$(PG_URL) $(BIN)/pytest -m integration
+	COCKPIT_TEST_DATABASE=$(PG_URL) $(BIN)/pytest -n $(TEST_WORKERS) -m integration
 
 openapi: $(STAMP)
 	$(BIN)/cockpit openapi export

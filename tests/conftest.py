@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -36,9 +37,11 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFact
 
 
 @pytest.fixture
-def database_url(databases: DatabaseFactory) -> str:
-    """A migrated database that only this test uses."""
-    return databases.migrated()
+def database_url(databases: DatabaseFactory) -> Iterator[str]:
+    """A migrated database that only this test uses (on PostgreSQL wiped and reused afterwards)."""
+    url = databases.migrated()
+    yield url
+    databases.release(url)
 
 
 @pytest.fixture
@@ -78,6 +81,30 @@ def container(
 def client(settings: Settings, container: Container) -> Iterator[TestClient]:
     with TestClient(create_app(settings, container), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@contextmanager
+def app_on_own_database(
+    databases: DatabaseFactory, vault: Vault
+) -> Iterator[tuple[TestClient, Container, World]]:
+    """The chain of the fixtures above in one piece, for module-scoped fixtures: tests that only
+    send requests which change nothing (refusals) share one database, app and world."""
+    url = databases.migrated()
+    engine = make_engine(url)
+    session_factory = make_session_factory(engine)
+    container = Container(
+        settings=Settings(environment="test", database_url=url),
+        engine=engine,
+        uow_factory=lambda: SqlUnitOfWork(session_factory, vault=vault),
+        clock=SystemClock(),
+        vault=vault,
+    )
+    try:
+        with TestClient(create_app(container.settings, container), raise_server_exceptions=False) as client:
+            yield client, container, build_world(container.uow_factory)
+    finally:
+        engine.dispose()
+        databases.release(url)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import Engine
 
 from app.domain.principal import Role
 from app.domain.users import User
@@ -33,22 +32,29 @@ OFFICE_ROLES = {"office-dpo": Role.DPO, "office-admin": Role.ADMIN}
 CASE_WORK_ROUTES = [route for route in ROUTES if route not in DPO_ROUTES | ACCOUNT_ROUTES]
 
 
-@pytest.fixture
-def office_users(api: Api) -> None:
+@pytest.fixture(scope="module")
+def shared_target(shared_api: Api) -> Target:
+    """One case for every refused request of this module: a refusal changes nothing."""
+    return _target(shared_api)
+
+
+@pytest.fixture(scope="module")
+def office_users(shared_api: Api) -> None:
     """A data-protection officer and an administrator of the Sozialdienst whose case it is."""
-    with api.client.app.state.container.uow_factory() as uow:  # type: ignore[attr-defined]
+    with shared_api.client.app.state.container.uow_factory() as uow:  # type: ignore[attr-defined]
         for name, role in OFFICE_ROLES.items():
             uow.users.add(
-                User(uuid.uuid4(), name, name.upper(), api.world.sozialdienst.id, frozenset({role}))
+                User(uuid.uuid4(), name, name.upper(), shared_api.world.sozialdienst.id, frozenset({role}))
             )
 
 
 @pytest.mark.parametrize("username", sorted(OFFICE_ROLES))
 @pytest.mark.parametrize(("method", "path"), CASE_WORK_ROUTES)
 def test_dpo_and_admin_touch_no_case_data(
-    api: Api, engine: Engine, office_users: None, username: str, method: str, path: str
+    shared_api: Api, shared_target: Target, office_users: None, username: str, method: str, path: str
 ) -> None:
-    target = _target(api)
+    api, target = shared_api, shared_target
+    engine = api.client.app.state.container.engine  # type: ignore[attr-defined]
     before = audit_count(engine)
     response = api.client.request(
         method,
@@ -69,8 +75,9 @@ def test_dpo_and_admin_touch_no_case_data(
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_without_credentials_every_route_answers_401_with_a_challenge(
-    auth: AuthApp, world: World, method: str, path: str
+    shared_auth: tuple[AuthApp, World], method: str, path: str
 ) -> None:
+    auth, world = shared_auth
     target = Target(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), 1, world)
     for headers in ({}, bearer("kein.echtes.token"), {"X-Cockpit-Dev-User": "sd"}):
         response = auth.client.request(

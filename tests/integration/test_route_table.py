@@ -517,8 +517,15 @@ def test_every_route_has_a_sample() -> None:
     print(f"{len(ROUTES)} v1-Operationen, davon {len(CASE_ROUTES)} fallbezogen")
 
 
+@pytest.fixture(scope="module")
+def shared_target(shared_api: Api) -> Target:
+    """One case for the refusal tests of this module: a refused request changes nothing."""
+    return _target(shared_api)
+
+
 @pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_unknown_principal_is_refused_with_401(api: Api, method: str, path: str) -> None:
+def test_unknown_principal_is_refused_with_401(shared_api: Api, method: str, path: str) -> None:
+    api = shared_api
     target = Target(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()), 1, api.world)
     response = api.client.request(
         method, _url(path, target), headers=api.world.as_user("niemand"), **SAMPLES[(method, path)](target)
@@ -529,9 +536,10 @@ def test_unknown_principal_is_refused_with_401(api: Api, method: str, path: str)
 
 @pytest.mark.parametrize(("method", "path"), CASE_ROUTES)
 def test_case_route_answers_404_to_a_non_participant_and_records_the_denial(
-    api: Api, engine: Engine, method: str, path: str
+    shared_api: Api, shared_target: Target, method: str, path: str
 ) -> None:
-    target = _target(api)
+    api, target = shared_api, shared_target
+    engine = api.client.app.state.container.engine  # type: ignore[attr-defined]
     before = audit_count(engine)
     # A supervisor of another institution: every permission of case work, no relation to this case.
     headers = api.world.as_user("olten-lead", **{"If-Match": f'"{target.version}"'})
