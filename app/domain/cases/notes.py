@@ -15,6 +15,8 @@ from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.institutions import InstitutionKind
 
+MAX_NOTE_LENGTH = 20_000  # as long as any free text the API takes (minutes, notes)
+
 OWN_CATEGORY = {
     InstitutionKind.SOZIALDIENST: DataCategory.SOZIALHILFE,
     InstitutionKind.RAV: DataCategory.ARBEITSMARKT,
@@ -68,8 +70,8 @@ class ProcessNote:
             raise InvalidValue(f"Die Kategorie «{self.category.value}» ist hier nicht zulässig.", "category")
         if not self.text.strip():
             raise InvalidValue(f"Die {self.kind.label} fehlt.", "note")
-        if len(self.text) > 4000:
-            raise InvalidValue("Der Text ist zu lang (höchstens 4000 Zeichen).", "note")
+        if len(self.text) > MAX_NOTE_LENGTH:
+            raise InvalidValue(f"Der Text ist zu lang (höchstens {MAX_NOTE_LENGTH} Zeichen).", "note")
 
     @property
     def owner_institution_id(self) -> uuid.UUID:
