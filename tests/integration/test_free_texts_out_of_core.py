@@ -5,9 +5,13 @@ category's basis, like any other item."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from tests.api_helpers import Api, days_ago
+from tests.integration.web_client import _csrf, _version
 
 SEGMENT_REASON = "Belastbarkeit auf 50 % gesteigert"
 CONFERENCE_MINUTES = "Rückenschonende Tätigkeit vereinbart"
@@ -132,3 +136,32 @@ def test_a_category_the_author_may_not_choose_is_refused_at_the_field(api: Api) 
     refused = api.post(case_id, "segment", {"segment": "O", "reason": "x", "category": "stammdaten"})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["pointer"] == "#/category"
+
+
+def test_the_thin_client_says_who_will_read_the_reason_and_files_it_as_chosen(
+    api: Api, browser_for: Callable[[str], TestClient]
+) -> None:
+    world = api.world
+    case_id = str(api.open_case("sd", opened_days_ago=100)["id"])
+    api.add_participant(case_id, world.rav.id)
+    web = browser_for("sd")
+
+    shown = web.get(f"/faelle/{case_id}").text
+    assert (
+        "Lesbar für: Sozialregion Wasseramt, und Institutionen mit Einwilligung oder gesetzlicher "
+        "Grundlage für Sozialhilfe" in shown
+    )
+    form = {
+        "csrf_token": _csrf(shown),
+        "version": _version(shown),
+        "segment": "O",
+        "reason": SEGMENT_REASON,
+        "category": "gesundheit",
+    }
+    done = web.post(f"/faelle/{case_id}/segment", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+
+    assert _notes(api.get_case(case_id, user="sd").json(), "gesundheit") == {"segment_reason": SEGMENT_REASON}
+    assert SEGMENT_REASON not in browser_for("rav").get(f"/faelle/{case_id}").text
+    closing = web.get(f"/faelle/{case_id}/teil/abschluss").text
+    assert "Kategorie der Bemerkung" in closing and "«Fallführung» lesen alle beteiligten Stellen" in closing
