@@ -7,10 +7,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
+from typer.testing import CliRunner
 
 from app.adapters.db.models import AuditEventRow, CaseItemRow
+from app.bootstrap import build_container
 from app.domain.ahvn13 import Ahvn13, ean13_check_digit
 from app.domain.cases import (
     CaseConference,
@@ -25,9 +29,12 @@ from app.domain.cases import (
 )
 from app.domain.cases.case import follow_up_ends_on
 from app.domain.persons import Person
+from app.entrypoints.cli.main import app as cli
 from app.services.ports import UnitOfWork
 from app.services.text_reclassification import OPERATION, reclassify_texts
+from app.settings import Settings
 from tests.api_helpers import Api
+from tests.world import World, build_world
 
 NOW = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
 TODAY = NOW.date()
@@ -40,8 +47,11 @@ LEGACY_TEXTS = (REASON, MINUTES, CLOSURE_NOTE, REMAINING, FOLLOW_UP_NOTE)
 
 
 def _legacy_case(api: Api, uow_factory: Callable[[], UnitOfWork]) -> uuid.UUID:
+    return _store_legacy_case(api.world, uow_factory)
+
+
+def _store_legacy_case(world: World, uow_factory: Callable[[], UnitOfWork]) -> uuid.UUID:
     """A case as recorded before free texts carried their own category: every text in `fallfuehrung`."""
-    world = api.world
     sd, rav, by = world.sozialdienst.id, world.rav.id, world.users["sd"].id
     digits = f"756{uuid.uuid4().int % 10**9:09d}"
     person = Person(
@@ -167,3 +177,25 @@ def test_an_interrupted_run_continues_after_the_last_case(
     assert report.cases_changed == 1
     assert _events(engine, first) == []
     assert len(_events(engine, second)) == 1
+
+
+def test_the_command_counts_first_then_moves(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COCKPIT_ENVIRONMENT", "test")
+    monkeypatch.setenv("COCKPIT_DATABASE_URL", database_url)
+    monkeypatch.setenv("COCKPIT_KEYRING_PATH", str(tmp_path / "keyring.json"))
+    container = build_container(Settings())
+    try:
+        world = build_world(container.uow_factory)
+        _store_legacy_case(world, container.uow_factory)
+
+        counted = CliRunner().invoke(cli, ["cases", "reclassify-texts", "--dry-run"])
+        assert counted.exit_code == 0, counted.output
+        assert "1 betroffen; 5 Texte würden verschoben" in counted.output
+        moved = CliRunner().invoke(cli, ["cases", "reclassify-texts", "--batch-size", "1"])
+        assert "1 betroffen; 5 Texte verschoben" in moved.output
+        again = CliRunner().invoke(cli, ["cases", "reclassify-texts"])
+        assert "0 betroffen; 0 Texte verschoben." in again.output
+    finally:
+        container.engine.dispose()
