@@ -147,9 +147,9 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                    "Segment V; Umschulung durch die IV prüfen."),
             Conference(ago(8, 10), (WASSERAMT, RAV_SOLOTHURN, IV_SO),
                        "Runder Tisch: IV prüft Umschulung zur Kauffrau EBA; RAV übernimmt das "
-                       "Bewerbungstraining; Sozialdienst sichert die Kinderbetreuung."),
+                       "Bewerbungstraining; Sozialdienst sichert die Kinderbetreuung.", FALLFUEHRUNG),
             Segmentation(V, ago(8), "vPe zeigt Potenzial für eine Umschulung in eine rückenschonende "
-                                    "Tätigkeit."),
+                                    "Tätigkeit.", GESUNDHEIT),
             AddGoal("umschulung", "Rückenschonende Tätigkeit im kaufmännischen Bereich",
                     "Abschluss Kauffrau EBA und Anstellung im Büro.", ahead(10)),
             AddGoal("kita", "Kinderbetreuung während der Umschulung sichern"),
@@ -277,7 +277,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             AddMeasure("Belastbarkeitstraining", MeasureKind.IV_EARLY_INTERVENTION, COMPLETED, ago(19),
                        ago(16), "", "Stiftung Arbeitsintegration Solothurn", by="demo-iv"),
             Segmentation(V, ago(16), "Belastbarkeit auf 50 % gesteigert; Wiedereinstieg mit Unterstützung "
-                                     "der IV realistisch."),
+                                     "der IV realistisch.", GESUNDHEIT),
             Join(RAV_SOLOTHURN, "PSN-4417-0412", ago(15)),
             AddGoal("job", "Wiedereinstieg in die Pflege mit mindestens 60 %"),
             AddMeasure("Arbeitsversuch im Alterszentrum", MeasureKind.IV_VOCATIONAL, COMPLETED, ago(14),

@@ -317,8 +317,10 @@ class _CaseBuilder:
                 participants.remove_participant(
                     uow, ctx, case_id, None, self._institution(institution), self._event(on)
                 )
-            case Segmentation(segment, on, reason):
-                segmentation.assess_segment(uow, ctx, case_id, None, segment, self._event(on), reason)
+            case Segmentation(segment, on, reason, category):
+                segmentation.assess_segment(
+                    uow, ctx, case_id, None, segment, self._event(on), reason, category
+                )
             case Activate():
                 segmentation.activate_case(uow, ctx, case_id, None)
             case AddGoal(key, title, description, target):
@@ -335,11 +337,10 @@ class _CaseBuilder:
                 next_review_on = next_on.on(self.today) if next_on else None
                 new_review = records.NewReview(self._event(on), summary, ratings, next_review_on)
                 records.record_review(uow, ctx, case_id, None, new_review)
-            case Conference(on, codes, decisions):
+            case Conference(on, codes, decisions, category):
                 ids = [self._institution(code) for code in codes]
-                records.record_conference(
-                    uow, ctx, case_id, None, records.NewConference(self._event(on), ids, decisions)
-                )
+                new_conference = records.NewConference(self._event(on), ids, decisions, category)
+                records.record_conference(uow, ctx, case_id, None, new_conference)
             case Invite(institution, reference, on):
                 participants.add_participant(
                     uow,
@@ -360,12 +361,16 @@ class _CaseBuilder:
             case Note(on, category, subject, text):
                 entry = records.NewJournalEntry(category, text, subject, self._event(on))
                 records.add_journal_entry(uow, ctx, case_id, None, entry)
-            case Close(reason, on, note):
-                closure.close_case(uow, ctx, case_id, None, reason, self._event(on), note)
+            case Close(reason, on, note, category):
+                closure.close_case(
+                    uow, ctx, case_id, None, reason, self._event(on), note, note_category=category
+                )
             case FollowUpStarted(on):
                 closure.start_follow_up(uow, ctx, case_id, None, self._event(on))
-            case FollowUpDone(result, on, note):
-                closure.complete_follow_up(uow, ctx, case_id, None, result, self._event(on), note)
+            case FollowUpDone(result, on, note, category):
+                closure.complete_follow_up(
+                    uow, ctx, case_id, None, result, self._event(on), note, note_category=category
+                )
             case Archive():
                 closure.archive_case(uow, ctx, case_id, None)
             case ImportDossier():

@@ -65,6 +65,7 @@ class Segmentation(Step):
     segment: Segment
     on: Ago
     reason: str = ""
+    category: DataCategory | None = None  # of the reason; default the author's own
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Conference(Step):
     on: Ago
     institutions: tuple[str, ...]
     decisions: str
+    category: DataCategory | None = None  # of the minutes; default the author's own
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ class Close(Step):
     reason: ClosureReason
     on: Ago
     note: str
+    category: DataCategory | None = None  # of the note; default the author's own
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ class FollowUpDone(Step):
     result: FollowUpResult
     on: Ago
     note: str
+    category: DataCategory | None = None  # of the note; default the author's own
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain.cases import ActionItem, CaseConference, SharedCase
+from app.domain.cases import ActionItem, CaseConference, NoteKind, SharedCase
 from app.domain.categories import DataCategory
+from app.domain.errors import InvalidValue
 from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
+from app.services.free_texts import author_note
 from app.services.ports import UnitOfWork
 
 
@@ -58,7 +60,7 @@ def schedule_conference(
 @dataclass(frozen=True)
 class Minutes:
     decisions: str
-    category: DataCategory | None = None  # chosen by the author; default Fallführung
+    category: DataCategory | None = None  # chosen by the author; default the own institution's
     client_attended: bool | None = None
     action_items: list[NewActionItem] = field(default_factory=list)
     agreed_goal_ids: list[uuid.UUID] = field(default_factory=list)
@@ -76,10 +78,12 @@ def record_minutes(
     and due date (they appear in the Pendenzen) and the goals agreed."""
 
     def mutate(case: SharedCase) -> CaseChange:
+        if not minutes.decisions.strip():
+            raise InvalidValue("Die Beschlüsse der Fallkonferenz fehlen.", "decisions")
+        note = author_note(uow, ctx, NoteKind.MINUTES, minutes.decisions, minutes.category)
         conference = case.record_minutes(
             conference_id,
-            decisions=minutes.decisions,
-            category=minutes.category or DataCategory.FALLFUEHRUNG,
+            minutes=note,
             client_attended=minutes.client_attended,
             action_items=[
                 ActionItem(a.title.strip(), a.owner_institution_id, a.due_on) for a in minutes.action_items
@@ -88,7 +92,7 @@ def record_minutes(
             institution_id=ctx.principal.institution_id,
             today=ctx.today,
         )
-        return CaseChange((conference.category,), (conference.id,))
+        return CaseChange((conference.category, note.category), (conference.id, note.id))
 
     return change_case(uow, ctx, case_id, expected_version, "conferences.minutes", mutate)
 

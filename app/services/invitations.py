@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
-from app.domain.cases import Invitation, InvitationKind, NoteKind, ProcessNote, SharedCase
-from app.domain.cases.notes import own_category
+from app.domain.cases import Invitation, InvitationKind, NoteKind, SharedCase
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.permissions import Permission, permits
@@ -19,23 +18,8 @@ from app.services.case_view import CaseView
 from app.services.cases import resolve_contact_person
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound
+from app.services.free_texts import author_note
 from app.services.ports import UnitOfWork
-
-
-def _note(
-    uow: UnitOfWork, ctx: RequestContext, kind: NoteKind, text: str, category: DataCategory | None
-) -> ProcessNote:
-    institution = uow.institutions.get(ctx.principal.institution_id)
-    chosen = category or (own_category(institution.kind) if institution else DataCategory.FALLFUEHRUNG)
-    return ProcessNote(
-        kind=kind,
-        text=text.strip(),
-        category=chosen,
-        author_institution_id=ctx.principal.institution_id,
-        written_on=ctx.today,
-        recorded_by=ctx.principal.id,
-        recorded_at=ctx.now,
-    )
 
 
 def _active_institution(uow: UnitOfWork, institution_id: uuid.UUID) -> uuid.UUID:
@@ -84,7 +68,7 @@ def propose_lead_handover(
 
     def mutate(case: SharedCase) -> CaseChange:
         require_lead(case, ctx)
-        handover_note = _note(uow, ctx, NoteKind.HANDOVER, note, category)
+        handover_note = author_note(uow, ctx, NoteKind.HANDOVER, note, category)
         invitation = case.invite(
             kind=InvitationKind.LEAD,
             institution_id=institution_id,
@@ -152,7 +136,7 @@ def answer_invitation(
                 contact_person=contact,
             )
             return (invitation.id,)
-        reason = _note(uow, ctx, NoteKind.DECLINE, answer.reason, answer.category)
+        reason = author_note(uow, ctx, NoteKind.DECLINE, answer.reason, answer.category)
         invitation = case.decline_invitation(
             invitation_id,
             by_institution_id=ctx.principal.institution_id,

@@ -14,6 +14,7 @@ from app.domain.break_glass import BreakGlass
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase
+from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
 from app.domain.events import ChangeEvent
@@ -109,6 +110,13 @@ class CaseRepository(Protocol):
 
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         """The person's case that is not archived yet; DFF keeps one shared case per client."""
+        ...
+
+    def with_items_of(
+        self, category: DataCategory, kinds: Collection[str], after: uuid.UUID | None, limit: int
+    ) -> list[uuid.UUID]:
+        """Ids (ascending, after `after`) of cases holding items of these stored kinds in `category`:
+        for the operator's batch work, never for a principal."""
         ...
 
 

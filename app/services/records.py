@@ -12,13 +12,16 @@ from app.domain.cases import (
     CaseConference,
     GoalProgress,
     JournalEntry,
+    NoteKind,
     Review,
     SharedCase,
 )
 from app.domain.categories import DataCategory
+from app.domain.errors import InvalidValue
 from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
 from app.services.context import RequestContext
+from app.services.free_texts import author_note
 from app.services.ports import UnitOfWork
 
 
@@ -90,7 +93,7 @@ class NewConference:
     held_on: date
     participant_institution_ids: list[uuid.UUID]
     decisions: str
-    category: DataCategory = DataCategory.FALLFUEHRUNG
+    category: DataCategory | None = None  # of the minutes, chosen by the author; default the own
 
 
 def record_conference(
@@ -99,17 +102,20 @@ def record_conference(
     """A participating institution records the minutes of a Fallkonferenz it organised."""
 
     def mutate(case: SharedCase) -> CaseChange:
+        if not new.decisions.strip():
+            raise InvalidValue("Die Beschlüsse der Fallkonferenz fehlen.", "decisions")
+        minutes = author_note(uow, ctx, NoteKind.MINUTES, new.decisions, new.category)
         conference = CaseConference(
             held_on=new.held_on,
             organiser_institution_id=ctx.principal.institution_id,
             participant_institution_ids=list(new.participant_institution_ids),
-            decisions=new.decisions.strip(),
-            category=new.category,
+            decisions="",
             recorded_by=ctx.principal.id,
             recorded_at=ctx.now,
+            minutes_note_id=minutes.id,
         )
-        case.record_conference(conference, ctx.today)
-        return CaseChange((conference.category,), (conference.id,))
+        case.record_conference(conference, ctx.today, minutes)
+        return CaseChange((conference.category, minutes.category), (conference.id, minutes.id))
 
     return change_case(uow, ctx, case_id, expected_version, "conferences.record", mutate)
 

@@ -82,7 +82,11 @@ def test_full_case_from_intake_to_archived_follow_up(api: Api) -> None:
             "decisions": "RAV übernimmt Stellensuche",
         },
     )
-    assert _only(body["fallfuehrung"]["conferences"])["decisions"] == "RAV übernimmt Stellensuche"
+    conference = _only(body["fallfuehrung"]["conferences"])
+    # the Sozialdienst's own category by default, beside the reason of the segment change
+    minutes = _only([n for n in body["sozialhilfe"]["notes"] if n["kind"] == "minutes"])
+    assert (conference["minutes_note_id"], minutes["kind"]) == (minutes["id"], "minutes")
+    assert minutes["text"] == "RAV übernimmt Stellensuche"
 
     refused = api.post(case_id, "closure", {"reason": "erwerbsarbeit"}, user="rav")
     assert refused.status_code == 422  # only the lead closes

@@ -27,6 +27,8 @@ from app.domain.cases import (
     Measure,
     MeasureKind,
     MeasureStatus,
+    NoteKind,
+    ProcessNote,
     ProgressRating,
     Review,
     Segment,
@@ -69,7 +71,7 @@ def _full_case(world: World, person: Person) -> SharedCase:
     case.assess_segment(
         segment=Segment.ORIENTIEREN,
         assessed_on=date(2025, 9, 20),
-        reason="",
+        reason=None,
         institution_id=sd,
         recorded_by=by,
         now=NOW,
@@ -100,7 +102,9 @@ def _full_case(world: World, person: Person) -> SharedCase:
         ),
         TODAY,
     )
-    case.record_conference(CaseConference(date(2026, 2, 1), sd, [sd, rav], "RAV übernimmt", by, NOW), TODAY)
+    minutes = ProcessNote(NoteKind.MINUTES, "RAV übernimmt", DataCategory.SOZIALHILFE, sd, TODAY, by, NOW)
+    conference = CaseConference(date(2026, 2, 1), sd, [sd, rav], "", by, NOW, minutes_note_id=minutes.id)
+    case.record_conference(conference, TODAY, minutes)
     case.add_journal_entry(
         JournalEntry(date(2026, 2, 2), rav, DataCategory.ARBEITSMARKT, "Bew.", "3 Bewerbungen", by, NOW),
         TODAY,
@@ -108,7 +112,7 @@ def _full_case(world: World, person: Person) -> SharedCase:
     case.close(
         reason=ClosureReason.ERWERBSARBEIT,
         closed_on=date(2026, 5, 1),
-        note="Stelle",
+        note=ProcessNote(NoteKind.CLOSURE, "Stelle", DataCategory.SOZIALHILFE, sd, TODAY, by, NOW),
         institution_id=sd,
         recorded_by=by,
         today=TODAY,

@@ -57,6 +57,19 @@ def test_consented_flow_shows_the_sozialdienst_plan_to_the_rav(demo: Callable[[s
     assert DataCategory.ARBEITSMARKT in back.allowed  # the RAV's data, reciprocity holds
 
 
+def test_the_rav_reads_the_segments_but_not_the_health_details_behind_them(
+    demo: Callable[[str, str], CaseView],
+) -> None:
+    view = demo("demo-rav-lead", KELLER)
+    assert [s.segment.value for s in view.segment_history][-1] == "V"
+    texts = [n.text for n in view.notes]
+    assert not any("rückenschonende" in text for text in texts)
+    assert DataCategory.GESUNDHEIT in view.withheld
+    lead = demo("demo-lead", KELLER)
+    health = [n.text for n in lead.notes if n.category is DataCategory.GESUNDHEIT]
+    assert any("rückenschonende" in text for text in health)
+
+
 def test_revoked_consent_withholds_social_assistance_from_the_iv(
     demo: Callable[[str, str], CaseView],
 ) -> None:

@@ -126,7 +126,7 @@ def test_cases_have_consistent_dates_segment_changes_and_follow_ups(uow_factory:
         if earlier.segment != later.segment
     ]
     assert len(changes) >= 3
-    assert all(change.reason for change in changes)
+    assert all(change.reason_note_id and case_note(cases, change.reason_note_id) for change in changes)
 
     pending = [
         case
@@ -228,3 +228,7 @@ def test_demo_shows_every_state_of_the_iiz_process(uow_factory: UowFactory) -> N
         body = stable_id("institution", WASSERAMT)
         statuses = {r.status.value for r in uow.referrals.involving(body)}
     assert {"submitted", "at_clearing"} <= statuses, "Zuweisungen wartend und bei der Schlichtungsstelle"
+
+
+def case_note(cases: list[SharedCase], note_id: uuid.UUID) -> str:
+    return next(n.text for case in cases for n in case.notes if n.id == note_id)

@@ -16,9 +16,12 @@ from app.domain.cases import (
     Measure,
     MeasureKind,
     MeasureStatus,
+    NoteKind,
+    ProcessNote,
     Segment,
     SharedCase,
 )
+from app.domain.categories import DataCategory
 
 SOZIALDIENST = uuid.UUID("00000000-0000-0000-0000-000000000001")
 RAV = uuid.UUID("00000000-0000-0000-0000-000000000002")
@@ -76,7 +79,7 @@ def segment(
     case.assess_segment(
         segment=seg,
         assessed_on=on,
-        reason=reason,
+        reason=text_note(NoteKind.SEGMENT_REASON, reason, by),
         institution_id=by,
         recorded_by=CASEWORKER_SD,
         now=now or NOW,
@@ -133,14 +136,16 @@ def close(
     by: uuid.UUID | None = None,
     today: date = TODAY,
 ) -> None:
+    author = by or case.lead_institution_id
+    remaining = "Mietzinsbeitrag" if reason is ClosureReason.TEILABLOESUNG else ""
     case.close(
         reason=reason,
         closed_on=closed_on,
-        note="  Festanstellung ab 1. April  ",
-        institution_id=by or case.lead_institution_id,
+        note=text_note(NoteKind.CLOSURE, "  Festanstellung ab 1. April  ", author),
+        institution_id=author,
         recorded_by=CASEWORKER_SD,
         today=today,
-        remaining="Mietzinsbeitrag" if reason is ClosureReason.TEILABLOESUNG else "",
+        remaining=text_note(NoteKind.REMAINING, remaining, author),
     )
 
 
@@ -148,3 +153,16 @@ def present(value: T | None) -> T:
     """The value, after asserting it is there (keeps the type checker and the reader informed)."""
     assert value is not None
     return value
+
+
+def text_note(
+    kind: NoteKind,
+    text: str,
+    by: uuid.UUID,
+    category: DataCategory = DataCategory.SOZIALHILFE,
+    on: date = TODAY,
+) -> ProcessNote | None:
+    """A free text as the service hands it to the domain: a note under its author's category."""
+    if not text.strip():
+        return None
+    return ProcessNote(kind, text.strip(), category, by, on, CASEWORKER_SD, NOW)

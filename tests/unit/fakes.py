@@ -26,6 +26,7 @@ from app.domain.break_glass import BreakGlass
 from app.domain.cases import CasePhase, SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase, SealedItem
+from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document, DocumentTooLarge, sniff_media_type
 from app.domain.errors import StaleVersion
@@ -291,6 +292,17 @@ class FakeCases:
         return [
             c.id for c in self._store.cases.values() if c.pending_invitation_for(institution_id) is not None
         ]
+
+    def with_items_of(
+        self, category: DataCategory, kinds: Collection[str], after: uuid.UUID | None, limit: int
+    ) -> list[uuid.UUID]:
+        found = sorted(
+            case_id
+            for case_id, stored in self._store.cases.items()
+            if any(k in kinds and item.category is category for k, item in _items(stored))
+            and (after is None or case_id > after)
+        )
+        return found[:limit]
 
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         return next(

@@ -39,7 +39,7 @@ from app.domain.cases.phase import TRANSITIONS
 from app.domain.categories import DataCategory
 from app.domain.errors import DomainError
 
-from .builders import IV_STELLE, KANTON, PERSON, RAV, SOZIALDIENST, at_noon
+from .builders import IV_STELLE, KANTON, PERSON, RAV, SOZIALDIENST, at_noon, text_note
 
 INSTITUTIONS = (SOZIALDIENST, RAV, IV_STELLE, KANTON)
 USER_OF = {institution: uuid.UUID(int=0xA000 + i) for i, institution in enumerate(INSTITUTIONS)}
@@ -171,7 +171,7 @@ class SharedCaseMachine(RuleBasedStateMachine):
             lambda: self.case.assess_segment(
                 segment=segment,
                 assessed_on=on,
-                reason="Neue Lage" if with_reason else "",
+                reason=text_note(NoteKind.SEGMENT_REASON, "Neue Lage" if with_reason else "", by),
                 institution_id=by,
                 recorded_by=USER_OF[by],
                 now=at_noon(self.today),
@@ -388,11 +388,11 @@ class SharedCaseMachine(RuleBasedStateMachine):
             lambda: self.case.close(
                 reason=reason,
                 closed_on=on,
-                note="",
+                note=None,
                 institution_id=by,
                 recorded_by=USER_OF[by],
                 today=self.today,
-                remaining=remaining,
+                remaining=text_note(NoteKind.REMAINING, remaining, by),
             )
         )
         assert accepted == expected
@@ -430,7 +430,7 @@ class SharedCaseMachine(RuleBasedStateMachine):
             and (follow_up.started_on is None or on >= follow_up.started_on)
             and (on >= follow_up.due_on or early_end is not None)  # six months, or a documented early end
         )
-        accepted = self.attempt(lambda: self.case.complete_follow_up(result, on, "", self.today, early_end))
+        accepted = self.attempt(lambda: self.case.complete_follow_up(result, on, None, self.today, early_end))
         assert accepted == expected
         if accepted:
             assert self.case.phase is CasePhase.ARCHIVED
@@ -511,7 +511,8 @@ class SharedCaseMachine(RuleBasedStateMachine):
         history = self.case.segment_history
         for before, after in pairwise(history):
             if before.segment != after.segment:
-                assert after.reason
+                assert after.reason_note_id is not None
+                assert self.case.note(after.reason_note_id) is not None
 
     @invariant()
     def active_phase_implies_a_segment(self) -> None:

@@ -188,7 +188,7 @@ def test_due_date_is_none_after_closure_and_in_every_later_phase(reason: Closure
     if case.follow_up is not None:
         case.start_follow_up(date(2025, 9, 30), date(2025, 10, 1))
         assert case.reassessment_due_on is None
-        case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 10, 1), "", date(2025, 10, 1))
+        case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 10, 1), None, date(2025, 10, 1))
     else:
         case.archive()
     assert case.phase is CasePhase.ARCHIVED

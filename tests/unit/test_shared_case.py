@@ -21,6 +21,7 @@ from app.domain.cases import (
     JournalEntry,
     Measure,
     MeasureStatus,
+    NoteKind,
     ProgressRating,
     Review,
     Segment,
@@ -48,6 +49,7 @@ from .builders import (
     open_case,
     present,
     segment,
+    text_note,
     with_rav,
 )
 
@@ -261,7 +263,7 @@ def test_first_segmentation_needs_no_reason(reason: str) -> None:
     entry = case.assess_segment(
         segment=Segment.ORIENTIEREN,
         assessed_on=date(2025, 1, 10),
-        reason=reason,
+        reason=text_note(NoteKind.SEGMENT_REASON, reason, SOZIALDIENST),
         institution_id=SOZIALDIENST,
         recorded_by=CASEWORKER_SD,
         now=NOW,
@@ -284,12 +286,19 @@ def test_segment_change_without_reason_is_refused(reason: str) -> None:
     assert len(case.segment_history) == 1
 
 
-def test_segment_change_with_reason_is_recorded_with_the_reason_trimmed() -> None:
+def test_segment_change_keeps_its_reason_as_a_note_under_the_authors_category() -> None:
     case = open_case()
     segment(case, Segment.ORIENTIEREN, date(2025, 1, 10))
     segment(case, Segment.VERAENDERN, date(2025, 2, 10), "  Deutschkurs abgeschlossen ")
     assert case.current_segment is Segment.VERAENDERN
-    assert present(case.last_segment_assessment).reason == "Deutschkurs abgeschlossen"
+    entry = present(case.last_segment_assessment)
+    assert (entry.reason, entry.category) == ("", DataCategory.FALLFUEHRUNG)
+    note = present(case.note(present(entry.reason_note_id)))
+    assert (note.text, note.category, note.kind) == (
+        "Deutschkurs abgeschlossen",
+        DataCategory.SOZIALHILFE,
+        NoteKind.SEGMENT_REASON,
+    )
     assert [e.segment for e in case.segment_history] == [Segment.ORIENTIEREN, Segment.VERAENDERN]
 
 
@@ -420,7 +429,9 @@ def test_closing_records_the_closure_with_the_note_trimmed() -> None:
     assert case.phase is CasePhase.CLOSED
     assert present(case.closure).closed_on == CLOSED_ON
     assert present(case.closure).reason is ClosureReason.AUSBILDUNG
-    assert present(case.closure).note == "Festanstellung ab 1. April"
+    assert present(case.closure).note == ""
+    note = present(case.note(present(present(case.closure).note_id)))
+    assert (note.text, note.category) == ("Festanstellung ab 1. April", DataCategory.SOZIALHILFE)
     assert present(case.closure).owner_institution_id == SOZIALDIENST
 
 
@@ -558,7 +569,7 @@ def test_follow_up_is_only_possible_after_closure() -> None:
         case.start_follow_up(date(2025, 4, 1), TODAY)
     assert "erst nach dem Fallabschluss" in refused.value.message
     with pytest.raises(PhaseConflict):
-        case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 4, 1), "", TODAY)
+        case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 4, 1), None, TODAY)
     assert case.phase is CasePhase.ACTIVE
 
 
@@ -576,7 +587,7 @@ def test_follow_up_dated_before_closure_is_refused() -> None:
     assert "vor dem Fallabschluss" in refused.value.message
     assert refused.value.field == "started_on"
     with pytest.raises(InvalidValue):
-        case.complete_follow_up(FollowUpResult.SUSTAINABLE, CLOSED_ON - timedelta(days=1), "", TODAY)
+        case.complete_follow_up(FollowUpResult.SUSTAINABLE, CLOSED_ON - timedelta(days=1), None, TODAY)
     assert case.phase is CasePhase.CLOSED
     assert present(case.follow_up).started_on is None
 
@@ -592,17 +603,21 @@ def test_completing_the_follow_up_archives_the_case() -> None:
     case = closed_case()
     case.start_follow_up(date(2025, 9, 30), date(2025, 10, 1))
     case.complete_follow_up(
-        FollowUpResult.SUSTAINABLE, date(2025, 10, 15), "  Stelle gehalten ", date(2025, 10, 15)
+        FollowUpResult.SUSTAINABLE,
+        date(2025, 10, 15),
+        text_note(NoteKind.FOLLOW_UP, "  Stelle gehalten ", SOZIALDIENST),
+        date(2025, 10, 15),
     )
     assert case.phase is CasePhase.ARCHIVED
     assert present(case.follow_up).completed_on == date(2025, 10, 15)
     assert present(case.follow_up).result is FollowUpResult.SUSTAINABLE
-    assert present(case.follow_up).note == "Stelle gehalten"
+    note = present(case.note(present(present(case.follow_up).note_id)))
+    assert (note.text, note.category) == ("Stelle gehalten", DataCategory.SOZIALHILFE)
 
 
 def test_completing_the_follow_up_without_starting_it_archives_and_dates_the_start() -> None:
     case = closed_case()
-    case.complete_follow_up(FollowUpResult.UNREACHABLE, date(2025, 10, 2), "", date(2025, 10, 2))
+    case.complete_follow_up(FollowUpResult.UNREACHABLE, date(2025, 10, 2), None, date(2025, 10, 2))
     assert case.phase is CasePhase.ARCHIVED
     assert present(case.follow_up).started_on == date(2025, 10, 2)
 
@@ -611,7 +626,7 @@ def test_completing_the_follow_up_before_it_started_is_refused() -> None:
     case = closed_case()
     case.start_follow_up(date(2025, 9, 30), date(2025, 10, 1))
     with pytest.raises(InvalidValue, match="endet vor ihrem Beginn"):
-        case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 9, 29), "", date(2025, 10, 1))
+        case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 9, 29), None, date(2025, 10, 1))
     assert case.phase is CasePhase.FOLLOW_UP
 
 
@@ -625,9 +640,9 @@ def test_starting_the_follow_up_twice_is_refused() -> None:
 
 def test_a_completed_follow_up_cannot_be_completed_again() -> None:
     case = closed_case()
-    case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 10, 2), "", date(2025, 10, 2))
+    case.complete_follow_up(FollowUpResult.SUSTAINABLE, date(2025, 10, 2), None, date(2025, 10, 2))
     with pytest.raises(DomainError):
-        case.complete_follow_up(FollowUpResult.NOT_SUSTAINABLE, date(2025, 10, 3), "", date(2025, 10, 3))
+        case.complete_follow_up(FollowUpResult.NOT_SUSTAINABLE, date(2025, 10, 3), None, date(2025, 10, 3))
     assert present(case.follow_up).result is FollowUpResult.SUSTAINABLE
 
 
@@ -964,9 +979,10 @@ def test_every_item_has_a_category_and_an_owner_institution() -> None:
             case.conferences,
             case.journal,
             case.intake_records,
+            case.notes,
         )
     )
-    assert len(items) == expected_count == 11
+    assert len(items) == expected_count == 12
     participants = {p.institution_id for p in case.participations}
     for item in items:
         assert isinstance(item.category, DataCategory), item

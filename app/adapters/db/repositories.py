@@ -25,6 +25,7 @@ from app.adapters.db.invitations import load_invitations, pending_invitation_cas
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import (
     AuditEventRow,
+    CaseItemRow,
     CaseRow,
     InstitutionRow,
     ParticipationRow,
@@ -441,6 +442,20 @@ class SqlCaseRepository:
             CaseRow.person_id == person_id, CaseRow.phase != CasePhase.ARCHIVED.value
         )
         return set(self._session.scalars(query))
+
+    def with_items_of(
+        self, category: DataCategory, kinds: Collection[str], after: uuid.UUID | None, limit: int
+    ) -> list[uuid.UUID]:
+        query = (
+            select(CaseItemRow.case_id)
+            .where(CaseItemRow.category == category.value, CaseItemRow.kind.in_(list(kinds)))
+            .distinct()
+            .order_by(CaseItemRow.case_id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(CaseItemRow.case_id > after)
+        return list(self._session.scalars(query))
 
 
 def assigned_case_ids(user_id: uuid.UUID) -> Any:

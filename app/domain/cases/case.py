@@ -18,7 +18,7 @@ from app.domain.cases.closure import (
 from app.domain.cases.cooperation import Cooperation
 from app.domain.cases.intake import IntakeRecord, IntakeStep
 from app.domain.cases.invitations import Invitation, InvitationKind, InvitationStatus
-from app.domain.cases.notes import NoteKind, ProcessNote
+from app.domain.cases.notes import NoteKind, ProcessNote, require_note
 from app.domain.cases.phase import TRANSITIONS, CasePhase
 from app.domain.cases.plan import Goal, Measure, MeasureStatus
 from app.domain.cases.process_rules import (
@@ -386,11 +386,12 @@ class SharedCase:
         *,
         segment: Segment,
         assessed_on: date,
-        reason: str,
+        reason: ProcessNote | None,
         institution_id: uuid.UUID,
         recorded_by: uuid.UUID,
         now: datetime,
     ) -> SegmentAssessment:
+        """The segment letter and date are shared; the reason is a note under its own category."""
         self._require_phase_open("Die Segmentierung")
         self._require_participation(institution_id)
         _not_in_future(assessed_on, now.date(), "assessed_on", "Das Beurteilungsdatum")
@@ -399,9 +400,19 @@ class SharedCase:
         last = self.last_segment_assessment
         if last is not None and assessed_on < last.assessed_on:
             raise InvalidValue("Die Beurteilung liegt vor der letzten Segmentierung.", "assessed_on")
-        if last is not None and segment != last.segment and not reason.strip():
+        if last is not None and segment != last.segment and reason is None:
             raise InvariantViolation("Ein Segmentwechsel braucht eine Begründung.", "reason")
-        entry = SegmentAssessment(segment, assessed_on, reason.strip(), institution_id, recorded_by, now)
+        require_note(reason, NoteKind.SEGMENT_REASON, institution_id)
+        entry = SegmentAssessment(
+            segment,
+            assessed_on,
+            "",
+            institution_id,
+            recorded_by,
+            now,
+            reason_note_id=reason.id if reason is not None else None,
+        )
+        self._attach(reason)
         self.segment_history.append(entry)
         return entry
 
@@ -510,8 +521,7 @@ class SharedCase:
         self,
         conference_id: uuid.UUID,
         *,
-        decisions: str,
-        category: DataCategory,
+        minutes: ProcessNote,
         client_attended: bool | None,
         action_items: list[ActionItem],
         agreed_goal_ids: list[uuid.UUID],
@@ -529,19 +539,10 @@ class SharedCase:
             )
         _not_in_future(conference.held_on, today, "held_on", "Das Protokoll einer künftigen Fallkonferenz")
         self._check_conference_extras(action_items, agreed_goal_ids)
-        if not decisions.strip():
+        if minutes.kind is not NoteKind.MINUTES or minutes.author_institution_id != institution_id:
             raise InvalidValue("Die Beschlüsse der Fallkonferenz fehlen.", "decisions")
-        CaseConference(  # validates the category the author chose
-            conference.held_on,
-            institution_id,
-            [institution_id],
-            decisions,
-            conference.recorded_by,
-            conference.recorded_at,
-            category,
-        )
-        conference.decisions = decisions.strip()
-        conference.category = category
+        self._attach(minutes)
+        conference.minutes_note_id = minutes.id
         conference.client_attends = client_attended
         conference.action_items = list(action_items)
         conference.agreed_goal_ids = list(agreed_goal_ids)
@@ -576,8 +577,12 @@ class SharedCase:
             except InvalidValue as error:
                 raise InvalidValue(error.message, f"agreed_goal_ids.{index}") from None
 
-    def record_conference(self, conference: CaseConference, today: date) -> CaseConference:
+    def record_conference(
+        self, conference: CaseConference, today: date, minutes: ProcessNote | None = None
+    ) -> CaseConference:
+        """Schedule a conference, or record one held with its minutes (a note of their own)."""
         self._require_not_archived()
+        require_note(minutes, NoteKind.MINUTES, conference.organiser_institution_id)
         if not conference.scheduled:
             _not_in_future(conference.held_on, today, "held_on", "Die Fallkonferenz")
         self._check_conference_extras(conference.action_items, conference.agreed_goal_ids)
@@ -590,6 +595,9 @@ class SharedCase:
                     "Diese Stelle ist nicht am Fall beteiligt.", f"participant_institution_ids.{index}"
                 )
         self._require_participation(conference.organiser_institution_id)
+        if minutes is not None:
+            conference.minutes_note_id = minutes.id
+            self._attach(minutes)
         self.conferences.append(conference)
         return conference
 
@@ -660,12 +668,13 @@ class SharedCase:
         *,
         reason: ClosureReason,
         closed_on: date,
-        note: str,
+        note: ProcessNote | None,
         institution_id: uuid.UUID,
         recorded_by: uuid.UUID,
         today: date,
-        remaining: str = "",
+        remaining: ProcessNote | None = None,
     ) -> Closure:
+        """The closure's date and reason are shared; its note and what remains are notes of their own."""
         self._require_participation(institution_id)
         if institution_id != self.lead_institution_id:
             raise InvariantViolation("Nur die fallführende Stelle kann den Fall abschliessen.")
@@ -675,16 +684,26 @@ class SharedCase:
         last = self.last_segment_assessment
         if last is not None and closed_on < last.assessed_on:
             raise InvalidValue("Der Abschluss liegt vor der letzten Segmentierung.", "closed_on")
-        if reason is ClosureReason.TEILABLOESUNG and not remaining.strip():
+        if reason is ClosureReason.TEILABLOESUNG and remaining is None:
             raise InvalidValue(
                 "Bei einer Teilablösung ist festzuhalten, welche Unterstützung bleibt.", "remaining"
             )
+        require_note(note, NoteKind.CLOSURE, institution_id)
+        require_note(remaining, NoteKind.REMAINING, institution_id)
         self._transition(CasePhase.CLOSED)
         for measure in self.measures:  # only the closing institution's own measures end
             if measure.owner_institution_id == institution_id:
                 measure.settle_on_closure(closed_on)
+        self._attach(note)
+        self._attach(remaining)
         self.closure = Closure(
-            closed_on, reason, note.strip(), institution_id, recorded_by, remaining=remaining.strip()
+            closed_on,
+            reason,
+            "",
+            institution_id,
+            recorded_by,
+            note_id=note.id if note is not None else None,
+            remaining_note_id=remaining.id if remaining is not None else None,
         )
         self.ends_on = follow_up_ends_on(closed_on)
         if reason.is_detachment:
@@ -702,11 +721,12 @@ class SharedCase:
         self,
         result: FollowUpResult,
         completed_on: date,
-        note: str,
+        note: ProcessNote | None,
         today: date,
         early_end: EarlyEnd | None = None,
     ) -> None:
         follow_up = self._require_pending_follow_up()
+        require_note(note, NoteKind.FOLLOW_UP, follow_up.institution_id)
         self._check_follow_up_date(completed_on, today, "completed_on")
         if follow_up.started_on is not None and completed_on < follow_up.started_on:
             raise InvalidValue("Die Nachbetreuung endet vor ihrem Beginn.", "completed_on")
@@ -720,8 +740,9 @@ class SharedCase:
         follow_up.started_on = follow_up.started_on or completed_on
         follow_up.completed_on = completed_on
         follow_up.result = result
-        follow_up.note = note.strip()
+        follow_up.note_id = note.id if note is not None else None
         follow_up.early_end = early_end
+        self._attach(note)
 
     def archive(self) -> None:
         """Archive a closed case that needs no follow-up."""
@@ -765,6 +786,10 @@ class SharedCase:
         yield from self.notes
 
     # -- helpers -----------------------------------------------------------------------------------
+
+    def _attach(self, note: ProcessNote | None) -> None:
+        if note is not None:
+            self.notes.append(note)
 
     def _transition(self, target: CasePhase) -> None:
         if target not in TRANSITIONS[self.phase]:

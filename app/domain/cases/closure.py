@@ -79,11 +79,13 @@ class EarlyEnd(StrEnum):
 class Closure:
     closed_on: date
     reason: ClosureReason
-    note: str
+    note: str  # empty: kept only to read closures sealed before `cockpit cases reclassify-texts`
     institution_id: uuid.UUID
     recorded_by: uuid.UUID
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-    remaining: str = ""  # Teilablösung: the support that remains
+    remaining: str = ""  # as `note`; the support that remains after a Teilablösung is a note now
+    note_id: uuid.UUID | None = None
+    remaining_note_id: uuid.UUID | None = None
 
     category = DataCategory.FALLFUEHRUNG
 
@@ -113,9 +115,10 @@ class FollowUp:
     started_on: date | None = None
     completed_on: date | None = None
     result: FollowUpResult | None = None
-    note: str = ""
+    note: str = ""  # empty: kept only to read follow-ups sealed before `cockpit cases reclassify-texts`
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     early_end: EarlyEnd | None = None
+    note_id: uuid.UUID | None = None
 
     category = DataCategory.FALLFUEHRUNG
 

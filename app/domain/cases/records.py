@@ -131,15 +131,16 @@ class CaseConference:
     held_on: date  # the planned date while scheduled
     organiser_institution_id: uuid.UUID
     participant_institution_ids: list[uuid.UUID]  # the invited institutions
-    decisions: str  # the minutes; empty while only scheduled
+    decisions: str  # empty: the minutes are a note (`minutes_note_id`); kept to read older ones
     recorded_by: uuid.UUID
     recorded_at: datetime
-    category: DataCategory = DataCategory.FALLFUEHRUNG  # of the minutes, chosen by their author
+    category: DataCategory = DataCategory.FALLFUEHRUNG  # older conferences: the minutes' category
     scheduled: bool = False  # True until the minutes are recorded
     client_attends: bool | None = None
     action_items: list[ActionItem] = field(default_factory=list)
     agreed_goal_ids: list[uuid.UUID] = field(default_factory=list)
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    minutes_note_id: uuid.UUID | None = None
 
     def __post_init__(self) -> None:
         _require_content_category(self.category)
@@ -147,7 +148,7 @@ class CaseConference:
             raise InvalidValue("Eine Fallkonferenz braucht Teilnehmende.", "participant_institution_ids")
         if len(set(self.participant_institution_ids)) != len(self.participant_institution_ids):
             raise InvalidValue("Jede Stelle darf nur einmal teilnehmen.", "participant_institution_ids")
-        if not self.scheduled and not self.decisions.strip():
+        if not self.scheduled and not self.decisions.strip() and self.minutes_note_id is None:
             raise InvalidValue("Die Beschlüsse der Fallkonferenz fehlen.", "decisions")
 
     @property

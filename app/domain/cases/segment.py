@@ -32,15 +32,17 @@ class Segment(StrEnum):
 
 @dataclass(frozen=True)
 class SegmentAssessment:
-    """One entry of the segment history: who assessed which segment when, and why."""
+    """One entry of the segment history: who assessed which segment when (shared core); why is a
+    note of its own under the category its author chose (`reason_note_id`)."""
 
     segment: Segment
     assessed_on: date
-    reason: str
+    reason: str  # empty: kept only to read entries sealed before `cockpit cases reclassify-texts`
     institution_id: uuid.UUID
     recorded_by: uuid.UUID
     recorded_at: datetime
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+    reason_note_id: uuid.UUID | None = None
 
     category = DataCategory.FALLFUEHRUNG
 

@@ -9,6 +9,7 @@ import typer
 
 from app.entrypoints.cli.audit import audit_app
 from app.entrypoints.cli.backup import backup_app
+from app.entrypoints.cli.cases import cases_app
 from app.entrypoints.cli.consent import consent_app
 from app.entrypoints.cli.events import events_app, worker
 from app.entrypoints.cli.exchange import import_app
@@ -32,6 +33,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(backup_app, name="backup")
 app.add_typer(keys_app, name="keys")
 app.add_typer(retention_app, name="retention")
+app.add_typer(cases_app, name="cases")
 app.add_typer(import_app, name="import")
 app.add_typer(events_app, name="events")
 app.command("worker")(worker)

@@ -25,7 +25,7 @@ from app.domain.cases import (
 )
 from app.domain.cases.intake import OUTCOMES_OF, IntakeStep
 from app.domain.cases.plan import GoalStatus
-from app.domain.categories import CONTENT_CATEGORIES, DataCategory
+from app.domain.categories import DataCategory
 from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
 from app.entrypoints.web.formats import parse_date
@@ -41,6 +41,7 @@ from app.entrypoints.web.render import (
     refused,
     show,
 )
+from app.entrypoints.web.text_readers import chosen_text_category, text_readers
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import cases as case_service
@@ -258,7 +259,7 @@ def case_page(
             for i in names
             if not view.case.is_participant(i) and view.case.pending_invitation_for(i) is None
         ],
-        categories=sorted(CONTENT_CATEGORIES, key=lambda c: c.label),
+        readers=text_readers(web, view),
         segments=list(Segment),
         closure_reasons=list(ClosureReason),
         follow_up_results=list(FollowUpResult),
@@ -327,6 +328,7 @@ def assess_segment(
     segment: Annotated[str, Form(max_length=2)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
     assessed_on: Annotated[str, Form(max_length=10)] = "",
+    category: Annotated[str, Form(max_length=20)] = "",
     version: VersionField = "",
 ) -> Response:
     if segment not in {s.value for s in Segment}:
@@ -339,7 +341,14 @@ def assess_segment(
         return case_page(request, web, case_id, errors=errors, status=422)
     try:
         segmentation.assess_segment(
-            _uow(web), web.ctx, case_id, rendered_version(version), Segment(segment), on, reason
+            _uow(web),
+            web.ctx,
+            case_id,
+            rendered_version(version),
+            Segment(segment),
+            on,
+            reason,
+            chosen_text_category(category),
         )
     except CHANGE_ERRORS as exc:
         errors = form_errors(

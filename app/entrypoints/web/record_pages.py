@@ -14,6 +14,7 @@ from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.formats import DATE_ERROR, date_or_none
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors
+from app.entrypoints.web.text_readers import chosen_text_category
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedInForm
 from app.services import closure, records
@@ -66,6 +67,7 @@ def record_conference(
     held_on: Annotated[str, Form(max_length=10)] = "",
     decisions: Annotated[str, Form(max_length=10000)] = "",
     participants: Annotated[list[str] | None, Form()] = None,
+    category: Annotated[str, Form(max_length=20)] = "",
     version: VersionField = "",
 ) -> Response:
     day = date_or_none(held_on)
@@ -84,7 +86,7 @@ def record_conference(
                 web.ctx,
                 case_id,
                 rendered_version(version),
-                records.NewConference(day, chosen, decisions),
+                records.NewConference(day, chosen, decisions, chosen_text_category(category)),
             )
             return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=konferenz")
         except CHANGE_ERRORS as exc:
@@ -100,6 +102,7 @@ def close_case(
     reason: Annotated[str, Form(max_length=30)] = "",
     closed_on: Annotated[str, Form(max_length=10)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
+    category: Annotated[str, Form(max_length=20)] = "",
     version: VersionField = "",
 ) -> Response:
     chosen = next((r for r in ClosureReason if r.value == reason), None)
@@ -111,7 +114,14 @@ def close_case(
     else:
         try:
             closure.close_case(
-                web.container.uow_factory(), web.ctx, case_id, rendered_version(version), chosen, day, note
+                web.container.uow_factory(),
+                web.ctx,
+                case_id,
+                rendered_version(version),
+                chosen,
+                day,
+                note,
+                note_category=chosen_text_category(category),
             )
             return redirect(f"/faelle/{case_id}/teil/abschluss?ok=abschluss")
         except CHANGE_ERRORS as exc:
@@ -127,6 +137,7 @@ def follow_up(
     step: Annotated[str, Form(max_length=10)] = "",
     result: Annotated[str, Form(max_length=30)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
+    category: Annotated[str, Form(max_length=20)] = "",
     version: VersionField = "",
 ) -> Response:
     uow = web.container.uow_factory()
@@ -138,7 +149,17 @@ def follow_up(
             if chosen is None:
                 errors = FormErrors({"n-ergebnis": "Bitte ein Ergebnis wählen."})
                 return case_page(request, web, case_id, "case_part.html", "abschluss", errors, 422)
-            closure.complete_follow_up(uow, web.ctx, case_id, rendered_version(version), chosen, None, note)
+            text_category = chosen_text_category(category)
+            closure.complete_follow_up(
+                uow,
+                web.ctx,
+                case_id,
+                rendered_version(version),
+                chosen,
+                None,
+                note,
+                note_category=text_category,
+            )
     except CHANGE_ERRORS as exc:
         errors = form_errors(exc, {"follow_up": "n-ergebnis", "completed_on": "n-ergebnis"})
         return case_page(request, web, case_id, "case_part.html", "abschluss", errors, 422)

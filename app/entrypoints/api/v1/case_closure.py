@@ -35,6 +35,7 @@ def close_case(
         body.closed_on,
         body.note,
         body.remaining,
+        body.category,
     )
     return case_response(request, view, ctx)
 
@@ -74,5 +75,6 @@ def complete_follow_up(
         body.completed_on,
         body.note,
         body.early_end,
+        body.category,
     )
     return case_response(request, view, ctx)

@@ -34,6 +34,7 @@ def assess_segment(
         body.segment,
         body.assessed_on,
         body.reason,
+        body.category,
     )
     return case_response(request, view, ctx)
 

@@ -30,6 +30,7 @@ from app.entrypoints.api.v1.schemas.common import (
     Reference,
     ShortText,
 )
+from app.entrypoints.api.v1.schemas.process_in import CategoryChoice
 
 Interval = Annotated[int, Field(ge=1, le=12, description="Monate bis zur nächsten Neubeurteilung")]
 
@@ -67,13 +68,14 @@ class LeadIn(Command):
         default=None, description="Nicht mehr verwendet: die Ansprechperson nennt die empfangende Stelle"
     )
     note: LongText = Field(default="", description="Übergabenotiz")
-    category: DataCategory | None = Field(default=None, description="Kategorie der Übergabenotiz")
+    category: CategoryChoice = None
 
 
 class SegmentIn(Command):
     segment: Segment
     assessed_on: date | None = None
     reason: LongText = ""
+    category: CategoryChoice = None
 
 
 class GoalIn(Command):
@@ -142,7 +144,7 @@ class ConferenceIn(Command):
     held_on: date
     participant_institution_ids: Annotated[list[uuid.UUID], Field(min_length=1)]
     decisions: LongText
-    category: DataCategory = DataCategory.FALLFUEHRUNG
+    category: CategoryChoice = None
 
 
 class JournalEntryIn(Command):
@@ -157,6 +159,7 @@ class ClosureIn(Command):
     closed_on: date | None = None
     note: LongText = ""
     remaining: LongText = Field(default="", description="Teilablösung: welche Unterstützung bleibt")
+    category: CategoryChoice = None
 
 
 class FollowUpStartIn(Command):
@@ -170,3 +173,4 @@ class FollowUpResultIn(Command):
     early_end: EarlyEnd | None = Field(
         default=None, description="Dokumentiertes vorzeitiges Ende (Wegzug, Tod, neue Unterstützung)"
     )
+    category: CategoryChoice = None

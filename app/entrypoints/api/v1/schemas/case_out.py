@@ -37,6 +37,8 @@ from app.entrypoints.api.v1.schemas.common import Out
 from app.entrypoints.api.v1.schemas.persons import PersonOut
 from app.services.case_view import CaseView
 
+NOTE_ID = "Der Text ist eine Notiz (Abschnitt notes) in der Kategorie, die seine Autorin wählte"
+
 
 class ItemOut(Out):
     id: uuid.UUID
@@ -57,9 +59,10 @@ class ParticipantOut(ItemOut):
 class SegmentAssessmentOut(ItemOut):
     segment: Segment
     assessed_on: date
-    reason: str
+    reason: str = Field(description="Leer: die Begründung ist die Notiz reason_note_id")
     institution_id: uuid.UUID
     recorded_at: datetime
+    reason_note_id: uuid.UUID | None = Field(default=None, description=NOTE_ID)
 
 
 class GoalOut(ItemOut):
@@ -120,7 +123,8 @@ class ConferenceOut(ItemOut):
     held_on: date
     organiser_institution_id: uuid.UUID
     participant_institution_ids: list[uuid.UUID]
-    decisions: str
+    decisions: str = Field(description="Leer: die Beschlüsse sind die Notiz minutes_note_id")
+    minutes_note_id: uuid.UUID | None = Field(default=None, description=NOTE_ID)
     scheduled: bool = Field(description="Geplant; das Protokoll fehlt noch")
     client_attends: bool | None
     action_items: list[ActionItemOut]
@@ -173,9 +177,11 @@ class JournalEntryOut(ItemOut):
 class ClosureOut(ItemOut):
     closed_on: date
     reason: ClosureReason
-    note: str
+    note: str = Field(description="Leer: die Bemerkung ist die Notiz note_id")
     institution_id: uuid.UUID
-    remaining: str
+    remaining: str = Field(description="Leer: die verbleibende Unterstützung ist die Notiz remaining_note_id")
+    note_id: uuid.UUID | None = Field(default=None, description=NOTE_ID)
+    remaining_note_id: uuid.UUID | None = Field(default=None, description=NOTE_ID)
 
 
 class FollowUpOut(ItemOut):
@@ -183,8 +189,9 @@ class FollowUpOut(ItemOut):
     started_on: date | None
     completed_on: date | None
     result: FollowUpResult | None
-    note: str
+    note: str = Field(description="Leer: die Bemerkung ist die Notiz note_id")
     early_end: EarlyEnd | None
+    note_id: uuid.UUID | None = Field(default=None, description=NOTE_ID)
 
 
 class ContactPersonOut(Out):
