@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import Invitation, InvitationKind, NoteKind, ProcessNote, SharedCase
 from app.domain.cases.notes import own_category
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.permissions import Permission, permits
@@ -49,7 +50,7 @@ def invite_institution(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     local_reference: str = "",
 ) -> CaseView:
@@ -74,7 +75,7 @@ def propose_lead_handover(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     note: str,
     category: DataCategory | None = None,
@@ -104,7 +105,7 @@ def withdraw_invitation(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     invitation_id: uuid.UUID,
 ) -> CaseView:
     """The inviting institution withdraws an invitation not yet answered."""

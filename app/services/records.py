@@ -15,6 +15,7 @@ from app.domain.cases import (
     Review,
     SharedCase,
 )
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.services.access.case_work import CaseChange, change_case
 from app.services.case_view import CaseView
@@ -32,7 +33,11 @@ class NewAssessment:
 
 
 def record_assessment(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewAssessment
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewAssessment,
 ) -> CaseView:
     """A participating institution records an assessment it carried out."""
 
@@ -65,7 +70,11 @@ class NewReview:
 
 
 def record_review(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewReview
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewReview,
 ) -> CaseView:
     """A participating institution records a Standortbestimmung."""
 
@@ -94,7 +103,11 @@ class NewConference:
 
 
 def record_conference(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewConference
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewConference,
 ) -> CaseView:
     """A participating institution records the minutes of a Fallkonferenz it organised."""
 
@@ -126,7 +139,7 @@ def add_journal_entry(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     new: NewJournalEntry,
 ) -> CaseView:
     """A participating institution writes a case note under the category of its content."""
