@@ -61,7 +61,7 @@ class VersionTag:
         if tag.startswith("W/") or len(tag) < 2 or not (tag.startswith('"') and tag.endswith('"')):
             raise StaleVersion()
         inner = tag[1:-1]
-        if inner.isascii() and inner.isdigit() and len(inner) <= 18:
+        if inner.isascii() and inner.isdigit() and len(inner) < _TOKEN_HEX:  # a token is never shorter
             return cls(frozenset(), int(inner))
         tokens = inner.split(".")
         if not all(_TOKEN.fullmatch(token) for token in tokens):
