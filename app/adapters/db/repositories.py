@@ -365,8 +365,9 @@ class SqlCaseRepository:
 
     def save(self, case: SharedCase) -> None:
         """Writes what changed. The core's version moves only with the core; records carry their own.
-        A save that leaves the core as it was still fails if the core moved meanwhile (a record
-        added to a case just archived, say), but two such saves never fail each other."""
+        Any write stamps `updated_at` (the last change, for retention) on the case row under the
+        version loaded: so a save that leaves the core alone still fails if the core moved meanwhile
+        (a record added to a case just archived, say), but two such saves only queue, never fail."""
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
         if row is None or row.version != case.version:
             raise StaleVersion()
@@ -376,24 +377,16 @@ class SqlCaseRepository:
         if core_changed:
             _write_core(row, case, now)
             row.version = case.version + 1
-        items_written = self._items.sync(row, _content_items(case))
+        if self._items.sync(row, _content_items(case)) and not core_changed:
+            row.updated_at = now  # an UPDATE … WHERE version = the loaded one
         if core_changed:
             sync_invitations(self._session, case)
         _flush(self._session)  # a lost race becomes StaleVersion here, before anything else is written
-        if not core_changed and items_written:
-            self._core_still(case)
         record_figure_metadata(self._session, case)
         _flush(self._session)
         if core_changed:
             case.version += 1
         self._cores[case.id] = core
-
-    def _core_still(self, case: SharedCase) -> None:
-        """The core is as loaded, and stays so until commit: a shared row lock on PostgreSQL (records
-        added meanwhile by others take the same and do not wait); SQLite has one writer at a time."""
-        query = select(CaseRow.version).where(CaseRow.id == case.id).with_for_update(read=True)
-        if self._session.scalar(query) != case.version:
-            raise StaleVersion()
 
     def page_for_institution(
         self,

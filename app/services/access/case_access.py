@@ -12,7 +12,7 @@ answers give the view and the audit facts.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
@@ -151,8 +151,12 @@ class CaseAccess:
         return self.decisions.of(DataCategory.FALLFUEHRUNG, self.case.lead_institution_id).allow
 
     def after_change(self) -> CaseAccess:
-        """Decisions on the case as the change left it (participants, phase and end may have moved)."""
+        """Decisions on the case as the change left it (participants, phase and end may have moved).
+
+        A break-glass opening only reads: the answer to a change shows what the principal may see
+        without it (a read under it is a request of its own, audited with that basis)."""
         basis = self.basis.for_case(self.case)
+        basis = replace(basis, grants=replace(basis.grants, break_glass=None))
         principal = self.ctx.principal
         return CaseAccess(
             self.uow,
