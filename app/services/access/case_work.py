@@ -148,11 +148,13 @@ def _change_once(
         with uow:
             access, refusal = CaseAccess.open(uow, ctx, case_id, operation, AuditAction.CHANGE)
             if access is not None:
-                before = access.part_versions()
+                before = access.part_versions() if expected is not None else None
                 case = access.reveal_all()
                 change = mutate(case)
-                if expected is not None and not before.still_current(
-                    expected, uow.cases.touched(case), access.may_see
+                if (
+                    before is not None
+                    and expected is not None
+                    and not before.still_current(expected, uow.cases.touched(case), access.may_see)
                 ):
                     checked = True
                     raise StaleVersion()
