@@ -59,6 +59,7 @@ class CaseView:
     intake_records: list[IntakeRecord] = field(default_factory=list)
     cooperations: list[Cooperation] = field(default_factory=list)
     notes: list[ProcessNote] = field(default_factory=list)
+    version_tag: str = ""  # the ETag: the versions of the parts this caller may see
 
 
 class _Keep:

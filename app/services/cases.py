@@ -9,6 +9,7 @@ from datetime import date
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import ContactPerson, SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, InvalidValue
 from app.domain.permissions import Permission
@@ -191,7 +192,7 @@ def change_case_settings(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     settings: CaseSettings,
 ) -> CaseView:
     """The lead institution sets the contact person or the reassessment interval."""

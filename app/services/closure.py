@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from app.domain.cases import ClosureReason, EarlyEnd, FollowUpResult, NoteKind, ProcessNote, SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.services.access.case_work import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
@@ -21,7 +22,7 @@ def close_case(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     reason: ClosureReason,
     closed_on: date | None,
     note: str,
@@ -55,7 +56,7 @@ def start_follow_up(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     started_on: date | None,
 ) -> CaseView:
     """The lead institution begins the Nachbetreuung after closure."""
@@ -72,7 +73,7 @@ def complete_follow_up(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     result: FollowUpResult,
     completed_on: date | None,
     note: str,
@@ -92,7 +93,7 @@ def complete_follow_up(
 
 
 def archive_case(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: VersionTag | None
 ) -> CaseView:
     """The lead institution archives a closed case without pending follow-up."""
 

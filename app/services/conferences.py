@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain.cases import ActionItem, CaseConference, NoteKind, SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.services.access.case_work import CaseChange, change_case
@@ -35,7 +36,7 @@ def schedule_conference(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     plan: ConferencePlan,
 ) -> CaseView:
     """A participating institution schedules a Fallkonferenz and invites institutions of the case."""
@@ -70,7 +71,7 @@ def record_minutes(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     conference_id: uuid.UUID,
     minutes: Minutes,
 ) -> CaseView:
@@ -101,7 +102,7 @@ def complete_action_item(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     item_id: uuid.UUID,
     done_on: date | None = None,
 ) -> CaseView:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.dates import add_months
 from app.domain.errors import InvalidValue
@@ -89,7 +90,7 @@ def record_case_facts(
     uow: FiguresUnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     facts: CaseFacts,
 ) -> CaseView:
     """The lead institution records the facts the evaluation needs (residence status group, kind

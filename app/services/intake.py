@@ -9,6 +9,7 @@ from datetime import date
 
 from app.domain.cases import AgreementForm, Cooperation, IntakeOutcome, IntakeRecord, IntakeStep, SharedCase
 from app.domain.cases.intake import STEP_CATEGORY
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.services.access.case_work import CaseChange, change_case
@@ -27,7 +28,11 @@ class NewIntakeStep:
 
 
 def record_intake_step(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewIntakeStep
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewIntakeStep,
 ) -> CaseView:
     """A participating institution records an intake step it carried out, with its outcome."""
 
@@ -61,7 +66,7 @@ def record_cooperation(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     new: NewCooperation,
 ) -> CaseView:
     """The lead institution records the client's Mitwirkung and the goals agreed (Zielvereinbarung)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import Invitation, InvitationKind, NoteKind, SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.domain.permissions import Permission, permits
@@ -33,7 +34,7 @@ def invite_institution(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     local_reference: str = "",
 ) -> CaseView:
@@ -58,7 +59,7 @@ def propose_lead_handover(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     note: str,
     category: DataCategory | None = None,
@@ -88,7 +89,7 @@ def withdraw_invitation(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     invitation_id: uuid.UUID,
 ) -> CaseView:
     """The inviting institution withdraws an invitation not yet answered."""

@@ -7,6 +7,7 @@ from datetime import date
 
 from app.domain.cases import SharedCase
 from app.domain.cases.process_rules import LEAD_NEEDS_ACCEPTANCE, RuleConflict
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
 from app.services import invitations
@@ -22,7 +23,7 @@ def add_participant(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     local_reference: str,
     joined_on: date | None,
@@ -40,7 +41,7 @@ def change_local_reference(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     local_reference: str,
 ) -> CaseView:
@@ -59,7 +60,7 @@ def remove_participant(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     left_on: date | None,
 ) -> CaseView:
@@ -78,7 +79,7 @@ def hand_over_lead(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     institution_id: uuid.UUID,
     contact_person_id: uuid.UUID | None,
 ) -> CaseView:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.domain.cases import Goal, GoalStatus, Measure, MeasureKind, MeasureStatus, SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue, InvariantViolation
 from app.domain.figures.facts import CostBearer
@@ -34,7 +35,11 @@ class NewGoal:
 
 
 def add_goal(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewGoal
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewGoal,
 ) -> CaseView:
     """A participating institution adds a goal it is responsible for."""
 
@@ -66,7 +71,7 @@ def change_goal(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     goal_id: uuid.UUID,
     changes: GoalChanges,
 ) -> CaseView:
@@ -96,7 +101,11 @@ class NewMeasure:
 
 
 def add_measure(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewMeasure
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewMeasure,
 ) -> CaseView:
     """A participating institution plans a measure, owned by itself. Naming another institution as
     owner makes it a proposal to that institution, which takes the measure over by accepting it."""
@@ -141,7 +150,7 @@ def change_measure(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     measure_id: uuid.UUID,
     changes: MeasureChanges,
 ) -> CaseView:
@@ -161,7 +170,7 @@ def accept_measure(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     measure_id: uuid.UUID,
 ) -> CaseView:
     """The institution a measure was proposed to takes it over: from now on it owns the measure."""

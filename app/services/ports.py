@@ -14,6 +14,7 @@ from app.domain.break_glass import BreakGlass
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase
+from app.domain.cases.versions import Part
 from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
@@ -80,7 +81,21 @@ class CaseRepository(Protocol):
         ...
 
     def save(self, case: SharedCase) -> None:
-        """Persist changes; bumps `case.version` and fails with StaleVersion on a lost race."""
+        """Persist what changed; bumps `case.version` (the core's) only when the core changed, and
+        fails with StaleVersion on a lost race for the core or a changed record (never for records
+        added by two saves at once)."""
+        ...
+
+    def current(self, case: SharedCase) -> SealedCase:
+        """The headers of the case's records as loaded or as the last save left them (no statement)."""
+        ...
+
+    def version_key(self, case: SharedCase) -> bytes:
+        """The key of the case's version tags (secret, one per person)."""
+        ...
+
+    def touched(self, case: SharedCase) -> frozenset[Part]:
+        """The stored parts a save of the loaded `case` would change (added records touch none)."""
         ...
 
     def page_for_institution(

@@ -16,6 +16,7 @@ from app.domain.cases import (
     Review,
     SharedCase,
 )
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import InvalidValue
 from app.services.access.case_work import CaseChange, change_case
@@ -35,7 +36,11 @@ class NewAssessment:
 
 
 def record_assessment(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewAssessment
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewAssessment,
 ) -> CaseView:
     """A participating institution records an assessment it carried out."""
 
@@ -68,7 +73,11 @@ class NewReview:
 
 
 def record_review(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewReview
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewReview,
 ) -> CaseView:
     """A participating institution records a Standortbestimmung."""
 
@@ -97,7 +106,11 @@ class NewConference:
 
 
 def record_conference(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None, new: NewConference
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    expected_version: VersionTag | None,
+    new: NewConference,
 ) -> CaseView:
     """A participating institution records the minutes of a Fallkonferenz it organised."""
 
@@ -132,7 +145,7 @@ def add_journal_entry(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     new: NewJournalEntry,
 ) -> CaseView:
     """A participating institution writes a case note under the category of its content."""

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 from app.domain.cases import NoteKind, Segment, SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.services.access.case_work import CaseChange, change_case, require_lead
 from app.services.case_view import CaseView
@@ -18,7 +19,7 @@ def assess_segment(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected_version: VersionTag | None,
     segment: Segment,
     assessed_on: date | None,
     reason: str,
@@ -46,7 +47,7 @@ def assess_segment(
 
 
 def activate_case(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: int | None
+    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, expected_version: VersionTag | None
 ) -> CaseView:
     """The lead institution ends the intake once the case is segmented."""
 

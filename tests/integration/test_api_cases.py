@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from tests.api_helpers import Api, days_ago
@@ -16,33 +17,48 @@ def test_opened_case_has_own_institution_as_lead_and_sole_participant(api: Api) 
     assert case["stammdaten"]["family_name"] == "Keller"
 
 
-def test_read_returns_etag_of_the_version(api: Api) -> None:
+def test_read_returns_a_strong_etag_that_stays_while_nothing_changes(api: Api) -> None:
     case = api.open_case()
     response = api.get_case(case["id"])
     assert response.status_code == 200
-    assert response.headers["ETag"] == '"1"'
+    assert re.fullmatch(r'"[0-9a-f]{12}(\.[0-9a-f]{12})*"', response.headers["ETag"])
+    assert api.get_case(case["id"]).headers["ETag"] == response.headers["ETag"]
+    assert response.json()["version"] == 1
     assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_stale_if_match_is_refused_with_412_and_changes_nothing(api: Api) -> None:
     case = api.open_case()
     url = f"/api/v1/cases/{case['id']}"
-    first = api.client.patch(url, json={"reassessment_interval_months": 4}, headers=api.headers("sd", '"1"'))
+    read = api.get_case(case["id"]).headers["ETag"]
+    first = api.client.patch(url, json={"reassessment_interval_months": 4}, headers=api.headers("sd", read))
     assert first.status_code == 200
-    assert first.headers["ETag"] == '"2"'
-    stale = api.client.patch(url, json={"reassessment_interval_months": 3}, headers=api.headers("sd", '"1"'))
+    assert first.headers["ETag"] != read
+    stale = api.client.patch(url, json={"reassessment_interval_months": 3}, headers=api.headers("sd", read))
     assert stale.status_code == 412
     assert stale.headers["content-type"] == "application/problem+json"
     current = api.get_case(case["id"])
-    assert current.headers["ETag"] == '"2"'
+    assert current.headers["ETag"] == first.headers["ETag"]
     assert current.json()["fallfuehrung"]["reassessment_interval_months"] == 4
 
 
-def test_stale_if_match_on_append_changes_nothing(api: Api) -> None:
+def test_the_version_in_the_body_names_the_core_for_if_match(api: Api) -> None:
     case = api.open_case()
-    response = api.post(case["id"], "journal", {"category": "fallfuehrung", "text": "Notiz"}, etag='"7"')
-    assert response.status_code == 412
-    assert "journal" not in api.get_case(case["id"]).json()["fallfuehrung"]
+    url = f"/api/v1/cases/{case['id']}"
+    first = api.client.patch(url, json={"reassessment_interval_months": 4}, headers=api.headers("sd", '"1"'))
+    assert first.status_code == 200
+    assert first.json()["version"] == 2
+    stale = api.client.patch(url, json={"reassessment_interval_months": 3}, headers=api.headers("sd", '"1"'))
+    assert stale.status_code == 412
+
+
+def test_an_append_needs_no_if_match_and_ignores_a_stale_one(api: Api) -> None:
+    case = api.open_case()
+    plain = api.post(case["id"], "journal", {"category": "fallfuehrung", "text": "Notiz"})
+    stale = api.post(case["id"], "journal", {"category": "fallfuehrung", "text": "Noch eine"}, etag='"7"')
+    assert (plain.status_code, stale.status_code) == (201, 201)
+    assert plain.headers["Location"].endswith(f"/api/v1/cases/{case['id']}")
+    assert len(api.get_case(case["id"]).json()["fallfuehrung"]["journal"]) == 2
 
 
 def test_change_without_if_match_is_refused_with_428(api: Api) -> None:
@@ -188,10 +204,11 @@ def test_wrong_method_is_a_german_problem(api: Api) -> None:
 def test_oversized_body_is_refused_before_parsing(api: Api) -> None:
     case = api.open_case()
     huge = {"category": "fallfuehrung", "text": "x" * 1_100_000}
+    before = api.get_case(case["id"]).headers["ETag"]
     response = api.post(case["id"], "journal", huge)
     assert response.status_code == 413
     assert response.json()["title"] == "Anfrage zu gross"
-    assert api.get_case(case["id"]).headers["ETag"] == '"1"'
+    assert api.get_case(case["id"]).headers["ETag"] == before
 
 
 def test_cursor_with_wrong_types_is_a_validation_problem_not_a_crash(api: Api) -> None:

@@ -195,7 +195,7 @@ def test_segment_s_refuses_labour_market_measures_naming_the_rule(api: Api) -> N
         api.post(
             case["id"], "plan/measures", {"title": "Tagesstruktur", "kind": "social_integration"}
         ).status_code
-        == 200
+        == 201
     )
 
 

@@ -124,6 +124,7 @@ class _CountingKey:
         self._opened = opened
         self.id = key.id
         self.person_id = key.person_id
+        self.version_tag_key = key.version_tag_key
 
     def seal(self, place: Place, plaintext: bytes) -> bytes:
         return self._key.seal(place, plaintext)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from tests.api_helpers import Api, days_ago
-from tests.integration.web_client import _csrf
+from tests.integration.web_client import _csrf, _version
 from tests.world import World
 
 SignIn = Callable[[str], TestClient]
@@ -111,7 +111,7 @@ def test_the_owner_marks_its_goal_achieved_and_a_partner_cannot(
     web = browser_for("sd")
     part = f"/faelle/{case['id']}/teil/plan"
     shown = web.get(part).text
-    version = re.search(r'name="version" value="(\d+)"', shown).group(1)
+    version = _version(shown)
 
     done = web.post(
         f"/faelle/{case['id']}/plan/ziele/{goal['id']}/status",

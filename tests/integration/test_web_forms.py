@@ -14,7 +14,7 @@ from tests.audit_log import audit_count, last_audit_event
 from tests.integration.web_client import _csrf, _version
 
 SignIn = Callable[[str], TestClient]
-STALE = "Der Fall wurde inzwischen geändert."
+STALE = "Jemand hat diesen Teil des Falls inzwischen geändert."
 
 
 def _plan(api: Api, case_id: str) -> dict[str, Any]:
@@ -111,31 +111,45 @@ def test_a_plan_form_without_the_session_token_changes_nothing(
     assert not _plan(api, case["id"]).get("goals")
 
 
-def test_a_stale_version_changes_nothing_and_says_so(api: Api, browser_for: SignIn) -> None:
+def test_a_stale_version_changes_nothing_and_says_so_where_a_change_rewrites_what_moved(
+    api: Api, browser_for: SignIn
+) -> None:
+    case = api.open_case("sd")
+    web = browser_for("sd")
+    segment_form = _form(web, f"/faelle/{case['id']}", segment="O", reason="Abklärung zuerst")
+    api.ok(case["id"], "segment", {"segment": "A"})  # someone else sets the segment meanwhile
+    current = api.get_case(case["id"]).headers["ETag"]
+
+    stale = web.post(f"/faelle/{case['id']}/segment", data=segment_form)
+    assert stale.status_code == 422
+    assert STALE in stale.text
+    assert _version(stale.text) == current  # the page shows the current state
+    assert "Abklärung zuerst" in stale.text  # and keeps what was typed
+
+    without = web.post(f"/faelle/{case['id']}/segment", data={**segment_form, "version": ""})
+    assert without.status_code == 422 and STALE in without.text
+    assert api.get_case(case["id"]).json()["fallfuehrung"]["segment"]["current"] == "A"
+
+
+def test_forms_that_add_a_record_are_saved_whatever_was_added_meanwhile(
+    api: Api, browser_for: SignIn
+) -> None:
     case = api.open_case("sd")
     web = browser_for("sd")
     plan_form = _form(web, f"/faelle/{case['id']}/teil/plan", title="Ziel von gestern")
     journal_form = _form(
         web, f"/faelle/{case['id']}/teil/journal", category="sozialhilfe", text="Eintrag von gestern"
     )
-    segment_form = _form(web, f"/faelle/{case['id']}", segment="A", reason="")
-    api.ok(
-        case["id"], "journal", {"category": "sozialhilfe", "text": "inzwischen"}
-    )  # someone else changes it
-    version = api.get_case(case["id"]).json()["version"]
+    api.ok(case["id"], "journal", {"category": "sozialhilfe", "text": "inzwischen"})  # someone else adds
+    api.ok(case["id"], "plan/goals", {"title": "Ziel von heute"})
 
-    for path, form in (("plan/ziele", plan_form), ("journal", journal_form), ("segment", segment_form)):
-        stale = web.post(f"/faelle/{case['id']}/{path}", data=form)
-        assert stale.status_code == 422, path
-        assert STALE in stale.text
-        assert f'name="version" value="{version}"' in stale.text  # the page shows the current state
+    for path, form in (("plan/ziele", plan_form), ("journal", journal_form)):
+        saved = web.post(f"/faelle/{case['id']}/{path}", data=form, follow_redirects=False)
+        assert saved.status_code == 303, path
 
-    without = web.post(f"/faelle/{case['id']}/plan/ziele", data={**plan_form, "version": ""})
-    assert without.status_code == 422 and STALE in without.text
-    after = api.get_case(case["id"]).json()
-    assert after["version"] == version
-    assert not _plan(api, case["id"]).get("goals")
-    assert after["fallfuehrung"]["segment"]["current"] is None
+    assert {g["title"] for g in _plan(api, case["id"])["goals"]} == {"Ziel von gestern", "Ziel von heute"}
+    journal = api.get_case(case["id"]).json()["sozialhilfe"]["journal"]
+    assert {e["text"] for e in journal} == {"inzwischen", "Eintrag von gestern"}
 
 
 def test_the_caseworker_records_an_assessment_and_a_review_with_progress_per_goal(

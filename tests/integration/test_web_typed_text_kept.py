@@ -119,3 +119,31 @@ def test_the_dpo_pages_through_the_log_newest_first_with_german_names(
     newest_first = times[0] + times[1]
     assert len(newest_first) == 3  # three reads of sd, none twice, none lost
     assert 'name="vor"' not in second.text  # nothing older than the last page
+
+
+def test_a_real_conflict_keeps_the_typed_text_beside_the_current_state(api: Api, browser_for: SignIn) -> None:
+    case = api.open_case("sd")
+    api.ok(case["id"], "segment", {"segment": "A"})
+    page = f"/faelle/{case['id']}"
+    colleague, me = browser_for("sd"), browser_for("lead")
+    mine = me.get(page).text  # both read the case at the same state
+    theirs = colleague.get(page).text
+    reason = "Gesundheitliche Abklärung zuerst, danach Bewerbungen – ausführlich begründet. " * 4
+    saved = colleague.post(
+        f"{page}/segment",
+        data={"csrf_token": _csrf(theirs), "version": _version(theirs), "segment": "V", "reason": "Kurs"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+
+    conflict = me.post(
+        f"{page}/segment",
+        data={"csrf_token": _csrf(mine), "version": _version(mine), "segment": "O", "reason": reason},
+    )
+
+    assert conflict.status_code == 422
+    assert "Jemand hat diesen Teil des Falls inzwischen geändert" in conflict.text
+    assert reason.strip() in conflict.text.replace("&ndash;", "–")  # the typed text, unchanged
+    assert _selected_segment(conflict.text) == "O"
+    assert "Kurs" in conflict.text  # beside it, the current state: the colleague's segment and reason
+    assert api.get_case(case["id"]).json()["fallfuehrung"]["segment"]["current"] == "V"

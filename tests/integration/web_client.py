@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,9 +21,10 @@ def _csrf(html: str) -> str:
 
 
 def _version(html: str) -> str:
-    match = re.search(r'name="version" value="(\d+)"', html)
+    """The case's version tag the form carries, as a browser would send it."""
+    match = re.search(r'name="version" value="([^"]+)"', html)
     assert match, html
-    return match.group(1)
+    return unescape(match.group(1))
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from app.domain.break_glass import BreakGlass
 from app.domain.cases import CasePhase, SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase, SealedItem
+from app.domain.cases.versions import CORE, Part, Section
 from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document, DocumentTooLarge, sniff_media_type
@@ -93,6 +94,18 @@ def _items(case: SharedCase) -> Iterator[tuple[str, Any]]:
         yield "closure", case.closure
     if case.follow_up is not None:
         yield "follow_up", case.follow_up
+
+
+def _core(case: SharedCase) -> tuple[Any, ...]:
+    return (
+        case.phase,
+        case.lead_institution_id,
+        case.contact_person,
+        case.participations,
+        case.invitations,
+        case.reassessment_interval_months,
+        case.ends_on,
+    )
 
 
 def _skeleton(case: SharedCase) -> SharedCase:
@@ -220,6 +233,30 @@ class FakeCases:
     def get(self, case_id: uuid.UUID) -> SharedCase | None:
         sealed = self.load(case_id)
         return self.open(sealed, [i.id for i in sealed.items]) if sealed else None
+
+    def current(self, case: SharedCase) -> SealedCase:
+        stored = self._store.cases.get(case.id)
+        items = _items(stored) if stored is not None else iter(())
+        return SealedCase(
+            case, tuple(SealedItem(i.id, kind, i.category, i.owner_institution_id) for kind, i in items)
+        )
+
+    def version_key(self, case: SharedCase) -> bytes:
+        return b"fake version key"
+
+    def touched(self, case: SharedCase) -> frozenset[Part]:
+        stored = self._store.cases.get(case.id)
+        if stored is None:
+            return frozenset({CORE})
+        before = {item.id: item for _, item in _items(stored)}
+        parts: set[Part] = {
+            Section(item.category, item.owner_institution_id)
+            for _, item in _items(case)
+            if item.id in before and before[item.id] != item
+        }
+        if _core(stored) != _core(case):
+            parts.add(CORE)
+        return frozenset(parts)
 
     def save(self, case: SharedCase) -> None:
         stored = self._store.cases.get(case.id)

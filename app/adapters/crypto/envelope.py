@@ -64,13 +64,14 @@ def _derive(secret: bytes, label: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class DataKey:
-    """A person's unwrapped data key with the two keys derived from it (one for AES-GCM, one for
-    the commitment), so the raw key is never used directly."""
+    """A person's unwrapped data key with the keys derived from it (AES-GCM, the commitment, the
+    tags of the person's case versions), so the raw key is never used directly."""
 
     id: uuid.UUID
     person_id: uuid.UUID
     _aead: AESGCM = field(repr=False)
     _commit_key: bytes = field(repr=False)
+    version_tag_key: bytes = field(repr=False, default=b"")
 
     @classmethod
     def from_secret(cls, key_id: uuid.UUID, person_id: uuid.UUID, secret: bytes) -> DataKey:
@@ -81,6 +82,7 @@ class DataKey:
             person_id,
             AESGCM(_derive(secret, b"cockpit/v1/aes-256-gcm")),
             _derive(secret, b"cockpit/v1/commitment"),
+            _derive(secret, b"cockpit/v1/version-tags"),
         )
 
     def commitment(self, nonce: bytes) -> bytes:

@@ -137,7 +137,10 @@ class CaseRow(Base):
         order_by=lambda: (ParticipationRow.joined_on, ParticipationRow.id),
     )
     items: Mapped[list[CaseItemRow]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="CaseItemRow.position"
+        lazy="raise",
+        cascade="all, delete-orphan",
+        # Records added at the same moment share a position; their id settles the order.
+        order_by=lambda: (CaseItemRow.position, CaseItemRow.id),
     )
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -180,6 +183,10 @@ class CaseItemRow(Base):
     owner_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
     position: Mapped[int]
     sealed_content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Counts changes of this record's content (the case's `version` counts the core's only).
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class AuditEventRow(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
+import copy
 import json
 import uuid
 from collections.abc import Collection, Sequence
@@ -45,8 +46,10 @@ from app.domain.cases import (
     Segment,
     SharedCase,
 )
+from app.domain.cases.invitations import Invitation
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase, SealedItem
+from app.domain.cases.versions import CORE, Part, section_of
 from app.domain.categories import DataCategory
 from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
 from app.domain.institutions import Institution, InstitutionKind
@@ -290,14 +293,18 @@ class SqlCaseRepository:
         # The session holds its rows weakly: kept here, the case and its person (read along with
         # it, for persons.get) stay loaded for the unit of work.
         self._rows: dict[uuid.UUID, tuple[CaseRow, PersonRow | None]] = {}
+        self._cores: dict[uuid.UUID, tuple[object, ...]] = {}  # the core as loaded or last saved
         self._contacts: list[UserRow] = []
 
     def add(self, case: SharedCase) -> None:
         now = _utcnow()
         row = CaseRow(id=case.id, created_at=now, participations=[], items=[], version=case.version)
-        _write_case(row, case, now, self._items)
+        _write_core(row, case, now)
+        self._items.sync(row, _content_items(case))
         self._session.add(row)
         _flush(self._session)
+        self._rows[row.id] = (row, None)
+        self._cores[row.id] = _core_of_case(case)
         record_figure_metadata(self._session, case)
         sync_invitations(self._session, case)
         _flush(self._session)
@@ -306,12 +313,28 @@ class SqlCaseRepository:
         row = self._row(case_id)
         if row is None:
             return None
-        headers = tuple(
-            SealedItem(r.id, r.kind, DataCategory(r.category), r.owner_institution_id) for r in row.items
-        )
         skeleton = _skeleton(row)
         skeleton.invitations = load_invitations(self._session, skeleton.id)
-        return SealedCase(skeleton, headers)
+        self._cores[row.id] = _core_of_row(row, skeleton.invitations)
+        return SealedCase(skeleton, _headers(row))
+
+    def current(self, case: SharedCase) -> SealedCase:
+        """The case's headers as loaded or as this unit of work's last save left them (no statement)."""
+        row, _person = self._rows[case.id]
+        return SealedCase(case, _headers(row))
+
+    def version_key(self, case: SharedCase) -> bytes:
+        return self._keys.data_key(case.person_id).version_tag_key
+
+    def touched(self, case: SharedCase) -> frozenset[Part]:
+        """The stored parts a save of `case` would change: the core, and the sections of the records
+        it would rewrite or delete (a new record touches none)."""
+        row, _person = self._rows[case.id]
+        changed, removed = self._items.changes(row, _content_items(case))
+        parts: set[Part] = {section_of(h) for h in _headers(row) if h.id in changed | removed}
+        if self._cores.get(case.id) != _core_of_case(case):
+            parts.add(CORE)
+        return frozenset(parts)
 
     def open(self, sealed: SealedCase, item_ids: Collection[uuid.UUID]) -> SharedCase:
         """The loaded case with the named items decrypted; the others stay sealed and absent (a save
@@ -342,16 +365,29 @@ class SqlCaseRepository:
         return pending_invitation_case_ids(self._session, institution_id)
 
     def save(self, case: SharedCase) -> None:
+        """Writes what changed. The core's version moves only with the core; records carry their own.
+        Any write stamps `updated_at` (the last change, for retention) on the case row under the
+        version loaded: so a save that leaves the core alone still fails if the core moved meanwhile
+        (a record added to a case just archived, say), but two such saves only queue, never fail."""
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
         if row is None or row.version != case.version:
             raise StaleVersion()
-        _write_case(row, case, _utcnow(), self._items)
-        row.version = case.version + 1
-        sync_invitations(self._session, case)
+        core = _core_of_case(case)
+        core_changed = self._cores.get(case.id) != core
+        now = _utcnow()
+        if core_changed:
+            _write_core(row, case, now)
+            row.version = case.version + 1
+        if self._items.sync(row, _content_items(case)) and not core_changed:
+            row.updated_at = now  # an UPDATE … WHERE version = the loaded one
+        if core_changed:
+            sync_invitations(self._session, case)
         _flush(self._session)  # a lost race becomes StaleVersion here, before anything else is written
         record_figure_metadata(self._session, case)
         _flush(self._session)
-        case.version += 1
+        if core_changed:
+            case.version += 1
+        self._cores[case.id] = core
 
     def page_for_institution(
         self,
@@ -464,7 +500,7 @@ def assigned_case_ids(user_id: uuid.UUID) -> Any:
     return select(CaseAssignmentRow.case_id).where(CaseAssignmentRow.user_id == user_id)
 
 
-def _write_case(row: CaseRow, case: SharedCase, now: datetime, items: SealedItems) -> None:
+def _write_core(row: CaseRow, case: SharedCase, now: datetime) -> None:
     row.person_id = case.person_id
     row.phase = case.phase.value
     row.lead_institution_id = case.lead_institution_id
@@ -476,7 +512,50 @@ def _write_case(row: CaseRow, case: SharedCase, now: datetime, items: SealedItem
     row.case_ends_on = case.ends_on
     row.updated_at = now
     _sync_participations(row, case)
-    items.sync(row, _content_items(case))
+
+
+def _core_of_case(case: SharedCase) -> tuple[object, ...]:
+    """What the core's version counts: the columns `_write_core` writes, participants, invitations."""
+    return (
+        case.person_id,
+        case.phase.value,
+        case.lead_institution_id,
+        case.contact_person.user_id if case.contact_person else None,
+        case.opened_on,
+        case.reassessment_interval_months,
+        case.current_segment.value if case.current_segment else None,
+        case.reassessment_due_on,
+        case.ends_on,
+        tuple(
+            (p.id, p.institution_id, p.local_reference, p.joined_on, p.left_on) for p in case.participations
+        ),
+        tuple(copy.deepcopy(case.invitations)),
+    )
+
+
+def _core_of_row(row: CaseRow, invitations: list[Invitation]) -> tuple[object, ...]:
+    return (
+        row.person_id,
+        row.phase,
+        row.lead_institution_id,
+        row.contact_person_user_id,
+        row.opened_on,
+        row.reassessment_interval_months,
+        row.current_segment,
+        row.reassessment_due_on,
+        row.case_ends_on,
+        tuple(
+            (p.id, p.institution_id, p.local_reference, p.joined_on, p.left_on) for p in row.participations
+        ),
+        tuple(copy.deepcopy(invitations)),
+    )
+
+
+def _headers(row: CaseRow) -> tuple[SealedItem, ...]:
+    return tuple(
+        SealedItem(r.id, r.kind, DataCategory(r.category), r.owner_institution_id, r.version)
+        for r in row.items
+    )
 
 
 def _sync_participations(row: CaseRow, case: SharedCase) -> None:

@@ -1,7 +1,8 @@
 """Case item content, sealed per item under the data key of the case's person.
 
 Opening remembers the plaintext, so a save re-seals only items that changed; an item the caller did
-not ask to open is never decrypted and never touched by a save.
+not ask to open is never decrypted and never touched by a save. Each item counts its own changes
+(`version`); a save writes only what changed, so adding an item writes that item alone.
 """
 
 from __future__ import annotations
@@ -31,16 +32,33 @@ class SealedItems:
         if row.id not in self._opened:
             self._withheld.add(row.id)
 
-    def sync(self, case_row: CaseRow, items: list[Any]) -> None:
+    def changes(self, case_row: CaseRow, items: list[Any]) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+        """(changed, removed): stored items a save of `items` would rewrite or delete (new ones are
+        neither)."""
         existing = {item.id: item for item in case_row.items}
-        for position, item in enumerate(items):
+        changed = {
+            item.id
+            for item in items
+            if item.id in existing and self._opened.get(item.id) != dump_item(item)[1]
+        }
+        kept = {item.id for item in items}
+        removed = {i for i in existing if i not in kept and i not in self._withheld}
+        return changed, removed
+
+    def sync(self, case_row: CaseRow, items: list[Any]) -> bool:
+        """Writes what changed; whether anything did."""
+        existing = {item.id: item for item in case_row.items}
+        next_position = max((item.position for item in case_row.items), default=-1) + 1
+        wrote = False
+        for item in items:
             kind, content = dump_item(item)
             target = existing.pop(item.id, None)
             if target is None:
-                target = CaseItemRow(id=item.id, case_id=case_row.id)
+                target = CaseItemRow(id=item.id, case_id=case_row.id, position=next_position, version=1)
+                next_position += 1
                 case_row.items.append(target)
-            if target.position != position:
-                target.position = position
+            elif self._opened.get(item.id) != content:
+                target.version += 1
             if self._opened.get(item.id) != content:
                 target.kind = kind
                 target.category = item.category.value
@@ -48,6 +66,9 @@ class SealedItems:
                 key = self._keys.data_key(case_row.person_id)
                 target.sealed_content = seal_json(key, item_place(item.id, case_row.person_id), content)
                 self._opened[item.id] = content
+                wrote = True
         for stale in existing.values():
             if stale.id not in self._withheld:
                 case_row.items.remove(stale)
+                wrote = True
+        return wrote

@@ -20,6 +20,7 @@ class SealedItem:
     kind: str
     category: DataCategory
     owner_institution_id: uuid.UUID
+    version: int = 1  # moves each time the record's content changes
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ Datenaustauschplattform für die interinstitutionelle Zusammenarbeit (IIZ) im Ka
 ein gemeinsamer Fall pro Klient/in in der Durchgehenden Fallführung (DFF).
 
 Fehler werden als `application/problem+json` (RFC 9457) in deutscher Sprache gemeldet.
-Änderungen an bestehenden Ressourcen verlangen `If-Match` mit dem ETag der gelesenen Version.
+Änderungen an bestehenden Ressourcen verlangen `If-Match` mit dem ETag der gelesenen Version; geprüft
+werden nur die Teile des Falls, die die Änderung umschreibt. Neue Einträge (Journal, Ziel, Massnahme,
+Assessment, Standortbestimmung, Fallkonferenz) brauchen kein `If-Match`.
 """
 
 

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request
 
 from app.bootstrap import Container, Identity
 from app.demo.directory import is_seeded_demo_user
+from app.domain.cases.versions import VersionTag
 from app.domain.errors import StaleVersion
 from app.domain.principal import Principal
 from app.entrypoints.api.problems import ProblemError
@@ -140,7 +141,26 @@ def etag(version: int) -> str:
 
 
 def expected_version(if_match: str | None, *, required: bool) -> int | None:
-    """The version named in If-Match; None for `*` or (where optional) no header."""
+    """The version named in If-Match (a person's or a consent's); None for `*` or (where optional)
+    no header."""
+    tag = _if_match_tag(if_match, required=required)
+    if tag is None:
+        return None
+    if tag.startswith("W/") or not (tag.startswith('"') and tag.endswith('"')):
+        raise StaleVersion()  # weak or malformed tags never match strongly
+    try:
+        return int(tag[1:-1])
+    except ValueError:
+        raise StaleVersion() from None
+
+
+def expected_tag(if_match: str | None, *, required: bool) -> VersionTag | None:
+    """The case ETag named in If-Match; None for `*` or (where optional) no header."""
+    tag = _if_match_tag(if_match, required=required)
+    return None if tag is None else VersionTag.parse(tag)
+
+
+def _if_match_tag(if_match: str | None, *, required: bool) -> str | None:
     if if_match is None or not if_match.strip():
         if required:
             raise ProblemError(
@@ -154,9 +174,4 @@ def expected_version(if_match: str | None, *, required: bool) -> int | None:
                 "precondition-required", "If-Match braucht hier das ETag der gelesenen Version."
             )
         return None
-    if tag.startswith("W/") or not (tag.startswith('"') and tag.endswith('"')):
-        raise StaleVersion()  # weak or malformed tags never match strongly
-    try:
-        return int(tag[1:-1])
-    except ValueError:
-        raise StaleVersion() from None
+    return tag

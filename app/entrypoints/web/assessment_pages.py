@@ -14,7 +14,6 @@ from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.formats import DATE_ERROR, date_or_none
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import CHANGE_ERRORS, FormErrors, form_errors
-from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedInForm
 from app.services import records
 
@@ -51,7 +50,6 @@ def record_assessment(
     assessed_on: Annotated[str, Form(max_length=10)] = "",
     findings: Annotated[str, Form(max_length=10000)] = "",
     recommendation: Annotated[str, Form(max_length=10000)] = "",
-    version: VersionField = "",
 ) -> Response:
     chosen_kind = next((k for k in AssessmentKind if k.value == kind), None)
     chosen_category = next((c for c in DataCategory if c.value == category), None)
@@ -65,9 +63,7 @@ def record_assessment(
     else:
         try:
             new = records.NewAssessment(chosen_kind, day, findings, recommendation, chosen_category)
-            records.record_assessment(
-                web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new
-            )
+            records.record_assessment(web.container.uow_factory(), web.ctx, case_id, None, new)
             return redirect(f"/faelle/{case_id}/teil/abklaerungen?ok=abklaerung")
         except CHANGE_ERRORS as exc:
             errors = form_errors(
@@ -93,7 +89,6 @@ def record_review(
     goal_ids: Annotated[list[str] | None, Form()] = None,
     ratings: Annotated[list[str] | None, Form()] = None,
     comments: Annotated[list[str] | None, Form()] = None,
-    version: VersionField = "",
 ) -> Response:
     day, next_day = date_or_none(held_on), date_or_none(next_review_on)
     progress, errors = _progress(goal_ids or [], ratings or [], comments or [])
@@ -106,9 +101,7 @@ def record_review(
     else:
         try:
             new = records.NewReview(day, summary, progress, next_day)
-            records.record_review(
-                web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new
-            )
+            records.record_review(web.container.uow_factory(), web.ctx, case_id, None, new)
             return redirect(f"/faelle/{case_id}/teil/standortbestimmungen?ok=standort")
         except CHANGE_ERRORS as exc:
             errors = form_errors(

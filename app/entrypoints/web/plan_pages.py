@@ -46,13 +46,12 @@ def add_goal(
     title: Annotated[str, Form(max_length=200)] = "",
     description: Annotated[str, Form(max_length=4000)] = "",
     target_on: Annotated[str, Form(max_length=10)] = "",
-    version: VersionField = "",
 ) -> Response:
     days, errors = _dates({"z-termin": target_on})
     if not errors:
         try:
             new = plan.NewGoal(title, description, days["z-termin"])  # type: ignore[arg-type]
-            plan.add_goal(web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new)
+            plan.add_goal(web.container.uow_factory(), web.ctx, case_id, None, new)
             return redirect(f"/faelle/{case_id}/teil/plan?ok=ziel")
         except CHANGE_ERRORS as exc:
             errors = form_errors(exc, {"title": "z-titel", "target_on": "z-termin"})
@@ -70,7 +69,6 @@ def add_measure(
     provider: Annotated[str, Form(max_length=200)] = "",
     start_on: Annotated[str, Form(max_length=10)] = "",
     end_on: Annotated[str, Form(max_length=10)] = "",
-    version: VersionField = "",
     cost_bearer: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     chosen_kind = next((k for k in MeasureKind if k.value == kind), None)
@@ -95,7 +93,7 @@ def add_measure(
                 end_on=days["m-ende"],  # type: ignore[arg-type]
                 cost_bearer=bearer,
             )
-            plan.add_measure(web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new)
+            plan.add_measure(web.container.uow_factory(), web.ctx, case_id, None, new)
             return redirect(f"/faelle/{case_id}/teil/plan?ok=massnahme")
         except CHANGE_ERRORS as exc:
             errors = form_errors(

@@ -170,7 +170,6 @@ def schedule_conference(
     invited: Annotated[list[str] | None, Form()] = None,
     client_attends: Annotated[str, Form(max_length=1)] = "",
     csrf_token: Annotated[str, Form(max_length=128)] = "",
-    version: VersionField = "",
 ) -> Response:
     web.check_csrf(csrf_token)
     day = date_or_none(planned_on)
@@ -185,9 +184,7 @@ def schedule_conference(
         )
     plan = conferences.ConferencePlan(day, institutions, client_attends == "1")
     try:
-        conferences.schedule_conference(
-            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), plan
-        )
+        conferences.schedule_conference(web.container.uow_factory(), web.ctx, case_id, None, plan)
     except CHANGE_ERRORS as exc:
         errors = form_errors(exc, {"held_on": "kp-datum", "participant_institution_ids": "kp-datum"})
         return case_page(

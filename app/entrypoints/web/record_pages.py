@@ -36,7 +36,6 @@ def add_journal_entry(
     subject: Annotated[str, Form(max_length=200)] = "",
     text: Annotated[str, Form(max_length=10000)] = "",
     occurred_on: Annotated[str, Form(max_length=10)] = "",
-    version: VersionField = "",
 ) -> Response:
     chosen = next((c for c in DataCategory if c.value == category), None)
     day = date_or_none(occurred_on)
@@ -50,7 +49,7 @@ def add_journal_entry(
                 web.container.uow_factory(),
                 web.ctx,
                 case_id,
-                rendered_version(version),
+                None,
                 records.NewJournalEntry(chosen, text, subject, day),
             )
             return redirect(f"/faelle/{case_id}/teil/journal?ok=journal")
@@ -68,7 +67,6 @@ def record_conference(
     decisions: Annotated[str, Form(max_length=10000)] = "",
     participants: Annotated[list[str] | None, Form()] = None,
     category: Annotated[str, Form(max_length=20)] = "",
-    version: VersionField = "",
 ) -> Response:
     day = date_or_none(held_on)
     chosen: list[uuid.UUID] = []
@@ -85,7 +83,7 @@ def record_conference(
                 web.container.uow_factory(),
                 web.ctx,
                 case_id,
-                rendered_version(version),
+                None,
                 records.NewConference(day, chosen, decisions, chosen_text_category(category)),
             )
             return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=konferenz")

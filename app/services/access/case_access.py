@@ -12,11 +12,13 @@ answers give the view and the audit facts.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
 from app.domain.cases.sealed import SealedCase
+from app.domain.cases.versions import Part, PartVersions, Section
+from app.domain.categories import DataCategory
 from app.domain.permissions import Permission, permits
 from app.domain.policy import BasisKind, Decision, may_open_case
 from app.services.access.basis import DecisionBasis, load_basis
@@ -132,11 +134,29 @@ class CaseAccess:
         case = self.case
         person = self.uow.persons.get(case.person_id)
         contact = self.uow.users.get(case.contact_person.user_id) if case.contact_person else None
-        return build_case_view(self.decisions, case, person, contact)
+        view = build_case_view(self.decisions, case, person, contact)
+        view.version_tag = self.part_versions().seen_by(self.may_see).render()
+        return view
+
+    # -- versions ----------------------------------------------------------------------------------
+
+    def part_versions(self) -> PartVersions:
+        """The versions of the case's parts as loaded, or as this request's save left them."""
+        return PartVersions(self.uow.cases.version_key(self.case), self.uow.cases.current(self.case))
+
+    def may_see(self, part: Part) -> bool:
+        """The core goes with the shared case management facts; a section with its category and owner."""
+        if isinstance(part, Section):
+            return self.decisions.of(part.category, part.owner_institution_id).allow
+        return self.decisions.of(DataCategory.FALLFUEHRUNG, self.case.lead_institution_id).allow
 
     def after_change(self) -> CaseAccess:
-        """Decisions on the case as the change left it (participants, phase and end may have moved)."""
+        """Decisions on the case as the change left it (participants, phase and end may have moved).
+
+        A break-glass opening only reads: the answer to a change shows what the principal may see
+        without it (a read under it is a request of its own, audited with that basis)."""
         basis = self.basis.for_case(self.case)
+        basis = replace(basis, grants=replace(basis.grants, break_glass=None))
         principal = self.ctx.principal
         return CaseAccess(
             self.uow,

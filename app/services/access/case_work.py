@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import SharedCase
+from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import ConcurrentConflict, InvariantViolation, StaleVersion
 from app.domain.permissions import Permission, permits
@@ -96,33 +97,37 @@ def _read_reason(view: CaseView) -> str:
     return "Fall gelesen; nicht freigegeben: " + ", ".join(sorted(c.label for c in view.withheld)) + "."
 
 
-# A change sent without If-Match is meant for whatever the case is now: lost races are retried,
-# after a short random pause so that the same writers do not collide again at once.
-ATTEMPTS_WITHOUT_IF_MATCH = 5
+# A lost race (another request changed the same part or the core between our read and our write)
+# is retried, after a short random pause so that the same writers do not collide again at once; an
+# If-Match is checked again against what the retry reads.
+ATTEMPTS = 5
 _BACKOFF_SECONDS = 0.01
+
+
+class _LostRace(Exception):
+    pass
 
 
 def change_case(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected: VersionTag | None,
     operation: str,
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
-    """Apply `mutate` to the case if the principal may open it and the version still matches.
+    """Apply `mutate` to the case if the principal may open it and, with `expected` (If-Match), if
+    every part the change touches is still as the caller saw it. A change that only adds records
+    touches no part: it needs no tag and never conflicts with another.
 
     Every outcome is audited: the change, a denial at the gate, or a refusal by a rule.
     """
-    attempts = 1 if expected_version is not None else ATTEMPTS_WITHOUT_IF_MATCH
     with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.CHANGE, case_id=case_id):
-        for attempt in range(1, attempts + 1):
+        for attempt in range(1, ATTEMPTS + 1):
             try:
-                return _change_once(uow, ctx, case_id, expected_version, operation, mutate)
-            except StaleVersion:
-                if expected_version is not None:
-                    raise
-                if attempt == attempts:
+                return _change_once(uow, ctx, case_id, expected, operation, mutate)
+            except _LostRace:
+                if attempt == ATTEMPTS:
                     raise ConcurrentConflict(
                         "Der Fall wird gerade von anderen geändert. Bitte wiederholen."
                     ) from None
@@ -134,31 +139,42 @@ def _change_once(
     uow: UnitOfWork,
     ctx: RequestContext,
     case_id: uuid.UUID,
-    expected_version: int | None,
+    expected: VersionTag | None,
     operation: str,
     mutate: Callable[[SharedCase], CaseChange],
 ) -> CaseView:
-    with uow:
-        access, refusal = CaseAccess.open(uow, ctx, case_id, operation, AuditAction.CHANGE)
-        if access is not None:
-            case = access.case
-            if expected_version is not None and expected_version != case.version:
-                raise StaleVersion()
-            case = access.reveal_all()
-            change = mutate(case)
-            uow.cases.save(case)
-            view = access.after_change().view()
-            _record_allowed(
-                uow,
-                ctx,
-                case,
-                change.action,
-                operation,
-                "Fall geändert.",
-                categories=_sorted(change.categories),
-                record_ids=change.record_ids,
-                bases=("own",),
-            )
+    checked = False
+    try:
+        with uow:
+            access, refusal = CaseAccess.open(uow, ctx, case_id, operation, AuditAction.CHANGE)
+            if access is not None:
+                before = access.part_versions() if expected is not None else None
+                case = access.reveal_all()
+                change = mutate(case)
+                if (
+                    before is not None
+                    and expected is not None
+                    and not before.still_current(expected, uow.cases.touched(case), access.may_see)
+                ):
+                    checked = True
+                    raise StaleVersion()
+                uow.cases.save(case)
+                view = access.after_change().view()
+                _record_allowed(
+                    uow,
+                    ctx,
+                    case,
+                    change.action,
+                    operation,
+                    "Fall geändert.",
+                    categories=_sorted(change.categories),
+                    record_ids=change.record_ids,
+                    bases=("own",),
+                )
+    except StaleVersion:
+        if checked:
+            raise
+        raise _LostRace() from None
     if access is None:
         raise refusal
     return view

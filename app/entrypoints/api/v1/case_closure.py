@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_version
+from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_tag
 from app.entrypoints.api.v1.responses import CASE_APPEND_ERRORS, case_response
 from app.entrypoints.api.v1.schemas.case_in import ClosureIn, FollowUpResultIn, FollowUpStartIn
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
@@ -30,7 +30,7 @@ def close_case(
         uow,
         ctx,
         case_id,
-        expected_version(if_match, required=False),
+        expected_tag(if_match, required=False),
         body.reason,
         body.closed_on,
         body.note,
@@ -50,9 +50,7 @@ def start_follow_up(
     if_match: IfMatchHeader = None,
 ) -> JSONResponse:
     """Die Nachbetreuung nach dem Abschluss beginnen."""
-    view = closure.start_follow_up(
-        uow, ctx, case_id, expected_version(if_match, required=False), body.started_on
-    )
+    view = closure.start_follow_up(uow, ctx, case_id, expected_tag(if_match, required=False), body.started_on)
     return case_response(request, view, ctx)
 
 
@@ -70,7 +68,7 @@ def complete_follow_up(
         uow,
         ctx,
         case_id,
-        expected_version(if_match, required=False),
+        expected_tag(if_match, required=False),
         body.result,
         body.completed_on,
         body.note,

@@ -8,8 +8,13 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_version
-from app.entrypoints.api.v1.responses import CASE_APPEND_ERRORS, CASE_CHANGE_ERRORS, case_response
+from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_tag
+from app.entrypoints.api.v1.responses import (
+    CASE_ADD_ERRORS,
+    CASE_APPEND_ERRORS,
+    CASE_CHANGE_ERRORS,
+    case_response,
+)
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
 from app.entrypoints.api.v1.schemas.process_in import (
     AcceptIn,
@@ -41,7 +46,7 @@ def invite(
         uow,
         ctx,
         case_id,
-        expected_version(if_match, required=False),
+        expected_tag(if_match, required=False),
         body.institution_id,
         body.local_reference,
     )
@@ -80,7 +85,7 @@ def withdraw(
 ) -> JSONResponse:
     """Eine offene Einladung zurückziehen (einladende Stelle)."""
     view = invitations.withdraw_invitation(
-        uow, ctx, case_id, expected_version(if_match, required=False), invitation_id
+        uow, ctx, case_id, expected_tag(if_match, required=False), invitation_id
     )
     return case_response(request, view, ctx)
 
@@ -99,7 +104,7 @@ def propose_lead_handover(
         uow,
         ctx,
         case_id,
-        expected_version(if_match, required=False),
+        expected_tag(if_match, required=False),
         body.institution_id,
         body.note,
         body.category,
@@ -118,7 +123,7 @@ def record_intake_step(
 ) -> JSONResponse:
     """Einen Schritt der Fallaufnahme mit Ergebnis festhalten (Bedürftigkeit, Subsidiarität, KA)."""
     new = intake.NewIntakeStep(body.step, body.outcome, body.summary, body.done_on, body.category)
-    view = intake.record_intake_step(uow, ctx, case_id, expected_version(if_match, required=False), new)
+    view = intake.record_intake_step(uow, ctx, case_id, expected_tag(if_match, required=False), new)
     return case_response(request, view, ctx)
 
 
@@ -135,27 +140,24 @@ def record_cooperation(
     new = intake.NewCooperation(
         body.form, list(body.agreed_goal_ids), body.strategy, body.agreed_on, body.document_id
     )
-    view = intake.record_cooperation(uow, ctx, case_id, expected_version(if_match, required=False), new)
+    view = intake.record_cooperation(uow, ctx, case_id, expected_tag(if_match, required=False), new)
     return case_response(request, view, ctx)
 
 
-@router.post("/conferences/scheduled", response_model=CaseOut, responses=CASE_APPEND_ERRORS)
+@router.post("/conferences/scheduled", response_model=CaseOut, status_code=201, responses=CASE_ADD_ERRORS)
 def schedule_conference(
     case_id: uuid.UUID,
     body: ConferencePlanIn,
     request: Request,
     uow: Uow,
     ctx: Context,
-    if_match: IfMatchHeader = None,
 ) -> JSONResponse:
     """Eine Fallkonferenz planen (Datum auch in der Zukunft, eingeladene Stellen, Teilnahme der Klientin)."""
     plan = conferences.ConferencePlan(
         body.planned_on, list(body.invited_institution_ids), body.client_attends
     )
-    view = conferences.schedule_conference(
-        uow, ctx, case_id, expected_version(if_match, required=False), plan
-    )
-    return case_response(request, view, ctx)
+    view = conferences.schedule_conference(uow, ctx, case_id, None, plan)
+    return case_response(request, view, ctx, 201)
 
 
 @router.post("/conferences/{conference_id}/minutes", response_model=CaseOut, responses=CASE_APPEND_ERRORS)
@@ -177,7 +179,7 @@ def record_minutes(
         list(body.agreed_goal_ids),
     )
     view = conferences.record_minutes(
-        uow, ctx, case_id, expected_version(if_match, required=False), conference_id, minutes
+        uow, ctx, case_id, expected_tag(if_match, required=False), conference_id, minutes
     )
     return case_response(request, view, ctx)
 
@@ -194,6 +196,6 @@ def complete_action_item(
 ) -> JSONResponse:
     """Eine Pendenz aus der Fallkonferenz als erledigt melden (zuständige Stelle)."""
     view = conferences.complete_action_item(
-        uow, ctx, case_id, expected_version(if_match, required=False), item_id, body.done_on
+        uow, ctx, case_id, expected_tag(if_match, required=False), item_id, body.done_on
     )
     return case_response(request, view, ctx)

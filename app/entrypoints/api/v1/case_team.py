@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_version
+from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_tag
 from app.entrypoints.api.v1.responses import CASE_APPEND_ERRORS, CASE_CHANGE_ERRORS, case_response
 from app.entrypoints.api.v1.schemas.case_in import LeadIn, ParticipantIn, ParticipantPatch
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
@@ -31,7 +31,7 @@ def add_participant(
         uow,
         ctx,
         case_id,
-        expected_version(if_match, required=False),
+        expected_tag(if_match, required=False),
         body.institution_id,
         body.local_reference,
         body.joined_on,
@@ -51,7 +51,7 @@ def change_local_reference(
 ) -> JSONResponse:
     """Das eigene Aktenzeichen ändern (nur für die eigene Stelle)."""
     view = service.change_local_reference(
-        uow, ctx, case_id, expected_version(if_match, required=True), institution_id, body.local_reference
+        uow, ctx, case_id, expected_tag(if_match, required=True), institution_id, body.local_reference
     )
     return case_response(request, view, ctx)
 
@@ -67,7 +67,7 @@ def remove_participant(
 ) -> JSONResponse:
     """Eine Stelle tritt aus dem Fall aus; die fallführende Stelle kann nicht austreten."""
     view = service.remove_participant(
-        uow, ctx, case_id, expected_version(if_match, required=True), institution_id, None
+        uow, ctx, case_id, expected_tag(if_match, required=True), institution_id, None
     )
     return case_response(request, view, ctx)
 
@@ -78,7 +78,7 @@ def hand_over_lead(
 ) -> JSONResponse:
     """Die Fallführung mit Übergabenotiz anbieten (wie POST /lead-handover); sie geht erst mit der
     Annahme der empfangenden Stelle über. Ohne Notiz: 409, Regel iiz.fallfuehrung.annahme."""
-    version = expected_version(if_match, required=True)
+    version = expected_tag(if_match, required=True)
     if not body.note.strip():
         view = service.hand_over_lead(uow, ctx, case_id, version, body.institution_id, body.contact_person_id)
     else:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from app.domain.cases import CasePhase, Segment
-from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, container_of, expected_version
+from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, container_of, expected_tag
 from app.entrypoints.api.v1.responses import CASE_CHANGE_ERRORS, case_response, json_response, problems
 from app.entrypoints.api.v1.schemas.case_in import CaseIn, CasePatch
 from app.entrypoints.api.v1.schemas.case_list import CaseListItemOut, CasePageOut
@@ -76,9 +76,7 @@ def change_case(
 ) -> JSONResponse:
     """Ansprechperson oder Intervall der Neubeurteilung ändern (fallführende Stelle)."""
     settings = service.CaseSettings(**body.model_dump(exclude_unset=True))
-    view = service.change_case_settings(
-        uow, ctx, case_id, expected_version(if_match, required=True), settings
-    )
+    view = service.change_case_settings(uow, ctx, case_id, expected_tag(if_match, required=True), settings)
     return case_response(request, view, ctx)
 
 
@@ -87,7 +85,7 @@ def activate_case(
     case_id: uuid.UUID, request: Request, uow: Uow, ctx: Context, if_match: IfMatchHeader = None
 ) -> JSONResponse:
     """Die Fallaufnahme abschliessen; verlangt eine Segmentierung."""
-    view = segmentation.activate_case(uow, ctx, case_id, expected_version(if_match, required=False))
+    view = segmentation.activate_case(uow, ctx, case_id, expected_tag(if_match, required=False))
     return case_response(request, view, ctx)
 
 
@@ -96,5 +94,5 @@ def archive_case(
     case_id: uuid.UUID, request: Request, uow: Uow, ctx: Context, if_match: IfMatchHeader = None
 ) -> JSONResponse:
     """Einen abgeschlossenen Fall ohne offene Nachbetreuung archivieren."""
-    view = closure.archive_case(uow, ctx, case_id, expected_version(if_match, required=False))
+    view = closure.archive_case(uow, ctx, case_id, expected_tag(if_match, required=False))
     return case_response(request, view, ctx)

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from app.bootstrap import figures_pdf as render_figures_pdf
 from app.domain.figures.records import FigureQuery
-from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_version
+from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_tag
 from app.entrypoints.api.v1.responses import CASE_APPEND_ERRORS, case_response, json_response, problems
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
 from app.entrypoints.api.v1.schemas.figures import (
@@ -144,7 +144,7 @@ def put_case_facts(
     """Aufenthaltsstatus-Gruppe, Art der Sozialhilfe, Beginn und Ende der Unterstützung, präventiver
     Fall und Erwerbstätigkeit festhalten (fallführende Stelle). Grobe Gruppen, keine Identifikatoren."""
     view = service.record_case_facts(
-        figures_uow(uow), ctx, case_id, expected_version(if_match, required=False), body.to_domain()
+        figures_uow(uow), ctx, case_id, expected_tag(if_match, required=False), body.to_domain()
     )
     return case_response(request, view, ctx)
 

@@ -23,11 +23,18 @@ class PreRenderedJSON(JSONResponse):
 
 
 def json_response(
-    model: BaseModel, status_code: int = 200, version: int | None = None, location: str | None = None
+    model: BaseModel,
+    status_code: int = 200,
+    version: int | None = None,
+    location: str | None = None,
+    tag: str | None = None,
 ) -> JSONResponse:
+    """`version` (a person's, a consent's) or `tag` (a case's, as this caller sees it) give the ETag."""
     headers = {}
     if version is not None:
         headers["ETag"] = etag(version)
+    if tag:
+        headers["ETag"] = tag
     if location is not None:
         headers["Location"] = location
     # Serialised by pydantic-core straight to bytes (compact, UTF-8, like JSONResponse) instead of a
@@ -39,7 +46,7 @@ def case_response(
     request: Request, view: CaseView, ctx: RequestContext, status_code: int = 200
 ) -> JSONResponse:
     location = str(request.url_for("get_case", case_id=view.case.id)) if status_code == 201 else None
-    return json_response(CaseOut.of(view, ctx.today), status_code, view.case.version, location)
+    return json_response(CaseOut.of(view, ctx.today), status_code, None, location, view.version_tag)
 
 
 def _problem_schema() -> dict[str, Any]:
@@ -55,3 +62,6 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 CASE_CHANGE_ERRORS = problems(404, 409, 412, 422, 428)
 CASE_APPEND_ERRORS = problems(404, 409, 412, 422)
+# Adding a record (journal entry, goal, measure, review, conference, assessment) needs no If-Match
+# and conflicts with nothing another request adds.
+CASE_ADD_ERRORS = problems(404, 409, 422)
