@@ -158,8 +158,23 @@ class FakePersons:
         return {i: copy.deepcopy(self._store.persons[i]) for i in person_ids if i in self._store.persons}
 
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None:
-        found = next((p for p in self._store.persons.values() if p.ahvn13 == ahvn13), None)
-        return copy.deepcopy(found) if found else None
+        found = self.registrations_by_ahvn13(ahvn13)
+        return found[0] if found else None
+
+    def registrations_by_ahvn13(self, ahvn13: Ahvn13) -> list[Person]:
+        return [copy.deepcopy(p) for p in self._store.persons.values() if p.ahvn13 == ahvn13]
+
+    def registrations_related_to(self, ahvn13: Ahvn13, institution_id: uuid.UUID) -> list[Person]:
+        taking_part = {
+            c.person_id
+            for c in self._store.cases.values()
+            if any(p.institution_id == institution_id for p in c.active_participations)
+        }
+        return [
+            p
+            for p in self.registrations_by_ahvn13(ahvn13)
+            if p.registered_by_institution_id == institution_id or p.id in taking_part
+        ]
 
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         def key(name: str) -> str:

@@ -199,9 +199,42 @@ class SqlPersonRepository:
         return found
 
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None:
+        """The earliest registration of this AHVN13 (any institution's)."""
+        found = self.registrations_by_ahvn13(ahvn13)
+        return found[0] if found else None
+
+    def registrations_by_ahvn13(self, ahvn13: Ahvn13) -> list[Person]:
+        """Every institution's registration of this AHVN13, earliest first (at most one each)."""
         indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
-        row = self._session.scalar(select(PersonRow).where(PersonRow.ahvn13_index.in_(indexes)))
-        return self._person(row) if row else None
+        rows = self._session.scalars(
+            select(PersonRow)
+            .where(PersonRow.ahvn13_index.in_(indexes))
+            .order_by(PersonRow.created_at, PersonRow.id)
+        )
+        return [self._person(row) for row in rows]
+
+    def registrations_related_to(self, ahvn13: Ahvn13, institution_id: uuid.UUID) -> list[Person]:
+        """The registrations of this AHVN13 the institution has a relation to: its own, and those of
+        cases it actively takes part in. One statement whoever else registered the person, and
+        another institution's Stammdaten are never opened."""
+        indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
+        takes_part = (
+            select(CaseRow.person_id)
+            .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
+            .where(ParticipationRow.institution_id == institution_id, ParticipationRow.left_on.is_(None))
+        )
+        rows = self._session.scalars(
+            select(PersonRow)
+            .where(
+                PersonRow.ahvn13_index.in_(indexes),
+                or_(
+                    PersonRow.registered_by_institution_id == institution_id,
+                    PersonRow.id.in_(takes_part),
+                ),
+            )
+            .order_by(PersonRow.created_at, PersonRow.id)
+        )
+        return [self._person(row) for row in rows]
 
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         """Exact match after NFKC and casefold (candidates for matching, not an identification)."""
@@ -233,7 +266,7 @@ class SqlPersonRepository:
 # reaches the database; the loser gets the same answer the service check would have given.
 _UNIQUE_RULES = {
     ("uq_persons_ahvn13", "persons.ahvn13"): (
-        "Für diese AHV-Nummer ist bereits eine Person erfasst.",
+        "Ihre Stelle hat diese AHV-Nummer bereits erfasst.",
         "ahvn13",
     ),
     ("uq_cases_person_not_archived", "cases.person_id"): (CASE_ALREADY_OPEN, "person_id"),
