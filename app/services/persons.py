@@ -107,7 +107,8 @@ def person_for_caller(uow: UnitOfWork, ctx: RequestContext, ahvn13: Ahvn13) -> P
     related = uow.persons.registrations_related_to(ahvn13, ctx.principal.institution_id)
     visible = [p for p in related if person_is_accessible(uow, ctx, p)]
     shared = [p for p in visible if p.registered_by_institution_id != ctx.principal.institution_id]
-    return (shared or visible or [None])[0]
+    preferred = shared or visible
+    return preferred[0] if preferred else None
 
 
 def get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Person:
