@@ -1,0 +1,208 @@
+"""Existence-neutral answers: an institution without a basis for a person probes registration,
+lookup, import (dry run and real) and case opening with an AHVN13 another institution knows, and
+with one nobody knows. Every answer (status, body up to generated ids and references) and every
+audit event it leaves must be the same for both, and the prober never sees the Stammdaten the other
+institution recorded.
+
+Runs on SQLite and PostgreSQL like every integration test.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.api_helpers import Api, days_ago, new_ahvn13
+from tests.audit_log import audit_events
+
+pytestmark = pytest.mark.integration
+
+PROBER = "olten"  # a caseworker of another Sozialregion: no basis for the Sozialdienst's client
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_AHVN13 = re.compile(r"756\.?\d{4}\.?\d{4}\.?\d{2}")
+_REFERENCE = re.compile(r"PROBE-\d+")
+_GENERATED = ("etag", "version_tag", "created_at", "updated_at", "opened_at")
+
+
+def _known_ahvn13(api: Api) -> str:
+    """A client of the Sozialdienst Wasseramt with a shared case the RAV takes part in, journal
+    entries and a spelling of its own."""
+    person = api.register_person(
+        "sd",
+        family_name="Geheimnisvoll",
+        given_name="Verena",
+        address={"street": "Versteckweg 7", "postal_code": "4500", "city": "Solothurn"},
+    )
+    case = api.client.post(
+        "/api/v1/cases",
+        json={"person_id": person["id"], "local_reference": "SD-GEHEIM", "opened_on": days_ago(100)},
+        headers=api.headers("sd"),
+    ).json()
+    api.add_participant(case["id"], api.world.rav.id)
+    api.ok(case["id"], "journal", {"category": "sozialhilfe", "text": "Budget: Mietzins"})
+    return str(person["ahvn13"])
+
+
+def _neutral(value: Any) -> Any:
+    """The answer without what is generated per request: ids, AHVN13s, references, times."""
+    if isinstance(value, dict):
+        return {k: _neutral(v) for k, v in value.items() if k not in _GENERATED}
+    if isinstance(value, list):
+        return [_neutral(v) for v in value]
+    if isinstance(value, str):
+        return _REFERENCE.sub("<ref>", _AHVN13.sub("<ahvn13>", _UUID.sub("<id>", value)))
+    return value
+
+
+def _answer(response: Any) -> tuple[int, Any]:
+    body = response.json() if response.content else None
+    return response.status_code, _neutral(body)
+
+
+def _new_audit(engine: Engine, before: int) -> list[tuple[Any, ...]]:
+    return [
+        (
+            e.action,
+            e.operation,
+            e.outcome,
+            e.reason,
+            sorted(e.categories),
+            sorted(e.withheld_categories),
+            sorted(e.bases),
+            e.case_id is None,
+            e.person_id is None,
+            len(e.record_ids),
+            e.recipient_institution_id is None,
+        )
+        for e in audit_events(engine)[before:]
+    ]
+
+
+def _probe(api: Api, engine: Engine, ask: Any) -> tuple[tuple[int, Any], list[tuple[Any, ...]], str]:
+    before = len(audit_events(engine))
+    response = ask()
+    return _answer(response), _new_audit(engine, before), response.text
+
+
+def _both(api: Api, engine: Engine, ask: Any) -> tuple[tuple[int, Any], list[tuple[Any, ...]]]:
+    """Asks the same question for a known and an unknown AHVN13; both must look the same."""
+    known, unknown = _known_ahvn13(api), new_ahvn13()
+    seen_known, audit_known, text = _probe(api, engine, lambda: ask(known))
+    seen_unknown, audit_unknown, _ = _probe(api, engine, lambda: ask(unknown))
+    assert seen_known == seen_unknown
+    assert audit_known == audit_unknown
+    assert audit_known, "every probe leaves an audit event"
+    for secret in ("Geheimnisvoll", "Verena", "Versteckweg", "SD-GEHEIM", "Budget"):
+        assert secret not in text
+    return seen_known, audit_known
+
+
+def _register(api: Api, ahvn13: str) -> Any:
+    return api.client.post(
+        "/api/v1/persons",
+        json={"ahvn13": ahvn13, "family_name": "Probst", "given_name": "Paul", "birth_date": "1975-05-05"},
+        headers=api.headers(PROBER),
+    )
+
+
+def test_registration_answers_alike_and_shows_only_what_the_caller_typed(api: Api, engine: Engine) -> None:
+    (status, body), _ = _both(api, engine, lambda ahvn13: _register(api, ahvn13))
+    assert status == 201
+    assert (body["family_name"], body["given_name"], body["birth_date"]) == ("Probst", "Paul", "1975-05-05")
+    assert body["address"] is None
+
+
+def test_a_second_registration_by_the_same_institution_is_answered_honestly(api: Api) -> None:
+    ahvn13 = _known_ahvn13(api)
+    first = _register(api, ahvn13)
+    again = _register(api, ahvn13)
+    assert (first.status_code, again.status_code) == (201, 409)
+    assert again.json()["detail"] == "Ihre Stelle hat diese AHV-Nummer bereits erfasst."
+    assert again.json()["person_id"] == first.json()["id"]
+
+
+def test_lookup_answers_alike_before_and_after_the_callers_own_registration(api: Api, engine: Engine) -> None:
+    def lookup(ahvn13: str) -> Any:
+        return api.client.post("/api/v1/persons/lookup", json={"ahvn13": ahvn13}, headers=api.headers(PROBER))
+
+    (status, _), _ = _both(api, engine, lookup)
+    assert status == 404
+
+    def register_then_lookup(ahvn13: str) -> Any:
+        assert _register(api, ahvn13).status_code == 201
+        return lookup(ahvn13)
+
+    (status, body), _ = _both(api, engine, register_then_lookup)
+    assert status == 200
+    assert body["family_name"] == "Probst"
+
+
+def test_reading_the_own_registration_by_id_shows_only_the_callers_spelling(api: Api) -> None:
+    own = _register(api, _known_ahvn13(api)).json()
+    read = api.client.get(f"/api/v1/persons/{own['id']}", headers=api.headers(PROBER))
+    assert read.status_code == 200
+    assert (read.json()["family_name"], read.json()["address"]) == ("Probst", None)
+
+
+def _csv(ahvn13: str, reference: str) -> bytes:
+    header = (
+        "Dossiernummer;AHV-Nummer;Name;Vorname;Geburtsdatum;Eröffnet am;Sozialdienst;Unterstützungsstatus;"
+        "Unterstützt seit;Unterstützt bis;Massnahme;Massnahmenart;Massnahme Beginn;Massnahme Ende;"
+        "Massnahme Status;Massnahme Stelle"
+    )
+    row = f"{reference};{ahvn13};Probst;Paul;05.05.1975;05.01.2026;T-SD-OL;laufend;01.01.2026;;;;;;;"
+    return f"{header}\n{row}\n".encode()
+
+
+_serial = iter(range(1, 1_000_000))
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_import_answers_alike(api: Api, engine: Engine, dry_run: bool) -> None:
+    def imported(ahvn13: str) -> Any:
+        return api.client.post(
+            f"/api/v1/exchange/sozialdienst/imports?dry_run={'true' if dry_run else 'false'}",
+            content=_csv(ahvn13, f"PROBE-{next(_serial)}"),
+            headers={**api.headers(PROBER), "Content-Type": "text/csv"},
+        )
+
+    (status, body), audit = _both(api, engine, imported)
+    assert status == 200
+    assert body["summary"]["created"] == 1
+    assert [r["outcome"] for r in body["results"]] == ["created"]
+    assert "erfasst" not in str(body)
+
+
+def test_case_opening_answers_alike(api: Api, engine: Engine) -> None:
+    def opened(ahvn13: str) -> Any:
+        person = _register(api, ahvn13).json()
+        return api.client.post(
+            "/api/v1/cases",
+            json={"person_id": person["id"], "local_reference": f"PROBE-{next(_serial)}", "opened_on": days_ago(3)},
+            headers=api.headers(PROBER),
+        )
+
+    (status, body), _ = _both(api, engine, opened)
+    assert status == 201
+    assert body["fallfuehrung"]["lead_institution_id"] == "<id>"
+    assert body["stammdaten"]["family_name"] == "Probst"
+
+
+def test_the_case_the_prober_opens_is_its_own(api: Api) -> None:
+    person = _register(api, _known_ahvn13(api)).json()
+    case = api.client.post(
+        "/api/v1/cases",
+        json={"person_id": person["id"], "local_reference": "OL-1", "opened_on": days_ago(3)},
+        headers=api.headers(PROBER),
+    ).json()
+    read = api.client.get(f"/api/v1/cases/{case['id']}", headers=api.headers(PROBER))
+    assert read.status_code == 200
+    core = read.json()["fallfuehrung"]
+    assert core["lead_institution_id"] == str(api.world.other_sozialdienst.id)
+    assert {p["institution_id"] for p in core["participants"]} == {str(api.world.other_sozialdienst.id)}
+    assert read.json()["stammdaten"]["family_name"] == "Probst"
+    for secret in ("Geheimnisvoll", "Versteckweg", "SD-GEHEIM", "Budget", str(api.world.rav.id)):
+        assert secret not in read.text
