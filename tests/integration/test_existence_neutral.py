@@ -181,7 +181,11 @@ def test_case_opening_answers_alike(api: Api, engine: Engine) -> None:
         person = _register(api, ahvn13).json()
         return api.client.post(
             "/api/v1/cases",
-            json={"person_id": person["id"], "local_reference": f"PROBE-{next(_serial)}", "opened_on": days_ago(3)},
+            json={
+                "person_id": person["id"],
+                "local_reference": f"PROBE-{next(_serial)}",
+                "opened_on": days_ago(3),
+            },
             headers=api.headers(PROBER),
         )
 
@@ -206,3 +210,25 @@ def test_the_case_the_prober_opens_is_its_own(api: Api) -> None:
     assert read.json()["stammdaten"]["family_name"] == "Probst"
     for secret in ("Geheimnisvoll", "Versteckweg", "SD-GEHEIM", "Budget", str(api.world.rav.id)):
         assert secret not in read.text
+
+
+def test_the_access_report_covers_every_institutions_registration(api: Api) -> None:
+    ahvn13 = _known_ahvn13(api)
+    own = _register(api, ahvn13).json()
+    opened = api.client.post(
+        "/api/v1/cases",
+        json={"person_id": own["id"], "local_reference": "OL-2", "opened_on": days_ago(3)},
+        headers=api.headers(PROBER),
+    )
+    assert opened.status_code == 201
+    assert api.get_case(opened.json()["id"], PROBER).status_code == 200
+
+    report = api.client.post(
+        "/api/v1/audit/access-reports", json={"ahvn13": ahvn13}, headers=api.headers("dpo")
+    )
+    assert report.status_code == 200, report.text
+    receivers = {r["institution_id"] for r in report.json()["receipts"]}
+    # Asked by the AHVN13, the earliest registration is the Sozialdienst Wasseramt's; the other
+    # region's reads of its own registration belong to the client's Auskunft all the same.
+    assert str(api.world.other_sozialdienst.id) in receivers
+    assert "sozialhilfe" in report.json()["categories_held"]  # the Wasseramt case's data
