@@ -169,7 +169,7 @@ def test_import_answers_alike(api: Api, engine: Engine, dry_run: bool) -> None:
             headers={**api.headers(PROBER), "Content-Type": "text/csv"},
         )
 
-    (status, body), audit = _both(api, engine, imported)
+    (status, body), _ = _both(api, engine, imported)
     assert status == 200
     assert body["summary"]["created"] == 1
     assert [r["outcome"] for r in body["results"]] == ["created"]
