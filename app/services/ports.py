@@ -63,6 +63,10 @@ class PersonRepository(Protocol):
         """The institution's own registration and those of cases it takes part in, earliest first."""
         ...
 
+    def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        """Ids of the same client's registrations by other institutions (for routing; none opened)."""
+        ...
+
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         """Exact match through the blind index (NFKC, casefold): candidates for a person to confirm,
         never a basis for merging on its own."""

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from tests.api_helpers import Api, days_ago, new_ahvn13
-from tests.audit_log import audit_events
+from tests.api_helpers import Api, consent_body, days_ago, new_ahvn13
+from tests.audit_log import audit_events, last_audit_event
 
 pytestmark = pytest.mark.integration
 
@@ -28,8 +28,12 @@ _GENERATED = ("etag", "version_tag", "created_at", "updated_at", "opened_at")
 
 
 def _known_ahvn13(api: Api) -> str:
-    """A client of the Sozialdienst Wasseramt with a shared case the RAV takes part in, journal
-    entries and a spelling of its own."""
+    return _known_case(api)[1]
+
+
+def _known_case(api: Api) -> tuple[str, str]:
+    """(case id, AHVN13) of a client of the Sozialdienst Wasseramt with a shared case the RAV takes
+    part in, journal entries and a spelling of its own."""
     person = api.register_person(
         "sd",
         family_name="Geheimnisvoll",
@@ -43,7 +47,7 @@ def _known_ahvn13(api: Api) -> str:
     ).json()
     api.add_participant(case["id"], api.world.rav.id)
     api.ok(case["id"], "journal", {"category": "sozialhilfe", "text": "Budget: Mietzins"})
-    return str(person["ahvn13"])
+    return str(case["id"]), str(person["ahvn13"])
 
 
 def _neutral(value: Any) -> Any:
@@ -232,3 +236,77 @@ def test_the_access_report_covers_every_institutions_registration(api: Api) -> N
     # region's reads of its own registration belong to the client's Auskunft all the same.
     assert str(api.world.other_sozialdienst.id) in receivers
     assert "sozialhilfe" in report.json()["categories_held"]  # the Wasseramt case's data
+
+
+# -- routing with a basis: the reference directory across the registrations of one client ---------------
+
+
+def _holders(api: Api, person_id: str) -> Any:
+    return api.client.get(f"/api/v1/persons/{person_id}/dossier-holders", headers=api.headers(PROBER))
+
+
+def _own_case(api: Api, ahvn13: str) -> str:
+    own = _register(api, ahvn13).json()
+    opened = api.client.post(
+        "/api/v1/cases",
+        json={"person_id": own["id"], "local_reference": f"PROBE-{next(_serial)}", "opened_on": days_ago(3)},
+        headers=api.headers(PROBER),
+    )
+    assert opened.status_code == 201
+    return str(own["id"])
+
+
+def test_the_directory_answers_the_own_registration_alike_without_a_basis(api: Api, engine: Engine) -> None:
+    def directory(ahvn13: str) -> Any:
+        return _holders(api, _own_case(api, ahvn13))
+
+    (status, body), audit = _both(api, engine, directory)
+    assert status == 200
+    assert [h["lead"] for h in body["items"]] == [True]  # the prober's own case only
+    assert audit[-1][:3] == ("read", "directory.dossiers_of_person", "allowed")
+
+
+def test_the_clients_routing_consent_lets_the_directory_name_the_lead(api: Api, engine: Engine) -> None:
+    case_id, ahvn13 = _known_case(api)
+    own = _own_case(api, ahvn13)
+    olten = api.world.other_sozialdienst.id
+    codes = lambda: sorted(h["institution_id"] for h in _holders(api, own).json()["items"])  # noqa: E731
+    assert codes() == [str(olten)]
+
+    # Only Fallführung may go to an institution off the case: anything else is refused.
+    wider = api.post(
+        case_id, "consents", consent_body(api.world, [(api.world.sozialdienst.id, olten)], ["potenzial"])
+    )
+    assert wider.status_code == 422
+    assert wider.json()["errors"][0]["pointer"].endswith("flows/0")
+
+    routing = api.grant_consent(
+        case_id, [(api.world.sozialdienst.id, olten)], ["fallfuehrung"], purpose="Zuständigkeit klären"
+    )
+    assert routing["status"] == "active"
+    answer = _holders(api, own).json()["items"]
+    assert {(h["institution_id"], h["lead"]) for h in answer} == {
+        (str(olten), True),
+        (str(api.world.sozialdienst.id), True),
+        (str(api.world.rav.id), False),
+    }
+    event = last_audit_event(engine)
+    assert (event.action, event.bases) == ("disclose", [f"consent:{routing['id']}", "participation"])
+    assert str(event.recipient_institution_id) == str(olten)
+    assert api.get_case(case_id, PROBER).status_code == 404  # routing opens nothing of the case
+
+    revoked = api.post(case_id, f"consents/{routing['id']}/revocation", {"reason": "Widerrufen."})
+    assert revoked.status_code == 200
+    assert codes() == [str(olten)]
+
+
+def test_a_routing_consent_the_prober_could_not_record_itself(api: Api) -> None:
+    case_id, _ = _known_case(api)
+    olten = api.world.other_sozialdienst.id
+    refused = api.post(
+        case_id,
+        "consents",
+        consent_body(api.world, [(api.world.sozialdienst.id, olten)], ["fallfuehrung"], PROBER),
+        PROBER,
+    )
+    assert refused.status_code == 404  # not on the case: it does not exist for the prober

@@ -164,6 +164,12 @@ class FakePersons:
     def registrations_by_ahvn13(self, ahvn13: Ahvn13) -> list[Person]:
         return [copy.deepcopy(p) for p in self._store.persons.values() if p.ahvn13 == ahvn13]
 
+    def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        person = self._store.persons.get(person_id)
+        if person is None:
+            return []
+        return [p.id for p in self._store.persons.values() if p.ahvn13 == person.ahvn13 and p.id != person_id]
+
     def registrations_related_to(self, ahvn13: Ahvn13, institution_id: uuid.UUID) -> list[Person]:
         taking_part = {
             c.person_id

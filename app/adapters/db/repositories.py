@@ -236,6 +236,16 @@ class SqlPersonRepository:
         )
         return [self._person(row) for row in rows]
 
+    def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        """The ids of the other institutions' registrations of the same AHVN13; nothing is opened."""
+        same = select(PersonRow.ahvn13_index).where(PersonRow.id == person_id).scalar_subquery()
+        query = (
+            select(PersonRow.id)
+            .where(PersonRow.ahvn13_index == same, PersonRow.id != person_id)
+            .order_by(PersonRow.created_at, PersonRow.id)
+        )
+        return list(self._session.scalars(query))
+
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         """Exact match after NFKC and casefold (candidates for matching, not an identification)."""
         normalised = normalise_name_birth_date(family_name, given_name, birth_date)
