@@ -55,20 +55,26 @@ class _Routing:
 
 def _holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list[DossierHolder]:
     with uow:
-        holders: dict[uuid.UUID, DossierHolder] = {}
         own_case: SharedCase | None = None
         routed: list[_Routing] = []
-        for registration_id in (person_id, *uow.persons.other_registrations(person_id)):
-            case_id = uow.cases.open_case_of_person(registration_id)
-            access = CaseAccess.consider(uow, ctx, case_id) if case_id else None  # no content
-            if access is None:
+        case_id = uow.cases.open_case_of_person(person_id)
+        access = CaseAccess.consider(uow, ctx, case_id) if case_id else None  # routing only: no content
+        if access is not None and access.may_open:
+            own_case = access.case
+        elif access is not None and (routing := _routing_basis(uow, ctx, access)) is not None:
+            routed.append(routing)
+        # The same client's cases at other institutions: two statements whether there are any or not;
+        # a case is loaded only where a rule or a consent naming the asker could allow the answer.
+        others = uow.cases.open_cases_of_other_registrations(person_id)
+        naming_asker = {c.case_id for c in uow.consents.for_cases(others) if _names_as_recipient(ctx, c)}
+        rule_for_asker = _asker_may_be_routed(uow, ctx)
+        for other_id in others:
+            if not (rule_for_asker or other_id in naming_asker):
                 continue
-            if registration_id == person_id and access.may_open:
-                own_case = access.case
-            elif (routing := _routing_basis(uow, ctx, access)) is not None:
+            other = CaseAccess.consider(uow, ctx, other_id)
+            if other is not None and (routing := _routing_basis(uow, ctx, other)) is not None:
                 routed.append(routing)
-        for case in [own_case] if own_case else []:
-            holders.update(_holders_of(uow, case))
+        holders = _holders_of(uow, own_case) if own_case else {}
         for routing in routed:
             for institution_id, holder in _holders_of(uow, routing.case).items():
                 known = holders.get(institution_id)
@@ -79,6 +85,16 @@ def _holders(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> list
     if not holders:
         raise PersonNotFound(audited=True)
     return sorted(holders.values(), key=lambda h: (not h.lead, h.institution.code))
+
+
+def _names_as_recipient(ctx: RequestContext, consent: Consent) -> bool:
+    return any(f.to_institution_id == ctx.principal.institution_id for f in consent.flows)
+
+
+def _asker_may_be_routed(uow: UnitOfWork, ctx: RequestContext) -> bool:
+    """A routing rule is in force for the asking institution's kind (the case decides the rest)."""
+    asker = uow.institutions.get(ctx.principal.institution_id)
+    return asker is not None and ctx.access.rules.routing_rule(asker.kind) is not None
 
 
 def _audit(

@@ -313,6 +313,17 @@ class FakeCases:
             c.id for c in self._store.cases.values() if c.pending_invitation_for(institution_id) is not None
         ]
 
+    def open_cases_of_other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        person = self._store.persons.get(person_id)
+        if person is None:
+            return []
+        others = {p.id for p in self._store.persons.values() if p.ahvn13 == person.ahvn13} - {person_id}
+        return [
+            c.id
+            for c in self._store.cases.values()
+            if c.person_id in others and c.phase is not CasePhase.ARCHIVED
+        ]
+
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         return next(
             (
@@ -353,6 +364,9 @@ class FakeConsents:
     def for_case(self, case_id: uuid.UUID) -> list[Consent]:
         found = [c for c in self._store.consents.values() if c.case_id == case_id]
         return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c.granted_at)]
+
+    def for_cases(self, case_ids: Sequence[uuid.UUID]) -> list[Consent]:
+        return [c for case_id in case_ids for c in self.for_case(case_id)]
 
     def awaiting_owner(self, institution_id: uuid.UUID, now: datetime) -> list[Consent]:
         found = [

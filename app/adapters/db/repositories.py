@@ -479,6 +479,20 @@ class SqlCaseRepository:
         )
         return self._session.scalar(query)
 
+    def open_cases_of_other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        same = select(PersonRow.ahvn13_index).where(PersonRow.id == person_id).scalar_subquery()
+        query = (
+            select(CaseRow.id)
+            .join(PersonRow, PersonRow.id == CaseRow.person_id)
+            .where(
+                PersonRow.ahvn13_index == same,
+                PersonRow.id != person_id,
+                CaseRow.phase != CasePhase.ARCHIVED.value,
+            )
+            .order_by(CaseRow.opened_on, CaseRow.id)
+        )
+        return list(self._session.scalars(query))
+
     def lead_institutions_of_person(self, person_id: uuid.UUID) -> set[uuid.UUID]:
         query = select(CaseRow.lead_institution_id).where(
             CaseRow.person_id == person_id, CaseRow.phase != CasePhase.ARCHIVED.value
