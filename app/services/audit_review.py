@@ -61,7 +61,10 @@ def search_events(
         require(ctx.principal, Permission.AUDIT_REVIEW)
         with uow:
             person_id = _person_id(uow, ahvn13, query.person_id)
-            query = replace(query, person_id=person_id, limit=min(query.limit, MAX_RESULTS))
+            others = tuple(uow.persons.other_registrations(person_id)) if ahvn13 and person_id else ()
+            query = replace(
+                query, person_id=person_id, also_person_ids=others, limit=min(query.limit, MAX_RESULTS)
+            )
             found = uow.audit_log.search(query)
             _log(uow, ctx, "audit.search", query.describe(), person_id=person_id)
         return found

@@ -325,3 +325,14 @@ def test_a_routing_consent_the_prober_could_not_record_itself(api: Api) -> None:
         PROBER,
     )
     assert refused.status_code == 404  # not on the case: it does not exist for the prober
+
+
+def test_the_dpo_finds_every_registration_of_a_client_by_the_ahvn13(api: Api) -> None:
+    ahvn13 = _known_ahvn13(api)
+    own = _register(api, ahvn13).json()
+    found = api.client.post(
+        "/api/v1/audit/events/search", json={"ahvn13": ahvn13}, headers=api.headers("dpo")
+    )
+    assert found.status_code == 200, found.text
+    persons = {e["person_id"] for e in found.json()["events"]}
+    assert own["id"] in persons and len(persons) == 2
