@@ -30,7 +30,9 @@ def match_candidates(
     uow: UnitOfWork, ctx: RequestContext, facts: PersonFacts
 ) -> tuple[uuid.UUID, ...] | None:
     """None without candidates the caller may know of; otherwise their ids."""
-    candidates = uow.persons.by_name_and_birth_date(facts.family_name, facts.given_name, facts.birth_date)
+    candidates = uow.persons.name_twins_related_to(
+        facts.family_name, facts.given_name, facts.birth_date, ctx.principal.institution_id
+    )
     visible = tuple(sorted(p.id for p in candidates if person_is_accessible(uow, ctx, p)))
     return visible or None
 

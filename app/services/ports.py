@@ -63,6 +63,12 @@ class PersonRepository(Protocol):
         """The institution's own registration and those of cases it takes part in, earliest first."""
         ...
 
+    def name_twins_related_to(
+        self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID
+    ) -> list[Person]:
+        """Name + birth-date matches among the institution's own and shared registrations only."""
+        ...
+
     def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
         """Ids of the same client's registrations by other institutions (for routing; none opened)."""
         ...

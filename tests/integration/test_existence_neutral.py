@@ -336,3 +336,33 @@ def test_the_dpo_finds_every_registration_of_a_client_by_the_ahvn13(api: Api) ->
     assert found.status_code == 200, found.text
     persons = {e["person_id"] for e in found.json()["events"]}
     assert own["id"] in persons and len(persons) == 2
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
+def test_a_name_and_birth_date_twin_known_elsewhere_changes_nothing(
+    api: Api, engine: Engine, dry_run: bool
+) -> None:
+    _known_ahvn13(api)  # Geheimnisvoll Verena, 12.03.1984, at Wasseramt
+
+    def imported(family_name: str) -> Any:
+        header = (
+            "Dossiernummer;AHV-Nummer;Name;Vorname;Geburtsdatum;Eröffnet am;Sozialdienst;"
+            "Unterstützungsstatus;Unterstützt seit;Unterstützt bis;Massnahme;Massnahmenart;"
+            "Massnahme Beginn;Massnahme Ende;Massnahme Status;Massnahme Stelle"
+        )
+        row = (
+            f"PROBE-{next(_serial)};{new_ahvn13()};{family_name};Verena;12.03.1984;05.01.2026;T-SD-OL;"
+            "laufend;01.01.2026;;;;;;;"
+        )
+        return api.client.post(
+            f"/api/v1/exchange/sozialdienst/imports?dry_run={'true' if dry_run else 'false'}",
+            content=f"{header}\n{row}\n".encode(),
+            headers={**api.headers(PROBER), "Content-Type": "text/csv"},
+        )
+
+    twin, twin_audit, _, twin_work = _probe(api, engine, lambda: imported("Geheimnisvoll"))
+    alone, alone_audit, _, alone_work = _probe(api, engine, lambda: imported("Einzigartig"))
+    assert twin == alone
+    assert twin[1]["results"][0]["outcome"] == "created"
+    assert twin_audit == alone_audit
+    assert twin_work == alone_work

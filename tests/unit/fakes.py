@@ -170,6 +170,21 @@ class FakePersons:
             return []
         return [p.id for p in self._store.persons.values() if p.ahvn13 == person.ahvn13 and p.id != person_id]
 
+    def name_twins_related_to(
+        self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID
+    ) -> list[Person]:
+        related = {p.id for p in self._store.persons.values() if self._related(p, institution_id)}
+        return [
+            p for p in self.by_name_and_birth_date(family_name, given_name, birth_date) if p.id in related
+        ]
+
+    def _related(self, person: Person, institution_id: uuid.UUID) -> bool:
+        return person.registered_by_institution_id == institution_id or any(
+            c.person_id == person.id
+            and any(p.institution_id == institution_id for p in c.active_participations)
+            for c in self._store.cases.values()
+        )
+
     def registrations_related_to(self, ahvn13: Ahvn13, institution_id: uuid.UUID) -> list[Person]:
         taking_part = {
             c.person_id

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -218,6 +218,17 @@ class SqlPersonRepository:
         cases it actively takes part in. One statement whoever else registered the person, and
         another institution's Stammdaten are never opened."""
         indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
+        return self._related(PersonRow.ahvn13_index.in_(indexes), institution_id)
+
+    def name_twins_related_to(
+        self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID
+    ) -> list[Person]:
+        """`by_name_and_birth_date` among the registrations the institution has a relation to."""
+        normalised = normalise_name_birth_date(family_name, given_name, birth_date)
+        indexes = self._keys.indexes_for_lookup(IndexedColumn.NAME_BIRTH_DATE, normalised)
+        return self._related(PersonRow.name_index.in_(indexes), institution_id)
+
+    def _related(self, match: ColumnElement[bool], institution_id: uuid.UUID) -> list[Person]:
         takes_part = (
             select(CaseRow.person_id)
             .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
@@ -226,7 +237,7 @@ class SqlPersonRepository:
         rows = self._session.scalars(
             select(PersonRow)
             .where(
-                PersonRow.ahvn13_index.in_(indexes),
+                match,
                 or_(
                     PersonRow.registered_by_institution_id == institution_id,
                     PersonRow.id.in_(takes_part),
