@@ -120,6 +120,10 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                     (("Arbeitsvertrag prüfen und Einarbeitung begleiten", RAV_SOLOTHURN, ahead(1)),
                      ("Unterstützungsbudget ab Stellenantritt neu berechnen", WASSERAMT, ago(0, 2)))),
             Invite(IV_SO, "IV-320.990.412", ago(0, 5)),
+            # the client also went to the Sozialregion Olten (it registered him on its own, see
+            # OWN_REGISTRATION) and allows Wasseramt to say that it leads his case: a routing consent
+            GiveConsent("verweis", ago(0, 3), ((WASSERAMT, OLTEN),), (FALLFUEHRUNG,),
+                        "Zuständigkeit klären: Klient hat sich auch in Olten gemeldet", months=6),
         ),
     ),
     # Wasseramt – active, segment O → V, IV and RAV; reassessment due
@@ -491,3 +495,9 @@ DEMO_CASES: tuple[DemoCase, ...] = (
     ),
 )
 # fmt: on
+
+# Marco Brunner as the Sozialregion Olten registered him itself: its own spelling and address. Olten
+# sees only this, never Wasseramt's record of him.
+OWN_REGISTRATION = Client(
+    "756999900101", "Brunner", "Marco Luca", date(1988, 4, 17), "Aarauerstrasse 5", "4600 Olten"
+)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 from app.adapters.institutions import FORMATS
-from app.demo.cases import COMPLETED, DEMO_CASES
+from app.demo.cases import COMPLETED, DEMO_CASES, OWN_REGISTRATION
 from app.demo.directory import (
     ASSIGNED_ON_JOIN,
     CORRELATION_ID,
@@ -157,7 +157,34 @@ def seed_demo(
         report.cases_created += 1
     for demo_referral in DEMO_REFERRALS:
         report.referrals_created += _seed_referral(uow_factory, demo_referral, institutions, contexts)
+    created = _seed_own_registration(uow_factory, contexts["sd-olten"], default_interval_months)
+    report.persons_created += created
+    report.cases_created += created
+    report.persons_present += 1 - created
+    report.cases_present += 1 - created
     return report
+
+
+def _seed_own_registration(uow_factory: UowFactory, ctx: RequestContext, default_interval_months: int) -> int:
+    """The Sozialregion Olten registers Marco Brunner, a client of Wasseramt, on its own: with its own
+    spelling and address and a case it leads, as for anyone it does not know. The Wasseramt case
+    holds the client's routing consent to Olten, so Olten's reference directory names Wasseramt."""
+    with uow_factory() as uow:
+        if uow.persons.registrations_related_to(OWN_REGISTRATION.ahvn13, ctx.principal.institution_id):
+            return 0
+    client = OWN_REGISTRATION
+    postal_code, city = client.place.split(" ", 1)
+    data = persons.PersonData(
+        client.ahvn13,
+        client.family_name,
+        client.given_name,
+        client.birth_date,
+        Address(client.street, postal_code, city),
+    )
+    person = persons.register_person(uow_factory(), ctx, data)
+    opened = cases.OpenCase(person.id, "OL-2026-118", ctx.today, ctx.principal.id)
+    cases.open_case(uow_factory(), ctx, opened, default_interval_months)
+    return 1
 
 
 def _seed_referral(

@@ -52,10 +52,10 @@ class AccessReport:
     reference: str = ""  # quoted by the client in questions; finds the report's audit event
 
 
-def _received(event: AuditEvent, person_id: uuid.UUID) -> bool:
+def _received(event: AuditEvent, person_ids: frozenset[uuid.UUID]) -> bool:
     """A disclosure to report: an allowed read, disclosure or export of categories, or any opening of
     the person's case by break-glass (it appears even if nothing was read under it)."""
-    concerned = event.person_id == person_id or person_id in event.record_ids  # lists name their persons
+    concerned = event.person_id in person_ids or not person_ids.isdisjoint(event.record_ids)  # lists
     if not concerned or event.outcome is not AuditOutcome.ALLOWED:
         return False
     if event.action is AuditAction.BREAK_GLASS:
@@ -76,10 +76,13 @@ def build_access_report(
     consent_labels: Mapping[str, str] | None = None,
     addressee: tuple[str, ...] = (),
     reference: str = "",
+    other_registrations: Iterable[uuid.UUID] = (),
 ) -> AccessReport:
+    """`other_registrations`: the client's registrations by other institutions, covered as well."""
+    person_ids = frozenset({person_id, *other_registrations})
     groups: dict[tuple[date, uuid.UUID, str], list[AuditEvent]] = {}
     for event in events:
-        if not _received(event, person_id):
+        if not _received(event, person_ids):
             continue
         receiver = event.recipient_institution_id or event.institution_id
         day = event.occurred_at.astimezone(LOCAL_TIME).date()

@@ -14,6 +14,8 @@ MAX_RESULTS = 10_000
 @dataclass(frozen=True)
 class AuditQuery:
     person_id: uuid.UUID | None = None
+    # the same client's registrations by other institutions (searched by AHVN13): found as well
+    also_person_ids: tuple[uuid.UUID, ...] = ()
     actor_id: uuid.UUID | None = None
     actor_name: str | None = None
     institution_id: uuid.UUID | None = None
@@ -28,8 +30,9 @@ class AuditQuery:
 
     def matches(self, event: AuditEvent) -> bool:
         """The same filter as the repository's SQL, for fakes and tests."""
+        if self.person_id is not None and event.person_id not in self.person_ids:
+            return False
         checks = (
-            (self.person_id, event.person_id),
             (self.actor_id, event.actor_id),
             (self.actor_name, event.actor_name),
             (self.institution_id, event.institution_id),
@@ -41,6 +44,10 @@ class AuditQuery:
         if self.occurred_from is not None and event.occurred_at < self.occurred_from:
             return False
         return self.occurred_to is None or event.occurred_at < self.occurred_to
+
+    @property
+    def person_ids(self) -> tuple[uuid.UUID, ...]:
+        return (self.person_id, *self.also_person_ids) if self.person_id is not None else ()
 
     def describe(self) -> str:
         """What the DPO asked for, for the audit event of the query itself (no personal data)."""

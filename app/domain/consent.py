@@ -198,6 +198,12 @@ class Consent:
         self.superseded_by_id = by
 
 
+# A consent releasing only these to an institution not (yet) on the case is a routing consent: the
+# reference directory may tell that institution who holds a dossier and who leads, nothing more
+# (participation still opens the case, so it reads nothing of it).
+ROUTING_CATEGORIES = frozenset({DataCategory.FALLFUEHRUNG})
+
+
 def validate_grant(
     *,
     flows: tuple[Flow, ...],
@@ -215,9 +221,15 @@ def validate_grant(
     for index, flow in enumerate(flows):
         if flow.from_institution_id == flow.to_institution_id:
             raise InvalidValue("Ein Datenfluss verbindet zwei verschiedene Stellen.", f"flows.{index}")
-        if not {flow.from_institution_id, flow.to_institution_id} <= participants:
+        if flow.from_institution_id not in participants:
             raise InvalidValue(
                 "Beide Stellen eines Datenflusses müssen am Fall beteiligt sein.", f"flows.{index}"
+            )
+        if flow.to_institution_id not in participants and categories != ROUTING_CATEGORIES:
+            raise InvalidValue(
+                "An eine Stelle, die nicht am Fall beteiligt ist, kann eine Einwilligung nur die "
+                "Zuständigkeit freigeben (Kategorie «fallfuehrung» allein).",
+                f"flows.{index}",
             )
     if len(set(flows)) != len(flows):
         raise InvalidValue("Ein Datenfluss ist doppelt angegeben.", "flows")

@@ -6,8 +6,9 @@ written to the audit log in the same transaction as the reading.
 
 from __future__ import annotations
 
+import heapq
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 
@@ -60,7 +61,10 @@ def search_events(
         require(ctx.principal, Permission.AUDIT_REVIEW)
         with uow:
             person_id = _person_id(uow, ahvn13, query.person_id)
-            query = replace(query, person_id=person_id, limit=min(query.limit, MAX_RESULTS))
+            others = tuple(uow.persons.other_registrations(person_id)) if ahvn13 and person_id else ()
+            query = replace(
+                query, person_id=person_id, also_person_ids=others, limit=min(query.limit, MAX_RESULTS)
+            )
             found = uow.audit_log.search(query)
             _log(uow, ctx, "audit.search", query.describe(), person_id=person_id)
         return found
@@ -105,12 +109,17 @@ def access_report(
             person = uow.persons.get(subject) if subject else None
             if person is None:
                 raise PersonNotFound()
+            # Every institution's registration of the client: the Auskunft covers them all.
+            registrations = [p.id for p in uow.persons.registrations_by_ahvn13(person.ahvn13)] or [person.id]
             held = {DataCategory.STAMMDATEN}
-            for case_id in uow.cases.case_ids_of_person(person.id):  # archived cases included
-                sealed = uow.cases.load(case_id)  # categories held: nothing decrypted
-                if sealed is not None:
-                    held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in sealed.items)}
-            events = uow.audit_log.events_of_person(person.id)  # streamed, no cap
+            consents: list[Consent] = []
+            for registration_id in registrations:
+                for case_id in uow.cases.case_ids_of_person(registration_id):  # archived ones included
+                    sealed = uow.cases.load(case_id)  # categories held: nothing decrypted
+                    if sealed is not None:
+                        held |= {DataCategory.FALLFUEHRUNG, *(item.category for item in sealed.items)}
+                    consents.extend(uow.consents.for_case(case_id))
+            events = _events_of(uow, registrations)  # streamed, no cap
             names = {i.id: i.name for i in uow.institutions.list()}
             report = build_access_report(
                 person.id,
@@ -121,7 +130,8 @@ def access_report(
                 log_retention_days=retention_days,
                 include_staff=include_staff,
                 staff_names={u.username: u.display_name for u in uow.users.list()} if include_staff else None,
-                consent_labels=_consent_labels(uow.consents.for_case(case_id) if case_id else []),
+                consent_labels=_consent_labels(consents),
+                other_registrations=registrations,
                 addressee=_addressee(person),
                 reference=f"AUS-{ctx.correlation_id[:8].upper()}",
             )
@@ -135,6 +145,19 @@ def access_report(
                 categories=report.categories_held,
             )
         return report
+
+
+def _events_of(uow: AuditReviewUnitOfWork, person_ids: list[uuid.UUID]) -> Iterator[AuditEvent]:
+    """The events of all registrations in the log's order, each once (a list may show several)."""
+    if len(person_ids) == 1:
+        yield from uow.audit_log.events_of_person(person_ids[0])
+        return
+    seen: set[uuid.UUID] = set()
+    streams = [uow.audit_log.events_of_person(p) for p in person_ids]
+    for event in heapq.merge(*streams, key=lambda e: e.occurred_at):
+        if event.id not in seen:
+            seen.add(event.id)
+            yield event
 
 
 def _consent_labels(consents: Iterable[Consent]) -> dict[str, str]:

@@ -133,10 +133,12 @@ def search_cases(uow: UnitOfWork, ctx: RequestContext, search: CaseSearch, limit
         with uow:
             person_ids: frozenset[uuid.UUID] | None = None
             if search.ahvn13 is not None:
-                person = uow.persons.by_ahvn13(search.ahvn13)
-                person_ids = frozenset({person.id} if person else set())
+                related = uow.persons.registrations_related_to(search.ahvn13, ctx.principal.institution_id)
+                person_ids = frozenset(p.id for p in related)
             elif search.name_and_birth_date is not None:
-                persons = uow.persons.by_name_and_birth_date(*search.name_and_birth_date)
+                persons = uow.persons.name_twins_related_to(
+                    *search.name_and_birth_date, ctx.principal.institution_id
+                )
                 person_ids = frozenset(p.id for p in persons)
         case_filter = CaseFilter(person_ids=person_ids, own_reference=search.own_reference)
         return _list_cases(uow, ctx, case_filter, None, max(1, min(limit, MAX_PAGE_SIZE)))

@@ -149,6 +149,12 @@ def grant_consent(
             participants=participants,
             max_months=ctx.access.consent_max_months,
         )
+        for index, flow in enumerate(command.flows):  # a routing consent names an institution off the case
+            if flow.to_institution_id in participants:
+                continue
+            recipient = uow.institutions.get(flow.to_institution_id)
+            if recipient is None or not recipient.active:
+                raise InvalidValue("Diese Stelle gibt es nicht.", f"flows.{index}")
         replaced = _own(uow, ctx, case, command.supersedes_id) if command.supersedes_id else None
         if replaced is not None and replaced.status_at(ctx.now, case_end(case)) not in (
             ConsentStatus.ACTIVE,

@@ -42,7 +42,9 @@ class PersonAlreadyRegistered(ServiceError):
     title = "Person bereits erfasst"
     message = "Für diese AHV-Nummer ist bereits eine Person erfasst."
 
-    def __init__(self, person_id: uuid.UUID | None, *, probed_person_id: uuid.UUID) -> None:
-        super().__init__(field="ahvn13")
+    def __init__(
+        self, person_id: uuid.UUID | None, *, probed_person_id: uuid.UUID, message: str | None = None
+    ) -> None:
+        super().__init__(message, field="ahvn13")
         self.person_id = person_id  # shown to the caller only where it has a basis
         self.audit_person_id = probed_person_id  # always in the audit log (pseudonymous)

@@ -3,7 +3,9 @@
 A person with the same names and birth date but another AHVN13 is a candidate for a caseworker to
 check, never merged automatically. Candidates are named (by pseudonymous id) only where the caller
 has a basis for the person; a candidate only another institution could see changes nothing in the
-answer (the record is taken over as for an unknown person).
+answer (the record is taken over as for an unknown person). An AHVN13 only another institution
+registered is, to the caller, an unknown person: it registers the client itself (one registration
+per institution, see services/persons.register_person).
 """
 
 from __future__ import annotations
@@ -14,24 +16,23 @@ from dataclasses import replace
 from app.domain.exchange import PersonFacts
 from app.domain.persons import Person
 from app.services.context import RequestContext
-from app.services.errors import PersonAlreadyRegistered
-from app.services.persons import person_is_accessible
+from app.services.persons import person_for_caller, person_is_accessible
 from app.services.ports import UnitOfWork
 
 
 def accessible_person(uow: UnitOfWork, ctx: RequestContext, facts: PersonFacts) -> Person | None:
-    """The person with this AHVN13, None if there is none; refused if the caller has no basis."""
-    person = uow.persons.by_ahvn13(facts.ahvn13)
-    if person is not None and not person_is_accessible(uow, ctx, person):
-        raise PersonAlreadyRegistered(None, probed_person_id=person.id)
-    return person
+    """The caller's person with this AHVN13 (its own registration or that of a case it works on);
+    None where it has none, whether or not another institution registered the person."""
+    return person_for_caller(uow, ctx, facts.ahvn13)
 
 
 def match_candidates(
     uow: UnitOfWork, ctx: RequestContext, facts: PersonFacts
 ) -> tuple[uuid.UUID, ...] | None:
     """None without candidates the caller may know of; otherwise their ids."""
-    candidates = uow.persons.by_name_and_birth_date(facts.family_name, facts.given_name, facts.birth_date)
+    candidates = uow.persons.name_twins_related_to(
+        facts.family_name, facts.given_name, facts.birth_date, ctx.principal.institution_id
+    )
     visible = tuple(sorted(p.id for p in candidates if person_is_accessible(uow, ctx, p)))
     return visible or None
 

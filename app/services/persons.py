@@ -52,18 +52,31 @@ class PersonData:
 
 
 def register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> Person:
-    """Any caseworker or system registers a client. One person per AHVN13."""
+    """Any caseworker or system registers a client: one registration per institution and AHVN13.
+
+    An AHVN13 that another institution registered gives the caller a registration of its own (its
+    own id and the Stammdaten as it typed them), exactly as for a person nobody knows; only a person
+    the caller already has (its own registration, or that of a case it works on) is refused."""
     with refusals_recorded(uow, ctx, operation="persons.register", action=AuditAction.CREATE):
         return _register_person(uow, ctx, data)
 
 
+REGISTERED_BY_YOU = "Ihre Stelle hat diese AHV-Nummer bereits erfasst."
+
+
 def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> Person:
     require(ctx.principal, Permission.CASE_WRITE)
+    institution_id = ctx.principal.institution_id
     with uow:
-        existing = uow.persons.by_ahvn13(data.ahvn13)
-        if existing is not None:
-            accessible = person_is_accessible(uow, ctx, existing)
-            raise PersonAlreadyRegistered(existing.id if accessible else None, probed_person_id=existing.id)
+        for known in uow.persons.registrations_related_to(data.ahvn13, institution_id):
+            own = known.registered_by_institution_id == institution_id
+            accessible = person_is_accessible(uow, ctx, known)
+            if own or accessible:
+                raise PersonAlreadyRegistered(
+                    known.id if accessible else None,
+                    probed_person_id=known.id,
+                    message=REGISTERED_BY_YOU if own else None,
+                )
         person = Person(
             ahvn13=data.ahvn13,
             family_name=data.family_name.strip(),
@@ -72,7 +85,7 @@ def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> 
             address=data.address,
             phone=data.phone,
             email=data.email,
-            registered_by_institution_id=ctx.principal.institution_id,
+            registered_by_institution_id=institution_id,
         )
         person.validate(today=ctx.today)
         uow.persons.add(person)
@@ -86,6 +99,16 @@ def _register_person(uow: UnitOfWork, ctx: RequestContext, data: PersonData) -> 
             "Person erfasst.",
         )
     return person
+
+
+def person_for_caller(uow: UnitOfWork, ctx: RequestContext, ahvn13: Ahvn13) -> Person | None:
+    """The registration of this AHVN13 the caller may see: that of a case it works on first, else its
+    own. Another institution's registration is neither considered nor opened."""
+    related = uow.persons.registrations_related_to(ahvn13, ctx.principal.institution_id)
+    visible = [p for p in related if person_is_accessible(uow, ctx, p)]
+    shared = [p for p in visible if p.registered_by_institution_id != ctx.principal.institution_id]
+    preferred = shared or visible
+    return preferred[0] if preferred else None
 
 
 def get_person(uow: UnitOfWork, ctx: RequestContext, person_id: uuid.UUID) -> Person:
@@ -118,8 +141,8 @@ def find_person_by_ahvn13(uow: UnitOfWork, ctx: RequestContext, ahvn13: Ahvn13) 
     """Exact lookup; a person the caller has no basis for is reported as not found."""
     require_recorded(uow, ctx, Permission.CASE_READ, operation="persons.lookup", action=AuditAction.READ)
     with uow:
-        person = uow.persons.by_ahvn13(ahvn13)
-        found = _visible(uow, ctx, person, "persons.lookup", person.id if person else None)
+        person = person_for_caller(uow, ctx, ahvn13)  # only one the caller may see
+        found = _visible(uow, ctx, person, "persons.lookup", person.id if person else None, checked=True)
     if found is None:
         raise PersonNotFound(audited=True)
     return found
@@ -196,8 +219,9 @@ def _visible(
     person_id: uuid.UUID | None,
     action: AuditAction = AuditAction.READ,
     audit_allowed: bool = True,
+    checked: bool = False,  # the person, if any, is already known to be accessible
 ) -> Person | None:
-    if person is not None and person_is_accessible(uow, ctx, person):
+    if person is not None and (checked or person_is_accessible(uow, ctx, person)):
         if audit_allowed:
             basis = (
                 "own"

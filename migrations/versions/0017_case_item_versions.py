@@ -1,7 +1,7 @@
 """A version per case record (`case_items.version`): the case's version becomes the core's only.
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0015
 Create Date: 2026-11-30
 
 Each sealed record counts its own changes, so a caller's ETag is made of the parts it may see and a
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0012"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

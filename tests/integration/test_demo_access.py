@@ -159,3 +159,25 @@ def test_the_rav_and_iv_dossiers_reach_the_sozialdienst_on_consent_and_not_witho
     keller = demo("demo-lead", KELLER)
     assert keller.dossiers == []  # the IV's consent revoked, none for the RAV's data
     assert {DataCategory.ARBEITSMARKT, DataCategory.GESUNDHEIT} <= keller.withheld
+
+
+def test_olten_registered_brunner_on_its_own_and_learns_the_lead_only_by_his_consent(
+    uow_factory: UowFactory, demo: Callable[[str, str], CaseView]
+) -> None:
+    from app.services.persons import find_person_by_ahvn13
+    from app.services.reference_directory import dossier_holders
+
+    with uow_factory() as uow:
+        olten = uow.users.by_username("sd-olten")
+        assert olten is not None
+    ctx = RequestContext(olten.as_principal(), "test", NOW, access=AccessConfig(rules=packaged_rule_book()))
+    own = find_person_by_ahvn13(uow_factory(), ctx, Ahvn13(BRUNNER + _check(BRUNNER)))
+    assert (own.given_name, own.address.city if own.address else None) == ("Marco Luca", "Olten")
+    holders = dossier_holders(uow_factory(), ctx, own.id)
+    assert {(h.institution.code, h.lead) for h in holders} == {
+        ("SD-OLTEN", True),
+        ("SD-WASSERAMT", True),
+        ("RAV-SOLOTHURN", False),
+    }
+    with pytest.raises(CaseNotFound):  # the routing consent opens nothing of Wasseramt's case
+        demo("sd-olten", BRUNNER)

@@ -82,7 +82,7 @@ def test_seeding_builds_a_dozen_cases_over_all_phases_segments_and_pilot_regions
     cases = _all_cases(uow_factory)
     institutions = _institutions(uow_factory)
     assert report.cases_created == report.persons_created == len(cases)
-    assert 12 <= len(cases) <= 14
+    assert 12 <= len(cases) <= 15  # one of them a second registration of a client (Olten)
     assert report.institutions_created == len(INSTITUTIONS) == len(institutions)
     assert report.users_created == len(USERS)
     assert {case.phase for case in cases} == set(CasePhase)

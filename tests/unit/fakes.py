@@ -172,8 +172,44 @@ class FakePersons:
         return {i: copy.deepcopy(self._store.persons[i]) for i in person_ids if i in self._store.persons}
 
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None:
-        found = next((p for p in self._store.persons.values() if p.ahvn13 == ahvn13), None)
-        return copy.deepcopy(found) if found else None
+        found = self.registrations_by_ahvn13(ahvn13)
+        return found[0] if found else None
+
+    def registrations_by_ahvn13(self, ahvn13: Ahvn13) -> list[Person]:
+        return [copy.deepcopy(p) for p in self._store.persons.values() if p.ahvn13 == ahvn13]
+
+    def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        person = self._store.persons.get(person_id)
+        if person is None:
+            return []
+        return [p.id for p in self._store.persons.values() if p.ahvn13 == person.ahvn13 and p.id != person_id]
+
+    def name_twins_related_to(
+        self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID
+    ) -> list[Person]:
+        related = {p.id for p in self._store.persons.values() if self._related(p, institution_id)}
+        return [
+            p for p in self.by_name_and_birth_date(family_name, given_name, birth_date) if p.id in related
+        ]
+
+    def _related(self, person: Person, institution_id: uuid.UUID) -> bool:
+        return person.registered_by_institution_id == institution_id or any(
+            c.person_id == person.id
+            and any(p.institution_id == institution_id for p in c.active_participations)
+            for c in self._store.cases.values()
+        )
+
+    def registrations_related_to(self, ahvn13: Ahvn13, institution_id: uuid.UUID) -> list[Person]:
+        taking_part = {
+            c.person_id
+            for c in self._store.cases.values()
+            if any(p.institution_id == institution_id for p in c.active_participations)
+        }
+        return [
+            p
+            for p in self.registrations_by_ahvn13(ahvn13)
+            if p.registered_by_institution_id == institution_id or p.id in taking_part
+        ]
 
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         def key(name: str) -> str:
@@ -341,6 +377,17 @@ class FakeCases:
         )
         return found[:limit]
 
+    def open_cases_of_other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        person = self._store.persons.get(person_id)
+        if person is None:
+            return []
+        others = {p.id for p in self._store.persons.values() if p.ahvn13 == person.ahvn13} - {person_id}
+        return [
+            c.id
+            for c in self._store.cases.values()
+            if c.person_id in others and c.phase is not CasePhase.ARCHIVED
+        ]
+
     def open_case_of_person(self, person_id: uuid.UUID) -> uuid.UUID | None:
         return next(
             (
@@ -381,6 +428,9 @@ class FakeConsents:
     def for_case(self, case_id: uuid.UUID) -> list[Consent]:
         found = [c for c in self._store.consents.values() if c.case_id == case_id]
         return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c.granted_at)]
+
+    def for_cases(self, case_ids: Sequence[uuid.UUID]) -> list[Consent]:
+        return [c for case_id in case_ids for c in self.for_case(case_id)]
 
     def awaiting_owner(self, institution_id: uuid.UUID, now: datetime) -> list[Consent]:
         found = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
@@ -73,6 +74,12 @@ class SqlConsentRepository:
 
     def for_case(self, case_id: uuid.UUID) -> list[Consent]:
         return [_consent(row) for row in self._session.scalars(_CONSENTS_OF_CASE, {"case_id": case_id})]
+
+    def for_cases(self, case_ids: Sequence[uuid.UUID]) -> list[Consent]:
+        query = (
+            select(ConsentRow).where(ConsentRow.case_id.in_(list(case_ids))).order_by(ConsentRow.granted_at)
+        )
+        return [_consent(row) for row in self._session.scalars(query)]
 
     def awaiting_owner(self, institution_id: uuid.UUID, now: datetime) -> list[Consent]:
         """Consents still in time that release data of `institution_id` without its confirmation."""

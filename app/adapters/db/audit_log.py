@@ -47,8 +47,9 @@ class SqlAuditLog:
 
     def search(self, query: AuditQuery) -> list[AuditEvent]:
         statement = select(AuditEventRow)
+        if query.person_id is not None:
+            statement = statement.where(AuditEventRow.person_id.in_(query.person_ids))
         for column, wanted in (
-            (AuditEventRow.person_id, query.person_id),
             (AuditEventRow.actor_id, query.actor_id),
             (AuditEventRow.actor_name, query.actor_name),
             (AuditEventRow.institution_id, query.institution_id),

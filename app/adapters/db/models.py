@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     Uuid,
     text,
 )
@@ -93,6 +94,9 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+PERSON_PER_INSTITUTION = "uq_persons_ahvn13_per_institution"
+
+
 class PersonRow(Base):
     __tablename__ = "persons"
 
@@ -101,7 +105,9 @@ class PersonRow(Base):
     # Stammdaten sealed under the person's data key; exact lookups go through the blind indexes
     # (emptied when the person's data key is destroyed).
     sealed_data: Mapped[bytes] = mapped_column(LargeBinary)
-    ahvn13_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    # One registration per institution and AHVN13: each institution keeps the Stammdaten it typed
+    # itself, and nobody learns from registering whether another institution knows the person.
+    ahvn13_index: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     name_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     index_version: Mapped[int]
     created_at: Mapped[datetime]
@@ -109,6 +115,9 @@ class PersonRow(Base):
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __table_args__ = (
+        UniqueConstraint("ahvn13_index", "registered_by_institution_id", name=PERSON_PER_INSTITUTION),
+    )
 
 
 class CaseRow(Base):

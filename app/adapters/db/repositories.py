@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -203,9 +203,63 @@ class SqlPersonRepository:
         return found
 
     def by_ahvn13(self, ahvn13: Ahvn13) -> Person | None:
+        """The earliest registration of this AHVN13 (any institution's)."""
+        found = self.registrations_by_ahvn13(ahvn13)
+        return found[0] if found else None
+
+    def registrations_by_ahvn13(self, ahvn13: Ahvn13) -> list[Person]:
+        """Every institution's registration of this AHVN13, earliest first (at most one each)."""
         indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
-        row = self._session.scalar(select(PersonRow).where(PersonRow.ahvn13_index.in_(indexes)))
-        return self._person(row) if row else None
+        rows = self._session.scalars(
+            select(PersonRow)
+            .where(PersonRow.ahvn13_index.in_(indexes))
+            .order_by(PersonRow.created_at, PersonRow.id)
+        )
+        return [self._person(row) for row in rows]
+
+    def registrations_related_to(self, ahvn13: Ahvn13, institution_id: uuid.UUID) -> list[Person]:
+        """The registrations of this AHVN13 the institution has a relation to: its own, and those of
+        cases it actively takes part in. One statement whoever else registered the person, and
+        another institution's Stammdaten are never opened."""
+        indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
+        return self._related(PersonRow.ahvn13_index.in_(indexes), institution_id)
+
+    def name_twins_related_to(
+        self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID
+    ) -> list[Person]:
+        """`by_name_and_birth_date` among the registrations the institution has a relation to."""
+        normalised = normalise_name_birth_date(family_name, given_name, birth_date)
+        indexes = self._keys.indexes_for_lookup(IndexedColumn.NAME_BIRTH_DATE, normalised)
+        return self._related(PersonRow.name_index.in_(indexes), institution_id)
+
+    def _related(self, match: ColumnElement[bool], institution_id: uuid.UUID) -> list[Person]:
+        takes_part = (
+            select(CaseRow.person_id)
+            .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
+            .where(ParticipationRow.institution_id == institution_id, ParticipationRow.left_on.is_(None))
+        )
+        rows = self._session.scalars(
+            select(PersonRow)
+            .where(
+                match,
+                or_(
+                    PersonRow.registered_by_institution_id == institution_id,
+                    PersonRow.id.in_(takes_part),
+                ),
+            )
+            .order_by(PersonRow.created_at, PersonRow.id)
+        )
+        return [self._person(row) for row in rows]
+
+    def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        """The ids of the other institutions' registrations of the same AHVN13; nothing is opened."""
+        same = select(PersonRow.ahvn13_index).where(PersonRow.id == person_id).scalar_subquery()
+        query = (
+            select(PersonRow.id)
+            .where(PersonRow.ahvn13_index == same, PersonRow.id != person_id)
+            .order_by(PersonRow.created_at, PersonRow.id)
+        )
+        return list(self._session.scalars(query))
 
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         """Exact match after NFKC and casefold (candidates for matching, not an identification)."""
@@ -237,7 +291,7 @@ class SqlPersonRepository:
 # reaches the database; the loser gets the same answer the service check would have given.
 _UNIQUE_RULES = {
     ("uq_persons_ahvn13", "persons.ahvn13"): (
-        "Für diese AHV-Nummer ist bereits eine Person erfasst.",
+        "Ihre Stelle hat diese AHV-Nummer bereits erfasst.",
         "ahvn13",
     ),
     ("uq_cases_person_not_archived", "cases.person_id"): (CASE_ALREADY_OPEN, "person_id"),
@@ -472,6 +526,20 @@ class SqlCaseRepository:
             CaseRow.person_id == person_id, CaseRow.phase != CasePhase.ARCHIVED.value
         )
         return self._session.scalar(query)
+
+    def open_cases_of_other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
+        same = select(PersonRow.ahvn13_index).where(PersonRow.id == person_id).scalar_subquery()
+        query = (
+            select(CaseRow.id)
+            .join(PersonRow, PersonRow.id == CaseRow.person_id)
+            .where(
+                PersonRow.ahvn13_index == same,
+                PersonRow.id != person_id,
+                CaseRow.phase != CasePhase.ARCHIVED.value,
+            )
+            .order_by(CaseRow.opened_on, CaseRow.id)
+        )
+        return list(self._session.scalars(query))
 
     def lead_institutions_of_person(self, person_id: uuid.UUID) -> set[uuid.UUID]:
         query = select(CaseRow.lead_institution_id).where(

@@ -197,11 +197,12 @@ def test_case_of_another_institution_is_neither_changed_nor_exported(
     case_id = report.results[0].case_id
     assert case_id is not None
 
-    # The same client (AHVN13 756.1111.2222.39) arrives from the RAV, which is not on the case.
+    # The same client (AHVN13 756.1111.2222.39) arrives from the RAV, which is not on the case: the
+    # RAV registers the client itself and opens its own case, as for a client nobody knows.
     rav = run_import(uow_factory, systems.rav, (FIXTURES / "rav_invalid_records.xml").read_bytes())
-    assert rav.results[0].outcome is RecordOutcome.ERROR
-    assert rav.results[0].message == "Für diese AHV-Nummer ist bereits eine Person erfasst."
-    assert rav.results[0].person_id is None
+    assert rav.results[0].outcome is RecordOutcome.CREATED
+    assert rav.results[0].person_id != report.results[0].person_id
+    assert rav.results[0].case_id != case_id
     with pytest.raises(CaseNotFound):
         export_case(uow_factory(), system_context(systems.rav), FORMATS[InstitutionKind.RAV], case_id)
     assert last_audit_event(engine).outcome == "denied"

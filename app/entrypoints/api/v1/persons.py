@@ -18,7 +18,10 @@ router = APIRouter(prefix="/persons", tags=["Personen"])
 
 @router.post("", status_code=201, response_model=PersonOut, responses=problems(409, 422))
 def register_person(body: PersonIn, request: Request, uow: Uow, ctx: Context) -> JSONResponse:
-    """Eine Person erfassen. Pro AHV-Nummer gibt es genau eine Person."""
+    """Eine Person erfassen: jede Stelle erfasst eine Person selbst, mit den eigenen Angaben.
+    Hat eine andere Stelle dieselbe AHV-Nummer erfasst, entsteht die Erfassung der eigenen Stelle
+    wie für eine unbekannte Person (die Angaben der anderen Stelle bleiben verborgen). 409 nur, wenn
+    die eigene Stelle die Person schon erfasst hat oder an ihrem Fall beteiligt ist."""
     person = service.register_person(
         uow,
         ctx,

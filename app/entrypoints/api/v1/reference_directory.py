@@ -31,7 +31,9 @@ class DossierHoldersOut(Out):
 @router.get("/{person_id}/dossier-holders", response_model=DossierHoldersOut, responses=problems(403, 404))
 def person_dossier_holders(person_id: uuid.UUID, uow: Uow, ctx: Context) -> JSONResponse:
     """Welche Stellen führen ein aktives Dossier zu dieser Person (nur Zuständigkeiten, kein Inhalt)?
-    Antwort nur für Stellen, die selbst am Fall der Person beteiligt sind; sonst 404."""
+    Die Stellen am Fall der eigenen Erfassung, wenn die Stelle daran beteiligt ist; die Stellen an
+    Fällen anderer Stellen zur selben AHV-Nummer nur auf eine Verweis-Einwilligung der Person oder eine
+    geltende Verweisregel (als Bekanntgabe protokolliert); sonst 404 wie für eine unbekannte Person."""
     holders = dossier_holders(uow, ctx, person_id)
     items = [
         DossierHolderOut(
