@@ -22,7 +22,7 @@ class ConsentRow(Base):
     categories: Mapped[list[str]]
     purpose: Mapped[str] = mapped_column(String(500))
     valid_from: Mapped[datetime]
-    valid_until: Mapped[datetime]
+    valid_until: Mapped[datetime] = mapped_column(index=True)
     evidence_sha256: Mapped[str] = mapped_column(String(64))
     form_version: Mapped[str] = mapped_column(String(40))
     collected_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))

@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
 from app.adapters.db.crypto_models import DataKeyRow
+from app.adapters.db.due_dates import due_case_ids
 from app.adapters.db.figure_sync import record_figure_metadata
 from app.adapters.db.institution_directory import InstitutionDirectory
 from app.adapters.db.invitations import load_invitations, pending_invitation_case_ids, sync_invitations
@@ -49,6 +50,7 @@ from app.domain.cases.sealed import SealedCase, SealedItem
 from app.domain.categories import DataCategory
 from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
 from app.domain.institutions import Institution, InstitutionKind
+from app.domain.pendenzen import DueWindow, item_due_dates
 from app.domain.persons import Person
 from app.domain.principal import Role
 from app.domain.users import User
@@ -340,6 +342,12 @@ class SqlCaseRepository:
     def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
         return pending_invitation_case_ids(self._session, institution_id)
 
+    def due_for_institution(
+        self, institution_id: uuid.UUID, window: DueWindow, assigned_user_id: uuid.UUID | None = None
+    ) -> list[uuid.UUID]:
+        assigned = assigned_case_ids(assigned_user_id) if assigned_user_id is not None else None
+        return due_case_ids(self._session, institution_id, window, assigned)
+
     def save(self, case: SharedCase) -> None:
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
         if row is None or row.version != case.version:
@@ -461,7 +469,7 @@ def _write_case(row: CaseRow, case: SharedCase, now: datetime, items: SealedItem
     row.case_ends_on = case.ends_on
     row.updated_at = now
     _sync_participations(row, case)
-    items.sync(row, _content_items(case))
+    items.sync(row, _content_items(case), item_due_dates(case))
 
 
 def _sync_participations(row: CaseRow, case: SharedCase) -> None:

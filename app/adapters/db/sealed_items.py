@@ -7,12 +7,17 @@ not ask to open is never decrypted and never touched by a save.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.mapping import dump_item, load_item
 from app.adapters.db.models import CaseItemRow, CaseRow
 from app.adapters.db.sealing import item_place, open_json, seal_json
+from app.domain.pendenzen import PendenzKind
+
+NOT_DUE = "none"  # `case_items.due_kind` of an item indexed without a date (NULL: not yet indexed)
 
 
 class SealedItems:
@@ -31,7 +36,9 @@ class SealedItems:
         if row.id not in self._opened:
             self._withheld.add(row.id)
 
-    def sync(self, case_row: CaseRow, items: list[Any]) -> None:
+    def sync(
+        self, case_row: CaseRow, items: list[Any], due: Mapping[uuid.UUID, tuple[PendenzKind, date] | None]
+    ) -> None:
         existing = {item.id: item for item in case_row.items}
         for position, item in enumerate(items):
             kind, content = dump_item(item)
@@ -48,6 +55,10 @@ class SealedItems:
                 key = self._keys.data_key(case_row.person_id)
                 target.sealed_content = seal_json(key, item_place(item.id, case_row.person_id), content)
                 self._opened[item.id] = content
+            dated = due.get(item.id)
+            due_kind, due_on = (dated[0].value, dated[1]) if dated else (NOT_DUE, None)
+            if target.due_kind != due_kind or target.due_on != due_on:
+                target.due_kind, target.due_on = due_kind, due_on
         for stale in existing.values():
             if stale.id not in self._withheld:
                 case_row.items.remove(stale)
