@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from datetime import date
+from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Select, or_, select
