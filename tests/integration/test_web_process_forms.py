@@ -4,13 +4,14 @@ the minutes of a conference with action items – the same use cases as the API.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.api_helpers import Api, new_ahvn13
 from tests.audit_log import audit_count, last_audit_event
-from tests.integration.web_client import _csrf
+from tests.integration.web_client import _csrf, _version
 
 SignIn = Callable[[str], TestClient]
 
@@ -138,3 +139,98 @@ def test_a_referral_form_without_the_session_token_changes_nothing(api: Api, bro
     refused = rav.post("/zuweisungen/neu", data={"reason": "x", "csrf_token": "falsch"})
     assert refused.status_code == 403
     assert api.client.get("/api/v1/referrals", headers=api.headers("rav")).json()["items"] == []
+
+
+def _case_form(web: TestClient, path: str, **fields: str) -> dict[str, str]:
+    shown = web.get(path).text
+    return {"csrf_token": _csrf(shown), "version": _version(shown), **fields}
+
+
+def test_the_lead_records_the_mitwirkung_and_the_plan_shows_the_agreed_goal(
+    api: Api, browser_for: SignIn, engine: Engine
+) -> None:
+    case = api.open_case("sd")
+    goal = api.ok(case["id"], "plan/goals", {"title": "Stelle im ersten Arbeitsmarkt"})["integrationsplan"][
+        "goals"
+    ][0]
+    web = browser_for("sd")
+    plan = f"/faelle/{case['id']}/teil/plan"
+    assert "noch nicht" in web.get(plan).text and "Kategorie Integrationsplan" in web.get(plan).text
+
+    signed = web.post(
+        f"/faelle/{case['id']}/mitwirkung",
+        data=_case_form(web, plan, agreement_form="signed", goals=goal["id"], strategy="Arbeit zuerst"),
+    )
+    assert signed.status_code == 422
+    assert 'id="mw-dokument-fehler">Eine schriftliche Vereinbarung braucht' in signed.text
+    assert "Arbeit zuerst" in signed.text  # the typed strategy comes back
+
+    form = _case_form(web, plan, agreement_form="oral", goals=goal["id"], strategy="Arbeit zuerst")
+    done = web.post(f"/faelle/{case['id']}/mitwirkung", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert last_audit_event(engine).operation.startswith("cooperation")
+    shown = web.get(done.headers["location"]).text
+    assert "Die Mitwirkung der Klientin / des Klienten ist festgehalten." in shown
+    assert "<dt>Mit der Klientin / dem Klienten vereinbart</dt><dd>ja</dd>" in shown
+    assert "Mündlich" in shown and "Arbeit zuerst" in shown
+    assert api.get_case(case["id"]).json()["integrationsplan"]["goals"][0]["agreed_with_client"] is True
+
+
+def test_the_minutes_of_a_conference_with_action_items_through_the_forms(
+    api: Api, browser_for: SignIn, engine: Engine
+) -> None:
+    case = api.open_case("sd")
+    api.add_participant(case["id"], api.world.rav.id)
+    today = date.today()
+    body = api.ok(
+        case["id"],
+        "conferences/scheduled",
+        {"planned_on": today.isoformat(), "invited_institution_ids": [str(api.world.rav.id)]},
+    )
+    conference = body["fallfuehrung"]["conferences"][0]
+    web = browser_for("sd")
+    part = f"/faelle/{case['id']}/teil/fallkonferenzen"
+    minutes = f"/faelle/{case['id']}/fallkonferenzen/{conference['id']}/protokoll"
+    page = web.get(part).text
+    assert f'action="{minutes}"' in page and "wer das Protokoll lesen kann" in page
+    assert f'action="{minutes}"' not in browser_for("rav").get(part).text  # the organiser keeps the minutes
+
+    due = (today + timedelta(days=14)).strftime("%d.%m.%Y")
+    rav = str(api.world.rav.id)
+    half = _case_form(
+        web, part, decisions="RAV klärt ab", item_title="Abklärung", item_owner=rav, item_due=""
+    )
+    refused = web.post(minutes, data=half)
+    assert refused.status_code == 422 and f'id="pr-{conference["id"]}-pendenzen-fehler"' in refused.text
+    assert "RAV klärt ab" in refused.text
+
+    form = _case_form(
+        web, part, decisions="RAV klärt ab", category="fallfuehrung", item_title="Abklärung", item_owner=rav
+    )
+    form["item_due"] = due
+    done = web.post(minutes, data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert last_audit_event(engine).operation == "conferences.minutes"
+    held = api.get_case(case["id"]).json()
+    recorded = next(
+        c
+        for s in held.values()
+        if isinstance(s, dict)
+        for c in s.get("conferences", [])
+        if c["id"] == conference["id"]
+    )
+    assert recorded["scheduled"] is False and recorded["action_items"][0]["title"] == "Abklärung"
+
+    rav_web = browser_for("rav")
+    assert "Pendenz aus der Fallkonferenz" in rav_web.get("/pendenzen").text
+    item = recorded["action_items"][0]["id"]
+    page = rav_web.get(part).text
+    assert f"/konferenz-pendenzen/{item}/erledigt" in page
+    assert f"/konferenz-pendenzen/{item}/erledigt" not in web.get(part).text  # only the owner marks it
+    finished = rav_web.post(
+        f"/faelle/{case['id']}/konferenz-pendenzen/{item}/erledigt",
+        data={"csrf_token": _csrf(page), "version": _version(page)},
+        follow_redirects=False,
+    )
+    assert finished.status_code == 303, finished.text
+    assert "Pendenz aus der Fallkonferenz" not in rav_web.get("/pendenzen").text
