@@ -25,7 +25,7 @@ from app.bootstrap import build_container
 from app.entrypoints.api.app import create_app
 from app.settings import Settings
 from tests.api_helpers import new_ahvn13
-from tests.browser.pages import sign_in
+from tests.browser.pages import PageCheck, sign_in
 from tests.integration.test_api_iiz_process import Clock
 from tests.integration.test_serve import _free_port
 
@@ -68,6 +68,11 @@ def walk_url(server_env: dict[str, str], clock: Clock) -> Iterator[str]:
         thread.join(timeout=30)
 
 
+@pytest.fixture
+def checks(screenshots: Path, request: pytest.FixtureRequest) -> PageCheck:
+    return PageCheck(screenshots / request.node.name.removeprefix("test_"))
+
+
 class Walk:
     """Each step signs in afresh: a jump of months ends every session, as it would."""
 
@@ -99,7 +104,9 @@ def _pendenzen_row(page: Any, walk: Walk, client: str, what: str) -> str:
     return rows[0] if rows else ""
 
 
-def test_one_client_through_the_whole_process_in_chromium(browser: Any, walk_url: str, clock: Clock) -> None:
+def test_one_client_through_the_whole_process_in_chromium(
+    browser: Any, walk_url: str, clock: Clock, checks: PageCheck
+) -> None:
     walk = Walk(browser, walk_url)
     client = "Zaugg"
     day = lambda d: d.strftime("%d.%m.%Y")  # noqa: E731
@@ -116,6 +123,7 @@ def test_one_client_through_the_whole_process_in_chromium(browser: Any, walk_url
     rav.fill("#grund", "Langzeitarbeitslos, gesundheitliche Einschränkungen")
     rav.fill("#versucht", "Bewerbungscoaching")
     rav.select_option("#dringlichkeit", "urgent")
+    checks.check(rav, "zuweisung-erfassen")
     rav.click("button:has-text('Zuweisung absenden')")
     rav.wait_for_url("**/zuweisungen?ok=erfasst")
     assert "wartet auf Aufnahmeentscheid" in _main(rav)
@@ -125,6 +133,7 @@ def test_one_client_through_the_whole_process_in_chromium(browser: Any, walk_url
     walk.goto(sd, "/pendenzen")
     assert "Zuweisung: Aufnahmeentscheid" in _main(sd)
     walk.goto(sd, "/zuweisungen")
+    checks.check(sd, "zuweisungen-zu-entscheiden")
     section = sd.locator("section", has_text="Langzeitarbeitslos, gesundheitliche")
     section.locator("button:has-text('Gespräch planen')").click()
     sd.wait_for_url("**/zuweisungen?ok=gespraech")
@@ -182,6 +191,7 @@ def test_one_client_through_the_whole_process_in_chromium(browser: Any, walk_url
     walk.goto(sd, f"{case}/teil/plan")
     sd.click("summary:has-text('Mitwirkung und Zielvereinbarung festhalten')")
     sd.select_option("#mw-form", "oral")
+    checks.check(sd, "mitwirkung")
     sd.fill("#mw-strategie", "Arbeit zuerst")
     sd.click("button:has-text('Mitwirkung speichern')")
     sd.wait_for_url("**/teil/plan?ok=mitwirkung")
@@ -219,6 +229,7 @@ def test_one_client_through_the_whole_process_in_chromium(browser: Any, walk_url
     minutes.locator("input[name=item_title]").first.fill("Abklärung einleiten")
     minutes.locator("select[name=item_owner]").first.select_option(label="IV-Stelle Solothurn")
     minutes.locator("input[name=item_due]").first.fill(day(clock.today + timedelta(days=14)))
+    checks.check(sd, "protokoll")
     minutes.locator("button:has-text('Protokoll speichern')").click()
     sd.wait_for_url("**/teil/fallkonferenzen?ok=protokoll")
 
@@ -235,6 +246,7 @@ def test_one_client_through_the_whole_process_in_chromium(browser: Any, walk_url
     iv.locator(f"form[action*='{match.group(1)}'][action$='/annehmen'] button").click()
     iv.wait_for_url("**/pendenzen?ok=angenommen")
     walk.goto(iv, f"{case}/teil/fallkonferenzen")
+    checks.check(iv, "konferenz-pendenzen")
     iv.click("button:has-text('Erledigt')")
     iv.wait_for_url("**/teil/fallkonferenzen?ok=pendenz-erledigt")
     assert _pendenzen_row(iv, walk, client, "Fallkonferenz") == ""
