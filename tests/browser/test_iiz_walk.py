@@ -270,3 +270,23 @@ def test_one_client_through_the_whole_process_in_chromium(
     iv.click("button:has-text('Nachbetreuung abschliessen')")
     iv.wait_for_load_state()
     assert _pendenzen_row(iv, walk, client, "Nachbetreuung") == ""
+
+
+def test_the_clearing_body_decides_the_declined_referral_of_the_demo(
+    browser: Any, walk_url: str, checks: PageCheck
+) -> None:
+    walk = Walk(browser, walk_url)
+    ags = walk.as_user("demo-ags-cm")
+    ags.click("nav.main >> text=Zuweisungen")
+    assert "Entscheid der Schlichtungsstelle" in _main(ags)
+    checks.check(ags, "schlichtung")
+    section = ags.locator("section", has_text="das RAV bleibt zuständig")
+    section.locator("select[name=outcome]").select_option("declined")
+    section.locator("button:has-text('Entscheid speichern')").click()
+    assert ags.url.endswith("/zuweisungen")  # the reason is required: the browser asks first
+    section = ags.locator("section", has_text="das RAV bleibt zuständig")
+    section.locator("textarea[name=reason]").fill("Ablehnung bestätigt: keine Mehrfachproblematik.")
+    section.locator("button:has-text('Entscheid speichern')").click()
+    ags.wait_for_url("**/zuweisungen?ok=geschlichtet")
+    assert "Keine Zuweisung wartet auf einen Entscheid Ihrer Stelle." in _main(ags)
+    assert "von der Schlichtungsstelle entschieden" in _main(ags)
