@@ -38,6 +38,7 @@ class PendenzKind(StrEnum):
     CONFERENCE = "conference"
     REFERRAL = "referral"
     CONSENT_EXPIRY = "consent_expiry"
+    CONSENT_CONFIRMATION = "consent_pending"  # a data owner has still to confirm the release
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ class PendenzKind(StrEnum):
             PendenzKind.CONFERENCE: "Fallkonferenz",
             PendenzKind.REFERRAL: "Zuweisung: Aufnahmeentscheid",
             PendenzKind.CONSENT_EXPIRY: "Einwilligung läuft ab",
+            PendenzKind.CONSENT_CONFIRMATION: "Freigabe einer Einwilligung bestätigen",
         }[self]
 
 
@@ -253,10 +255,15 @@ def pendenzen_of_consents(
     rules: PendenzenRules = PendenzenRules(),
 ) -> list[Pendenz]:
     """Active consents that run out within the preview: the institution that recorded the consent
-    renews it with the client; the institutions whose flows it carries are told."""
+    renews it with the client; the institutions whose flows it carries are told. Consents awaiting
+    the confirmation of a data owner: the owner confirms (due at once), the recording one is told."""
     found = []
     for consent in consents:
-        if consent.status_at(now) is not ConsentStatus.ACTIVE:
+        status = consent.status_at(now)
+        if status is ConsentStatus.AWAITING:
+            found.extend(_confirmation(case, consent, institution_id, today, rules))
+            continue
+        if status is not ConsentStatus.ACTIVE:
             continue
         due_on = consent.valid_until.astimezone(LOCAL_TIME).date()
         urgency = urgency_of(due_on, today, rules.preview_days)
@@ -280,3 +287,28 @@ def pendenzen_of_consents(
             )
         )
     return found
+
+
+def _confirmation(
+    case: SharedCase, consent: Consent, institution_id: uuid.UUID, today: date, rules: PendenzenRules
+) -> list[Pendenz]:
+    missing = consent.owners - consent.confirmed_by
+    if institution_id not in missing and institution_id != consent.granted_by_institution_id:
+        return []
+    due_on = consent.granted_at.astimezone(LOCAL_TIME).date()
+    urgency = urgency_of(due_on, today, rules.preview_days) or Urgency.DUE
+    responsible = institution_id if institution_id in missing else min(missing)
+    involvement = Involvement.RESPONSIBLE if institution_id in missing else Involvement.INFORMED
+    escalated = urgency is Urgency.OVERDUE and (today - due_on).days > rules.escalation_days
+    return [
+        Pendenz(
+            PendenzKind.CONSENT_CONFIRMATION,
+            case.id,
+            due_on,
+            involvement,
+            urgency,
+            escalated,
+            consent.id,
+            responsible,
+        )
+    ]

@@ -1,6 +1,7 @@
 """Due dates in plain text beside the sealed items and referrals, so the Pendenzen and the worker ask
 the database only for what can be due (`case_items.due_on`, `case_items.due_kind`,
-`referrals.decision_due_on`), each indexed.
+`referrals.decision_due_on`), each indexed; `consents.awaiting_confirmation` for the consents a data
+owner has still to confirm.
 
 Revision ID: 0018
 Revises: 0012
@@ -15,6 +16,7 @@ and the next write of the referral corrects it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -36,6 +38,10 @@ def upgrade() -> None:
     op.add_column("referrals", sa.Column("decision_due_on", sa.Date(), nullable=True))
     op.create_index("ix_referrals_decision_due_on", "referrals", ["decision_due_on"])
     op.create_index("ix_consents_valid_until", "consents", ["valid_until"])
+    op.add_column(
+        "consents",
+        sa.Column("awaiting_confirmation", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     # Date arithmetic differs between the databases; open referrals are few, so Python does it.
     bind = op.get_bind()
     waiting = bind.execute(
@@ -51,8 +57,22 @@ def upgrade() -> None:
             {"due": start + timedelta(days=5), "id": referral_id},
         )
 
+    # A consent awaits confirmation while a data owner (the source of a flow) has not confirmed it.
+    for consent_id, flows, confirmed in bind.execute(sa.text("SELECT id, flows, confirmed_by FROM consents")):
+        owners = {flow.split(">")[0] for flow in _listed(flows)}
+        if owners - set(_listed(confirmed)):
+            bind.execute(
+                sa.text("UPDATE consents SET awaiting_confirmation = :yes WHERE id = :id"),
+                {"yes": True, "id": consent_id},
+            )
+
+
+def _listed(value: object) -> list[str]:
+    return json.loads(value) if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+
 
 def downgrade() -> None:
+    op.drop_column("consents", "awaiting_confirmation")
     op.drop_index("ix_consents_valid_until", table_name="consents")
     op.drop_index("ix_referrals_decision_due_on", table_name="referrals")
     op.drop_column("referrals", "decision_due_on")

@@ -19,7 +19,7 @@ from app.bootstrap import Container
 from app.domain.dates import add_months
 from app.domain.pendenzen import PendenzenRules
 from tests.api_helpers import Api, client_with
-from tests.integration.test_api_iiz_process import Clock, _pendenzen
+from tests.integration.test_api_iiz_process import Clock, _of_case, _pendenzen
 from tests.statements import counted
 from tests.world import World
 
@@ -153,3 +153,30 @@ def test_every_kind_of_pendenz_raises_its_events_once(
             assert raised[("pendenz.overdue", kind)] == 1, kind
             assert raised[("pendenz.escalated", kind)] == 1, kind
         assert _raise(engine, clock) == 0
+
+
+def test_a_consent_awaiting_the_data_owner_is_its_pendenz_and_raises_its_event_once(
+    api: Api, engine: Engine
+) -> None:
+    case = api.open_case("sd")
+    case_id = case["id"]
+    api.add_participant(case_id, api.world.rav.id)
+    # The RAV records a consent releasing the Sozialdienst's data: the Sozialdienst has to confirm.
+    api.grant_consent(case_id, [(api.world.sozialdienst.id, api.world.rav.id)], ["sozialhilfe"], user="rav")
+    assert ("consent_pending", "fallfuehrend", "due") in _of_case(_pendenzen(api, "sd"), case_id)
+    assert ("consent_pending", "zur_kenntnis", "due") in _of_case(_pendenzen(api, "rav"), case_id)
+
+    clock = Clock()
+    clock.current = datetime.now(UTC)
+    _raise(engine, clock)
+    assert _raised(engine, case_id)[("pendenz.due_soon", "consent_pending")] == 1
+    assert _raise(engine, clock) == 0
+
+    consent = api.client.get(f"/api/v1/cases/{case_id}/consents", headers=api.headers("sd")).json()["items"][
+        0
+    ]
+    confirmed = api.client.post(
+        f"/api/v1/cases/{case_id}/consents/{consent['id']}/confirmation", headers=api.headers("sd")
+    )
+    assert confirmed.status_code in (200, 201, 204), confirmed.text
+    assert "consent_pending" not in {k for k, *_ in _of_case(_pendenzen(api, "sd"), case_id)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.models import Base, SequenceNumber
@@ -41,6 +41,8 @@ class ConsentRow(Base):
     superseded_by_id: Mapped[uuid.UUID | None]
     supersedes_id: Mapped[uuid.UUID | None]
     confirmed_by: Mapped[list[str]]  # institutions whose flows are in force (recorded or confirmed)
+    # A data owner has still to confirm (for the Pendenzen, without reading every consent).
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

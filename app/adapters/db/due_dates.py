@@ -1,5 +1,5 @@
 """Which cases can have something due: asked of the plain due dates beside the sealed content
-(`cases`, `case_items.due_on`, `consents.valid_until`, `case_invitations`), so the Pendenzen open only
+(`cases`, `case_items.due_on`, `consents`, `case_invitations`), so the Pendenzen open only
 those cases and never every case of the institution."""
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ def can_be_due(window: DueWindow, institution_id: uuid.UUID) -> Any:
             and_(CaseItemRow.due_kind.is_(None), CaseItemRow.kind.in_(DATED_ITEM_KINDS)),
         ),
     )
-    consent_runs_out = exists().where(
+    consent_due = exists().where(
         ConsentRow.case_id == CaseRow.id,
         ConsentRow.revoked_at.is_(None),
         ConsentRow.superseded_at.is_(None),
-        ConsentRow.valid_until <= window.consents_until,
+        or_(ConsentRow.valid_until <= window.consents_until, ConsentRow.awaiting_confirmation),
     )
     invitation_open = exists().where(
         InvitationRow.case_id == CaseRow.id,
@@ -52,7 +52,7 @@ def can_be_due(window: DueWindow, institution_id: uuid.UUID) -> Any:
         ),
         CaseRow.case_ends_on <= window.due_by,
         item_due,
-        consent_runs_out,
+        consent_due,
         invitation_open,
     )
 

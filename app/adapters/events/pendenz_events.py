@@ -1,7 +1,8 @@
 """Change events for Pendenzen falling due: "due soon", "overdue" and "escalated", each raised once
 per occasion (the outbox's dedupe key), from plain columns only (nothing is decrypted): the case's
 reassessment, intake and follow-up dates, the due dates kept beside the sealed items (goals, measures,
-Standortbestimmung, conferences and their action items), consents that run out, open invitations."""
+Standortbestimmung, conferences and their action items), consents that run out or await a data
+owner's confirmation, open invitations."""
 
 from __future__ import annotations
 
@@ -120,6 +121,20 @@ def _due(session: Session, window: DueWindow, now: datetime, rules: PendenzenRul
     )
     for consent_id, case_id, valid_until, lead in session.execute(consents):
         yield PendenzKind.CONSENT_EXPIRY, case_id, consent_id, lead, valid_until.astimezone(LOCAL_TIME).date()
+    awaiting = (
+        select(ConsentRow.id, ConsentRow.case_id, ConsentRow.granted_at, CaseRow.lead_institution_id)
+        .join(CaseRow, CaseRow.id == ConsentRow.case_id)
+        .where(
+            not_archived,
+            ConsentRow.awaiting_confirmation,
+            ConsentRow.revoked_at.is_(None),
+            ConsentRow.superseded_at.is_(None),
+            ConsentRow.valid_until > now,
+        )
+    )
+    for consent_id, case_id, granted_at, lead in session.execute(awaiting):
+        granted_on = granted_at.astimezone(LOCAL_TIME).date()
+        yield PendenzKind.CONSENT_CONFIRMATION, case_id, consent_id, lead, granted_on
     invitations = (
         select(InvitationRow.id, InvitationRow.case_id, InvitationRow.invited_on, CaseRow.lead_institution_id)
         .join(CaseRow, CaseRow.id == InvitationRow.case_id)
