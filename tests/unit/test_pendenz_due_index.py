@@ -45,11 +45,7 @@ measures = st.lists(
             status=status,
         ),
         st.none() | days,
-        st.sampled_from(
-            [s for s in MeasureStatus if s is not MeasureStatus.PROPOSED]
-            if hasattr(MeasureStatus, "PROPOSED")
-            else list(MeasureStatus)
-        ),
+        st.sampled_from(list(MeasureStatus)),
     ),
     max_size=4,
 )
