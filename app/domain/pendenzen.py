@@ -38,6 +38,7 @@ class PendenzKind(StrEnum):
     CONFERENCE = "conference"
     REFERRAL = "referral"
     CONSENT_EXPIRY = "consent_expiry"
+    CONSENT_CONFIRMATION = "consent_pending"  # a data owner has still to confirm the release
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ class PendenzKind(StrEnum):
             PendenzKind.CONFERENCE: "Fallkonferenz",
             PendenzKind.REFERRAL: "Zuweisung: Aufnahmeentscheid",
             PendenzKind.CONSENT_EXPIRY: "Einwilligung läuft ab",
+            PendenzKind.CONSENT_CONFIRMATION: "Freigabe einer Einwilligung bestätigen",
         }[self]
 
 
@@ -80,6 +82,22 @@ class PendenzenRules:
     preview_days: int = DEFAULT_PREVIEW_DAYS
     intake_segment_days: int = DEFAULT_INTAKE_SEGMENT_DAYS  # an intake without segment is due after
     escalation_days: int = DEFAULT_ESCALATION_DAYS  # overdue this long: the supervisor is told
+
+
+@dataclass(frozen=True)
+class DueWindow:
+    """What can be due by `today` + the preview: the bounds the stores filter on before anything is
+    opened (a superset of the Pendenzen; `pendenzen_of_case` decides)."""
+
+    due_by: date
+    intake_opened_by: date  # an intake opened on or before this date without segment is due
+    consents_until: datetime  # a consent running out before this instant
+
+    @classmethod
+    def of(cls, today: date, rules: PendenzenRules) -> DueWindow:
+        due_by = today + timedelta(days=rules.preview_days)
+        end_of_day = datetime.combine(due_by + timedelta(days=1), datetime.min.time(), LOCAL_TIME)
+        return cls(due_by, due_by - timedelta(days=rules.intake_segment_days), end_of_day)
 
 
 @dataclass(frozen=True)
@@ -170,10 +188,9 @@ def pendenzen_of_referral(
 ) -> list[Pendenz]:
     """A referral awaiting a decision: the deciding body must act, the referring institution is told."""
     deciding = referral.deciding_institution_id
-    if deciding is None or institution_id not in referral.involved_institution_ids:
+    due_on = referral_decision_due_on(referral)
+    if deciding is None or due_on is None or institution_id not in referral.involved_institution_ids:
         return []
-    since = referral.clearing_requested_on or referral.referred_on
-    due_on = since + timedelta(days=DECISION_DAYS[referral.urgency])
     urgency = urgency_of(due_on, today, rules.preview_days)
     if urgency is None:
         return []
@@ -193,6 +210,42 @@ def pendenzen_of_referral(
     ]
 
 
+def referral_decision_due_on(referral: Referral) -> date | None:
+    """When the deciding body (case management, or the clearing body) must have decided; None once
+    decided."""
+    if referral.deciding_institution_id is None:
+        return None
+    since = referral.clearing_requested_on or referral.referred_on
+    return since + timedelta(days=DECISION_DAYS[referral.urgency])
+
+
+def item_due_dates(case: SharedCase) -> dict[uuid.UUID, tuple[PendenzKind, date] | None]:
+    """The earliest open date each loaded dated item carries, the same dates `pendenzen_of_case`
+    reads (goals, measures, the latest Standortbestimmung, conferences and their action items); None
+    for an item that carries none. Kept in plain text beside the sealed item, so the Pendenzen and
+    the worker ask only for what can be due."""
+    found: dict[uuid.UUID, tuple[PendenzKind, date] | None] = {}
+
+    def earliest(*dates: tuple[PendenzKind, date | None]) -> tuple[PendenzKind, date] | None:
+        dated = [(kind, on) for kind, on in dates if on is not None]
+        return min(dated, key=lambda d: d[1]) if dated else None
+
+    for goal in case.goals:
+        found[goal.id] = earliest((PendenzKind.GOAL, goal.target_on if goal.status.value == "open" else None))
+    for measure in case.measures:
+        found[measure.id] = earliest((PendenzKind.MEASURE, measure.due_on))
+    latest = max((r for r in case.reviews if r.next_review_on), key=lambda r: r.held_on, default=None)
+    for review in case.reviews:
+        found[review.id] = earliest((PendenzKind.REVIEW, review.next_review_on if review is latest else None))
+    for conference in case.conferences:
+        open_items = [i for i in conference.action_items if i.done_on is None]
+        found[conference.id] = earliest(
+            (PendenzKind.CONFERENCE, conference.held_on if conference.scheduled else None),
+            *((PendenzKind.ACTION_ITEM, item.due_on) for item in open_items),
+        )
+    return found
+
+
 def pendenzen_of_consents(
     case: SharedCase,
     consents: list[Consent],
@@ -202,10 +255,15 @@ def pendenzen_of_consents(
     rules: PendenzenRules = PendenzenRules(),
 ) -> list[Pendenz]:
     """Active consents that run out within the preview: the institution that recorded the consent
-    renews it with the client; the institutions whose flows it carries are told."""
+    renews it with the client; the institutions whose flows it carries are told. Consents awaiting
+    the confirmation of a data owner: the owner confirms (due at once), the recording one is told."""
     found = []
     for consent in consents:
-        if consent.status_at(now) is not ConsentStatus.ACTIVE:
+        status = consent.status_at(now)
+        if status is ConsentStatus.AWAITING:
+            found.extend(_confirmation(case, consent, institution_id, today, rules))
+            continue
+        if status is not ConsentStatus.ACTIVE:
             continue
         due_on = consent.valid_until.astimezone(LOCAL_TIME).date()
         urgency = urgency_of(due_on, today, rules.preview_days)
@@ -229,3 +287,28 @@ def pendenzen_of_consents(
             )
         )
     return found
+
+
+def _confirmation(
+    case: SharedCase, consent: Consent, institution_id: uuid.UUID, today: date, rules: PendenzenRules
+) -> list[Pendenz]:
+    missing = consent.owners - consent.confirmed_by
+    if institution_id not in missing and institution_id != consent.granted_by_institution_id:
+        return []
+    due_on = consent.granted_at.astimezone(LOCAL_TIME).date()
+    urgency = urgency_of(due_on, today, rules.preview_days) or Urgency.DUE
+    responsible = institution_id if institution_id in missing else min(missing)
+    involvement = Involvement.RESPONSIBLE if institution_id in missing else Involvement.INFORMED
+    escalated = urgency is Urgency.OVERDUE and (today - due_on).days > rules.escalation_days
+    return [
+        Pendenz(
+            PendenzKind.CONSENT_CONFIRMATION,
+            case.id,
+            due_on,
+            involvement,
+            urgency,
+            escalated,
+            consent.id,
+            responsible,
+        )
+    ]

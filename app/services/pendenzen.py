@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.audit import AuditAction, AuditOutcome
-from app.domain.cases.listing import CaseFilter
 from app.domain.categories import DataCategory
 from app.domain.pendenzen import (
+    DueWindow,
     Pendenz,
     PendenzenRules,
     pendenzen_of_case,
@@ -24,8 +23,6 @@ from app.services.authorization import require
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
-
-_PAGE = 200
 
 
 class Scope(StrEnum):
@@ -72,16 +69,9 @@ def list_pendenzen(
 def _collect(uow: UnitOfWork, ctx: RequestContext, scope: Scope, rules: PendenzenRules) -> list[PendenzEntry]:
     institution_id = ctx.principal.institution_id
     assigned_to = None if sees_all_institution_cases(ctx) else ctx.principal.id
-    case_ids: list[uuid.UUID] = []
-    cursor = None
-    while True:
-        page = uow.cases.page_for_institution(
-            institution_id, CaseFilter(), cursor, _PAGE, assigned_user_id=assigned_to
-        )
-        case_ids.extend(s.id for s in page.items)
-        cursor = page.next_cursor
-        if cursor is None:
-            break
+    window = DueWindow.of(ctx.today, rules)
+    # Only the cases on which something can be due are opened, not every case of the institution.
+    case_ids = uow.cases.due_for_institution(institution_id, window, assigned_user_id=assigned_to)
     entries: list[PendenzEntry] = []
     for case_id in case_ids:
         access = CaseAccess.consider(uow, ctx, case_id)
@@ -108,7 +98,7 @@ def _collect(uow: UnitOfWork, ctx: RequestContext, scope: Scope, rules: Pendenze
             entries.extend(
                 PendenzEntry(p, None) for p in pendenzen_of_case(case, institution_id, ctx.today, rules)
             )
-    for referral in uow.referrals.involving(institution_id):
+    for referral in uow.referrals.awaiting_decision(institution_id, window.due_by):
         entries.extend(
             PendenzEntry(p, None) for p in pendenzen_of_referral(referral, institution_id, ctx.today, rules)
         )

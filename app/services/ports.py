@@ -22,6 +22,7 @@ from app.domain.events import ChangeEvent
 from app.domain.exchange import CaseExport, DossierReveal, ImportLimits, InstitutionDossier, ParsedRecord
 from app.domain.identity import WebhookSubscription
 from app.domain.institutions import Institution, InstitutionKind
+from app.domain.pendenzen import DueWindow
 from app.domain.persons import Person
 from app.domain.referral import Referral
 from app.domain.supervision import RegionProcessCounts
@@ -136,6 +137,12 @@ class CaseRepository(Protocol):
         """Cases where the institution has an open invitation."""
         ...
 
+    def due_for_institution(
+        self, institution_id: uuid.UUID, window: DueWindow, assigned_user_id: uuid.UUID | None = None
+    ) -> list[uuid.UUID]:
+        """The institution's cases on which something can be due within `window` (a superset)."""
+        ...
+
     def person_has_cases(self, person_id: uuid.UUID) -> bool: ...
     def case_ids_of_person(self, person_id: uuid.UUID) -> list[uuid.UUID]:
         """Every case of the person, archived ones included."""
@@ -213,6 +220,7 @@ class ReferralRepository(Protocol):
     def get(self, referral_id: uuid.UUID) -> Referral | None: ...
     def save(self, referral: Referral) -> None: ...
     def involving(self, institution_id: uuid.UUID) -> list[Referral]: ...
+    def awaiting_decision(self, institution_id: uuid.UUID, due_by: date) -> list[Referral]: ...
 
 
 class SupervisionQueries(Protocol):

@@ -1,7 +1,8 @@
 """One client through the IIZ process as the canton describes it, with a clock the test moves:
-invitation, intake steps, segment, Mitwirkung, plan, Standortbestimmung after six months, a
-conference with action items, lead hand-over by acceptance, closure, follow-up after six months –
-and the Pendenzen of every institution on the way."""
+referral by the RAV, admission with the Sozialdienst as lead, invitation of the IV, intake steps,
+segment, Mitwirkung, plan, Standortbestimmung after six months, a conference with action items, lead
+hand-over by acceptance, closure, follow-up after six months – and the Pendenzen of every institution
+on the way."""
 
 from __future__ import annotations
 
@@ -58,15 +59,17 @@ def test_one_client_through_the_whole_iiz_process(container: Container, world: W
 
 def _walk(api: Api, world: World, clock: Clock) -> None:
     iv = str(world.iv.id)
-    case = api.open_case("sd", opened_days_ago=0, opened_on=clock.today.isoformat())
-    case_id = case["id"]
+    case_id = _referred_and_admitted(api, world, clock)
     assert _of_case(_pendenzen(api, "sd"), case_id) == {("intake_segment", "fallfuehrend", "soon")}
+    # The referring RAV takes part from the start and is told (its supervisor sees all its cases).
+    assert _of_case(_pendenzen(api, "rav-lead"), case_id) == {("intake_segment", "zur_kenntnis", "soon")}
 
     # Invitation, not conscription: the IV is invited and takes part only once it accepts.
     invited = api.ok(case_id, "participants", {"institution_id": iv, "local_reference": "IV-1"})
-    assert [p["institution_id"] for p in invited["fallfuehrung"]["participants"]] == [
-        str(world.sozialdienst.id)
-    ]
+    assert {p["institution_id"] for p in invited["fallfuehrung"]["participants"]} == {
+        str(world.sozialdienst.id),
+        str(world.rav.id),
+    }
     assert ("invitation", "fallfuehrend", "due") in _of_case(_pendenzen(api, "iv-lead"), case_id)
     assert ("invitation", "zur_kenntnis", "due") in _of_case(_pendenzen(api, "sd"), case_id)
     api.accept_invitation(case_id, invited, iv, "iv-lead", local_reference="IV-320.1")
@@ -183,6 +186,52 @@ def _walk(api: Api, world: World, clock: Clock) -> None:
     )
     assert body["fallfuehrung"]["phase"] == "archived"
     assert _of_case(_pendenzen(api, "iv"), case_id) == set()
+
+
+def _referral_pendenzen(api: Api, user: str, referral_id: str) -> set[tuple[str, str, str]]:
+    return {
+        (p["kind"], p["involvement"], p["urgency"])
+        for p in _pendenzen(api, user)
+        if p["item_id"] == referral_id and p["kind"] == "referral"
+    }
+
+
+def _referred_and_admitted(api: Api, world: World, clock: Clock) -> str:
+    """The RAV refers the client; the region's Sozialdienst meets, admits and leads the case."""
+    person = api.register_person("rav")
+    referral = api.client.post(
+        "/api/v1/referrals",
+        json={
+            "person_id": person["id"],
+            "region_institution_id": str(world.sozialdienst.id),
+            "reason": "Langzeitarbeitslos, gesundheitliche Einschränkungen",
+            "tried": "Bewerbungscoaching",
+            "urgency": "urgent",
+        },
+        headers=api.headers("rav"),
+    ).json()
+    assert _referral_pendenzen(api, "sd", referral["id"]) == {("referral", "fallfuehrend", "soon")}
+    assert _referral_pendenzen(api, "rav", referral["id"]) == {("referral", "zur_kenntnis", "soon")}
+
+    def referral_post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = api.client.post(
+            f"/api/v1/referrals/{referral['id']}/{path}", json=body, headers=api.headers("sd")
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    referral_post("meeting", {"meeting_on": clock.today.isoformat()})
+    decided = referral_post(
+        "decision",
+        {
+            "outcome": "admitted",
+            "reason": "Mehrere Stellen nötig",
+            "lead_institution_id": str(world.sozialdienst.id),
+        },
+    )
+    assert decided["status"] == "admitted" and decided["case_id"]
+    assert _referral_pendenzen(api, "sd", referral["id"]) == set()  # decided: nothing awaits
+    return str(decided["case_id"])
 
 
 def test_segment_s_refuses_labour_market_measures_naming_the_rule(api: Api) -> None:

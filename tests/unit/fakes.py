@@ -361,6 +361,16 @@ class FakeCases:
         found = [c for c in self._store.cases.values() if c.person_id == person_id]
         return [c.id for c in sorted(found, key=lambda c: c.opened_on)]
 
+    def due_for_institution(
+        self, institution_id: uuid.UUID, window: object, assigned_user_id: uuid.UUID | None = None
+    ) -> list[uuid.UUID]:
+        """Every case of the institution: a superset is what the port promises."""
+        found = [c for c in self._store.cases.values() if c.is_participant(institution_id)]
+        if assigned_user_id is not None:
+            mine = {a.case_id for a in self._store.assignments if a.user_id == assigned_user_id}
+            found = [c for c in found if c.id in mine]
+        return [c.id for c in found]
+
     def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
         return [
             c.id for c in self._store.cases.values() if c.pending_invitation_for(institution_id) is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.adapters.db.models import Base, SequenceNumber
@@ -22,7 +22,7 @@ class ConsentRow(Base):
     categories: Mapped[list[str]]
     purpose: Mapped[str] = mapped_column(String(500))
     valid_from: Mapped[datetime]
-    valid_until: Mapped[datetime]
+    valid_until: Mapped[datetime] = mapped_column(index=True)
     evidence_sha256: Mapped[str] = mapped_column(String(64))
     form_version: Mapped[str] = mapped_column(String(40))
     collected_by_user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
@@ -41,6 +41,8 @@ class ConsentRow(Base):
     superseded_by_id: Mapped[uuid.UUID | None]
     supersedes_id: Mapped[uuid.UUID | None]
     confirmed_by: Mapped[list[str]]  # institutions whose flows are in force (recorded or confirmed)
+    # A data owner has still to confirm (for the Pendenzen, without reading every consent).
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}

@@ -169,6 +169,7 @@ def _write(row: ConsentRow, consent: Consent) -> None:
     row.granted_at = consent.granted_at
     row.revoked_at = consent.revoked_at
     row.confirmed_by = sorted(str(i) for i in consent.confirmed_by)
+    row.awaiting_confirmation = bool(consent.owners - consent.confirmed_by)
     row.revoked_by_id = consent.revoked_by_id
     row.revocation_reason = consent.revocation_reason
     row.revocation_bars_break_glass = consent.revocation_bars_break_glass

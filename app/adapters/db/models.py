@@ -192,6 +192,12 @@ class CaseItemRow(Base):
     owner_institution_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("institutions.id"))
     position: Mapped[int]
     sealed_content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The earliest open date the item carries (goal, measure, Standortbestimmung, conference and its
+    # action items) in plain text, for the Pendenzen and the worker; `due_kind` "none" when there is
+    # none, NULL for an item written before 0018 (not yet indexed).
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    due_kind: Mapped[str | None] = mapped_column(String(20))
+
     # Counts changes of this record's content (the case's `version` counts the core's only).
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 

@@ -46,4 +46,5 @@ class ReferralRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     referred_on: Mapped[date]
     case_id: Mapped[uuid.UUID | None]
+    decision_due_on: Mapped[date | None] = mapped_column(index=True)  # NULL once decided
     sealed_content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
 from app.adapters.db.crypto_models import DataKeyRow
+from app.adapters.db.due_dates import due_case_ids
 from app.adapters.db.figure_sync import record_figure_metadata
 from app.adapters.db.institution_directory import InstitutionDirectory
 from app.adapters.db.invitations import load_invitations, pending_invitation_case_ids, sync_invitations
@@ -53,6 +54,7 @@ from app.domain.cases.versions import CORE, Part, section_of
 from app.domain.categories import DataCategory
 from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
 from app.domain.institutions import Institution, InstitutionKind
+from app.domain.pendenzen import DueWindow, item_due_dates
 from app.domain.persons import Person
 from app.domain.principal import Role
 from app.domain.users import User
@@ -354,7 +356,7 @@ class SqlCaseRepository:
         now = _utcnow()
         row = CaseRow(id=case.id, created_at=now, participations=[], items=[], version=case.version)
         _write_core(row, case, now)
-        self._items.sync(row, _content_items(case))
+        self._items.sync(row, _content_items(case), item_due_dates(case))
         self._session.add(row)
         _flush(self._session)
         self._rows[row.id] = (row, None)
@@ -418,6 +420,12 @@ class SqlCaseRepository:
     def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
         return pending_invitation_case_ids(self._session, institution_id)
 
+    def due_for_institution(
+        self, institution_id: uuid.UUID, window: DueWindow, assigned_user_id: uuid.UUID | None = None
+    ) -> list[uuid.UUID]:
+        assigned = assigned_case_ids(assigned_user_id) if assigned_user_id is not None else None
+        return due_case_ids(self._session, institution_id, window, assigned)
+
     def save(self, case: SharedCase) -> None:
         """Writes what changed. The core's version moves only with the core; records carry their own.
         Any write stamps `updated_at` (the last change, for retention) on the case row under the
@@ -432,7 +440,7 @@ class SqlCaseRepository:
         if core_changed:
             _write_core(row, case, now)
             row.version = case.version + 1
-        if self._items.sync(row, _content_items(case)) and not core_changed:
+        if self._items.sync(row, _content_items(case), item_due_dates(case)) and not core_changed:
             row.updated_at = now  # an UPDATE … WHERE version = the loaded one
         if core_changed:
             sync_invitations(self._session, case)

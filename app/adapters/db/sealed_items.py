@@ -8,12 +8,17 @@ not ask to open is never decrypted and never touched by a save. Each item counts
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.mapping import dump_item, load_item
 from app.adapters.db.models import CaseItemRow, CaseRow
 from app.adapters.db.sealing import item_place, open_json, seal_json
+from app.domain.pendenzen import PendenzKind
+
+NOT_DUE = "none"  # `case_items.due_kind` of an item indexed without a date (NULL: not yet indexed)
 
 
 class SealedItems:
@@ -45,8 +50,10 @@ class SealedItems:
         removed = {i for i in existing if i not in kept and i not in self._withheld}
         return changed, removed
 
-    def sync(self, case_row: CaseRow, items: list[Any]) -> bool:
-        """Writes what changed; whether anything did."""
+    def sync(
+        self, case_row: CaseRow, items: list[Any], due: Mapping[uuid.UUID, tuple[PendenzKind, date] | None]
+    ) -> bool:
+        """Writes what changed; whether any content did (the plain due-date index is no content)."""
         existing = {item.id: item for item in case_row.items}
         next_position = max((item.position for item in case_row.items), default=-1) + 1
         wrote = False
@@ -67,6 +74,10 @@ class SealedItems:
                 target.sealed_content = seal_json(key, item_place(item.id, case_row.person_id), content)
                 self._opened[item.id] = content
                 wrote = True
+            dated = due.get(item.id)
+            due_kind, due_on = (dated[0].value, dated[1]) if dated else (NOT_DUE, None)
+            if target.due_kind != due_kind or target.due_on != due_on:
+                target.due_kind, target.due_on = due_kind, due_on
         for stale in existing.values():
             if stale.id not in self._withheld:
                 case_row.items.remove(stale)

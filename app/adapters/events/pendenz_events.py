@@ -1,23 +1,36 @@
 """Change events for Pendenzen falling due: "due soon", "overdue" and "escalated", each raised once
-per occasion (the outbox's dedupe key), from the structured columns of the cases only."""
+per occasion (the outbox's dedupe key), from plain columns only (nothing is decrypted): the case's
+reassessment, intake and follow-up dates, the due dates kept beside the sealed items (goals, measures,
+Standortbestimmung, conferences and their action items), consents that run out or await a data
+owner's confirmation, open invitations."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from app.adapters.db.access_models import ConsentRow
 from app.adapters.db.event_models import OutboxEventRow
-from app.adapters.db.models import CaseRow
+from app.adapters.db.models import CaseItemRow, CaseRow
+from app.adapters.db.process_models import InvitationRow
 from app.adapters.events.outbox import SqlEventLog
-from app.domain.cases import CasePhase
+from app.domain.cases import CasePhase, InvitationStatus
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent, EventType
-from app.domain.pendenzen import PendenzenRules, PendenzKind, Urgency, urgency_of
+from app.domain.pendenzen import LOCAL_TIME, DueWindow, PendenzenRules, PendenzKind, Urgency, urgency_of
 
 _TYPES = {Urgency.SOON: EventType.PENDENZ_DUE_SOON, Urgency.DUE: EventType.PENDENZ_DUE_SOON}
+_OPEN_PHASES = (CasePhase.INTAKE.value, CasePhase.ACTIVE.value)
+_CLOSED_PHASES = (CasePhase.CLOSED.value, CasePhase.FOLLOW_UP.value)
+# Goals and Standortbestimmungen are due only while the case is open (as in `pendenzen_of_case`).
+_WHILE_OPEN = (PendenzKind.GOAL.value, PendenzKind.REVIEW.value)
+
+# (kind, case, item or None, lead of the case, due date)
+_Due = tuple[PendenzKind, uuid.UUID, uuid.UUID | None, uuid.UUID, date]
 
 
 def _events_for(urgency: Urgency, due_on: date, today: date, rules: PendenzenRules) -> list[EventType]:
@@ -30,8 +43,26 @@ def _events_for(urgency: Urgency, due_on: date, today: date, rules: PendenzenRul
 def raise_pendenz_events(session: Session, now: datetime, today: date, rules: PendenzenRules) -> int:
     """Raise what is new since the last pass; returns how many events were raised."""
     log = SqlEventLog(session)
+    window = DueWindow.of(today, rules)
     raised = 0
-    query = select(
+    for kind, case_id, item_id, lead, due_on in _due(session, window, now, rules):
+        urgency = urgency_of(due_on, today, rules.preview_days)
+        if urgency is None:
+            continue
+        for event_type in _events_for(urgency, due_on, today, rules):
+            # Case-level dates keep the key they always had; item dates name their item.
+            item = f"{item_id}:" if item_id is not None else ""
+            key = f"{event_type.value}:{kind.value}:{case_id}:{item}{due_on.isoformat()}"
+            if _raised(session, key):
+                continue
+            log.add(_event(event_type, case_id, lead, now), dedupe_key=key)
+            raised += 1
+    return raised
+
+
+def _due(session: Session, window: DueWindow, now: datetime, rules: PendenzenRules) -> Iterator[_Due]:
+    not_archived = CaseRow.phase != CasePhase.ARCHIVED.value
+    cases = select(
         CaseRow.id,
         CaseRow.lead_institution_id,
         CaseRow.phase,
@@ -39,28 +70,78 @@ def raise_pendenz_events(session: Session, now: datetime, today: date, rules: Pe
         CaseRow.opened_on,
         CaseRow.reassessment_due_on,
         CaseRow.case_ends_on,
-    ).where(CaseRow.phase != CasePhase.ARCHIVED.value)
-    for case_id, lead, phase, segment, opened_on, reassessment, follow_up in session.execute(query):
-        closed = phase in (CasePhase.CLOSED.value, CasePhase.FOLLOW_UP.value)
-        due: list[tuple[PendenzKind, date | None]] = [
-            (PendenzKind.REASSESSMENT, reassessment),
-            (PendenzKind.FOLLOW_UP, follow_up if closed else None),  # the follow-up ends with the case
-        ]
+    ).where(
+        not_archived,
+        or_(
+            CaseRow.reassessment_due_on <= window.due_by,
+            CaseRow.case_ends_on <= window.due_by,
+            and_(CaseRow.phase == CasePhase.INTAKE.value, CaseRow.current_segment.is_(None)),
+        ),
+    )
+    for case_id, lead, phase, segment, opened_on, reassessment, ends_on in session.execute(cases):
+        if reassessment is not None:
+            yield PendenzKind.REASSESSMENT, case_id, None, lead, reassessment
+        if ends_on is not None and phase in _CLOSED_PHASES:  # the follow-up ends with the case
+            yield PendenzKind.FOLLOW_UP, case_id, None, lead, ends_on
         if phase == CasePhase.INTAKE.value and segment is None:
-            due.append((PendenzKind.INTAKE_SEGMENT, opened_on + timedelta(days=rules.intake_segment_days)))
-        for kind, due_on in due:
-            if due_on is None:
-                continue
-            urgency = urgency_of(due_on, today, rules.preview_days)
-            if urgency is None:
-                continue
-            for event_type in _events_for(urgency, due_on, today, rules):
-                key = f"{event_type.value}:{kind.value}:{case_id}:{due_on.isoformat()}"
-                if _raised(session, key):
-                    continue
-                log.add(_event(event_type, case_id, lead, now), dedupe_key=key)
-                raised += 1
-    return raised
+            yield (
+                PendenzKind.INTAKE_SEGMENT,
+                case_id,
+                None,
+                lead,
+                opened_on + timedelta(days=rules.intake_segment_days),
+            )
+    items = (
+        select(
+            CaseItemRow.id,
+            CaseItemRow.case_id,
+            CaseItemRow.due_kind,
+            CaseItemRow.due_on,
+            CaseRow.lead_institution_id,
+            CaseRow.phase,
+        )
+        .join(CaseRow, CaseRow.id == CaseItemRow.case_id)
+        .where(CaseItemRow.due_on <= window.due_by, not_archived)
+    )
+    for item_id, case_id, kind, due_on, lead, phase in session.execute(items):
+        if kind is None or due_on is None or (kind in _WHILE_OPEN and phase not in _OPEN_PHASES):
+            continue
+        yield PendenzKind(kind), case_id, item_id, lead, due_on
+    consents = (
+        select(ConsentRow.id, ConsentRow.case_id, ConsentRow.valid_until, CaseRow.lead_institution_id)
+        .join(CaseRow, CaseRow.id == ConsentRow.case_id)
+        .where(
+            not_archived,
+            ConsentRow.revoked_at.is_(None),
+            ConsentRow.superseded_at.is_(None),
+            ConsentRow.valid_from <= now,
+            ConsentRow.valid_until > now,
+            ConsentRow.valid_until < window.consents_until,
+        )
+    )
+    for consent_id, case_id, valid_until, lead in session.execute(consents):
+        yield PendenzKind.CONSENT_EXPIRY, case_id, consent_id, lead, valid_until.astimezone(LOCAL_TIME).date()
+    awaiting = (
+        select(ConsentRow.id, ConsentRow.case_id, ConsentRow.granted_at, CaseRow.lead_institution_id)
+        .join(CaseRow, CaseRow.id == ConsentRow.case_id)
+        .where(
+            not_archived,
+            ConsentRow.awaiting_confirmation,
+            ConsentRow.revoked_at.is_(None),
+            ConsentRow.superseded_at.is_(None),
+            ConsentRow.valid_until > now,
+        )
+    )
+    for consent_id, case_id, granted_at, lead in session.execute(awaiting):
+        granted_on = granted_at.astimezone(LOCAL_TIME).date()
+        yield PendenzKind.CONSENT_CONFIRMATION, case_id, consent_id, lead, granted_on
+    invitations = (
+        select(InvitationRow.id, InvitationRow.case_id, InvitationRow.invited_on, CaseRow.lead_institution_id)
+        .join(CaseRow, CaseRow.id == InvitationRow.case_id)
+        .where(not_archived, InvitationRow.status == InvitationStatus.PENDING.value)
+    )
+    for invitation_id, case_id, invited_on, lead in session.execute(invitations):
+        yield PendenzKind.INVITATION, case_id, invitation_id, lead, invited_on
 
 
 def _raised(session: Session, key: str) -> bool:

@@ -22,6 +22,7 @@ def install_web(app: FastAPI) -> None:
         plan_print,
         process_pages,
         record_pages,
+        referral_pages,
         return_to,
         search_pages,
         start_pages,
@@ -61,4 +62,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(phase_pages.router)
     app.include_router(document_pages.router)
     app.include_router(process_pages.router)
+    app.include_router(referral_pages.router)
     app.include_router(dpo_pages.router)

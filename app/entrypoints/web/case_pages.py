@@ -23,9 +23,11 @@ from app.domain.cases import (
     ProgressRating,
     Segment,
 )
+from app.domain.cases.cooperation import AgreementForm
 from app.domain.cases.intake import OUTCOMES_OF, IntakeStep
 from app.domain.cases.plan import GoalStatus
 from app.domain.categories import DataCategory
+from app.domain.documents import Document
 from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
 from app.entrypoints.web.formats import parse_date
@@ -45,7 +47,7 @@ from app.entrypoints.web.text_readers import chosen_text_category, text_readers
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import cases as case_service
-from app.services import participants, segmentation
+from app.services import documents, participants, segmentation
 from app.services.case_view import CaseView
 from app.services.ports import CaseFilter
 
@@ -72,6 +74,9 @@ NOTICES = {
     "standort": "Die Standortbestimmung ist erfasst.",
     "fallaufnahme": "Der Schritt der Fallaufnahme ist erfasst.",
     "konferenz-geplant": "Die Fallkonferenz ist geplant.",
+    "mitwirkung": "Die Mitwirkung der Klientin / des Klienten ist festgehalten.",
+    "protokoll": "Das Protokoll der Fallkonferenz ist erfasst; ihre Pendenzen sehen die zuständigen Stellen.",
+    "pendenz-erledigt": "Die Pendenz der Fallkonferenz ist erledigt.",
     "notfall": "Der Notfallzugriff ist geöffnet, befristet und der Datenschutzaufsicht gemeldet.",
     "eroeffnet": "Der Fall ist eröffnet. Ihre Stelle ist fallführend; der Fall steht in der Fallaufnahme.",
     "aktiviert": "Die Fallaufnahme ist beendet; der Fall ist aktiv.",
@@ -275,12 +280,22 @@ def case_page(
         errors=errors or FormErrors(),
         notice=notice_of(request),
         plan=plan_outline(view) if tab == "plan" else None,
+        agreement_forms=list(AgreementForm),
+        # The signed Mitwirkung is one of the case's documents: offered where the lead records it.
+        plan_documents=_documents(web, case_id) if tab == "plan" and lead and view.case.phase.is_open else [],
         plan_withheld=DataCategory.INTEGRATIONSPLAN in view.withheld - view.allowed,
         timeline=journal_timeline(view, journal_filter) if tab == "journal" else None,
         journal_filter=journal_filter,
         next_steps=next_steps(view, web.ctx.today) if tab is None else [],
         **extra,
     )
+
+
+def _documents(web: WebUser, case_id: uuid.UUID) -> list[Document]:
+    try:
+        return read(lambda: documents.list_documents(_uow(web), web.ctx, case_id)).documents
+    except PageRefused:
+        return []
 
 
 @router.get("/faelle/{case_id}")

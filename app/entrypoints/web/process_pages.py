@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.domain.cases import IntakeOutcome, IntakeStep
+from app.domain.cases.cooperation import AgreementForm
 from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.domain.pendenzen import Involvement, PendenzenRules, PendenzKind
 from app.entrypoints.web.case_pages import case_page, notice_of
@@ -25,7 +26,7 @@ from app.entrypoints.web.render import (
     show,
 )
 from app.entrypoints.web.versions import VersionField, rendered_version
-from app.entrypoints.web.web_auth import SignedIn, WebUser
+from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import conferences, intake, invitations
 from app.services.access.basis import sees_all_institution_cases
 from app.services.pendenzen import Scope, list_pendenzen
@@ -191,3 +192,115 @@ def schedule_conference(
             request, web, case_id, "case_part.html", "fallkonferenzen", errors=errors, status=422
         )
     return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=konferenz-geplant")
+
+
+def _ids(values: list[str] | None) -> list[uuid.UUID]:
+    found = []
+    for value in values or []:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
+
+
+def _part_refused(
+    request: Request, web: WebUser, case_id: uuid.UUID, tab: str, errors: FormErrors
+) -> Response:
+    return case_page(request, web, case_id, "case_part.html", tab, errors=errors, status=422)
+
+
+@router.post("/faelle/{case_id}/mitwirkung")
+def record_cooperation(
+    request: Request,
+    web: SignedInForm,
+    case_id: uuid.UUID,
+    agreed_on: Annotated[str, Form(max_length=10)] = "",
+    agreement_form: Annotated[str, Form(max_length=10)] = "",
+    document_id: Annotated[str, Form(max_length=40)] = "",
+    strategy: Annotated[str, Form(max_length=4000)] = "",
+    goals: Annotated[list[str] | None, Form()] = None,
+    version: VersionField = "",
+) -> Response:
+    form = next((f for f in AgreementForm if f.value == agreement_form), None)
+    day = date_or_none(agreed_on) if agreed_on.strip() else None
+    if form is None:
+        return _part_refused(request, web, case_id, "plan", FormErrors({"mw-form": "Bitte die Form wählen."}))
+    if agreed_on.strip() and day is None:
+        return _part_refused(request, web, case_id, "plan", FormErrors({"mw-datum": DATE_ERROR}))
+    document = _ids([document_id])
+    new = intake.NewCooperation(form, _ids(goals), strategy, day, document[0] if document else None)
+    try:
+        intake.record_cooperation(
+            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), new
+        )
+    except CHANGE_ERRORS as exc:
+        fields = {"document_id": "mw-dokument", "agreed_on": "mw-datum", "agreed_goal_ids": "mw-ziele"}
+        return _part_refused(request, web, case_id, "plan", form_errors(exc, fields))
+    return redirect(f"/faelle/{case_id}/teil/plan?ok=mitwirkung")
+
+
+@router.post("/faelle/{case_id}/fallkonferenzen/{conference_id}/protokoll")
+def record_minutes(
+    request: Request,
+    web: SignedInForm,
+    case_id: uuid.UUID,
+    conference_id: uuid.UUID,
+    decisions: Annotated[str, Form(max_length=10000)] = "",
+    category: Annotated[str, Form(max_length=20)] = "",
+    client_attended: Annotated[str, Form(max_length=1)] = "",
+    item_title: Annotated[list[str] | None, Form()] = None,
+    item_owner: Annotated[list[str] | None, Form()] = None,
+    item_due: Annotated[list[str] | None, Form()] = None,
+    goals: Annotated[list[str] | None, Form()] = None,
+    version: VersionField = "",
+) -> Response:
+    field = f"pr-{conference_id}"
+    items = []
+    rows = zip(item_title or [], item_owner or [], item_due or [], strict=False)
+    for number, (title, owner, due) in enumerate(rows, start=1):
+        if not (title.strip() or due.strip()):
+            continue  # an empty row of the form
+        owner_ids, due_on = _ids([owner]), date_or_none(due)
+        if not title.strip() or not owner_ids or due_on is None:
+            message = f"Pendenz {number}: bitte Titel, zuständige Stelle und Fälligkeitsdatum (TT.MM.JJJJ)."
+            return _part_refused(
+                request, web, case_id, "fallkonferenzen", FormErrors({f"{field}-pendenzen": message})
+            )
+        items.append(conferences.NewActionItem(title, owner_ids[0], due_on))
+    chosen = DataCategory(category) if category in {c.value for c in CATEGORY_CHOICES} else None
+    minutes = conferences.Minutes(decisions, chosen, client_attended == "1", items, _ids(goals))
+    try:
+        conferences.record_minutes(
+            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), conference_id, minutes
+        )
+    except CHANGE_ERRORS as exc:
+        fields = {
+            "decisions": f"{field}-beschluesse",
+            "conference_id": f"{field}-beschluesse",
+            "held_on": f"{field}-beschluesse",
+            "category": f"{field}-kategorie",
+            "action_items": f"{field}-pendenzen",
+            "agreed_goal_ids": f"{field}-pendenzen",
+        }
+        return _part_refused(request, web, case_id, "fallkonferenzen", form_errors(exc, fields))
+    return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=protokoll")
+
+
+@router.post("/faelle/{case_id}/konferenz-pendenzen/{item_id}/erledigt")
+def complete_action_item(
+    request: Request,
+    web: SignedInForm,
+    case_id: uuid.UUID,
+    item_id: uuid.UUID,
+    version: VersionField = "",
+) -> Response:
+    try:
+        conferences.complete_action_item(
+            web.container.uow_factory(), web.ctx, case_id, rendered_version(version), item_id
+        )
+    except CHANGE_ERRORS as exc:
+        return _part_refused(
+            request, web, case_id, "fallkonferenzen", form_errors(exc, {"item_id": f"ap-{item_id}"})
+        )
+    return redirect(f"/faelle/{case_id}/teil/fallkonferenzen?ok=pendenz-erledigt")
