@@ -16,6 +16,7 @@ from app.adapters.crypto.providers import KeyProvider
 class SecretKind(StrEnum):
     TOTP = "totp"
     WEBHOOK = "webhook"
+    PENDING_FORM = "pending_form"  # a form kept across a session timeout (JSON)
 
 
 def sealed_secret_context(kind: SecretKind | str, row_id: uuid.UUID) -> bytes:
