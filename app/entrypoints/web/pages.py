@@ -50,7 +50,13 @@ def chosen(ctx: Context, action: str, name: str, value: object, default: object 
     return " selected" if str(value) == current else ""
 
 
-templates.env.globals.update(typed=typed, chosen=chosen)
+def api_docs_shown(request: Request) -> bool:
+    """Whether this deployment serves the API documentation (a link to it must not lead to a 404)."""
+    container = getattr(request.app.state, "container", None)
+    return bool(container is not None and container.settings.api_docs_active)
+
+
+templates.env.globals.update(typed=typed, chosen=chosen, api_docs_shown=api_docs_shown)
 
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",
