@@ -161,6 +161,12 @@ class FakePersons:
         found = next((p for p in self._store.persons.values() if p.ahvn13 == ahvn13), None)
         return copy.deepcopy(found) if found else None
 
+    def ids_by_family_name(self, family_name: str) -> frozenset[uuid.UUID]:
+        wanted = " ".join(family_name.casefold().split())
+        return frozenset(
+            p.id for p in self._store.persons.values() if " ".join(p.family_name.casefold().split()) == wanted
+        )
+
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         def key(name: str) -> str:
             return name.strip().casefold()

@@ -103,6 +103,7 @@ class PersonRow(Base):
     sealed_data: Mapped[bytes] = mapped_column(LargeBinary)
     ahvn13_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     name_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    family_name_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     index_version: Mapped[int]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

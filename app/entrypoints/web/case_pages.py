@@ -28,6 +28,7 @@ from app.domain.cases.plan import GoalStatus
 from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
+from app.entrypoints.web.case_sorting import sort_headers, sort_of, sort_query
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -151,28 +152,47 @@ def my_cases(
     phase: Annotated[str, Query(max_length=20)] = "",
     faellig: Annotated[str, Query(max_length=4)] = "",
     weiter: Annotated[str | None, Query(max_length=200)] = None,
+    sortierung: Annotated[str, Query(max_length=20)] = "",
+    richtung: Annotated[str, Query(max_length=4)] = "",
 ) -> Response:
     chosen_segment = Segment(segment) if segment in {s.value for s in Segment} else None
     chosen_phase = CasePhase(phase) if phase in {p.value for p in CasePhase} else None
     due = web.ctx.today if faellig == "1" else None
+    sort = sort_of(sortierung, richtung)
     return _case_list(
         request,
         web,
-        CaseFilter(chosen_segment, chosen_phase, due),
+        CaseFilter(chosen_segment, chosen_phase, due, sort=sort),
         weiter,
         "cases.html",
         "faelle",
         chosen_segment=chosen_segment,
         chosen_phase=chosen_phase,
         due=due is not None,
+        sorting=sort_headers(request, sort),
+        sort_query=sort_query(sort),
     )
 
 
 @router.get("/faellig")
 def due_reassessments(
-    request: Request, web: SignedIn, weiter: Annotated[str | None, Query(max_length=200)] = None
+    request: Request,
+    web: SignedIn,
+    weiter: Annotated[str | None, Query(max_length=200)] = None,
+    sortierung: Annotated[str, Query(max_length=20)] = "",
+    richtung: Annotated[str, Query(max_length=4)] = "",
 ) -> Response:
-    return _case_list(request, web, CaseFilter(None, None, web.ctx.today), weiter, "due.html", "faellig")
+    sort = sort_of(sortierung, richtung)
+    return _case_list(
+        request,
+        web,
+        CaseFilter(None, None, web.ctx.today, sort=sort),
+        weiter,
+        "due.html",
+        "faellig",
+        sorting=sort_headers(request, sort),
+        sort_query=sort_query(sort),
+    )
 
 
 @dataclass(frozen=True)
