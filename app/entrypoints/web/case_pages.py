@@ -7,7 +7,7 @@ category is shown as "nicht freigegeben" and nothing else.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -29,6 +29,7 @@ from app.domain.categories import CONTENT_CATEGORIES, DataCategory
 from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
 from app.entrypoints.web.case_sorting import sort_headers, sort_of, sort_query
+from app.entrypoints.web.consent_reasons import withheld_reasons
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -45,6 +46,7 @@ from app.entrypoints.web.render import (
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import cases as case_service
+from app.services import consents as consent_service
 from app.services import participants, segmentation
 from app.services.case_view import CaseView
 from app.services.ports import CaseFilter
@@ -201,6 +203,7 @@ class CategorySection:
     shown: bool  # at least one item (or the core) is shown
     withheld_only: bool  # everything of this category is withheld: "nicht freigegeben"
     items: list[Any]
+    withheld_reason: str | None = None  # why, in the words of the consents ("widerrufen am …")
 
 
 def sections_of(
@@ -249,6 +252,9 @@ def case_page(
         return refused(request, web, exc)
     names = institution_names(web)
     lead = view.case.lead_institution_id == web.user.institution_id
+    reasons = _withheld_reasons(web, view)
+    shown = sections_of(view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or ""))
+    sections = [replace(s, withheld_reason=reasons.get(s.category)) for s in shown]
     wanted = request.query_params.get("kategorie", "")
     journal_filter = DataCategory(wanted) if wanted in {c.value for c in DataCategory} else None
     return show(
@@ -262,9 +268,8 @@ def case_page(
         tab=tab,
         tabs=TABS,
         names=names,
-        sections=sections_of(
-            view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or "")
-        ),
+        sections=sections,
+        withheld_reasons=reasons,
         is_lead=lead,
         colleagues=colleagues(web) if lead else [],
         lead_candidates=[
@@ -295,11 +300,25 @@ def case_page(
         notice=notice_of(request),
         plan=plan_outline(view) if tab == "plan" else None,
         plan_withheld=DataCategory.INTEGRATIONSPLAN in view.withheld - view.allowed,
+        plan_category=DataCategory.INTEGRATIONSPLAN,
         timeline=journal_timeline(view, journal_filter) if tab == "journal" else None,
         journal_filter=journal_filter,
         next_steps=next_steps(view, web.ctx.today) if tab is None else [],
         **extra,
     )
+
+
+def _withheld_reasons(web: WebUser, view: CaseView) -> dict[DataCategory, str]:
+    """Why each withheld category is withheld (read from the consents naming the caller's institution);
+    nothing is read when nothing is withheld."""
+    withheld = view.withheld - view.allowed
+    if not withheld:
+        return {}
+    try:
+        states = read(lambda: consent_service.list_consents(_uow(web), web.ctx, view.case.id))
+    except PageRefused:
+        states = []
+    return withheld_reasons(states, withheld, web.user.institution_id, web.ctx.now)
 
 
 @router.get("/faelle/{case_id}")
