@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.domain.access_report import LOCAL_TIME, AccessReport, build_access_report
@@ -64,6 +64,41 @@ def search_events(
             found = uow.audit_log.search(query)
             _log(uow, ctx, "audit.search", query.describe(), person_id=person_id)
         return found
+
+
+@dataclass(frozen=True)
+class ConsentBasis:
+    """A consent named as the basis of logged events, as the DPO identifies it: when and for what."""
+
+    consent_id: uuid.UUID
+    collected_at: datetime
+    purpose: str
+
+
+def consent_bases(
+    uow: AuditReviewUnitOfWork, ctx: RequestContext, events: list[AuditEvent]
+) -> dict[str, ConsentBasis]:
+    """The DPO only: the consents the events name as their basis ("consent:<id>"), by that basis; part
+    of the search the DPO already made (and that was audited), so no event of its own."""
+    require(ctx.principal, Permission.AUDIT_REVIEW)
+    wanted: dict[str, uuid.UUID] = {}
+    for event in events:
+        for basis in event.bases:
+            kind, _, reference = basis.partition(":")
+            if kind == "consent":
+                try:
+                    wanted[basis] = uuid.UUID(reference)
+                except ValueError:
+                    continue
+    found: dict[str, ConsentBasis] = {}
+    if not wanted:
+        return found
+    with uow:
+        for basis, consent_id in wanted.items():
+            consent = uow.consents.get(consent_id)
+            if consent is not None:
+                found[basis] = ConsentBasis(consent.id, consent.evidence.collected_at, consent.purpose)
+    return found
 
 
 def anomaly_report(

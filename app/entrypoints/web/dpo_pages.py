@@ -29,6 +29,7 @@ from app.entrypoints.web.render import (
     read,
     refused,
     show,
+    staff_names,
 )
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import audit_integrity, audit_review
@@ -142,8 +143,17 @@ def audit_search(
         return _search_page(request, web, status, errors=errors, entered=entered)
     events, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     older = f"{events[-1].occurred_at.isoformat()}|{events[-1].id}" if more else None
+    consents = audit_review.consent_bases(web.container.uow_factory(), web.ctx, events)
     return _search_page(
-        request, web, events=events, searched=True, entered=entered, older=older, first_page=not vor
+        request,
+        web,
+        events=events,
+        searched=True,
+        entered=entered,
+        older=older,
+        first_page=not vor,
+        staff=staff_names(web),
+        consents=consents,
     )
 
 
@@ -197,6 +207,9 @@ def anomalies(
         events=events,
         searched=True,
         names=institution_names(web),
+        staff=staff_names(web),
+        actions=ACTION_LABELS,
+        outcomes=OUTCOME_LABELS,
     )
 
 

@@ -77,6 +77,12 @@ def institution_names(web: WebUser) -> dict[uuid.UUID, str]:
         return {i.id: i.name for i in uow.institutions.list()}
 
 
+def staff_names(web: WebUser) -> dict[uuid.UUID, str]:
+    """Display names of all staff (the DPO's pages show people, not usernames)."""
+    with web.container.uow_factory() as uow:
+        return {u.id: u.display_name for u in uow.users.list()}
+
+
 def colleagues(web: WebUser) -> list[tuple[uuid.UUID, str]]:
     """Active users of the signed-in user's institution (who may become the contact person)."""
     with web.container.uow_factory() as uow:
