@@ -1,5 +1,6 @@
-"""Forms kept across a session timeout (sealed under the KEK, bound to their user, short-lived), and a
-blind index on the family name alone, for a search by name among the caller's own cases.
+"""Forms kept across a session timeout (sealed under the KEK, bound to their user, short-lived); a
+blind index on the family name alone, for a search by name among the caller's own cases; the DPO's
+"erledigt" per anomaly with a note sealed under the KEK.
 
 The family-name index of existing persons is computed during the upgrade with the key provider the
 settings name (as in 0005), under an index key of the same version as the other indexes; a database
@@ -48,12 +49,28 @@ def upgrade() -> None:
         batch.add_column(sa.Column("family_name_index", sa.LargeBinary(length=32), nullable=True))
         batch.create_index(batch.f("ix_persons_family_name_index"), ["family_name_index"], unique=False)
     _index_family_names(op.get_bind())
+    op.create_table(
+        "anomaly_reviews",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("anomaly_key", sa.String(length=64), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_by_id", sa.Uuid(), nullable=False),
+        sa.Column("note_kek_id", sa.String(length=64), nullable=False),
+        sa.Column("note_sealed", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["done_by_id"], ["users.id"], name=op.f("fk_anomaly_reviews_done_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_anomaly_reviews")),
+        sa.UniqueConstraint("anomaly_key", name=op.f("uq_anomaly_reviews_anomaly_key")),
+    )
+    op.create_index(op.f("ix_anomaly_reviews_note_kek_id"), "anomaly_reviews", ["note_kek_id"])
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         # Batch mode rebuilds persons on SQLite; the rows referencing it would stop the drop.
         op.execute("PRAGMA foreign_keys=OFF")
+    op.drop_table("anomaly_reviews")
     op.execute(sa.text("DELETE FROM key_secrets WHERE purpose = :purpose").bindparams(purpose=_PURPOSE))
     with op.batch_alter_table("persons") as batch:
         batch.drop_index(batch.f("ix_persons_family_name_index"))

@@ -17,6 +17,7 @@ class SecretKind(StrEnum):
     TOTP = "totp"
     WEBHOOK = "webhook"
     PENDING_FORM = "pending_form"  # a form kept across a session timeout (JSON)
+    ANOMALY_NOTE = "anomaly_note"  # the DPO's note on an anomaly
 
 
 def sealed_secret_context(kind: SecretKind | str, row_id: uuid.UUID) -> bytes:
