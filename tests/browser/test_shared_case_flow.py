@@ -122,7 +122,9 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     assert states["sozialhilfe"] == "withheld"
     assert states["gesundheit"] == "withheld"
     withheld_text = page.inner_text("section[data-category=sozialhilfe]")
-    assert withheld_text.splitlines()[-1].strip() == "nicht freigegeben"
+    # says why (the consent covers other categories) and nothing of the data
+    why = "nicht freigegeben: keine Einwilligung – Einwilligung erfassen"
+    assert withheld_text.splitlines()[-1].strip() == why
     assert "Wohnsituation" not in page.content()
     page.click("nav.case >> text=Integrationsplan")
     checks.check(page, "rav-integrationsplan")
