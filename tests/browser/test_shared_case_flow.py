@@ -146,7 +146,7 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     sd_page.keyboard.press("Tab")
     sd_page.keyboard.press("Enter")
     sd_page.wait_for_url("**/einwilligungen?ok=widerruf")
-    assert "\twiderrufen\t" in sd_page.inner_text("tr:has-text('Arbeitsmarktliche Integration')")
+    assert "\twiderrufen am " in sd_page.inner_text("tr:has-text('Arbeitsmarktliche Integration')")
     sd_context.close()
 
     # On reload the RAV view has lost them.
