@@ -36,7 +36,7 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
 
 @pytest.fixture
 def checks(screenshots: Path) -> PageCheck:
-    return PageCheck(screenshots / "szenario")
+    return PageCheck(screenshots / "szenario", zoomed=True)
 
 
 def _open_case(page: Any, checks: PageCheck, name: str) -> str:

@@ -54,7 +54,7 @@ def test_an_anomaly_lists_its_events(api: Api, browser_for: SignIn) -> None:
     ).text
     assert "Otto Lanz" in found
     sections = re.findall(
-        r'<section class="anomaly" aria-labelledby="(anomalie-\d+)">(.*?)</section>', found, re.S
+        r'<div class="anomaly">\s*<h3 id="(anomalie-\d+)"(.*?)</form>\s*</div>', found, re.S
     )
     burst = [(a, html) for a, html in sections if "gehäufte Verweigerungen: Otto Lanz" in html]
     assert len(burst) == 1, found
