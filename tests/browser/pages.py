@@ -34,7 +34,8 @@ class PageCheck:
             try:
                 self._check(page, f"{name}-200-prozent", ALL_IMPACTS)
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                assert overflow <= 0, f"{name} scrolls sideways at 200 % zoom ({overflow} px)"
+                wide = _too_wide(page) if overflow > 0 else []
+                assert overflow <= 0, f"{name} scrolls sideways at 200 % zoom ({overflow} px): {wide}"
             finally:
                 page.set_viewport_size(size)
 
@@ -83,3 +84,19 @@ def section_state(page: Any) -> dict[str, str]:
         else:
             states[category] = "shown"
     return states
+
+
+def _too_wide(page: Any) -> list[str]:
+    """The innermost elements reaching past the window's right edge (what makes a page scroll sideways)."""
+    return list(
+        page.evaluate(
+            """() => {
+                const past = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => past(e) && ![...e.children].some(past))
+                    .slice(0, 5)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                        + (e.className ? '.' + e.className : '') + ': ' + e.textContent.trim().slice(0, 40));
+            }"""
+        )
+    )
