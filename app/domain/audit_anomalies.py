@@ -6,6 +6,7 @@ Built on the basis labels the services write: "own", "participation", "consent:<
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -56,6 +57,23 @@ class Anomaly:
     institution_id: uuid.UUID
     first_at: datetime
     event_ids: tuple[uuid.UUID, ...]
+
+
+@dataclass(frozen=True)
+class AnomalyReview:
+    """The DPO's "erledigt" on an anomaly, with a note on what was found or done."""
+
+    key: str  # anomaly_key of the anomaly
+    done_at: datetime
+    done_by_id: uuid.UUID
+    note: str
+
+
+def anomaly_key(anomaly: Anomaly) -> str:
+    """Anomalies are computed, not stored: one stays the same one by its kind, actor and first event's
+    time, however many later events the same window adds to it."""
+    raw = f"{anomaly.kind.value}|{anomaly.actor_id}|{anomaly.first_at.isoformat()}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def _anomaly(kind: AnomalyKind, description: str, events: Sequence[AuditEvent]) -> Anomaly:

@@ -80,6 +80,22 @@ class WebSession:
 
 
 @dataclass(frozen=True)
+class PendingForm:
+    """A form posted after its session had ended, kept sealed for its user to finish after the login.
+
+    Only typed text is kept (no password, code or CSRF token); it is restored once, on the page the
+    form was shown on, and never after `expires_at`."""
+
+    id: uuid.UUID
+    token_hash: str  # SHA-256 of the browser's cookie value: a copy of the table redeems nothing
+    user_id: uuid.UUID
+    page: str  # the page the form was on (where its fields come back)
+    action: str  # where it was posted
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class ThrottleRule:
     """How many failures a key may collect in a window before it must wait, and how long.
 

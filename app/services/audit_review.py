@@ -9,16 +9,17 @@ from __future__ import annotations
 import heapq
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.domain.access_report import LOCAL_TIME, AccessReport, build_access_report
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditEvent, AuditOutcome
-from app.domain.audit_anomalies import Anomaly, AnomalyRules, find_anomalies
+from app.domain.audit_anomalies import Anomaly, AnomalyReview, AnomalyRules, anomaly_key, find_anomalies
 from app.domain.audit_review import MAX_RESULTS, AuditQuery
 from app.domain.categories import DataCategory
 from app.domain.consent import Consent
+from app.domain.errors import InvalidValue
 from app.domain.permissions import Permission
 from app.domain.persons import Person
 from app.services.access.refusals import refusals_recorded
@@ -68,6 +69,68 @@ def search_events(
             found = uow.audit_log.search(query)
             _log(uow, ctx, "audit.search", query.describe(), person_id=person_id)
         return found
+
+
+@dataclass(frozen=True)
+class ConsentBasis:
+    """A consent named as the basis of logged events, as the DPO identifies it: when and for what."""
+
+    consent_id: uuid.UUID
+    collected_at: datetime
+    purpose: str
+
+
+def consent_bases(
+    uow: AuditReviewUnitOfWork, ctx: RequestContext, events: list[AuditEvent]
+) -> dict[str, ConsentBasis]:
+    """The DPO only: the consents the events name as their basis ("consent:<id>"), by that basis; part
+    of the search the DPO already made (and that was audited), so no event of its own."""
+    require(ctx.principal, Permission.AUDIT_REVIEW)
+    wanted: dict[str, uuid.UUID] = {}
+    for event in events:
+        for basis in event.bases:
+            kind, _, reference = basis.partition(":")
+            if kind == "consent":
+                try:
+                    wanted[basis] = uuid.UUID(reference)
+                except ValueError:
+                    continue
+    found: dict[str, ConsentBasis] = {}
+    if not wanted:
+        return found
+    with uow:
+        for basis, consent_id in wanted.items():
+            consent = uow.consents.get(consent_id)
+            if consent is not None:
+                found[basis] = ConsentBasis(consent.id, consent.evidence.collected_at, consent.purpose)
+    return found
+
+
+def anomaly_reviews(
+    uow: AuditReviewUnitOfWork, ctx: RequestContext, anomalies: list[Anomaly]
+) -> dict[str, AnomalyReview]:
+    """The DPO only: which of these anomalies are marked "erledigt", by anomaly_key."""
+    require(ctx.principal, Permission.AUDIT_REVIEW)
+    with uow:
+        return uow.anomaly_reviews.of([anomaly_key(a) for a in anomalies])
+
+
+def mark_anomaly_done(uow: AuditReviewUnitOfWork, ctx: RequestContext, key: str, note: str) -> AnomalyReview:
+    """The DPO only: an anomaly is "erledigt", with a note on what was found or done (required). A later
+    mark replaces the earlier one; each is an audit event of its own."""
+    with refusals_recorded(uow, ctx, operation="audit.anomaly_review", action=AuditAction.CHANGE):
+        require(ctx.principal, Permission.AUDIT_REVIEW)
+        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+            raise InvalidValue("Diese Anomalie gibt es nicht.", "anomaly")
+        if not note.strip():
+            raise InvalidValue("Bitte notieren Sie, was abgeklärt oder veranlasst wurde.", "note")
+        review = AnomalyReview(key, ctx.now, ctx.principal.id, note.strip())
+        with uow:
+            uow.anomaly_reviews.save(review)
+            _log(
+                uow, ctx, "audit.anomaly_review", "Anomalie als erledigt markiert.", action=AuditAction.CHANGE
+            )
+        return review
 
 
 def anomaly_report(

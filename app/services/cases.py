@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +15,7 @@ from app.domain.cases.versions import VersionTag
 from app.domain.categories import DataCategory
 from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, InvalidValue
 from app.domain.permissions import Permission
+from app.domain.persons import Person
 from app.domain.policy import decide
 from app.services.access.basis import sees_all_institution_cases
 from app.services.access.case_work import (
@@ -123,6 +126,23 @@ class CaseSearch:
     ahvn13: Ahvn13 | None = None
     name_and_birth_date: tuple[str, str, date] | None = None  # family name, given name, birth date
     own_reference: str | None = None  # the caller institution's Dossier-Nr.
+    name: str | None = None  # "Nachname" or "Nachname Vorname": the family name must match exactly
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace(",", " ").split())
+
+
+def _name_candidates(uow: UnitOfWork, typed: str) -> dict[uuid.UUID, set[str]]:
+    """Persons whose family name is the typed words or their beginning (through the blind index), with
+    the given name each reading expects ("" for any). "von Arx Anna" tries "von", "von Arx", ..."""
+    words = _folded(typed).split()
+    wanted: dict[uuid.UUID, set[str]] = {}
+    for cut in range(1, min(len(words), 4) + 1):
+        family, given = " ".join(words[:cut]), " ".join(words[cut:])
+        for person_id in uow.persons.ids_by_family_name(family):
+            wanted.setdefault(person_id, set()).add(given)
+    return wanted
 
 
 def search_cases(uow: UnitOfWork, ctx: RequestContext, search: CaseSearch, limit: int) -> Page[CaseListItem]:
@@ -140,12 +160,29 @@ def search_cases(uow: UnitOfWork, ctx: RequestContext, search: CaseSearch, limit
                     *search.name_and_birth_date, ctx.principal.institution_id
                 )
                 person_ids = frozenset(p.id for p in persons)
+            elif search.name is not None:
+                wanted = _name_candidates(uow, search.name)
+                person_ids = frozenset(wanted)
         case_filter = CaseFilter(person_ids=person_ids, own_reference=search.own_reference)
-        return _list_cases(uow, ctx, case_filter, None, max(1, min(limit, MAX_PAGE_SIZE)))
+        if search.name is None:
+            return _list_cases(uow, ctx, case_filter, None, max(1, min(limit, MAX_PAGE_SIZE)))
+
+        def named_as_typed(person: Person) -> bool:
+            given = _folded(person.given_name)
+            return any(given.startswith(typed) for typed in wanted[person.id])
+
+        # A name found only where the caller may read the Stammdaten: a case whose name is withheld
+        # must not be identified by matching it.
+        return _list_cases(uow, ctx, case_filter, None, MAX_PAGE_SIZE, only_named=named_as_typed)
 
 
 def _list_cases(
-    uow: UnitOfWork, ctx: RequestContext, case_filter: CaseFilter, cursor: str | None, limit: int
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_filter: CaseFilter,
+    cursor: str | None,
+    limit: int,
+    only_named: Callable[[Person], bool] | None = None,
 ) -> Page[CaseListItem]:
     with uow:
         assigned_to = None if sees_all_institution_cases(ctx) else ctx.principal.id
@@ -162,8 +199,12 @@ def _list_cases(
                 person is not None
                 and decide(ctx.principal, summary, person.category, person.owner_institution_id).allow
             ):
+                if only_named is not None and not only_named(person):
+                    continue
                 name = f"{person.family_name}, {person.given_name}"
                 shown.append(person.id)
+            elif only_named is not None:
+                continue
             items.append(CaseListItem(summary, name))
         uow.audit.append(
             ctx.audit_event(
@@ -172,7 +213,7 @@ def _list_cases(
                 outcome=AuditOutcome.ALLOWED,
                 reason=f"{len(items)} Fälle aufgelistet.",
                 categories=(DataCategory.FALLFUEHRUNG, DataCategory.STAMMDATEN),
-                record_ids=(*(s.id for s in page.items), *shown),  # cases, then the persons shown
+                record_ids=(*(i.summary.id for i in items), *shown),  # cases, then the persons shown
                 bases=("participation",),
             )
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol, Self
 from app.domain.ahvn13 import Ahvn13
 from app.domain.assignments import CaseAssignment
 from app.domain.audit import AuditEvent
+from app.domain.audit_anomalies import AnomalyReview
 from app.domain.break_glass import BreakGlass
 from app.domain.cases import SharedCase
 from app.domain.cases.listing import CaseFilter, CaseSummary, Page
@@ -74,6 +75,10 @@ class PersonRepository(Protocol):
 
     def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
         """Ids of the same client's registrations by other institutions (for routing; none opened)."""
+        ...
+
+    def ids_by_family_name(self, family_name: str) -> frozenset[uuid.UUID]:
+        """Exact match on the family name alone through its blind index; nothing is decrypted."""
         ...
 
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
@@ -266,6 +271,13 @@ class SubscriptionStore(Protocol):
     def deactivate(self, subscription_id: uuid.UUID) -> WebhookSubscription | None: ...
 
 
+class AnomalyReviews(Protocol):
+    """The DPO's "erledigt" per anomaly (the note sealed at rest)."""
+
+    def of(self, keys: Collection[str]) -> dict[str, AnomalyReview]: ...
+    def save(self, review: AnomalyReview) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """Owns the transaction: commits when the `with` block ends normally, rolls back otherwise."""
 
@@ -303,6 +315,8 @@ class UnitOfWork(Protocol):
     def referrals(self) -> ReferralRepository: ...
     @property
     def supervision(self) -> SupervisionQueries: ...
+    @property
+    def anomaly_reviews(self) -> AnomalyReviews: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...

@@ -10,6 +10,7 @@ from typing import Any
 VENDOR = Path(__file__).parent / "vendor"
 AXE_SOURCE = (VENDOR / "axe.min.js").read_text(encoding="utf-8")
 BLOCKING_IMPACTS = {"serious", "critical"}
+ALL_IMPACTS = {"minor", "moderate", "serious", "critical"}
 PASSWORD = "cockpit-demo"
 
 
@@ -18,6 +19,7 @@ class PageCheck:
     """Checks every page a test visits; remembers what it found for the summary."""
 
     screenshots: Path
+    zoomed: bool = False  # also at 200 % zoom (half the viewport's width), with no violation at all
     pages: list[str] = field(default_factory=list)
     violations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
@@ -25,6 +27,19 @@ class PageCheck:
         self.screenshots.mkdir(parents=True, exist_ok=True)
 
     def check(self, page: Any, name: str) -> None:
+        self._check(page, name, BLOCKING_IMPACTS if not self.zoomed else ALL_IMPACTS)
+        if self.zoomed:
+            size = page.viewport_size
+            page.set_viewport_size({"width": size["width"] // 2, "height": size["height"] // 2})
+            try:
+                self._check(page, f"{name}-200-prozent", ALL_IMPACTS)
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                wide = _too_wide(page) if overflow > 0 else []
+                assert overflow <= 0, f"{name} scrolls sideways at 200 % zoom ({overflow} px): {wide}"
+            finally:
+                page.set_viewport_size(size)
+
+    def _check(self, page: Any, name: str, impacts: set[str]) -> None:
         # axe is evaluated through the DevTools protocol, not as a page script: the app's CSP stays strict
         page.evaluate(AXE_SOURCE + "\n;undefined")
         found = page.evaluate(
@@ -40,7 +55,7 @@ class PageCheck:
         report = self.screenshots / "axe-results.json"
         report.write_text(json.dumps(self.violations, indent=1, ensure_ascii=False), encoding="utf-8")
         page.screenshot(path=str(self.screenshots / f"{len(self.pages):02d}-{name}.png"), full_page=True)
-        blocking = [v for v in found if v["impact"] in BLOCKING_IMPACTS]
+        blocking = [v for v in found if v["impact"] in impacts]
         assert not blocking, f"axe-core auf {name}: {blocking}"
 
 
@@ -69,3 +84,19 @@ def section_state(page: Any) -> dict[str, str]:
         else:
             states[category] = "shown"
     return states
+
+
+def _too_wide(page: Any) -> list[str]:
+    """The innermost elements reaching past the window's right edge (what makes a page scroll sideways)."""
+    return list(
+        page.evaluate(
+            """() => {
+                const past = e => e.getBoundingClientRect().right > window.innerWidth + 1;
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => past(e) && ![...e.children].some(past))
+                    .slice(0, 5)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                        + (e.className ? '.' + e.className : '') + ': ' + e.textContent.trim().slice(0, 40));
+            }"""
+        )
+    )

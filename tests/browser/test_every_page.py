@@ -34,7 +34,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def checks(screenshots: Path, request: pytest.FixtureRequest) -> PageCheck:
-    return PageCheck(screenshots / request.node.name.removeprefix("test_"))
+    return PageCheck(screenshots / request.node.name.removeprefix("test_"), zoomed=True)
 
 
 def test_keyboard_only_sign_in_and_every_caseworker_page(page: Any, base_url: str, checks: PageCheck) -> None:

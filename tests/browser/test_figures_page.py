@@ -55,7 +55,7 @@ def page(browser: Any) -> Iterator[Any]:
 def test_steering_reads_the_figures_page_and_the_pdf_report(
     page: Any, base_url: str, screenshots: Path
 ) -> None:
-    checks = PageCheck(screenshots / "figures_page")
+    checks = PageCheck(screenshots / "figures_page", zoomed=True)
     sign_in(page, base_url, "demo-ags")
     page.click("nav.main >> text=Kennzahlen")
     page.fill("#von", "01.01.2026")

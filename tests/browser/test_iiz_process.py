@@ -22,7 +22,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def checks(screenshots: Path, request: pytest.FixtureRequest) -> PageCheck:
-    return PageCheck(screenshots / request.node.name.removeprefix("test_"))
+    return PageCheck(screenshots / request.node.name.removeprefix("test_"), zoomed=True)
 
 
 def test_the_iv_accepts_its_invitation_and_the_lead_is_offered_with_a_note(

@@ -36,7 +36,7 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
 
 @pytest.fixture
 def checks(screenshots: Path) -> PageCheck:
-    return PageCheck(screenshots / "szenario")
+    return PageCheck(screenshots / "szenario", zoomed=True)
 
 
 def _open_case(page: Any, checks: PageCheck, name: str) -> str:
@@ -122,7 +122,9 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     assert states["sozialhilfe"] == "withheld"
     assert states["gesundheit"] == "withheld"
     withheld_text = page.inner_text("section[data-category=sozialhilfe]")
-    assert withheld_text.splitlines()[-1].strip() == "nicht freigegeben"
+    # says why (the consent covers other categories) and nothing of the data
+    why = "nicht freigegeben: keine Einwilligung – Einwilligung erfassen"
+    assert withheld_text.splitlines()[-1].strip() == why
     assert "Wohnsituation" not in page.content()
     page.click("nav.case >> text=Integrationsplan")
     checks.check(page, "rav-integrationsplan")
@@ -144,7 +146,7 @@ def test_consent_decides_what_the_rav_sees_and_the_dpo_finds_the_read(
     sd_page.keyboard.press("Tab")
     sd_page.keyboard.press("Enter")
     sd_page.wait_for_url("**/einwilligungen?ok=widerruf")
-    assert "\twiderrufen\t" in sd_page.inner_text("tr:has-text('Arbeitsmarktliche Integration')")
+    assert "\twiderrufen am " in sd_page.inner_text("tr:has-text('Arbeitsmarktliche Integration')")
     sd_context.close()
 
     # On reload the RAV view has lost them.

@@ -11,7 +11,10 @@ from fastapi.testclient import TestClient
 from app.bootstrap import Container
 from app.entrypoints.api.api_docs import DOCS_CSP
 from app.entrypoints.api.app import create_app
+from app.services.identity.login import set_password
 from app.settings import PROJECT_ROOT, Settings
+
+PASSWORD = "richtig-geheim-1"
 
 VENDORED = PROJECT_ROOT / "app" / "entrypoints" / "api" / "docs_ui" / "swagger-ui"
 
@@ -49,3 +52,17 @@ def test_docs_are_off_when_switched_off_and_by_default_in_production(container: 
     assert not Settings.model_construct(
         environment=Settings.model_fields["environment"].default
     ).api_docs_active
+
+
+def test_login_and_start_pages_link_the_docs_only_when_they_are_served(container: Container, world) -> None:  # type: ignore[no-untyped-def]
+    for enabled in (True, False):
+        client = _client(container, api_docs_enabled=enabled)
+        with client:
+            login = client.get("/anmelden")
+            assert ('href="/api/docs"' in login.text) is enabled
+            set_password(container.uow_factory(), client.app.state.identity.hasher, "sd", PASSWORD)  # type: ignore[attr-defined]
+            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+            client.post("/anmelden", data={"username": "sd", "password": PASSWORD, "csrf_token": token})
+            start = client.get("/start")
+            assert "Angemeldet als" in start.text
+            assert ('href="/api/docs"' in start.text) is enabled

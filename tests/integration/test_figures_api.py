@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
+import subprocess
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import Engine, text
 
@@ -191,3 +196,34 @@ def test_a_save_by_a_participant_who_sees_less_keeps_the_others_metadata(api: Ap
         segments = connection.execute(text("SELECT count(*) FROM figure_segments")).scalar()
     assert [tuple(r) for r in rows] == [("course", "sozialhilfe"), ("labour_market", "alv")]
     assert segments == 1
+
+
+def test_the_figures_pdf_is_tagged_for_screen_readers(api: Api, tmp_path: Path) -> None:
+    _detached_case(api)
+    pdf = api.client.get(
+        "/api/v1/figures/report.pdf", params={"period_start": YEAR_AGO}, headers=api.headers("ags")
+    )
+    catalog = PdfReader(io.BytesIO(pdf.content)).trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"]) and catalog["/Lang"] == "de-CH"
+    assert {"/H1", "/H2", "/P", "/Figure", "/Table"} <= _structure_types(catalog["/StructTreeRoot"])
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    path = tmp_path / "kennzahlen.pdf"
+    path.write_bytes(pdf.content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
+
+
+def _structure_types(node: object) -> set[str]:
+    """Every /S (structure type) below a node of the PDF structure tree."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    found: set[str] = set()
+    if isinstance(node, list):
+        for kid in node:
+            found |= _structure_types(kid)
+    elif isinstance(node, dict):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node:
+            found |= _structure_types(node["/K"])
+    return found

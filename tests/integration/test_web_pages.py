@@ -70,7 +70,7 @@ def test_an_error_is_german_and_beside_its_field(api: Api, browser_for) -> None:
     assert re.search(r'<span class="error" id="aktenzeichen-fehler">[^<]+</span>', page.text)
 
 
-def test_withheld_categories_say_nicht_freigegeben_and_nothing_else(api: Api, browser_for) -> None:  # type: ignore[no-untyped-def]
+def test_withheld_categories_say_nicht_freigegeben_and_why_and_nothing_else(api: Api, browser_for) -> None:  # type: ignore[no-untyped-def]
     case = api.open_case("sd")
     api.ok(case["id"], "journal", {"category": "sozialhilfe", "text": "Miete 1400"})
     api.add_participant(case["id"], api.world.rav.id, assign=False)
@@ -79,7 +79,8 @@ def test_withheld_categories_say_nicht_freigegeben_and_nothing_else(api: Api, br
     assert page.status_code == 200
     section = re.search(r'data-category="sozialhilfe">(.*?)</section>', page.text, re.S)
     assert section is not None
-    assert re.sub(r"<[^>]+>|\s+", " ", section.group(1)).split() == ["Sozialhilfe", "nicht", "freigegeben"]
+    words = re.sub(r"<[^>]+>|\s+", " ", section.group(1)).split()
+    assert " ".join(words) == "Sozialhilfe nicht freigegeben: keine Einwilligung – Einwilligung erfassen"
     assert "Miete 1400" not in page.text
 
 

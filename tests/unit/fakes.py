@@ -211,6 +211,12 @@ class FakePersons:
             if p.registered_by_institution_id == institution_id or p.id in taking_part
         ]
 
+    def ids_by_family_name(self, family_name: str) -> frozenset[uuid.UUID]:
+        wanted = " ".join(family_name.casefold().split())
+        return frozenset(
+            p.id for p in self._store.persons.values() if " ".join(p.family_name.casefold().split()) == wanted
+        )
+
     def by_name_and_birth_date(self, family_name: str, given_name: str, birth_date: date) -> list[Person]:
         def key(name: str) -> str:
             return name.strip().casefold()

@@ -18,6 +18,7 @@ _SPACES = re.compile(r"\s+")
 class IndexedColumn(StrEnum):
     AHVN13 = "persons.ahvn13"
     NAME_BIRTH_DATE = "persons.name_birth_date"
+    FAMILY_NAME = "persons.family_name"  # a search by name alone, among the caller's own cases
 
 
 def normalise_ahvn13(value: str) -> bytes:
@@ -26,6 +27,10 @@ def normalise_ahvn13(value: str) -> bytes:
 
 def normalise_name(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).casefold()).strip()
+
+
+def normalise_family_name(family_name: str) -> bytes:
+    return normalise_name(family_name).encode()
 
 
 def normalise_name_birth_date(family_name: str, given_name: str, birth_date: date) -> bytes:

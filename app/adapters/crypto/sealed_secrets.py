@@ -16,6 +16,8 @@ from app.adapters.crypto.providers import KeyProvider
 class SecretKind(StrEnum):
     TOTP = "totp"
     WEBHOOK = "webhook"
+    PENDING_FORM = "pending_form"  # a form kept across a session timeout (JSON)
+    ANOMALY_NOTE = "anomaly_note"  # the DPO's note on an anomaly
 
 
 def sealed_secret_context(kind: SecretKind | str, row_id: uuid.UUID) -> bytes:

@@ -110,6 +110,7 @@ def _person(case: SyntheticCase, regions: dict[str, uuid.UUID], now: datetime) -
         "sealed_data": b"",
         "ahvn13_index": None,
         "name_index": None,
+        "family_name_index": None,
         "index_version": 0,
         "created_at": now,
         "updated_at": now,

@@ -50,6 +50,20 @@ class WebSessionRow(Base):
     last_seen_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class PendingFormRow(Base):
+    """A form that arrived after its session ended: page, action and fields sealed under the KEK as one
+    JSON value (app/adapters/crypto/sealed_secrets.py), bound to this row; gone once used or expired."""
+
+    __tablename__ = "pending_forms"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kek_id: Mapped[str] = mapped_column(String(64), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class LoginThrottleRow(Base):
     """Failed logins per account or client address; keys are hashes, not names or addresses."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from app.adapters.crypto.sealed_secrets import SecretKind, open_secret, seal_sec
 from app.adapters.db.identity_models import (
     LoginThrottleRow,
     OidcLoginRow,
+    PendingFormRow,
     SystemClientRow,
     UsedClientAssertionRow,
     UserCredentialRow,
@@ -22,6 +24,7 @@ from app.domain.identity import (
     ClientAuthMethod,
     Credentials,
     OidcLogin,
+    PendingForm,
     SessionStage,
     SystemClient,
     Throttle,
@@ -126,6 +129,43 @@ class SqlIdentityRepository:
             select(WebSessionRow).where(WebSessionRow.user_id == user_id).order_by(WebSessionRow.created_at)
         )
         return [_web_session(row) for row in rows]
+
+    # -- forms kept across a session timeout --------------------------------------------------------
+
+    def keep_pending_form(self, form: PendingForm) -> None:
+        payload = json.dumps(
+            {"user": str(form.user_id), "page": form.page, "action": form.action, "fields": form.fields}
+        )
+        kek_id, sealed = seal_secret(self._keys, SecretKind.PENDING_FORM, form.id, payload)
+        self._session.add(
+            PendingFormRow(
+                id=form.id,
+                token_hash=form.token_hash,
+                user_id=form.user_id,
+                kek_id=kek_id,
+                sealed=sealed,
+                expires_at=form.expires_at,
+            )
+        )
+        self._session.flush()
+
+    def take_pending_form(self, token_hash: str) -> PendingForm | None:
+        """The kept form behind this token, deleted in the same breath: it is used at most once."""
+        row = self._session.scalar(select(PendingFormRow).where(PendingFormRow.token_hash == token_hash))
+        if row is None:
+            return None
+        self._session.delete(row)
+        self._session.flush()
+        payload = json.loads(open_secret(self._keys, SecretKind.PENDING_FORM, row.id, row.kek_id, row.sealed))
+        if payload["user"] != str(row.user_id):
+            return None
+        fields = {str(k): str(v) for k, v in payload["fields"].items()}
+        return PendingForm(
+            row.id, row.token_hash, row.user_id, payload["page"], payload["action"], fields, row.expires_at
+        )
+
+    def delete_expired_pending_forms(self, now: datetime) -> None:
+        self._session.execute(delete(PendingFormRow).where(PendingFormRow.expires_at <= now))
 
     def delete_sessions_of(self, user_id: uuid.UUID) -> int:
         result = self._session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))

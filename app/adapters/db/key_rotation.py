@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
+from app.adapters.crypto.blind_index import (
+    IndexedColumn,
+    normalise_ahvn13,
+    normalise_family_name,
+    normalise_name_birth_date,
+)
 from app.adapters.crypto.sealed_secrets import sealed_secret_context
 from app.adapters.crypto.vault import Vault, data_key_context, secret_context
 from app.adapters.db.crypto_models import DataKeyRow, KeySecretRow
@@ -146,15 +151,15 @@ def start_index_rotation(session_factory: sessionmaker[Session], vault: Vault) -
     """A new key version per indexed column, in state `building`; an unfinished one is reused."""
     with session_factory() as session, session.begin():
         keys = SqlKeyStore(session, vault)
-        versions = []
-        for column in IndexedColumn:
-            in_use = keys.secrets(index_purpose(column))
-            newest, state, _ = in_use[0]
-            if state != BUILDING:
-                newest += 1
-                keys.add_secret(index_purpose(column), newest, BUILDING, _random_key())
-            versions.append(newest)
-        return max(versions)
+        newest = {column: keys.secrets(index_purpose(column))[0] for column in IndexedColumn}
+        building = [version for version, state, _ in newest.values() if state == BUILDING]
+        # One version for all columns: the rebuild retires every index key of another version, so a
+        # column indexed later (with a lower version of its own) must move to the common one too.
+        target = max(building) if building else max(version for version, _, _ in newest.values()) + 1
+        for column, (version, _state, _) in newest.items():
+            if version != target:
+                keys.add_secret(index_purpose(column), target, BUILDING, _random_key())
+        return target
 
 
 def index_rotation_pending(session_factory: sessionmaker[Session], version: int) -> int:
@@ -201,7 +206,7 @@ def _reindex(session: Session, keys: SqlKeyStore, row: PersonRow, version: int) 
     try:
         person = read_person(keys, row)
     except DataDestroyed:
-        ahvn13_index = name_index = None
+        ahvn13_index = name_index = family_name_index = None
     else:
         written, ahvn13_index = keys.index_for_write(
             IndexedColumn.AHVN13, normalise_ahvn13(person.ahvn13.digits)
@@ -210,13 +215,21 @@ def _reindex(session: Session, keys: SqlKeyStore, row: PersonRow, version: int) 
             IndexedColumn.NAME_BIRTH_DATE,
             normalise_name_birth_date(person.family_name, person.given_name, person.birth_date),
         )
+        _, family_name_index = keys.index_for_write(
+            IndexedColumn.FAMILY_NAME, normalise_family_name(person.family_name)
+        )
         assert written == version
     # Not through the ORM's version counter: re-indexing changes no Stammdaten, so a concurrent
     # correction of the person must not fail on it; a correction writes current indexes itself.
     session.execute(
         update(PersonRow)
         .where(PersonRow.id == row.id, PersonRow.index_version < version)
-        .values(ahvn13_index=ahvn13_index, name_index=name_index, index_version=version)
+        .values(
+            ahvn13_index=ahvn13_index,
+            name_index=name_index,
+            family_name_index=family_name_index,
+            index_version=version,
+        )
         .execution_options(synchronize_session=False)
     )
 

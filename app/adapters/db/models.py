@@ -109,6 +109,7 @@ class PersonRow(Base):
     # itself, and nobody learns from registering whether another institution knows the person.
     ahvn13_index: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     name_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
+    family_name_index: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     index_version: Mapped[int]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -14,11 +14,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, or_, select
+from sqlalchemy import case as sa_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
+from app.adapters.crypto.blind_index import (
+    IndexedColumn,
+    normalise_ahvn13,
+    normalise_family_name,
+    normalise_name_birth_date,
+)
 from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.due_dates import due_case_ids
 from app.adapters.db.figure_sync import record_figure_metadata
@@ -48,7 +54,7 @@ from app.domain.cases import (
     SharedCase,
 )
 from app.domain.cases.invitations import Invitation
-from app.domain.cases.listing import CaseFilter, CaseSummary, Page
+from app.domain.cases.listing import CaseFilter, CaseSortKey, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase, SealedItem
 from app.domain.cases.versions import CORE, Part, section_of
 from app.domain.categories import DataCategory
@@ -272,6 +278,13 @@ class SqlPersonRepository:
         )
         return [self._person(row) for row in rows]
 
+    def ids_by_family_name(self, family_name: str) -> frozenset[uuid.UUID]:
+        """Persons whose family name matches exactly (NFKC, casefold) through its blind index."""
+        normalised = normalise_family_name(family_name)
+        indexes = self._keys.indexes_for_lookup(IndexedColumn.FAMILY_NAME, normalised)
+        query = select(PersonRow.id).where(PersonRow.family_name_index.in_(indexes))
+        return frozenset(self._session.scalars(query))
+
     def save(self, person: Person) -> None:
         row = self._session.get(PersonRow, person.id)
         if row is None or row.version != person.version:
@@ -479,13 +492,26 @@ class SqlCaseRepository:
             query = query.where(CaseRow.person_id.in_(case_filter.person_ids))
         if case_filter.own_reference is not None:
             query = query.where(ParticipationRow.local_reference == case_filter.own_reference)
-        if cursor is not None:
-            opened_on, case_id = decode_cursor(cursor)
-            query = query.where(
-                or_(CaseRow.opened_on < opened_on, and_(CaseRow.opened_on == opened_on, CaseRow.id < case_id))
-            )
-        query = query.add_columns(ParticipationRow.local_reference)
-        query = query.order_by(CaseRow.opened_on.desc(), CaseRow.id.desc()).limit(limit + 1)
+        sort = case_filter.sort
+        offset = 0
+        if sort.is_default:
+            if cursor is not None:
+                opened_on, case_id = decode_cursor(cursor)
+                query = query.where(
+                    or_(
+                        CaseRow.opened_on < opened_on,
+                        and_(CaseRow.opened_on == opened_on, CaseRow.id < case_id),
+                    )
+                )
+            query = query.order_by(CaseRow.opened_on.desc(), CaseRow.id.desc())
+        else:
+            # Another order pages by position; the case id breaks ties, so no case shows twice.
+            offset = decode_offset_cursor(cursor) if cursor is not None else 0
+            column = _sort_column(sort.key)
+            ordered = column.desc() if sort.descending else column.asc()
+            by_id = CaseRow.id.desc() if sort.descending else CaseRow.id.asc()
+            query = query.order_by(ordered.nulls_last(), by_id).offset(offset)
+        query = query.add_columns(ParticipationRow.local_reference).limit(limit + 1)
         result: Any = self._session.execute(query)  # (case row, own Dossier-Nr.) after add_columns
         found: list[tuple[CaseRow, str]] = [(r[0], r[1]) for r in result]
         has_more = len(found) > limit
@@ -496,7 +522,12 @@ class SqlCaseRepository:
             replace(_summary(row, participants.get(row.id, frozenset())), own_reference=reference)
             for row, reference in found
         ]
-        next_cursor = encode_cursor(rows[-1].opened_on, rows[-1].id) if has_more else None
+        if not has_more:
+            next_cursor = None
+        elif sort.is_default:
+            next_cursor = encode_cursor(rows[-1].opened_on, rows[-1].id)
+        else:
+            next_cursor = encode_offset_cursor(offset + limit)
         return Page(summaries, next_cursor)
 
     def _active_participants(self, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
@@ -731,6 +762,33 @@ def _summary(row: CaseRow, participants: frozenset[uuid.UUID]) -> CaseSummary:
 def encode_cursor(opened_on: date, case_id: uuid.UUID) -> str:
     raw = json.dumps({"o": opened_on.isoformat(), "i": str(case_id)}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _sort_column(key: CaseSortKey) -> Any:
+    if key is CaseSortKey.DOSSIER:
+        return ParticipationRow.local_reference
+    if key is CaseSortKey.PHASE:  # in the order of a case's life, not of the stored words
+        return sa_case({p.value: n for n, p in enumerate(CasePhase)}, value=CaseRow.phase)
+    if key is CaseSortKey.SEGMENT:
+        return sa_case({s.value: n for n, s in enumerate(Segment)}, value=CaseRow.current_segment)
+    if key is CaseSortKey.REASSESSMENT:
+        return CaseRow.reassessment_due_on
+    return CaseRow.opened_on
+
+
+def encode_offset_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"n": offset}).encode()).decode().rstrip("=")
+
+
+def decode_offset_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset = json.loads(raw)["n"]
+    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        raise InvalidValue("Der Cursor ist ungültig.", "cursor") from error
+    if not isinstance(offset, int) or not 0 <= offset <= 1_000_000:
+        raise InvalidValue("Der Cursor ist ungültig.", "cursor")
+    return offset
 
 
 def decode_cursor(cursor: str) -> tuple[date, uuid.UUID]:

@@ -56,7 +56,9 @@ class SqlRetentionStore:
         if key_id is None:
             return None
         self._session.execute(
-            update(PersonRow).where(PersonRow.id == person_id).values(ahvn13_index=None, name_index=None)
+            update(PersonRow)
+            .where(PersonRow.id == person_id)
+            .values(ahvn13_index=None, name_index=None, family_name_index=None)
         )
         return key_id
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from app.adapters.crypto.providers import KeyProvider
 from app.adapters.crypto.sealed_secrets import SecretKind, open_secret, seal_secret
+from app.adapters.db.anomaly_reviews import AnomalyReviewRow
 from app.adapters.db.event_models import SubscriptionRow
-from app.adapters.db.identity_models import UserCredentialRow
+from app.adapters.db.identity_models import PendingFormRow, UserCredentialRow
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,13 @@ SEALED_COLUMNS = (
     ),
     SealedColumn(
         SecretKind.WEBHOOK, SubscriptionRow.id, SubscriptionRow.secret_kek_id, SubscriptionRow.secret_sealed
+    ),
+    SealedColumn(SecretKind.PENDING_FORM, PendingFormRow.id, PendingFormRow.kek_id, PendingFormRow.sealed),
+    SealedColumn(
+        SecretKind.ANOMALY_NOTE,
+        AnomalyReviewRow.id,
+        AnomalyReviewRow.note_kek_id,
+        AnomalyReviewRow.note_sealed,
     ),
 )
 

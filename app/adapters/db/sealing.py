@@ -11,7 +11,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13, normalise_name_birth_date
+from app.adapters.crypto.blind_index import (
+    IndexedColumn,
+    normalise_ahvn13,
+    normalise_family_name,
+    normalise_name_birth_date,
+)
 from app.adapters.crypto.envelope import DataKey, Place
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.mapping import dump_address, load_address
@@ -59,6 +64,9 @@ def write_person(keys: SqlKeyStore, row: PersonRow, person: Person) -> None:
     _, row.name_index = keys.index_for_write(
         IndexedColumn.NAME_BIRTH_DATE,
         normalise_name_birth_date(person.family_name, person.given_name, person.birth_date),
+    )
+    _, row.family_name_index = keys.index_for_write(
+        IndexedColumn.FAMILY_NAME, normalise_family_name(person.family_name)
     )
     row.index_version = version
 

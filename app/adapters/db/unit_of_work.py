@@ -16,6 +16,7 @@ from app.adapters.db.access_repositories import (
     SqlBreakGlassRepository,
     SqlConsentRepository,
 )
+from app.adapters.db.anomaly_reviews import SqlAnomalyReviews
 from app.adapters.db.audit_log import SqlAuditLog
 from app.adapters.db.document_repository import SqlDocumentRepository
 from app.adapters.db.dossiers import SqlDossierRepository
@@ -92,6 +93,7 @@ class SqlUnitOfWork:
         self.assignments = SqlAssignmentRepository(session)
         self.break_glass = SqlBreakGlassRepository(session)
         self.audit_log = SqlAuditLog(session)
+        self.anomaly_reviews = SqlAnomalyReviews(session, self._vault.provider)
         self.dossiers = SqlDossierRepository(session, self.keys)
         self.events = SqlEventLog(session)
         self.figures = SqlFigureStore(session)

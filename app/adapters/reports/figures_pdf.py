@@ -1,31 +1,23 @@
 """The steering figures as a German PDF report: date and data basis, every indicator with its
-definition, a bar chart and the released table. DejaVu Sans embedded; document language de-CH."""
+definition, a bar chart and the released table. Tagged (headings, paragraphs, the chart as a figure,
+the tables) like the other reports (tagged_pdf.py); DejaVu Sans embedded; document language de-CH."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from contextlib import AbstractContextManager, nullcontext
 
-from fpdf import FPDF
-
+from app.adapters.reports.tagged_pdf import TaggedPdf
 from app.domain.figures.charts import Chart, chart_of, percent
 from app.domain.figures.definitions import definitions
 from app.domain.figures.report import Figure, FigureReport
 from app.domain.figures.tables import TOTAL
 
-FONTS = Path(__file__).parent / "fonts"
 SUPPRESSED = "–"
 
 
 def render_figures_pdf(report: FigureReport) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_title("Kennzahlen der interinstitutionellen Zusammenarbeit")
-    pdf.set_author("Cockpit IIZ Solothurn")
+    pdf = TaggedPdf("Kennzahlen der interinstitutionellen Zusammenarbeit", "Cockpit IIZ Solothurn")
     pdf.set_subject("Kantonale Steuerung und Evaluation der Durchgehenden Fallführung")
-    pdf.set_lang("de-CH")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
     _cover(pdf, report)
     for figure in report.figures:
         pdf.add_page()
@@ -33,9 +25,9 @@ def render_figures_pdf(report: FigureReport) -> bytes:
     return bytes(pdf.output())
 
 
-def _cover(pdf: FPDF, report: FigureReport) -> None:
+def _cover(pdf: TaggedPdf, report: FigureReport) -> None:
     query = report.query
-    _heading(pdf, "Kennzahlen der interinstitutionellen Zusammenarbeit (IIZ)", 15)
+    pdf.heading("Kennzahlen der interinstitutionellen Zusammenarbeit (IIZ)", 1)
     _paragraph(pdf, "Kanton Solothurn – Durchgehende Fallführung, Kantonale Steuerung (AGS)")
     pdf.ln(3)
     _paragraph(pdf, f"Zeitraum: {query.period_start:%d.%m.%Y} bis {query.period_end:%d.%m.%Y}")
@@ -56,9 +48,9 @@ def _cover(pdf: FPDF, report: FigureReport) -> None:
         _paragraph(pdf, f"{number}. {figure.definition.title}")
 
 
-def _figure(pdf: FPDF, figure: Figure) -> None:
+def _figure(pdf: TaggedPdf, figure: Figure) -> None:
     definition = figure.definition
-    _heading(pdf, definition.title, 13)
+    pdf.heading(definition.title, 1)
     _paragraph(pdf, definition.definition)
     _paragraph(pdf, f"Zähler: {definition.numerator}")
     _paragraph(pdf, f"Nenner: {definition.denominator}")
@@ -88,10 +80,18 @@ def _figure(pdf: FPDF, figure: Figure) -> None:
     _table(pdf, header, rows)
 
 
-def _chart(pdf: FPDF, chart: Chart) -> None:
-    pdf.set_font("DejaVu", "", 8)
+def _chart(pdf: TaggedPdf, chart: Chart) -> None:
     label_width, bar_width, height = 55.0, pdf.epw - 80.0, 5.0
     _paragraph(pdf, f"Diagramm: {chart.unit}")
+    pdf.set_font("DejaVu", "", 8)
+    with _marked(pdf, "Figure", height * len(chart.bars)):
+        _bars(pdf, chart, label_width, bar_width, height)
+    pdf.set_font("DejaVu", "", 10)
+    if chart.goal is not None:
+        _paragraph(pdf, f"Ziel des Bundes: {percent(chart.goal)}")
+
+
+def _bars(pdf: TaggedPdf, chart: Chart, label_width: float, bar_width: float, height: float) -> None:
     for bar in chart.bars:
         y = pdf.get_y()
         pdf.set_xy(pdf.l_margin, y)
@@ -108,15 +108,15 @@ def _chart(pdf: FPDF, chart: Chart) -> None:
         pdf.set_xy(pdf.l_margin + label_width + bar_width + 2, y)
         pdf.cell(20, height, bar.text)
         pdf.set_y(y + height)
-    if chart.goal is not None:
-        _paragraph(pdf, f"Ziel des Bundes: {percent(chart.goal)}")
-    pdf.set_font("DejaVu", "", 10)
 
 
-def _table(pdf: FPDF, header: list[str], rows: list[list[str]]) -> None:
+def _table(pdf: TaggedPdf, header: list[str], rows: list[list[str]]) -> None:
     pdf.set_font("DejaVu", "", 7)
     pdf.set_fill_color(230, 236, 242)
-    with pdf.table(first_row_as_headings=True, text_align="LEFT", line_height=4) as table:
+    with (
+        _marked(pdf, "Table", 4.0 * 2 * (len(rows) + 1)),
+        pdf.table(first_row_as_headings=True, text_align="LEFT", line_height=4) as table,
+    ):
         for line in [header, *rows]:
             table_row = table.row()
             for cell in line:
@@ -124,15 +124,23 @@ def _table(pdf: FPDF, header: list[str], rows: list[list[str]]) -> None:
     pdf.set_font("DejaVu", "", 10)
 
 
+def _marked(pdf: TaggedPdf, struct_type: str, height: float) -> AbstractContextManager[None]:
+    """A structure element around a drawn block; marked content may not span pages, so the block starts
+    on a new page when it would not fit (one longer than a page stays untagged rather than broken)."""
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        return nullcontext()
+    return pdf.tagged(struct_type)
+
+
 def _count(value: int | None) -> str:
     return SUPPRESSED if value is None else str(value)
 
 
-def _heading(pdf: FPDF, text: str, size: int = 11) -> None:
-    pdf.set_font("DejaVu", "B", size)
-    pdf.multi_cell(pdf.epw, 7, text, new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.set_font("DejaVu", "", 10)
+def _heading(pdf: TaggedPdf, text: str) -> None:
+    pdf.heading(text, 2)
 
 
-def _paragraph(pdf: FPDF, text: str) -> None:
-    pdf.multi_cell(pdf.epw, 5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+def _paragraph(pdf: TaggedPdf, text: str) -> None:
+    pdf.paragraph(text)

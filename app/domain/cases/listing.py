@@ -6,12 +6,33 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from app.domain.cases.phase import CasePhase
 from app.domain.cases.segment import Segment
 
 T = TypeVar("T")
+
+
+class CaseSortKey(StrEnum):
+    """Columns a case list sorts by: plaintext metadata only (names are sealed and cannot be ordered)."""
+
+    OPENED = "opened"
+    DOSSIER = "dossier"  # the caller institution's Dossier-Nr.
+    PHASE = "phase"  # in the order of the case's life
+    SEGMENT = "segment"  # A, V, O, S
+    REASSESSMENT = "reassessment"  # the next reassessment due
+
+
+@dataclass(frozen=True)
+class CaseSort:
+    key: CaseSortKey = CaseSortKey.OPENED
+    descending: bool = True  # the default: newest case first
+
+    @property
+    def is_default(self) -> bool:
+        return self == CaseSort()
 
 
 @dataclass(frozen=True)
@@ -21,6 +42,7 @@ class CaseFilter:
     reassessment_due_by: date | None = None  # due on or before this date
     person_ids: frozenset[uuid.UUID] | None = None  # only the cases of these persons (a search)
     own_reference: str | None = None  # the caller institution's own Dossier-Nr. on the case
+    sort: CaseSort = CaseSort()  # ties broken by the case id: the same order on every page
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ def install_web(app: FastAPI) -> None:
         figures_pages,
         login,
         oidc,
+        pending_forms,
         phase_pages,
         plan_pages,
         plan_print,
@@ -33,10 +34,14 @@ def install_web(app: FastAPI) -> None:
     from app.entrypoints.web.pages import page, redirect
     from app.entrypoints.web.web_auth import CsrfFailed, LoginRequired
 
-    async def to_login(request: Request, _exc: Exception) -> Response:
+    async def to_login(request: Request, exc: Exception) -> Response:
         response = redirect("/anmelden")
         secure = request.app.state.container.settings.secure_cookies
-        return_to.remember(response, return_to.page_to_return_to(request), secure)
+        page_before = return_to.page_to_return_to(request)
+        return_to.remember(response, page_before, secure)
+        lapsed_user_id = getattr(exc, "lapsed_user_id", None)
+        if request.method == "POST" and lapsed_user_id is not None and page_before is not None:
+            await pending_forms.keep(request, response, lapsed_user_id, page_before)
         return response
 
     async def csrf_failed(request: Request, _exc: Exception) -> HTMLResponse:

@@ -11,6 +11,7 @@ OPERATION_LABELS = {
     "assignments.remove": "Zuweisung aufgehoben",
     "audit.access_report": "Auskunft erstellt",
     "audit.anomalies": "Anomalien geprüft",
+    "audit.anomaly_review": "Anomalie als erledigt markiert",
     "audit.search": "Protokoll durchsucht",
     "break_glass.open": "Notfallzugriff geöffnet",
     "cases.activate": "Fall aktiviert",

@@ -7,7 +7,7 @@ category is shown as "nicht freigegeben" and nothing else.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -30,6 +30,8 @@ from app.domain.categories import DataCategory
 from app.domain.documents import Document
 from app.domain.figures.facts import CostBearer
 from app.entrypoints.web.case_outline import journal_timeline, next_steps, plan_outline
+from app.entrypoints.web.case_sorting import sort_headers, sort_of, sort_query
+from app.entrypoints.web.consent_reasons import withheld_reasons
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -47,6 +49,7 @@ from app.entrypoints.web.text_readers import chosen_text_category, text_readers
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import cases as case_service
+from app.services import consents as consent_service
 from app.services import documents, participants, segmentation
 from app.services.case_view import CaseView
 from app.services.ports import CaseFilter
@@ -157,28 +160,47 @@ def my_cases(
     phase: Annotated[str, Query(max_length=20)] = "",
     faellig: Annotated[str, Query(max_length=4)] = "",
     weiter: Annotated[str | None, Query(max_length=200)] = None,
+    sortierung: Annotated[str, Query(max_length=20)] = "",
+    richtung: Annotated[str, Query(max_length=4)] = "",
 ) -> Response:
     chosen_segment = Segment(segment) if segment in {s.value for s in Segment} else None
     chosen_phase = CasePhase(phase) if phase in {p.value for p in CasePhase} else None
     due = web.ctx.today if faellig == "1" else None
+    sort = sort_of(sortierung, richtung)
     return _case_list(
         request,
         web,
-        CaseFilter(chosen_segment, chosen_phase, due),
+        CaseFilter(chosen_segment, chosen_phase, due, sort=sort),
         weiter,
         "cases.html",
         "faelle",
         chosen_segment=chosen_segment,
         chosen_phase=chosen_phase,
         due=due is not None,
+        sorting=sort_headers(request, sort),
+        sort_query=sort_query(sort),
     )
 
 
 @router.get("/faellig")
 def due_reassessments(
-    request: Request, web: SignedIn, weiter: Annotated[str | None, Query(max_length=200)] = None
+    request: Request,
+    web: SignedIn,
+    weiter: Annotated[str | None, Query(max_length=200)] = None,
+    sortierung: Annotated[str, Query(max_length=20)] = "",
+    richtung: Annotated[str, Query(max_length=4)] = "",
 ) -> Response:
-    return _case_list(request, web, CaseFilter(None, None, web.ctx.today), weiter, "due.html", "faellig")
+    sort = sort_of(sortierung, richtung)
+    return _case_list(
+        request,
+        web,
+        CaseFilter(None, None, web.ctx.today, sort=sort),
+        weiter,
+        "due.html",
+        "faellig",
+        sorting=sort_headers(request, sort),
+        sort_query=sort_query(sort),
+    )
 
 
 @dataclass(frozen=True)
@@ -187,6 +209,7 @@ class CategorySection:
     shown: bool  # at least one item (or the core) is shown
     withheld_only: bool  # everything of this category is withheld: "nicht freigegeben"
     items: list[Any]
+    withheld_reason: str | None = None  # why, in the words of the consents ("widerrufen am …")
 
 
 def sections_of(
@@ -235,6 +258,9 @@ def case_page(
         return refused(request, web, exc)
     names = institution_names(web)
     lead = view.case.lead_institution_id == web.user.institution_id
+    reasons = _withheld_reasons(web, view)
+    shown = sections_of(view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or ""))
+    sections = [replace(s, withheld_reason=reasons.get(s.category)) for s in shown]
     wanted = request.query_params.get("kategorie", "")
     journal_filter = DataCategory(wanted) if wanted in {c.value for c in DataCategory} else None
     return show(
@@ -248,9 +274,8 @@ def case_page(
         tab=tab,
         tabs=TABS,
         names=names,
-        sections=sections_of(
-            view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or "")
-        ),
+        sections=sections,
+        withheld_reasons=reasons,
         is_lead=lead,
         colleagues=colleagues(web) if lead else [],
         lead_candidates=[
@@ -284,6 +309,7 @@ def case_page(
         # The signed Mitwirkung is one of the case's documents: offered where the lead records it.
         plan_documents=_documents(web, case_id) if tab == "plan" and lead and view.case.phase.is_open else [],
         plan_withheld=DataCategory.INTEGRATIONSPLAN in view.withheld - view.allowed,
+        plan_category=DataCategory.INTEGRATIONSPLAN,
         timeline=journal_timeline(view, journal_filter) if tab == "journal" else None,
         journal_filter=journal_filter,
         next_steps=next_steps(view, web.ctx.today) if tab is None else [],
@@ -296,6 +322,19 @@ def _documents(web: WebUser, case_id: uuid.UUID) -> list[Document]:
         return read(lambda: documents.list_documents(_uow(web), web.ctx, case_id)).documents
     except PageRefused:
         return []
+
+
+def _withheld_reasons(web: WebUser, view: CaseView) -> dict[DataCategory, str]:
+    """Why each withheld category is withheld (read from the consents naming the caller's institution);
+    nothing is read when nothing is withheld."""
+    withheld = view.withheld - view.allowed
+    if not withheld:
+        return {}
+    try:
+        states = read(lambda: consent_service.list_consents(_uow(web), web.ctx, view.case.id))
+    except PageRefused:
+        states = []
+    return withheld_reasons(states, withheld, web.user.institution_id, web.ctx.now)
 
 
 @router.get("/faelle/{case_id}")

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from app.domain.categories import DataCategory
 from app.domain.consent import FORM_LANGUAGES, Flow
-from app.entrypoints.web.case_pages import notice_of
+from app.entrypoints.web.case_pages import case_page
 from app.entrypoints.web.formats import parse_date
 from app.entrypoints.web.pages import redirect
 from app.entrypoints.web.render import (
@@ -73,22 +73,21 @@ def _consents_page(
         states = read(lambda: service.list_consents(web.container.uow_factory(), web.ctx, case_id))
     except PageRefused as exc:
         return refused(request, web, exc)
-    return show(
+    # The case head names the client (when the caller may read the Stammdaten); the forms offer only
+    # the institutions taking part in the case.
+    return case_page(
         request,
         web,
+        case_id,
         "consents.html",
-        status,
-        nav="faelle",
-        case_id=case_id,
+        errors=errors,
+        status=status,
+        part="einwilligungen",
         states=states,
-        names=institution_names(web),
-        categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
+        consent_categories=[c for c in DataCategory if c is not DataCategory.STAMMDATEN],
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in sorted(FORM_LANGUAGES)],
-        today=web.ctx.today,
         own_institution=web.user.institution_id,
-        errors=errors or FormErrors(),
         entered=entered or {},
-        notice=notice_of(request),
     )
 
 
@@ -236,16 +235,8 @@ def _revocation_page(
         state = read(lambda: service.get_consent(web.container.uow_factory(), web.ctx, case_id, consent_id))
     except PageRefused as exc:
         return refused(request, web, exc)
-    return show(
-        request,
-        web,
-        "revoke.html",
-        status,
-        nav="faelle",
-        case_id=case_id,
-        state=state,
-        names=institution_names(web),
-        errors=errors or FormErrors(),
+    return case_page(
+        request, web, case_id, "revoke.html", errors=errors, status=status, part="einwilligungen", state=state
     )
 
 

@@ -17,6 +17,7 @@ from app.bootstrap import access_report_pdf
 from app.domain.access_report import access_report_filename
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditAction, AuditOutcome
+from app.domain.audit_anomalies import anomaly_key
 from app.domain.audit_review import AuditQuery
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission
@@ -29,6 +30,7 @@ from app.entrypoints.web.render import (
     read,
     refused,
     show,
+    staff_names,
 )
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import audit_integrity, audit_review
@@ -142,8 +144,17 @@ def audit_search(
         return _search_page(request, web, status, errors=errors, entered=entered)
     events, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
     older = f"{events[-1].occurred_at.isoformat()}|{events[-1].id}" if more else None
+    consents = audit_review.consent_bases(web.container.uow_factory(), web.ctx, events)
     return _search_page(
-        request, web, events=events, searched=True, entered=entered, older=older, first_page=not vor
+        request,
+        web,
+        events=events,
+        searched=True,
+        entered=entered,
+        older=older,
+        first_page=not vor,
+        staff=staff_names(web),
+        consents=consents,
     )
 
 
@@ -181,23 +192,73 @@ def anomalies(
             raise DomainError("Bitte Beginn und Ende angeben.", "von" if start is None else "bis")
         if end < start:
             raise DomainError("Das Ende muss nach dem Beginn liegen.", "bis")
-        found, events = audit_review.anomaly_report(
-            web.container.uow_factory(), web.ctx, _start_of(start), _start_of(end + timedelta(days=1))
-        )
+        return _anomalies_page(request, web, entered, start, end)
     except (ServiceError, DomainError) as exc:
         errors = form_errors(exc, {"von": "von", "bis": "bis"})
         return show(request, web, "anomalies.html", 422, nav="anomalien", entered=entered, errors=errors)
+
+
+def _anomalies_page(
+    request: Request,
+    web: WebUser,
+    entered: dict[str, str],
+    start: date,
+    end: date,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    found, events = audit_review.anomaly_report(
+        web.container.uow_factory(), web.ctx, _start_of(start), _start_of(end + timedelta(days=1))
+    )
+    reviews = audit_review.anomaly_reviews(web.container.uow_factory(), web.ctx, found)
     return show(
         request,
         web,
         "anomalies.html",
+        status,
         nav="anomalien",
         entered=entered,
-        anomalies=found,
+        anomalies=[(a, anomaly_key(a)) for a in found],
         events=events,
+        reviews=reviews,
+        staff=staff_names(web),
         searched=True,
         names=institution_names(web),
+        actions=ACTION_LABELS,
+        outcomes=OUTCOME_LABELS,
+        **context,
     )
+
+
+@router.post("/dsb/anomalien/erledigt")
+def anomaly_done(
+    request: Request,
+    web: SignedInForm,
+    anomaly: Annotated[str, Form(max_length=64)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    occurred_from: Annotated[str, Form(max_length=10)] = "",
+    occurred_to: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The DPO marks an anomaly "erledigt" with a note; the same list is shown again."""
+    entered = {"von": occurred_from, "bis": occurred_to}
+    start: date | None = None
+    end: date | None = None
+    try:
+        start, end = _day(occurred_from, "von"), _day(occurred_to, "bis")
+        if start is None or end is None or end < start:
+            raise DomainError("Bitte den Zeitraum neu wählen.", "von")
+        audit_review.mark_anomaly_done(web.container.uow_factory(), web.ctx, anomaly, note)
+    except (ServiceError, DomainError) as exc:
+        message = exc.message if isinstance(exc, ServiceError) else str(exc)
+        if isinstance(exc, Forbidden):
+            return refused(request, web, PageRefused(403, message))
+        if getattr(exc, "field", None) == "von" or start is None or end is None:
+            errors = form_errors(exc, {"von": "von", "bis": "bis"})
+            return show(request, web, "anomalies.html", 422, nav="anomalien", entered=entered, errors=errors)
+        errors = FormErrors({f"notiz-{anomaly}": message})
+        return _anomalies_page(request, web, entered, start, end, 422, errors=errors)
+    notice = "Die Anomalie ist als erledigt markiert."
+    return _anomalies_page(request, web, entered, start, end, notice=notice)
 
 
 @router.get("/dsb/integritaet")

@@ -32,10 +32,13 @@ def submitted_form(request: Request) -> dict[str, str] | None:
 @pass_context
 def typed(ctx: Context, action: str, name: str, default: object = "") -> str:
     """The value to show in a field: what was typed into this form when it comes back with an error,
-    otherwise the default. Only the form that was posted (its action is this request's path) keeps text."""
+    otherwise the default. Only the form that was posted (its action is this request's path, or the
+    `submitted_action` of a form restored after a login) keeps text."""
     request: Request | None = ctx.get("request")
     submitted = ctx.get("submitted")
-    if request is None or not submitted or request.url.path != action or name not in submitted:
+    if request is None or not submitted or name not in submitted:
+        return "" if default is None else str(default)
+    if (ctx.get("submitted_action") or request.url.path) != action:
         return "" if default is None else str(default)
     return submitted[name]
 
@@ -47,7 +50,13 @@ def chosen(ctx: Context, action: str, name: str, value: object, default: object 
     return " selected" if str(value) == current else ""
 
 
-templates.env.globals.update(typed=typed, chosen=chosen)
+def api_docs_shown(request: Request) -> bool:
+    """Whether this deployment serves the API documentation (a link to it must not lead to a 404)."""
+    container = getattr(request.app.state, "container", None)
+    return bool(container is not None and container.settings.api_docs_active)
+
+
+templates.env.globals.update(typed=typed, chosen=chosen, api_docs_shown=api_docs_shown)
 
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from app.domain.errors import DomainError, StaleVersion
 from app.domain.permissions import Permission
+from app.entrypoints.web import pending_forms
 from app.entrypoints.web.pages import page
 from app.entrypoints.web.versions import STALE_MESSAGE
 from app.entrypoints.web.web_auth import WebUser
@@ -76,6 +77,12 @@ def institution_names(web: WebUser) -> dict[uuid.UUID, str]:
         return {i.id: i.name for i in uow.institutions.list()}
 
 
+def staff_names(web: WebUser) -> dict[uuid.UUID, str]:
+    """Display names of all staff (the DPO's pages show people, not usernames)."""
+    with web.container.uow_factory() as uow:
+        return {u.id: u.display_name for u in uow.users.list()}
+
+
 def colleagues(web: WebUser) -> list[tuple[uuid.UUID, str]]:
     """Active users of the signed-in user's institution (who may become the contact person)."""
     with web.container.uow_factory() as uow:
@@ -86,7 +93,13 @@ def colleagues(web: WebUser) -> list[tuple[uuid.UUID, str]]:
 
 def show(request: Request, web: WebUser, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("errors", FormErrors())
-    return page(request, template, status, me=me_of(web), **context)
+    restored = pending_forms.restore(request, web.container, web.user.id)
+    forget = restored.pop("forget_pending_form", False)
+    context.update(restored)
+    response = page(request, template, status, me=me_of(web), **context)
+    if forget:
+        pending_forms.forget(response, web.container)
+    return response
 
 
 def refused(request: Request, web: WebUser, error: PageRefused) -> HTMLResponse:

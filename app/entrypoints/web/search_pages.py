@@ -1,4 +1,4 @@
-"""Finding a client among my cases by AHV number, name and birth date, or my Dossier-Nr.
+"""Finding a client among my cases by AHV number, name (with or without birth date), or my Dossier-Nr.
 
 The search is POSTed so that an AHV number or a name never stands in a URL, a log line or the history.
 """
@@ -27,7 +27,8 @@ _AHV = re.compile(r"^756[\d. ]+$")
 _NAME_AND_DATE = re.compile(
     r"^(?P<family>[^,\d]+?)[, ]+(?P<given>[^,\d]+?)[, ]+(?P<born>\d{1,2}\.\d{1,2}\.\d{4})$"
 )
-HINT = "AHV-Nummer (756.…), «Nachname Vorname TT.MM.JJJJ» oder Ihre Dossier-Nr."
+_NAME_ONLY = re.compile(r"^[^\d]+$")
+HINT = "AHV-Nummer (756.…), Nachname (mit Vorname oder Geburtsdatum TT.MM.JJJJ) oder Ihre Dossier-Nr."
 
 
 def parse_search(text: str) -> CaseSearch:
@@ -44,6 +45,8 @@ def parse_search(text: str) -> CaseSearch:
         except ValueError:
             raise DomainError("Bitte ein gültiges Geburtsdatum angeben (TT.MM.JJJJ).", "suche") from None
         return CaseSearch(name_and_birth_date=(named["family"].strip(), named["given"].strip(), born))
+    if _NAME_ONLY.match(value):  # no digit: a name (a Dossier-Nr. without a digit is not searched)
+        return CaseSearch(name=value)
     return CaseSearch(own_reference=value)
 
 

@@ -7,6 +7,7 @@ accepted only with the CSRF token of the session (synchronizer token in a hidden
 from __future__ import annotations
 
 import hmac
+import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -19,11 +20,16 @@ from app.domain.users import User
 from app.entrypoints.api.deps import get_container, get_identity
 from app.entrypoints.web.pages import session_cookie
 from app.services.context import RequestContext
-from app.services.identity.sessions import signed_in
+from app.services.identity.sessions import Lapsed, signed_in_or_lapsed
 
 
 class LoginRequired(Exception):
-    """No authenticated session: the page sends the browser to the login form."""
+    """No authenticated session: the page sends the browser to the login form. `lapsed_user_id` names
+    the user whose session has just timed out (a form they posted is kept for them)."""
+
+    def __init__(self, lapsed_user_id: uuid.UUID | None = None) -> None:
+        super().__init__()
+        self.lapsed_user_id = lapsed_user_id
 
 
 class CsrfFailed(Exception):
@@ -54,13 +60,15 @@ def current_web_user(
     container: Annotated[Container, Depends(get_container)],
     identity: Annotated[Identity, Depends(get_identity)],
 ) -> WebUser:
-    found = signed_in(
+    found = signed_in_or_lapsed(
         container.uow_factory(),
         session_cookie(request, container),
         container.clock.now(),
         identity.login_policy().idle,
         identity.login_policy().absolute,
     )
+    if isinstance(found, Lapsed):
+        raise LoginRequired(found.user_id)
     if found is None:
         raise LoginRequired()
     web_session, user = found

@@ -122,6 +122,7 @@ def password_login(
     password is then not checked at all). A correct password never resets the second factor's count."""
     with uow:
         uow.identity.delete_idle_sessions(now - policy.idle)  # abandoned sessions go at the next login
+        uow.identity.delete_expired_pending_forms(now)
         longest_window = max(
             policy.pair.window, policy.address.window, policy.account.window, policy.totp.window
         )

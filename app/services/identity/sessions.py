@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from app.domain.identity import SessionStage, WebSession
@@ -62,24 +62,55 @@ def signed_in(
     absolute: timedelta = DEFAULT_ABSOLUTE,
 ) -> tuple[WebSession, User] | None:
     """The live authenticated session behind a cookie value and its active user, in one transaction."""
+    found = signed_in_or_lapsed(uow, raw_id, now, idle, absolute)
+    return found if isinstance(found, tuple) else None
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """The cookie named an authenticated session that has just timed out (and is now gone): whose it was,
+    so that a form posted into it can be kept for that user and no one else."""
+
+    user_id: uuid.UUID
+
+
+def signed_in_or_lapsed(
+    uow: IdentityUnitOfWork,
+    raw_id: str | None,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta = DEFAULT_ABSOLUTE,
+) -> tuple[WebSession, User] | Lapsed | None:
+    """As `signed_in`, but says whose authenticated session the cookie named when it has just ended."""
     if not raw_id:
         return None
+    lapsed: list[WebSession] = []
     with uow:
-        web_session = _touched(uow, raw_id, now, idle, absolute)
+        web_session = _touched(uow, raw_id, now, idle, absolute, lapsed)
         if web_session is None or web_session.stage is not SessionStage.AUTHENTICATED:
+            ended = lapsed[0] if lapsed else None
+            if ended and ended.stage is SessionStage.AUTHENTICATED and ended.user_id:
+                return Lapsed(ended.user_id)
             return None
         user = uow.users.get(web_session.user_id) if web_session.user_id else None
     return (web_session, user) if user is not None and user.active else None
 
 
 def _touched(
-    uow: IdentityUnitOfWork, raw_id: str, now: datetime, idle: timedelta, absolute: timedelta
+    uow: IdentityUnitOfWork,
+    raw_id: str,
+    now: datetime,
+    idle: timedelta,
+    absolute: timedelta,
+    lapsed: list[WebSession] | None = None,
 ) -> WebSession | None:
     found = uow.identity.web_session(session_hash(raw_id))
     if found is None:
         return None
     if found.expired(now, idle, absolute):  # idle too long, or past the absolute lifetime
         uow.identity.delete_web_session(found.id_hash)
+        if lapsed is not None:
+            lapsed.append(found)
         return None
     touched = replace(found, last_seen_at=now)
     uow.identity.save_web_session(touched)
