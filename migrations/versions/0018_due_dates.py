@@ -4,7 +4,7 @@ the database only for what can be due (`case_items.due_on`, `case_items.due_kind
 owner has still to confirm.
 
 Revision ID: 0018
-Revises: 0017
+Revises: 0019
 Create Date: 2026-11-30
 
 The dates of goals, measures, Standortbestimmungen and conferences sit in sealed items; the migration
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0017"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

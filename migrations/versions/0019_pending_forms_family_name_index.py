@@ -7,7 +7,7 @@ settings name (as in 0005), under an index key of the same version as the other 
 without persons needs no key. The downgrade drops the column and its index keys.
 
 Revision ID: 0019
-Revises: 0018
+Revises: 0017
 Create Date: 2026-11-30
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

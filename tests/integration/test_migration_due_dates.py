@@ -39,7 +39,7 @@ def test_existing_rows_are_marked_without_keys_and_every_item_stays(
     items = _rows(engine, "SELECT count(*) FROM case_items")
     engine.dispose()
 
-    migrations.downgrade(database_url, "0012")
+    migrations.downgrade(database_url, "0019")
     assert _rows(engine, "SELECT count(*) FROM case_items") == items
     engine.dispose()
     migrations.upgrade(database_url)

@@ -43,7 +43,7 @@ def test_upgrade_indexes_existing_family_names_and_downgrade_drops_them(
     assert versions["index:persons.family_name"] == versions["index:persons.ahvn13"]
     assert b"rcher" not in bytes(raw) and len(bytes(raw)) == 32
 
-    migrations.downgrade(url, "0012")
+    migrations.downgrade(url, "0017")
 
     with engine.connect() as connection:
         assert "family_name_index" not in {c["name"] for c in sa.inspect(connection).get_columns("persons")}
