@@ -16,12 +16,12 @@ from sqlalchemy import select
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
-from app.adapters.db.event_models import OutboxEventRow
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DeliveryWorker, HttpSender
+from app.adapters.events.models import OutboxEventRow
 from app.adapters.events.outbox import SqlEventLog
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent, EventType
 from bench.evidence.harness import next_port, receiving

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.adapters.db.event_models import OutboxEventRow
-from app.adapters.db.models import CaseRow
+from app.adapters.events.case_tables import cases
+from app.adapters.events.models import OutboxEventRow
 from app.adapters.events.outbox import SqlEventLog
 from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
@@ -31,15 +31,16 @@ def raise_pendenz_events(session: Session, now: datetime, today: date, rules: Pe
     """Raise what is new since the last pass; returns how many events were raised."""
     log = SqlEventLog(session)
     raised = 0
+    case = cases.c
     query = select(
-        CaseRow.id,
-        CaseRow.lead_institution_id,
-        CaseRow.phase,
-        CaseRow.current_segment,
-        CaseRow.opened_on,
-        CaseRow.reassessment_due_on,
-        CaseRow.case_ends_on,
-    ).where(CaseRow.phase != CasePhase.ARCHIVED.value)
+        case.id,
+        case.lead_institution_id,
+        case.phase,
+        case.current_segment,
+        case.opened_on,
+        case.reassessment_due_on,
+        case.case_ends_on,
+    ).where(case.phase != CasePhase.ARCHIVED.value)
     for case_id, lead, phase, segment, opened_on, reassessment, follow_up in session.execute(query):
         closed = phase in (CasePhase.CLOSED.value, CasePhase.FOLLOW_UP.value)
         due: list[tuple[PendenzKind, date | None]] = [

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.adapters.db.event_models import OutboxEventRow
+from app.adapters.events.models import OutboxEventRow
 
 OUTBOX_SEQUENCER_LOCK = 0x636B_7074_6F75_7462 & 0x7FFF_FFFF_FFFF_FFFF  # pg_advisory_xact_lock key
 ATTEMPTS = 5
