@@ -34,7 +34,6 @@ from app.entrypoints.web.render import (
     CHANGE_ERRORS,
     FormErrors,
     PageRefused,
-    colleagues,
     form_errors,
     institution_names,
     read,
@@ -224,9 +223,10 @@ def case_page(
     **extra: Any,
 ) -> Response:
     try:
-        view = read(lambda: case_service.get_case(_uow(web), web.ctx, case_id))
+        opened = read(lambda: case_service.get_case_page(_uow(web), web.ctx, case_id))
     except PageRefused as exc:
         return refused(request, web, exc)
+    view = opened.view
     names = institution_names(web)
     lead = view.case.lead_institution_id == web.user.institution_id
     wanted = request.query_params.get("kategorie", "")
@@ -246,7 +246,7 @@ def case_page(
             view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or "")
         ),
         is_lead=lead,
-        colleagues=colleagues(web) if lead else [],
+        colleagues=list(opened.colleagues),
         lead_candidates=[
             p.institution_id
             for p in view.participations
