@@ -20,6 +20,7 @@ from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.audit_review import AuditQuery
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission
+from app.entrypoints.attachments import attachment
 from app.entrypoints.web.formats import german_date, parse_date
 from app.entrypoints.web.render import (
     FormErrors,
@@ -59,8 +60,13 @@ OUTCOME_LABELS = {
 PAGE_SIZE = 50
 
 
-def _require_dpo(web: WebUser) -> None:
-    read(lambda: require(web.ctx.principal, Permission.AUDIT_REVIEW))
+def _refused_unless_dpo(request: Request, web: WebUser) -> Response | None:
+    """The refusal page for anyone who may not review the audit log; None for the DPO."""
+    try:
+        read(lambda: require(web.ctx.principal, Permission.AUDIT_REVIEW))
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    return None
 
 
 def _day(text: str, field: str) -> date | None:
@@ -74,6 +80,14 @@ def _day(text: str, field: str) -> date | None:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), LOCAL_TIME)
+
+
+def _end_of(day: date) -> datetime:
+    return _start_of(day + timedelta(days=1))
+
+
+def _anomalies_page(request: Request, web: WebUser, status: int = 200, **context: Any) -> Response:
+    return show(request, web, "anomalies.html", status, nav="anomalien", **context)
 
 
 def _search_page(request: Request, web: WebUser, status: int = 200, **context: Any) -> Response:
@@ -93,10 +107,8 @@ def _search_page(request: Request, web: WebUser, status: int = 200, **context: A
 
 @router.get("/dsb/protokoll")
 def audit_search_form(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     return _search_page(request, web)
 
 
@@ -128,7 +140,7 @@ def audit_search(
             action=AuditAction(action) if action in {a.value for a in AuditAction} else None,
             outcome=AuditOutcome(outcome) if outcome in {o.value for o in AuditOutcome} else None,
             occurred_from=_start_of(start) if start else None,
-            occurred_to=_start_of(end + timedelta(days=1)) if end else None,
+            occurred_to=_end_of(end) if end else None,
             limit=PAGE_SIZE + 1,
             newest_first=True,
             before=_page_cursor(vor),
@@ -158,13 +170,11 @@ def _page_cursor(text: str) -> tuple[datetime, uuid.UUID] | None:
 
 @router.get("/dsb/anomalien")
 def anomalies_form(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     today = web.ctx.today
     entered = {"von": german_date(today - timedelta(days=30)), "bis": german_date(today)}
-    return show(request, web, "anomalies.html", nav="anomalien", entered=entered)
+    return _anomalies_page(request, web, entered=entered)
 
 
 @router.post("/dsb/anomalien")
@@ -182,16 +192,14 @@ def anomalies(
         if end < start:
             raise DomainError("Das Ende muss nach dem Beginn liegen.", "bis")
         found, events = audit_review.anomaly_report(
-            web.container.uow_factory(), web.ctx, _start_of(start), _start_of(end + timedelta(days=1))
+            web.container.uow_factory(), web.ctx, _start_of(start), _end_of(end)
         )
     except (ServiceError, DomainError) as exc:
         errors = form_errors(exc, {"von": "von", "bis": "bis"})
-        return show(request, web, "anomalies.html", 422, nav="anomalien", entered=entered, errors=errors)
-    return show(
+        return _anomalies_page(request, web, 422, entered=entered, errors=errors)
+    return _anomalies_page(
         request,
         web,
-        "anomalies.html",
-        nav="anomalien",
         entered=entered,
         anomalies=found,
         events=events,
@@ -202,10 +210,8 @@ def anomalies(
 
 @router.get("/dsb/integritaet")
 def integrity(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     ledger = request.app.state.audit_ledger
     signer = ledger.signer
     report = audit_integrity.verify_database(ledger, {signer.key_id: signer.public_key})
@@ -223,10 +229,8 @@ def integrity(request: Request, web: SignedIn) -> Response:
 
 @router.get("/dsb/auskunft")
 def access_report_form(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     return show(request, web, "access_report.html", nav="auskunft", entered={})
 
 
@@ -257,11 +261,4 @@ def access_report(
             entered={"ahvn13": ahvn13},
             errors=FormErrors({"ahv": message}),
         )
-    return Response(
-        access_report_pdf(report),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{access_report_filename(report)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(access_report_pdf(report), "application/pdf", access_report_filename(report))
