@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, Select, event, func, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.models import CaseItemRow, CaseRow, ParticipationRow
@@ -54,38 +54,40 @@ def transactions(engine: Engine) -> Iterator[list[int]]:
         event.remove(engine, "begin", begin)
 
 
-def _richest_case_of(engine: Engine, username: str, uow: UnitOfWork) -> uuid.UUID:
+def _institution_of(username: str, uow: UnitOfWork) -> uuid.UUID:
     user = uow.users.by_username(username)
     assert user is not None
+    return user.institution_id
+
+
+def _first_case(engine: Engine, query: Select[tuple[uuid.UUID]]) -> uuid.UUID:
     with Session(engine) as session:
-        query = (
-            select(CaseRow.id)
-            .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
-            .join(CaseItemRow, CaseItemRow.case_id == CaseRow.id)
-            .where(ParticipationRow.institution_id == user.institution_id)
-            .group_by(CaseRow.id)
-            .order_by(func.count(CaseItemRow.id).desc())
-            .limit(1)
-        )
-        case_id = session.scalar(query)
+        case_id = session.scalar(query.limit(1))
     assert case_id is not None
     return case_id
+
+
+def _richest_case_of(engine: Engine, username: str, uow: UnitOfWork) -> uuid.UUID:
+    return _first_case(
+        engine,
+        select(CaseRow.id)
+        .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
+        .join(CaseItemRow, CaseItemRow.case_id == CaseRow.id)
+        .where(ParticipationRow.institution_id == _institution_of(username, uow))
+        .group_by(CaseRow.id)
+        .order_by(func.count(CaseItemRow.id).desc()),
+    )
 
 
 def _lead_case_of(engine: Engine, username: str, uow: UnitOfWork) -> uuid.UUID:
     """An active case the user's institution leads: its page offers the colleagues as contact person."""
-    user = uow.users.by_username(username)
-    assert user is not None
-    with Session(engine) as session:
-        query = (
-            select(CaseRow.id)
-            .where(CaseRow.lead_institution_id == user.institution_id, CaseRow.phase == "active")
-            .order_by(CaseRow.opened_on, CaseRow.id)
-            .limit(1)
-        )
-        case_id = session.scalar(query)
-    assert case_id is not None
-    return case_id
+    lead = _institution_of(username, uow)
+    return _first_case(
+        engine,
+        select(CaseRow.id)
+        .where(CaseRow.lead_institution_id == lead, CaseRow.phase == "active")
+        .order_by(CaseRow.opened_on, CaseRow.id),
+    )
 
 
 @pytest.fixture
