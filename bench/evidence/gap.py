@@ -70,7 +70,9 @@ def _run(engine, writers: int, seconds: float) -> dict[str, object]:  # type: ig
             stop_writing.wait(PACE)  # each writer ~10 events/s: the drain stays bounded
 
     with receiving(next_port()) as receiver:
-        found = add_subscription(sessions, world.sozialdienst.code, receiver.url, datetime.now(UTC))
+        found = add_subscription(
+            sessions, vault.provider, world.sozialdienst.code, receiver.url, datetime.now(UTC)
+        )
         assert found is not None
         sequencer = OutboxSequencer(engine)
         worker = DeliveryWorker(
@@ -79,6 +81,7 @@ def _run(engine, writers: int, seconds: float) -> dict[str, object]:  # type: ig
             lambda: datetime.now(UTC),
             lambda i, e: e.categories,
             sequence=sequencer.sequence,
+            keys=vault.provider,
         )
         worker._participates = lambda *_: True  # type: ignore[method-assign]  # bare events, no cases
         feed: list[uuid.UUID] = []

@@ -47,6 +47,7 @@ def environment(home: Path, database_url: str, **extra: str) -> dict[str, str]:
         "COCKPIT_RECEIPT_DIR": str(home / "receipts"),
         "COCKPIT_WORKER_POLL_SECONDS": "0.2",
         "COCKPIT_WEBHOOK_BACKOFF_SECONDS": "0.5",
+        "COCKPIT_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # the receivers listen on loopback (plain http)
         **extra,
     }
 
