@@ -34,7 +34,7 @@ from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.engine import make_engine, make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.audit_chain.chain import event_leaf_hash
 from tests.databases import DatabaseFactory
 from tests.unit.audit_chain_builders import event

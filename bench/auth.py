@@ -22,7 +22,7 @@ from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db import migrations
 from app.adapters.db.engine import make_engine, make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container, SystemClock
 from app.demo.credentials import DEMO_PASSWORD, seed_demo_passwords
 from app.demo.seed import seed_demo

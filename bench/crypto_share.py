@@ -37,7 +37,7 @@ from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import CaseItemRow, PersonRow
 from app.adapters.db.sealing import item_place, person_place
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import build_container
 from app.demo.seed import seed_demo
 from app.entrypoints.api.app import create_app

@@ -33,7 +33,7 @@ from app.adapters.db.figure_models import FigureCaseRow
 from app.adapters.db.figures_bulk import insert_synthetic_cases, institution_ids, set_introductions
 from app.adapters.db.figures_queries import SqlFigureStore
 from app.adapters.db.models import InstitutionRow
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.demo.directory import INSTITUTIONS, IV_SO, RAV_SOLOTHURN, stable_id
 from app.domain.figures.records import FigureQuery
 from app.domain.figures.report import build_report

@@ -28,7 +28,6 @@ from sqlalchemy import insert, select
 from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.dossier_models import DossierRow
 from app.adapters.db.engine import make_engine
-from app.adapters.db.event_models import OutboxEventRow
 from app.adapters.db.models import (
     AuditEventRow,
     CaseRow,
@@ -36,6 +35,7 @@ from app.adapters.db.models import (
     ParticipationRow,
     PersonRow,
 )
+from app.adapters.events.models import OutboxEventRow
 from app.adapters.institutions import FORMATS
 from app.bootstrap import build_container
 from app.domain.ahvn13 import ean13_check_digit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from app.adapters.db.engine import make_engine
-from app.adapters.db.models import Base
+from app.adapters.schema import metadata
 
 config = context.config
 
@@ -20,7 +20,7 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
+    context.configure(url=_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -39,7 +39,7 @@ def run_migrations_online() -> None:
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=True,  # SQLite needs batch mode for ALTER
         compare_type=True,
     )

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container
 from app.demo.forms import one_page_pdf
 from app.domain.ahvn13 import ean13_check_digit

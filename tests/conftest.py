@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container, SystemClock
 from app.entrypoints.api.app import create_app
 from app.services.ports import UnitOfWork

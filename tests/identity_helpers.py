@@ -15,7 +15,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey
 
 from app.adapters.auth.secrets import Argon2PasswordHasher, hash_client_secret, new_client_secret
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container
 from app.domain.identity import ClientAuthMethod
 from app.entrypoints.api.app import create_app

@@ -47,9 +47,9 @@ from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.key_health import keys_usable
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.outbox import last_position
 from app.adapters.failures import failure_summary
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.audit_chain.checkpoint import Checkpoint, key_id
 from app.domain.audit_chain.verification import verify_log
 

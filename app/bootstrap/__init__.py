@@ -27,15 +27,16 @@ from app.adapters.auth.signing_keys import SIGNING_ALGORITHM, SigningKeyStore
 from app.adapters.crypto.factory import build_key_provider
 from app.adapters.crypto.providers import KeyProviderError
 from app.adapters.crypto.vault import Vault
+from app.adapters.database_metrics import watch_database
 from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.audit_sequencer import SequencerThread
 from app.adapters.db.engine import limits_of, make_engine, make_session_factory
 from app.adapters.db.key_health import database_holds_wrapped_keys, keys_usable
 from app.adapters.db.migrations import head_revision
 from app.adapters.db.principal_directory import SqlPrincipalDirectory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.db.repositories import SqlAuditRecorder
 from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker
-from app.adapters.events.outbox import OutboxingAuditRecorder
+from app.adapters.events.outbox import OutboxingAuditRecorder, SqlEventLog
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
 from app.adapters.events.target_guard import GuardedHttpSender, target_policy
@@ -43,10 +44,11 @@ from app.adapters.events.worker_loop import Heartbeat, WorkerLoop, latest_heartb
 from app.adapters.failures import failure_summary, is_database_unavailable
 from app.adapters.institutions import FORMATS
 from app.adapters.legal_basis_file import packaged_rule_book, rule_book_without
-from app.adapters.operations_metrics import LOGIN_FAILURES, watch_database
+from app.adapters.operations_metrics import LOGIN_FAILURES
 from app.adapters.reports.access_report_pdf import render_access_report_pdf
 from app.adapters.reports.figures_pdf import render_figures_pdf
 from app.adapters.reports.plan_pdf import render_plan_pdf
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.access_report import AccessReport
 from app.domain.figures.report import FigureReport
 from app.domain.identity import ThrottleRule
@@ -298,6 +300,12 @@ def worker_heartbeat(container: Container) -> Heartbeat:
     return Heartbeat(container.session_factory, worker_name(), container.clock.now)
 
 
+def outboxing_audit_recorder(session: Session) -> OutboxingAuditRecorder:
+    """The audit recorder of every entry point: the audit row and, for an allowed write on a case,
+    its change event in the outbox, both in the session's transaction."""
+    return OutboxingAuditRecorder(SqlAuditRecorder(session), SqlEventLog(session))
+
+
 def build_container(settings: Settings) -> Container:
     # Every wait bounded (docs/operations.md); a missing dev keyring is not silently replaced when the
     # database already holds keys wrapped under another one.
@@ -306,7 +314,7 @@ def build_container(settings: Settings) -> Container:
     vault = Vault(build_key_provider(settings, lambda: database_holds_wrapped_keys(engine)))
 
     def unit_of_work() -> UnitOfWork:
-        return SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault)
+        return SqlUnitOfWork(session_factory, audit_factory=outboxing_audit_recorder, vault=vault)
 
     return Container(
         settings=settings,

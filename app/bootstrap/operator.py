@@ -28,7 +28,9 @@ from app.adapters.db.audit_ledger import SqlAuditLedger
 from app.adapters.db.audit_privileges import grants_sql
 from app.adapters.db.audit_sequencer import SequencerThread
 from app.adapters.db.engine import limits_of, make_engine
-from app.adapters.db.key_rotation import (
+from app.adapters.events.sequencer import OutboxSequencer
+from app.adapters.events.target_guard import TargetRefused, check_url, target_policy
+from app.adapters.key_rotation import (
     index_rotation_pending,
     kek_rotation_pending,
     rebuild_indexes,
@@ -36,8 +38,6 @@ from app.adapters.db.key_rotation import (
     start_index_rotation,
     wrapped_under,
 )
-from app.adapters.events.sequencer import OutboxSequencer
-from app.adapters.events.target_guard import TargetRefused, check_url, target_policy
 from app.bootstrap import build_audit_ledger
 from app.settings import Settings
 

@@ -226,6 +226,29 @@ def get_case(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> CaseVi
 
 
 @dataclass(frozen=True)
+class CasePage:
+    """What the thin client's case page shows: the case and, for the lead institution, the active
+    colleagues who may become the contact person (id, display name, by name)."""
+
+    view: CaseView
+    colleagues: tuple[tuple[uuid.UUID, str], ...]
+
+
+def get_case_page(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> CasePage:
+    """The case read and the contact-person choices in one transaction."""
+    colleagues: list[tuple[uuid.UUID, str]] = []
+
+    def lead_colleagues(view: CaseView) -> None:
+        mine = ctx.principal.institution_id
+        if view.case.lead_institution_id == mine:
+            users = [u for u in uow.users.list() if u.active and u.institution_id == mine]
+            colleagues.extend(sorted(((u.id, u.display_name) for u in users), key=lambda pair: pair[1]))
+
+    view = read_case(uow, ctx, case_id, then=lead_colleagues)
+    return CasePage(view, tuple(colleagues))
+
+
+@dataclass(frozen=True)
 class CaseSettings:
     contact_person_id: uuid.UUID | Unset | None = UNSET  # None removes the contact person
     reassessment_interval_months: int | Unset = UNSET

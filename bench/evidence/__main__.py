@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.evidence import backup_drill, disk, gap, kill, outage, slow, soak
+from bench.evidence.harness import PORT_BASE
 
 OUTPUT = Path(__file__).resolve().parents[1] / "EVIDENCE.md"
 ALL = ("gap", "kill", "outage", "slow", "disk", "soak", "backup")
@@ -34,6 +35,10 @@ TITLES = {
     "soak": "Dauerlast mit fester Rate",
     "backup": "Sicherung, Prüfung, Wiederherstellung (Wiederherstellungszeit)",
 }
+
+
+def _load(averages: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.1f}" for value in averages)
 
 
 def main() -> int:
@@ -53,6 +58,7 @@ def main() -> int:
     chosen = [name for name in args.only.split(",") if name]
     results: dict[str, dict[str, object]] = {}
     began = time.monotonic()
+    args.load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="cockpit-evidence-") as scratch:
         workdir = Path(scratch)
         for name in chosen:
@@ -99,7 +105,10 @@ def _report(results: dict[str, dict[str, object]], args: argparse.Namespace, ela
         f"this machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"soak {args.soak_seconds:.0f} s at {args.soak_rate:.0f} requests/s, "
         f"gap run {args.writers} writers × {args.gap_seconds:.0f} s. All traffic on loopback "
-        "(ports 8120–8129). Regenerate with `make evidence` (`SOAK_SECONDS=…` to change the soak).",
+        f"(ports {PORT_BASE}–{PORT_BASE + 9}). Load average (1/5/15 min) at the start "
+        f"{_load(args.load_before)}, at the end {_load(os.getloadavg())}: other work shares the cores, "
+        "so latencies are upper bounds. "
+        "Regenerate with `make evidence` (`SOAK_SECONDS=…` to change the soak).",
         "",
         "| scenario | verdict |",
         "|---|---|",

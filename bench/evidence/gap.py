@@ -16,12 +16,12 @@ from sqlalchemy import select
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
-from app.adapters.db.event_models import OutboxEventRow
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DeliveryWorker, HttpSender
+from app.adapters.events.models import OutboxEventRow
 from app.adapters.events.outbox import SqlEventLog
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent, EventType
 from bench.evidence.harness import next_port, receiving
@@ -70,7 +70,9 @@ def _run(engine, writers: int, seconds: float) -> dict[str, object]:  # type: ig
             stop_writing.wait(PACE)  # each writer ~10 events/s: the drain stays bounded
 
     with receiving(next_port()) as receiver:
-        found = add_subscription(sessions, world.sozialdienst.code, receiver.url, datetime.now(UTC))
+        found = add_subscription(
+            sessions, vault.provider, world.sozialdienst.code, receiver.url, datetime.now(UTC)
+        )
         assert found is not None
         sequencer = OutboxSequencer(engine)
         worker = DeliveryWorker(
@@ -79,6 +81,7 @@ def _run(engine, writers: int, seconds: float) -> dict[str, object]:  # type: ig
             lambda: datetime.now(UTC),
             lambda i, e: e.categories,
             sequence=sequencer.sequence,
+            keys=vault.provider,
         )
         worker._participates = lambda *_: True  # type: ignore[method-assign]  # bare events, no cases
         feed: list[uuid.UUID] = []

@@ -1,5 +1,6 @@
 """Pieces of the fault suite: a served Cockpit in its own processes, a webhook receiver, a TCP proxy
-that can cut the database off, a client that writes cases. Loopback only, ports 8120-8129."""
+that can cut the database off, a client that writes cases. Loopback only, ten ports from
+COCKPIT_EVIDENCE_PORT_BASE (8120 unless set)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ import httpx
 
 from app.domain.ahvn13 import ean13_check_digit
 
-PORTS = iter(range(8120, 8130))
+PORT_BASE = int(os.environ.get("COCKPIT_EVIDENCE_PORT_BASE", "8120"))
+PORTS = iter(range(PORT_BASE, PORT_BASE + 10))
 COCKPIT = str(Path(sys.executable).with_name("cockpit"))
 START_LIMIT = 60.0
 
@@ -45,6 +47,7 @@ def environment(home: Path, database_url: str, **extra: str) -> dict[str, str]:
         "COCKPIT_RECEIPT_DIR": str(home / "receipts"),
         "COCKPIT_WORKER_POLL_SECONDS": "0.2",
         "COCKPIT_WEBHOOK_BACKOFF_SECONDS": "0.5",
+        "COCKPIT_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # the receivers listen on loopback (plain http)
         **extra,
     }
 

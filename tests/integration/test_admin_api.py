@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.event_models import SubscriptionRow
 from app.adapters.db.identity_models import SystemClientRow
+from app.adapters.events.models import SubscriptionRow
 from tests.audit_log import last_audit_event
 from tests.world import World
 

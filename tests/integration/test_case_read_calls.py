@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, Select, event, func, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.models import CaseItemRow, CaseRow, ParticipationRow
@@ -54,22 +54,40 @@ def transactions(engine: Engine) -> Iterator[list[int]]:
         event.remove(engine, "begin", begin)
 
 
-def _richest_case_of(engine: Engine, username: str, uow: UnitOfWork) -> uuid.UUID:
+def _institution_of(username: str, uow: UnitOfWork) -> uuid.UUID:
     user = uow.users.by_username(username)
     assert user is not None
+    return user.institution_id
+
+
+def _first_case(engine: Engine, query: Select[tuple[uuid.UUID]]) -> uuid.UUID:
     with Session(engine) as session:
-        query = (
-            select(CaseRow.id)
-            .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
-            .join(CaseItemRow, CaseItemRow.case_id == CaseRow.id)
-            .where(ParticipationRow.institution_id == user.institution_id)
-            .group_by(CaseRow.id)
-            .order_by(func.count(CaseItemRow.id).desc())
-            .limit(1)
-        )
-        case_id = session.scalar(query)
+        case_id = session.scalar(query.limit(1))
     assert case_id is not None
     return case_id
+
+
+def _richest_case_of(engine: Engine, username: str, uow: UnitOfWork) -> uuid.UUID:
+    return _first_case(
+        engine,
+        select(CaseRow.id)
+        .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
+        .join(CaseItemRow, CaseItemRow.case_id == CaseRow.id)
+        .where(ParticipationRow.institution_id == _institution_of(username, uow))
+        .group_by(CaseRow.id)
+        .order_by(func.count(CaseItemRow.id).desc()),
+    )
+
+
+def _lead_case_of(engine: Engine, username: str, uow: UnitOfWork) -> uuid.UUID:
+    """An active case the user's institution leads: its page offers the colleagues as contact person."""
+    lead = _institution_of(username, uow)
+    return _first_case(
+        engine,
+        select(CaseRow.id)
+        .where(CaseRow.lead_institution_id == lead, CaseRow.phase == "active")
+        .order_by(CaseRow.opened_on, CaseRow.id),
+    )
 
 
 @pytest.fixture
@@ -80,7 +98,7 @@ def demo_case(client: TestClient, engine: Engine) -> uuid.UUID:
         return _richest_case_of(engine, "demo-rav", uow)
 
 
-def test_one_protected_read_loads_the_basis_once_and_a_page_opens_two_transactions(
+def test_one_protected_read_loads_the_basis_once_and_a_case_page_opens_two_transactions(
     client: TestClient, engine: Engine, demo_case: uuid.UUID
 ) -> None:
     """One test, so the demo seed is built once: the API read first, then the thin client's page."""
@@ -96,12 +114,19 @@ def test_one_protected_read_loads_the_basis_once_and_a_page_opens_two_transactio
     assert len(consents) == 1 and len(assignments) <= 1, "the decision basis is loaded once"
 
     app = client.app
-    set_password(app.state.container.uow_factory(), app.state.identity.hasher, "demo-rav", PASSWORD)  # type: ignore[attr-defined]
-    web = TestClient(app, base_url="http://testserver")
-    token = _csrf(web.get("/anmelden").text)
-    web.post("/anmelden", data={"username": "demo-rav", "password": PASSWORD, "csrf_token": token})
-    assert web.get(f"/faelle/{demo_case}").status_code == 200  # warm caches
-    with transactions(engine) as begun, statements(engine) as seen:
-        page = web.get(f"/faelle/{demo_case}")
-    assert page.status_code == 200
-    assert len(begun) <= MAX_PAGE_TRANSACTIONS, f"{len(begun)} transactions, {len(seen)} statements"
+    with app.state.container.uow_factory() as uow:  # type: ignore[attr-defined]
+        lead_case = _lead_case_of(engine, "demo-lead", uow)
+    # demo-rav's institution takes part; demo-lead's (a supervisor) leads and picks the contact person.
+    for username, case_id, lead in (("demo-rav", demo_case, False), ("demo-lead", lead_case, True)):
+        set_password(app.state.container.uow_factory(), app.state.identity.hasher, username, PASSWORD)  # type: ignore[attr-defined]
+        web = TestClient(app, base_url="http://testserver")
+        token = _csrf(web.get("/anmelden").text)
+        web.post("/anmelden", data={"username": username, "password": PASSWORD, "csrf_token": token})
+        assert web.get(f"/faelle/{case_id}").status_code == 200  # warm caches
+        with transactions(engine) as begun, statements(engine) as seen:
+            page = web.get(f"/faelle/{case_id}")
+        assert page.status_code == 200
+        assert ('name="contact_person_id"' in page.text) is lead, "only the lead sets the contact person"
+        assert len(begun) <= MAX_PAGE_TRANSACTIONS, (
+            f"{username}: {len(begun)} transactions, {len(seen)} statements"
+        )

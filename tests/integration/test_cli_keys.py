@@ -7,11 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.engine import make_session_factory
+from app.adapters.db.models import AuditEventRow
 from app.bootstrap import build_container
 from app.domain.ahvn13 import Ahvn13
 from app.domain.persons import Person
@@ -27,6 +28,17 @@ def settings(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("COCKPIT_DATABASE_URL", database_url)
     monkeypatch.setenv("COCKPIT_KEYRING_PATH", str(tmp_path / "keyring.json"))
     return Settings()
+
+
+def _retirements(engine: Engine) -> list[tuple[str, str, str]]:
+    """The audit events of `keys retire-kek`: (action, outcome, reason), oldest first."""
+    query = (
+        select(AuditEventRow.action, AuditEventRow.outcome, AuditEventRow.reason)
+        .where(AuditEventRow.operation == "keys.retire_kek")
+        .order_by(AuditEventRow.seq)
+    )
+    with make_session_factory(engine)() as session:
+        return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
 
 
 def test_rotate_kek_and_rotate_index_from_the_command_line(settings: Settings) -> None:
@@ -94,6 +106,10 @@ def test_rotate_kek_reseals_totp_and_webhook_secrets_and_retire_kek_then_removes
     assert retired.exit_code == 0, retired.output
     keyring = json.loads(Path(str(settings.keyring_path)).read_text(encoding="utf-8"))
     assert old not in keyring["keks"]
+    assert _retirements(container.engine) == [
+        ("destroy", "refused", f"KEK {old} nicht entfernt: der aktuelle KEK."),
+        ("destroy", "allowed", f"KEK {old} entfernt."),
+    ]
 
     restarted = build_container(settings)  # only the new KEK: every secret still opens
     with restarted.uow_factory() as uow:
@@ -117,4 +133,7 @@ def test_retire_kek_refuses_while_something_is_wrapped_under_it(settings: Settin
     container.vault.provider.create_kek()  # a new KEK, but nothing re-wrapped yet
     refused = CliRunner().invoke(cli, ["keys", "retire-kek", old])
     assert refused.exit_code == 1 and "noch" in refused.output
+    [(action, outcome, reason)] = _retirements(container.engine)
+    assert (action, outcome) == ("destroy", "refused")
+    assert reason.startswith(f"KEK {old} nicht entfernt: noch ") and reason.endswith("darunter verpackt.")
     container.engine.dispose()

@@ -31,7 +31,7 @@ def without_database(container: Container) -> Iterator[TestClient]:
 
 def _uow_on(engine: object, container: Container) -> object:
     from app.adapters.db.engine import make_session_factory
-    from app.adapters.db.unit_of_work import SqlUnitOfWork
+    from app.adapters.unit_of_work import SqlUnitOfWork
 
     sessions = make_session_factory(engine)  # type: ignore[arg-type]
     return lambda: SqlUnitOfWork(sessions, vault=container.vault)

@@ -15,7 +15,7 @@ from app.adapters.crypto.vault import Vault
 from app.adapters.db.access_models import ConsentEvidenceFileRow
 from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import CaseItemRow, PersonRow
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.categories import DataCategory
 from app.domain.principal import Principal, PrincipalKind
 from app.services.access.case_work import read_case

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, text
 
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.figures.records import FigureQuery
 from app.services import figures
 from app.services.context import RequestContext

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.entrypoints.cli.main import app as cli
 from tests.world import World
 

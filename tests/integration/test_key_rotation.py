@@ -13,9 +13,9 @@ from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.crypto_models import DataKeyRow, KeySecretRow
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.key_rotation import rebuild_indexes, rewrap_all, start_index_rotation
 from app.adapters.db.models import PersonRow
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.key_rotation import rebuild_indexes, rewrap_all, start_index_rotation
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.ahvn13 import Ahvn13
 from app.domain.persons import Person
 from tests.api_helpers import new_ahvn13

@@ -12,7 +12,7 @@ from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db import migrations
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from tests.integration.test_migration_sealing import (  # noqa: F401 - fixtures
     _plaintext_rows,
     at_0002,

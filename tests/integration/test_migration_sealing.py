@@ -17,7 +17,7 @@ from app.adapters.db import migrations
 from app.adapters.db.crypto_models import DataKeyRow
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.mapping import dump_item
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.ahvn13 import Ahvn13
 from app.domain.cases import JournalEntry
 from app.domain.categories import DataCategory

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from app.adapters.db import migrations
 from app.adapters.db.engine import make_engine
-from app.adapters.db.models import Base
+from app.adapters.schema import metadata
 from tests.databases import DatabaseFactory
 
 
@@ -33,7 +33,7 @@ def test_models_and_migrations_agree(database_url: str) -> None:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            differences = compare_metadata(context, Base.metadata)
+            differences = compare_metadata(context, metadata)
     finally:
         engine.dispose()
     assert differences == []

@@ -14,13 +14,13 @@ from sqlalchemy import Engine
 
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
+from app.adapters.database_metrics import watch_database
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DeliveryPolicy, DeliveryWorker, HttpSender
-from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
-from app.adapters.operations_metrics import watch_database
+from app.adapters.unit_of_work import SqlUnitOfWork
+from app.bootstrap import outboxing_audit_recorder
 from app.services.ports import UnitOfWork
 from tests.integration.events.test_webhooks import _open_case
 from tests.integration.test_serve import _free_port
@@ -40,7 +40,7 @@ def test_the_state_of_audit_queue_outbox_and_pool_is_on_the_default_registry(
 ) -> None:
     sessions = make_session_factory(engine)
     outboxing: Callable[[], UnitOfWork] = lambda: SqlUnitOfWork(  # noqa: E731
-        sessions, audit_factory=OutboxingAuditRecorder, vault=vault
+        sessions, audit_factory=outboxing_audit_recorder, vault=vault
     )
     nobody_listens = f"http://127.0.0.1:{_free_port()}/hooks"
     found = add_subscription(sessions, KEYS, world.sozialdienst.code, nobody_listens, datetime.now(UTC))

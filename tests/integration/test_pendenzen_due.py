@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.adapters.db.event_models import OutboxEventRow
 from app.adapters.db.models import CaseItemRow
+from app.adapters.events.models import OutboxEventRow
 from app.adapters.events.pendenz_events import raise_pendenz_events
 from app.bootstrap import Container
 from app.domain.dates import add_months

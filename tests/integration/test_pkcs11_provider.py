@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from app.adapters.crypto.providers import KeyProviderError
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.key_rotation import rewrap_all
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.key_rotation import rewrap_all
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.domain.ahvn13 import Ahvn13
 from app.domain.persons import Person
 from tests.api_helpers import new_ahvn13

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container
 from app.domain.errors import StaleVersion
 from tests.api_helpers import Api, client_with, days_ago

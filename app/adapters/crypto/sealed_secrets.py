@@ -2,7 +2,7 @@
 
 Each is AES-GCM-wrapped by the key provider like a data key, bound by associated data to its kind and
 its row: a sealed value copied into another row does not open. `cockpit keys rotate-kek` re-wraps
-them (app/adapters/db/sealed_secrets.py lists where they live).
+them (app/adapters/sealed_columns.py lists where they live).
 """
 
 from __future__ import annotations

@@ -5,12 +5,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Protocol
 
 from app.adapters.db.audit_ledger import SqlAuditLedger
-from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.operations_metrics import SEQUENCER_FAILURES
 
 log = logging.getLogger(__name__)
+
+
+class Positioning(Protocol):
+    """Positions committed change events (app/adapters/events/sequencer.py, given by the composition
+    root)."""
+
+    def sequence(self) -> int: ...
 
 
 class SequencerThread:
@@ -21,7 +28,7 @@ class SequencerThread:
         ledger: SqlAuditLedger,
         seal_interval: float,
         checkpoint_interval: float,
-        outbox: OutboxSequencer | None = None,
+        outbox: Positioning | None = None,
     ) -> None:
         self.ledger = ledger
         self.outbox = outbox

@@ -8,69 +8,22 @@ of any read of the content, and gives field encryption one place to wrap.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Date,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
-    Uuid,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# SQLite only auto-increments an INTEGER PRIMARY KEY.
-SequenceNumber = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timestamps are stored and returned in UTC, also on SQLite (which drops the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        date: Date(),
-        uuid.UUID: Uuid(),
-        dict[str, Any]: JSON(),
-        list[str]: JSON(),
-    }
+# The shared base and column types; the table modules of this package import them from here.
+from app.adapters.sql_base import NAMING_CONVENTION, Base, SequenceNumber, UtcDateTime  # noqa: F401
 
 
 class InstitutionRow(Base):
@@ -246,7 +199,6 @@ from app.adapters.db import crypto_models as _crypto_models  # noqa: E402, F401
 # Tables defined in modules of their own register on the same metadata.
 from app.adapters.db import (  # noqa: E402, F401
     dossier_models,
-    event_models,
     identity_models,
     process_models,
 )

@@ -26,12 +26,12 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.adapters.crypto.providers import KeyProvider
-from app.adapters.db.event_models import DeliveryRow, OutboxEventRow, SubscriptionRow
-from app.adapters.db.models import CaseRow, ParticipationRow
-from app.adapters.db.sealed_secrets import webhook_secret
+from app.adapters.events.case_tables import cases, participants
+from app.adapters.events.models import DeliveryRow, OutboxEventRow, SubscriptionRow
 from app.adapters.events.outbox import SqlEventLog, change_event, reassessment_due_event
 from app.adapters.events.pendenz_events import raise_pendenz_events
 from app.adapters.events.signing import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from app.adapters.events.webhook_secrets import webhook_secret
 from app.adapters.failures import failure_summary
 from app.adapters.operations_metrics import DEAD_LETTERS, WEBHOOK_DELIVERIES
 from app.domain.cases import CasePhase
@@ -120,8 +120,9 @@ class DeliveryWorker:
     def raise_due_reassessments(self) -> None:
         now = self._now()
         with self._sessions.begin() as session:
-            query = select(CaseRow.id, CaseRow.lead_institution_id, CaseRow.reassessment_due_on).where(
-                CaseRow.reassessment_due_on <= now.date(), CaseRow.phase != CasePhase.ARCHIVED.value
+            due = cases.c
+            query = select(due.id, due.lead_institution_id, due.reassessment_due_on).where(
+                due.reassessment_due_on <= now.date(), due.phase != CasePhase.ARCHIVED.value
             )
             log = SqlEventLog(session)
             for case_id, lead_id, due_on in session.execute(query):
@@ -172,10 +173,10 @@ class DeliveryWorker:
 
     @staticmethod
     def _participates(session: Session, institution_id: uuid.UUID, case_id: uuid.UUID) -> bool:
-        query = select(ParticipationRow.id).where(
-            ParticipationRow.case_id == case_id,
-            ParticipationRow.institution_id == institution_id,
-            ParticipationRow.left_on.is_(None),
+        query = select(participants.c.id).where(
+            participants.c.case_id == case_id,
+            participants.c.institution_id == institution_id,
+            participants.c.left_on.is_(None),
         )
         return session.scalar(query.limit(1)) is not None
 

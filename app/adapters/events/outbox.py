@@ -1,20 +1,21 @@
 """The outbox: change events stored in the transaction of the change itself.
 
 Every allowed write on a case is audited in its own transaction (app/services/access/case_work.py and
-friends); the recorder below announces the matching change event alongside, so no use case needs
-to remember to. A rolled-back change takes its event with it.
+friends); the recorder below wraps the audit recorder and announces the matching change event
+alongside, so no use case needs to remember to. A rolled-back change takes its event with it. The
+composition root (app/bootstrap) puts the two together: this package does not import adapters/db.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.adapters.db.event_models import OutboxEventRow
-from app.adapters.db.repositories import SqlAuditRecorder
+from app.adapters.events.models import OutboxEventRow
 from app.domain.audit import AuditEvent
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent, EventType, event_for
@@ -75,15 +76,20 @@ def change_event(row: OutboxEventRow) -> ChangeEvent:
     )
 
 
-class OutboxingAuditRecorder(SqlAuditRecorder):
-    """Appends the audit event and, for an allowed write on a case, its change event."""
+class AuditAppender(Protocol):
+    def append(self, event: AuditEvent) -> None: ...
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self._events = SqlEventLog(session)
+
+class OutboxingAuditRecorder:
+    """Appends the audit event and, for an allowed write on a case, its change event, both in the
+    transaction of the session the two were built on."""
+
+    def __init__(self, audit: AuditAppender, events: SqlEventLog) -> None:
+        self._audit = audit
+        self._events = events
 
     def append(self, event: AuditEvent) -> None:
-        super().append(event)
+        self._audit.append(event)
         change = event_for(event)
         if change is not None:
             self._events.add(change)

@@ -13,10 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from app.adapters.db.access_models import ConsentRow
-from app.adapters.db.event_models import OutboxEventRow
-from app.adapters.db.models import CaseItemRow, CaseRow
-from app.adapters.db.process_models import InvitationRow
+from app.adapters.events.case_tables import case_items, cases, consents, invitations
+from app.adapters.events.models import OutboxEventRow
 from app.adapters.events.outbox import SqlEventLog
 from app.domain.cases import CasePhase, InvitationStatus
 from app.domain.categories import DataCategory
@@ -61,24 +59,24 @@ def raise_pendenz_events(session: Session, now: datetime, today: date, rules: Pe
 
 
 def _due(session: Session, window: DueWindow, now: datetime, rules: PendenzenRules) -> Iterator[_Due]:
-    not_archived = CaseRow.phase != CasePhase.ARCHIVED.value
-    cases = select(
-        CaseRow.id,
-        CaseRow.lead_institution_id,
-        CaseRow.phase,
-        CaseRow.current_segment,
-        CaseRow.opened_on,
-        CaseRow.reassessment_due_on,
-        CaseRow.case_ends_on,
+    not_archived = cases.c.phase != CasePhase.ARCHIVED.value
+    case_dates = select(
+        cases.c.id,
+        cases.c.lead_institution_id,
+        cases.c.phase,
+        cases.c.current_segment,
+        cases.c.opened_on,
+        cases.c.reassessment_due_on,
+        cases.c.case_ends_on,
     ).where(
         not_archived,
         or_(
-            CaseRow.reassessment_due_on <= window.due_by,
-            CaseRow.case_ends_on <= window.due_by,
-            and_(CaseRow.phase == CasePhase.INTAKE.value, CaseRow.current_segment.is_(None)),
+            cases.c.reassessment_due_on <= window.due_by,
+            cases.c.case_ends_on <= window.due_by,
+            and_(cases.c.phase == CasePhase.INTAKE.value, cases.c.current_segment.is_(None)),
         ),
     )
-    for case_id, lead, phase, segment, opened_on, reassessment, ends_on in session.execute(cases):
+    for case_id, lead, phase, segment, opened_on, reassessment, ends_on in session.execute(case_dates):
         if reassessment is not None:
             yield PendenzKind.REASSESSMENT, case_id, None, lead, reassessment
         if ends_on is not None and phase in _CLOSED_PHASES:  # the follow-up ends with the case
@@ -93,54 +91,54 @@ def _due(session: Session, window: DueWindow, now: datetime, rules: PendenzenRul
             )
     items = (
         select(
-            CaseItemRow.id,
-            CaseItemRow.case_id,
-            CaseItemRow.due_kind,
-            CaseItemRow.due_on,
-            CaseRow.lead_institution_id,
-            CaseRow.phase,
+            case_items.c.id,
+            case_items.c.case_id,
+            case_items.c.due_kind,
+            case_items.c.due_on,
+            cases.c.lead_institution_id,
+            cases.c.phase,
         )
-        .join(CaseRow, CaseRow.id == CaseItemRow.case_id)
-        .where(CaseItemRow.due_on <= window.due_by, not_archived)
+        .join(cases, cases.c.id == case_items.c.case_id)
+        .where(case_items.c.due_on <= window.due_by, not_archived)
     )
     for item_id, case_id, kind, due_on, lead, phase in session.execute(items):
         if kind is None or due_on is None or (kind in _WHILE_OPEN and phase not in _OPEN_PHASES):
             continue
         yield PendenzKind(kind), case_id, item_id, lead, due_on
-    consents = (
-        select(ConsentRow.id, ConsentRow.case_id, ConsentRow.valid_until, CaseRow.lead_institution_id)
-        .join(CaseRow, CaseRow.id == ConsentRow.case_id)
+    expiring = (
+        select(consents.c.id, consents.c.case_id, consents.c.valid_until, cases.c.lead_institution_id)
+        .join(cases, cases.c.id == consents.c.case_id)
         .where(
             not_archived,
-            ConsentRow.revoked_at.is_(None),
-            ConsentRow.superseded_at.is_(None),
-            ConsentRow.valid_from <= now,
-            ConsentRow.valid_until > now,
-            ConsentRow.valid_until < window.consents_until,
+            consents.c.revoked_at.is_(None),
+            consents.c.superseded_at.is_(None),
+            consents.c.valid_from <= now,
+            consents.c.valid_until > now,
+            consents.c.valid_until < window.consents_until,
         )
     )
-    for consent_id, case_id, valid_until, lead in session.execute(consents):
+    for consent_id, case_id, valid_until, lead in session.execute(expiring):
         yield PendenzKind.CONSENT_EXPIRY, case_id, consent_id, lead, valid_until.astimezone(LOCAL_TIME).date()
     awaiting = (
-        select(ConsentRow.id, ConsentRow.case_id, ConsentRow.granted_at, CaseRow.lead_institution_id)
-        .join(CaseRow, CaseRow.id == ConsentRow.case_id)
+        select(consents.c.id, consents.c.case_id, consents.c.granted_at, cases.c.lead_institution_id)
+        .join(cases, cases.c.id == consents.c.case_id)
         .where(
             not_archived,
-            ConsentRow.awaiting_confirmation,
-            ConsentRow.revoked_at.is_(None),
-            ConsentRow.superseded_at.is_(None),
-            ConsentRow.valid_until > now,
+            consents.c.awaiting_confirmation,
+            consents.c.revoked_at.is_(None),
+            consents.c.superseded_at.is_(None),
+            consents.c.valid_until > now,
         )
     )
     for consent_id, case_id, granted_at, lead in session.execute(awaiting):
         granted_on = granted_at.astimezone(LOCAL_TIME).date()
         yield PendenzKind.CONSENT_CONFIRMATION, case_id, consent_id, lead, granted_on
-    invitations = (
-        select(InvitationRow.id, InvitationRow.case_id, InvitationRow.invited_on, CaseRow.lead_institution_id)
-        .join(CaseRow, CaseRow.id == InvitationRow.case_id)
-        .where(not_archived, InvitationRow.status == InvitationStatus.PENDING.value)
+    open_invitations = (
+        select(invitations.c.id, invitations.c.case_id, invitations.c.invited_on, cases.c.lead_institution_id)
+        .join(cases, cases.c.id == invitations.c.case_id)
+        .where(not_archived, invitations.c.status == InvitationStatus.PENDING.value)
     )
-    for invitation_id, case_id, invited_on, lead in session.execute(invitations):
+    for invitation_id, case_id, invited_on, lead in session.execute(open_invitations):
         yield PendenzKind.INVITATION, case_id, invitation_id, lead, invited_on
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.adapters.db.event_models import OutboxEventRow
+from app.adapters.events.models import OutboxEventRow
 
 OUTBOX_SEQUENCER_LOCK = 0x636B_7074_6F75_7462 & 0x7FFF_FFFF_FFFF_FFFF  # pg_advisory_xact_lock key
 ATTEMPTS = 5
@@ -95,10 +95,15 @@ class OutboxSequencer:
                 return 0
             last = connection.scalar(select(func.max(outbox.c.position))) or 0
             start = max(int(last) + 1, self._clock())
-            connection.execute(
+            # On SQLite the write transaction begins only here: another process may have positioned
+            # these events since they were read. Only unpositioned events are written; if any was
+            # taken meanwhile, the whole batch is rolled back and read again.
+            written = connection.execute(
                 update(outbox)
-                .where(outbox.c.seq == bindparam("b_seq"))
+                .where(outbox.c.seq == bindparam("b_seq"), outbox.c.position.is_(None))
                 .values(position=bindparam("b_position")),
                 [{"b_seq": seq, "b_position": start + offset} for offset, seq in enumerate(seqs)],
             )
+            if connection.dialect.supports_sane_multi_rowcount and written.rowcount != len(seqs):
+                raise PositionedMeanwhile()
             return len(seqs)

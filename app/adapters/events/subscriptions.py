@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.adapters.crypto.providers import KeyProvider
-from app.adapters.db.event_models import SubscriptionRow
-from app.adapters.db.models import InstitutionRow
-from app.adapters.db.sealed_secrets import seal_webhook_secret
+from app.adapters.events.case_tables import institutions
 from app.adapters.events.delivery import new_secret
+from app.adapters.events.models import SubscriptionRow
 from app.adapters.events.outbox import last_position
+from app.adapters.events.webhook_secrets import seal_webhook_secret
 from app.domain.identity import WebhookSubscription as Subscription
 
 
@@ -24,7 +24,7 @@ def add_subscription(
     stored sealed under the KEK. None if the institution is unknown."""
     with sessions.begin() as session:
         institution_id = session.scalar(
-            select(InstitutionRow.id).where(InstitutionRow.code == institution_code)
+            select(institutions.c.id).where(institutions.c.code == institution_code)
         )
         if institution_id is None:
             return None

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.adapters.db.event_models import WorkerHeartbeatRow
+from app.adapters.events.models import WorkerHeartbeatRow
 from app.adapters.failures import failure_summary
 from app.adapters.operations_metrics import WORKER_PASS_FAILURES
 

@@ -7,9 +7,9 @@ the same audit event as the API.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -17,7 +17,11 @@ from app.entrypoints.cli.wiring import wired
 
 if TYPE_CHECKING:
     from app.bootstrap import Container
+    from app.domain.consent import Consent
     from app.services.context import RequestContext
+    from app.services.ports import UnitOfWork
+
+T = TypeVar("T")
 
 consent_app = typer.Typer(
     help="Einwilligungen (Liste, offene Bestätigungen, Bestätigung, Verlauf, Widerruf)", no_args_is_help=True
@@ -44,25 +48,34 @@ def _refused(error: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _as_user(username: str, use_case: Callable[[UnitOfWork, RequestContext], T]) -> T:
+    """Run one use case as the named user; a refusal ends the command with its German message."""
+    from app.domain.errors import DomainError
+    from app.services.errors import ServiceError
+
+    with _acting(username) as (container, ctx):
+        try:
+            return use_case(container.uow_factory(), ctx)
+        except (ServiceError, DomainError) as error:
+            raise _refused(error) from None
+
+
+def _categories(consent: Consent) -> str:
+    return ", ".join(sorted(c.value for c in consent.categories))
+
+
 @consent_app.command("list")
 def consent_list(case: uuid.UUID = CaseOption, user: str = UserOption) -> None:
     """Die Einwilligungen eines Falls mit ihrem heutigen Status."""
-    from app.domain.errors import DomainError
     from app.services.consents import list_consents
-    from app.services.errors import ServiceError
 
-    with _acting(user) as (container, ctx):
-        try:
-            states = list_consents(container.uow_factory(), ctx, case)
-        except (ServiceError, DomainError) as error:
-            raise _refused(error) from None
+    states = _as_user(user, lambda uow, ctx: list_consents(uow, ctx, case))
     if not states:
         typer.echo("Keine Einwilligungen.")
     for state in states:
         consent = state.consent
-        categories = ", ".join(sorted(c.value for c in consent.categories))
         typer.echo(
-            f"{consent.id}  {state.status.label:<18} {categories}  "
+            f"{consent.id}  {state.status.label:<18} {_categories(consent)}  "
             f"bis {consent.valid_until:%Y-%m-%d}  ({len(consent.flows)} Datenflüsse)"
         )
 
@@ -74,15 +87,9 @@ def consent_history(
     user: str = UserOption,
 ) -> None:
     """Der Verlauf einer Einwilligung: Erfassung, Widerruf, Ersatz."""
-    from app.domain.errors import DomainError
     from app.services import consents
-    from app.services.errors import ServiceError
 
-    with _acting(user) as (container, ctx):
-        try:
-            events = consents.consent_history(container.uow_factory(), ctx, case, consent_id)
-        except (ServiceError, DomainError) as error:
-            raise _refused(error) from None
+    events = _as_user(user, lambda uow, ctx: consents.consent_history(uow, ctx, case, consent_id))
     for event in events:
         typer.echo(f"{event.occurred_at:%Y-%m-%d %H:%M} UTC  {event.kind.value:<10} {event.note}")
 
@@ -95,37 +102,24 @@ def consent_revoke(
     reason: str = typer.Option(..., "--reason", help="Wie und wann der Widerruf erklärt wurde"),
 ) -> None:
     """Eine Einwilligung widerrufen; wirkt ab der nächsten Anfrage."""
-    from app.domain.errors import DomainError
     from app.services import consents
-    from app.services.errors import ServiceError
 
-    with _acting(user) as (container, ctx):
-        try:
-            consents.revoke_consent(container.uow_factory(), ctx, case, consent_id, reason)
-        except (ServiceError, DomainError) as error:
-            raise _refused(error) from None
+    _as_user(user, lambda uow, ctx: consents.revoke_consent(uow, ctx, case, consent_id, reason))
     typer.echo(f"Einwilligung {consent_id} widerrufen.")
 
 
 @consent_app.command("awaiting")
 def consent_awaiting(user: str = UserOption) -> None:
     """Einwilligungen, die Daten der eigenen Stelle freigeben und auf ihre Bestätigung warten."""
-    from app.domain.errors import DomainError
     from app.services.consent_inbox import consents_awaiting_confirmation
-    from app.services.errors import ServiceError
 
-    with _acting(user) as (container, ctx):
-        try:
-            waiting = consents_awaiting_confirmation(container.uow_factory(), ctx)
-        except (ServiceError, DomainError) as error:
-            raise _refused(error) from None
+    waiting = _as_user(user, consents_awaiting_confirmation)
     if not waiting:
         typer.echo("Keine Einwilligung wartet auf die Bestätigung Ihrer Stelle.")
     for item in waiting:
         consent = item.consent
-        categories = ", ".join(sorted(c.value for c in consent.categories))
         typer.echo(
-            f"{consent.id}  Fall {consent.case_id} ({item.local_reference})  {categories}  "
+            f"{consent.id}  Fall {consent.case_id} ({item.local_reference})  {_categories(consent)}  "
             f"erfasst {consent.granted_at:%Y-%m-%d}"
         )
 
@@ -137,13 +131,7 @@ def consent_confirm(
     user: str = UserOption,
 ) -> None:
     """Als Stelle, deren Daten freigegeben werden, eine Einwilligung bestätigen."""
-    from app.domain.errors import DomainError
     from app.services import consents
-    from app.services.errors import ServiceError
 
-    with _acting(user) as (container, ctx):
-        try:
-            state = consents.confirm_consent(container.uow_factory(), ctx, case, consent_id)
-        except (ServiceError, DomainError) as error:
-            raise _refused(error) from None
+    state = _as_user(user, lambda uow, ctx: consents.confirm_consent(uow, ctx, case, consent_id))
     typer.echo(f"Einwilligung {consent_id} bestätigt ({state.status.label}).")

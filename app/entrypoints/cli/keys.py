@@ -49,16 +49,24 @@ def retire_kek(kek_id: str = typer.Argument(..., help="Id des alten KEK, z. B. k
     Danach kann auch eine alte Datensicherung keine vernichteten Datenschlüssel mehr öffnen."""
     from app.bootstrap import key_provider_error
     from app.bootstrap.operator import wrapped_under
+    from app.services import key_administration
 
     with wired() as container:
         session_factory, vault = container.session_factory, _vault(container)
+        now = container.clock.now()
         if kek_id == vault.provider.current_kek_id():
+            key_administration.kek_retirement_refused(
+                container.uow_factory(), kek_id, "der aktuelle KEK.", now
+            )
             typer.echo(
                 "Der aktuelle KEK kann nicht entfernt werden; zuerst `cockpit keys rotate-kek`.", err=True
             )
             raise typer.Exit(2)
         remaining = wrapped_under(session_factory, kek_id)
         if remaining:
+            key_administration.kek_retirement_refused(
+                container.uow_factory(), kek_id, f"noch {remaining} Schlüssel darunter verpackt.", now
+            )
             typer.echo(
                 f"Unter {kek_id} sind noch {remaining} Schlüssel verpackt; zuerst "
                 "`cockpit keys rotate-kek --resume` laufen lassen.",
@@ -66,7 +74,9 @@ def retire_kek(kek_id: str = typer.Argument(..., help="Id des alten KEK, z. B. k
             )
             raise typer.Exit(1)
         try:
-            vault.provider.destroy_kek(kek_id)
+            key_administration.retire_kek(
+                container.uow_factory(), kek_id, now, lambda: vault.provider.destroy_kek(kek_id)
+            )
         except key_provider_error as error:
             typer.echo(str(error), err=True)
             raise typer.Exit(1) from None

@@ -18,6 +18,7 @@ from app.settings import Settings
 # access log (app/entrypoints/api/observability.py) names route templates only: uvicorn's stays off.
 HTTP_PARSER = "httptools"
 EVENT_LOOP = "uvloop"
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def default_workers() -> int:
@@ -105,6 +106,9 @@ def _serve_workers(
             host=host,
             port=port,
             workers=processes,
+            # A worker imports the whole app before it answers the supervisor's ping; on a busy machine
+            # that takes longer than uvicorn's 5 s, and the worker would be killed and restarted for good.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             http=HTTP_PARSER,
             loop=EVENT_LOOP,
             access_log=False,

@@ -35,6 +35,7 @@ OPERATION_LABELS = {
     "follow_up.complete": "Nachbetreuung abgeschlossen",
     "follow_up.start": "Nachbetreuung begonnen",
     "journal.add": "Journaleintrag erfasst",
+    "keys.retire_kek": "Alter Hauptschlüssel (KEK) entfernt",
     "lead.hand_over": "Fallführung übergeben",
     "oauth.token": "Zugriffstoken ausgestellt",
     "participants.add": "Stelle in den Fall aufgenommen",

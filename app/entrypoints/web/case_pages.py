@@ -38,7 +38,6 @@ from app.entrypoints.web.render import (
     CHANGE_ERRORS,
     FormErrors,
     PageRefused,
-    colleagues,
     form_errors,
     institution_names,
     read,
@@ -253,9 +252,10 @@ def case_page(
     **extra: Any,
 ) -> Response:
     try:
-        view = read(lambda: case_service.get_case(_uow(web), web.ctx, case_id))
+        opened = read(lambda: case_service.get_case_page(_uow(web), web.ctx, case_id))
     except PageRefused as exc:
         return refused(request, web, exc)
+    view = opened.view
     names = institution_names(web)
     lead = view.case.lead_institution_id == web.user.institution_id
     reasons = _withheld_reasons(web, view)
@@ -277,7 +277,7 @@ def case_page(
         sections=sections,
         withheld_reasons=reasons,
         is_lead=lead,
-        colleagues=colleagues(web) if lead else [],
+        colleagues=list(opened.colleagues),
         lead_candidates=[
             p.institution_id
             for p in view.participations

@@ -21,6 +21,7 @@ from app.domain.audit_anomalies import anomaly_key
 from app.domain.audit_review import AuditQuery
 from app.domain.errors import DomainError
 from app.domain.permissions import Permission
+from app.entrypoints.attachments import attachment
 from app.entrypoints.web.formats import german_date, parse_date
 from app.entrypoints.web.render import (
     FormErrors,
@@ -61,8 +62,13 @@ OUTCOME_LABELS = {
 PAGE_SIZE = 50
 
 
-def _require_dpo(web: WebUser) -> None:
-    read(lambda: require(web.ctx.principal, Permission.AUDIT_REVIEW))
+def _refused_unless_dpo(request: Request, web: WebUser) -> Response | None:
+    """The refusal page for anyone who may not review the audit log; None for the DPO."""
+    try:
+        read(lambda: require(web.ctx.principal, Permission.AUDIT_REVIEW))
+    except PageRefused as exc:
+        return refused(request, web, exc)
+    return None
 
 
 def _day(text: str, field: str) -> date | None:
@@ -76,6 +82,14 @@ def _day(text: str, field: str) -> date | None:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), LOCAL_TIME)
+
+
+def _end_of(day: date) -> datetime:
+    return _start_of(day + timedelta(days=1))
+
+
+def _show_anomalies(request: Request, web: WebUser, status: int = 200, **context: Any) -> Response:
+    return show(request, web, "anomalies.html", status, nav="anomalien", **context)
 
 
 def _search_page(request: Request, web: WebUser, status: int = 200, **context: Any) -> Response:
@@ -95,10 +109,8 @@ def _search_page(request: Request, web: WebUser, status: int = 200, **context: A
 
 @router.get("/dsb/protokoll")
 def audit_search_form(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     return _search_page(request, web)
 
 
@@ -130,7 +142,7 @@ def audit_search(
             action=AuditAction(action) if action in {a.value for a in AuditAction} else None,
             outcome=AuditOutcome(outcome) if outcome in {o.value for o in AuditOutcome} else None,
             occurred_from=_start_of(start) if start else None,
-            occurred_to=_start_of(end + timedelta(days=1)) if end else None,
+            occurred_to=_end_of(end) if end else None,
             limit=PAGE_SIZE + 1,
             newest_first=True,
             before=_page_cursor(vor),
@@ -169,13 +181,11 @@ def _page_cursor(text: str) -> tuple[datetime, uuid.UUID] | None:
 
 @router.get("/dsb/anomalien")
 def anomalies_form(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     today = web.ctx.today
     entered = {"von": german_date(today - timedelta(days=30)), "bis": german_date(today)}
-    return show(request, web, "anomalies.html", nav="anomalien", entered=entered)
+    return _show_anomalies(request, web, entered=entered)
 
 
 @router.post("/dsb/anomalien")
@@ -195,7 +205,7 @@ def anomalies(
         return _anomalies_page(request, web, entered, start, end)
     except (ServiceError, DomainError) as exc:
         errors = form_errors(exc, {"von": "von", "bis": "bis"})
-        return show(request, web, "anomalies.html", 422, nav="anomalien", entered=entered, errors=errors)
+        return _show_anomalies(request, web, 422, entered=entered, errors=errors)
 
 
 def _anomalies_page(
@@ -208,15 +218,13 @@ def _anomalies_page(
     **context: Any,
 ) -> Response:
     found, events = audit_review.anomaly_report(
-        web.container.uow_factory(), web.ctx, _start_of(start), _start_of(end + timedelta(days=1))
+        web.container.uow_factory(), web.ctx, _start_of(start), _end_of(end)
     )
     reviews = audit_review.anomaly_reviews(web.container.uow_factory(), web.ctx, found)
-    return show(
+    return _show_anomalies(
         request,
         web,
-        "anomalies.html",
         status,
-        nav="anomalien",
         entered=entered,
         anomalies=[(a, anomaly_key(a)) for a in found],
         events=events,
@@ -254,7 +262,7 @@ def anomaly_done(
             return refused(request, web, PageRefused(403, message))
         if getattr(exc, "field", None) == "von" or start is None or end is None:
             errors = form_errors(exc, {"von": "von", "bis": "bis"})
-            return show(request, web, "anomalies.html", 422, nav="anomalien", entered=entered, errors=errors)
+            return _show_anomalies(request, web, 422, entered=entered, errors=errors)
         errors = FormErrors({f"notiz-{anomaly}": message})
         return _anomalies_page(request, web, entered, start, end, 422, errors=errors)
     notice = "Die Anomalie ist als erledigt markiert."
@@ -263,10 +271,8 @@ def anomaly_done(
 
 @router.get("/dsb/integritaet")
 def integrity(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     ledger = request.app.state.audit_ledger
     signer = ledger.signer
     report = audit_integrity.verify_database(ledger, {signer.key_id: signer.public_key})
@@ -284,10 +290,8 @@ def integrity(request: Request, web: SignedIn) -> Response:
 
 @router.get("/dsb/auskunft")
 def access_report_form(request: Request, web: SignedIn) -> Response:
-    try:
-        _require_dpo(web)
-    except PageRefused as exc:
-        return refused(request, web, exc)
+    if (refusal := _refused_unless_dpo(request, web)) is not None:
+        return refusal
     return show(request, web, "access_report.html", nav="auskunft", entered={})
 
 
@@ -318,11 +322,4 @@ def access_report(
             entered={"ahvn13": ahvn13},
             errors=FormErrors({"ahv": message}),
         )
-    return Response(
-        access_report_pdf(report),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{access_report_filename(report)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(access_report_pdf(report), "application/pdf", access_report_filename(report))

@@ -3,21 +3,19 @@ figures as CSV and as PDF report. Each request is one audited figure query."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.bootstrap import figures_pdf as render_figures_pdf
 from app.domain.errors import DomainError
 from app.domain.figures.charts import chart_of, percent
 from app.domain.figures.definitions import definitions
 from app.domain.figures.records import FigureQuery
 from app.domain.figures.report import FigureReport
-from app.entrypoints.api.v1.schemas.figures import csv_rows
+from app.entrypoints import figure_files
 from app.entrypoints.web.figure_charts import chart_svg
 from app.entrypoints.web.formats import german_date, parse_date
 from app.entrypoints.web.render import FormErrors, PageRefused, read, refused, show
@@ -108,17 +106,7 @@ def figures_pdf(
     region: Filter = "",
     kohorte: Filter = "",
 ) -> Response:
-    try:
-        report = _report(web, _query(web, von, bis, region, kohorte))
-    except PageRefused as exc:
-        return refused(request, web, exc)
-    except DomainError as error:
-        return refused(request, web, PageRefused(422, error.message))
-    return Response(
-        render_figures_pdf(report),
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="kennzahlen.pdf"', "Cache-Control": "no-store"},
-    )
+    return _file(request, web, figure_files.figures_pdf, von, bis, region, kohorte)
 
 
 @router.get("/kennzahlen/kennzahlen.csv")
@@ -130,16 +118,20 @@ def figures_csv(
     region: Filter = "",
     kohorte: Filter = "",
 ) -> Response:
+    return _file(request, web, figure_files.figures_csv, von, bis, region, kohorte)
+
+
+def _file(
+    request: Request,
+    web: WebUser,
+    answer: Callable[[FigureReport], Response],
+    *filters: str,
+) -> Response:
+    """The report of the filters as a file; a refusal or an invalid filter is a German page."""
     try:
-        report = _report(web, _query(web, von, bis, region, kohorte))
+        report = _report(web, _query(web, *filters))
     except PageRefused as exc:
         return refused(request, web, exc)
     except DomainError as error:
         return refused(request, web, PageRefused(422, error.message))
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(csv_rows(report))
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="kennzahlen.csv"', "Cache-Control": "no-store"},
-    )
+    return answer(report)

@@ -83,14 +83,6 @@ def staff_names(web: WebUser) -> dict[uuid.UUID, str]:
         return {u.id: u.display_name for u in uow.users.list()}
 
 
-def colleagues(web: WebUser) -> list[tuple[uuid.UUID, str]]:
-    """Active users of the signed-in user's institution (who may become the contact person)."""
-    with web.container.uow_factory() as uow:
-        users = uow.users.list()
-    mine = [u for u in users if u.active and u.institution_id == web.user.institution_id]
-    return sorted(((u.id, u.display_name) for u in mine), key=lambda pair: pair[1])
-
-
 def show(request: Request, web: WebUser, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("errors", FormErrors())
     restored = pending_forms.restore(request, web.container, web.user.id)

@@ -65,10 +65,15 @@ def _record_allowed(
 
 
 def read_case(
-    uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID, operation: str = "cases.read"
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    case_id: uuid.UUID,
+    operation: str = "cases.read",
+    then: Callable[[CaseView], None] | None = None,
 ) -> CaseView:
     """Any principal with the permission to read cases; an inaccessible case is the same 404 as a
-    missing one. Only what the policy allows is decrypted."""
+    missing one. Only what the policy allows is decrypted. `then` reads more for the same answer in
+    the same transaction (a page's form choices), after the case was allowed and its read audited."""
     with refusals_recorded(uow, ctx, operation=operation, action=AuditAction.READ, case_id=case_id), uow:
         access, refusal = CaseAccess.open(uow, ctx, case_id, operation, AuditAction.READ)
         if access is not None:
@@ -86,6 +91,8 @@ def read_case(
                 withheld_categories=_sorted(view.withheld),
                 bases=tuple(sorted(view.bases)),
             )
+            if then is not None:
+                then(view)
     if access is None:
         raise refusal
     return view

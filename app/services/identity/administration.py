@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.identity import ClientAuthMethod, SystemClient
 from app.domain.identity import WebhookSubscription as Subscription
+from app.domain.institutions import Institution
 from app.domain.principal import Role
 from app.domain.users import User
 from app.services.access.refusals import refusals_recorded
@@ -27,6 +29,8 @@ from app.services.ports import UnitOfWork
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+T = TypeVar("T")
 
 
 # The complete unit of work carries the subscriptions (app/services/ports.py).
@@ -50,6 +54,37 @@ def _require_admin(ctx: RequestContext) -> None:
         raise Forbidden()
 
 
+@contextmanager
+def _administering(
+    uow: IdentityUnitOfWork, ctx: RequestContext, operation: str, action: AuditAction
+) -> Iterator[None]:
+    """One transaction for an administrator's request; a refusal is audited as such."""
+    with refusals_recorded(uow, ctx, operation=operation, action=action), uow:
+        _require_admin(ctx)
+        yield
+
+
+def _listed(
+    uow: IdentityUnitOfWork,
+    ctx: RequestContext,
+    operation: str,
+    load: Callable[[], list[T]],
+    shown: str,
+) -> list[T]:
+    """A listing for administrators, audited as one read with the number of entries shown."""
+    with _administering(uow, ctx, operation, AuditAction.READ):
+        found = load()
+        uow.audit.append(
+            ctx.audit_event(
+                action=AuditAction.READ,
+                operation=operation,
+                outcome=AuditOutcome.ALLOWED,
+                reason=f"{shown} angezeigt ({len(found)}).",
+            )
+        )
+    return found
+
+
 def _audit(
     uow: IdentityUnitOfWork, ctx: RequestContext, operation: str, reason: str, record: uuid.UUID
 ) -> None:
@@ -65,22 +100,18 @@ def _audit(
     )
 
 
+def _institution(uow: IdentityUnitOfWork, code: str) -> Institution:
+    institution = uow.institutions.by_code(code)
+    if institution is None:
+        raise ServiceError("Unbekannte Stelle.", "institution_code")
+    return institution
+
+
 # -- users ---------------------------------------------------------------------------------------------
 
 
 def list_users(uow: IdentityUnitOfWork, ctx: RequestContext) -> list[User]:
-    with refusals_recorded(uow, ctx, operation="admin.users.list", action=AuditAction.READ), uow:
-        _require_admin(ctx)
-        users = uow.users.list()
-        uow.audit.append(
-            ctx.audit_event(
-                action=AuditAction.READ,
-                operation="admin.users.list",
-                outcome=AuditOutcome.ALLOWED,
-                reason=f"Benutzerliste angezeigt ({len(users)}).",
-            )
-        )
-    return users
+    return _listed(uow, ctx, "admin.users.list", lambda: uow.users.list(), "Benutzerliste")
 
 
 def create_user(
@@ -92,8 +123,7 @@ def create_user(
     institution_code: str,
     roles: frozenset[Role],
 ) -> User:
-    with refusals_recorded(uow, ctx, operation="admin.users.create", action=AuditAction.CREATE), uow:
-        _require_admin(ctx)
+    with _administering(uow, ctx, "admin.users.create", AuditAction.CREATE):
         if not _USERNAME.match(username):
             raise ServiceError(
                 "Benutzername: 2–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich.",
@@ -101,9 +131,7 @@ def create_user(
             )
         if not display_name.strip():
             raise ServiceError("Der Anzeigename fehlt.", "display_name")
-        institution = uow.institutions.by_code(institution_code)
-        if institution is None:
-            raise ServiceError("Unbekannte Stelle.", "institution_code")
+        institution = _institution(uow, institution_code)
         if uow.users.by_username(username) is not None:
             raise ServiceError("Dieser Benutzername ist bereits vergeben.", "username")
         user = User(uuid.uuid4(), username, display_name.strip(), institution.id, roles)
@@ -121,8 +149,7 @@ def change_user(
     active: bool | None = None,
 ) -> User:
     """Roles and the active flag. Deactivating ends the user's sessions at once."""
-    with refusals_recorded(uow, ctx, operation="admin.users.change", action=AuditAction.CHANGE), uow:
-        _require_admin(ctx)
+    with _administering(uow, ctx, "admin.users.change", AuditAction.CHANGE):
         user = uow.users.by_username(username)
         if user is None:
             raise NotFound("Unbekanntes Konto.")
@@ -152,18 +179,7 @@ def _roles(roles: frozenset[Role]) -> str:
 
 
 def list_clients(uow: IdentityUnitOfWork, ctx: RequestContext) -> list[SystemClient]:
-    with refusals_recorded(uow, ctx, operation="admin.clients.list", action=AuditAction.READ), uow:
-        _require_admin(ctx)
-        clients = uow.identity.clients()
-        uow.audit.append(
-            ctx.audit_event(
-                action=AuditAction.READ,
-                operation="admin.clients.list",
-                outcome=AuditOutcome.ALLOWED,
-                reason=f"Fachanwendungen angezeigt ({len(clients)}).",
-            )
-        )
-    return clients
+    return _listed(uow, ctx, "admin.clients.list", lambda: uow.identity.clients(), "Fachanwendungen")
 
 
 def register_client(
@@ -177,8 +193,7 @@ def register_client(
     jwks: dict[str, Any] | None = None,
 ) -> tuple[SystemClient, str | None]:
     """A secret method gets a new secret (returned once, stored as a hash); private_key_jwt its JWKS."""
-    with refusals_recorded(uow, ctx, operation="admin.clients.create", action=AuditAction.CREATE), uow:
-        _require_admin(ctx)
+    with _administering(uow, ctx, "admin.clients.create", AuditAction.CREATE):
         if not _CLIENT_ID.match(client_id) or client_id == DEV_TOKEN_CLIENT:
             raise ServiceError(
                 "Client-ID: 3–64 Zeichen, Kleinbuchstaben, Ziffern, Punkt, Binde- oder Unterstrich.",
@@ -186,9 +201,7 @@ def register_client(
             )
         if not auth_method.uses_secret and not (jwks and jwks.get("keys")):
             raise ServiceError("Für private_key_jwt braucht es öffentliche Schlüssel (JWKS).", "jwks")
-        institution = uow.institutions.by_code(institution_code)
-        if institution is None:
-            raise ServiceError("Unbekannte Stelle.", "institution_code")
+        institution = _institution(uow, institution_code)
         if uow.identity.client(client_id) is not None:
             raise ServiceError("Diese Client-ID ist bereits vergeben.", "client_id")
         secret = tools.new_client_secret() if auth_method.uses_secret else None
@@ -216,8 +229,7 @@ def replace_client_keys(
     uow: IdentityUnitOfWork, ctx: RequestContext, client_id: str, jwks: dict[str, Any]
 ) -> SystemClient:
     """A private_key_jwt client's public keys, replaced (key rotation at the institution)."""
-    with refusals_recorded(uow, ctx, operation="admin.clients.keys", action=AuditAction.CHANGE), uow:
-        _require_admin(ctx)
+    with _administering(uow, ctx, "admin.clients.keys", AuditAction.CHANGE):
         client = uow.identity.client(client_id)
         if client is None:
             raise NotFound("Unbekannte Client-ID.")
@@ -237,8 +249,7 @@ def replace_client_keys(
 
 def disable_client(uow: IdentityUnitOfWork, ctx: RequestContext, client_id: str) -> SystemClient:
     """Takes effect on the client's very next request: tokens already issued stop working too."""
-    with refusals_recorded(uow, ctx, operation="admin.clients.disable", action=AuditAction.CHANGE), uow:
-        _require_admin(ctx)
+    with _administering(uow, ctx, "admin.clients.disable", AuditAction.CHANGE):
         client = uow.identity.client(client_id)
         if client is None:
             raise NotFound("Unbekannte Client-ID.")
@@ -266,18 +277,7 @@ def _public_only(jwks: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_subscriptions(uow: AdministrationUnitOfWork, ctx: RequestContext) -> list[Subscription]:
-    with refusals_recorded(uow, ctx, operation="admin.webhooks.list", action=AuditAction.READ), uow:
-        _require_admin(ctx)
-        found = uow.subscriptions.list()
-        uow.audit.append(
-            ctx.audit_event(
-                action=AuditAction.READ,
-                operation="admin.webhooks.list",
-                outcome=AuditOutcome.ALLOWED,
-                reason=f"Webhook-Abonnemente angezeigt ({len(found)}).",
-            )
-        )
-    return found
+    return _listed(uow, ctx, "admin.webhooks.list", lambda: uow.subscriptions.list(), "Webhook-Abonnemente")
 
 
 def subscribe(
@@ -290,15 +290,12 @@ def subscribe(
     url: str,
 ) -> tuple[Subscription, str]:
     """A new subscription (events written from now on); its signing secret is returned once."""
-    with refusals_recorded(uow, ctx, operation="admin.webhooks.create", action=AuditAction.CREATE), uow:
-        _require_admin(ctx)
+    with _administering(uow, ctx, "admin.webhooks.create", AuditAction.CREATE):
         try:
             check_target(url)
         except ValueError as refused:
             raise ServiceError(str(refused), "url") from None
-        institution = uow.institutions.by_code(institution_code)
-        if institution is None:
-            raise ServiceError("Unbekannte Stelle.", "institution_code")
+        institution = _institution(uow, institution_code)
         secret = tools.new_webhook_secret()
         subscription = uow.subscriptions.add(institution.id, url, secret, ctx.now)
         _audit(
@@ -310,8 +307,7 @@ def subscribe(
 def unsubscribe(
     uow: AdministrationUnitOfWork, ctx: RequestContext, subscription_id: uuid.UUID
 ) -> Subscription:
-    with refusals_recorded(uow, ctx, operation="admin.webhooks.deactivate", action=AuditAction.CHANGE), uow:
-        _require_admin(ctx)
+    with _administering(uow, ctx, "admin.webhooks.deactivate", AuditAction.CHANGE):
         found = uow.subscriptions.deactivate(subscription_id)
         if found is None:
             raise NotFound("Unbekanntes Abonnement.")

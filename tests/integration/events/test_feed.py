@@ -10,10 +10,9 @@ from sqlalchemy import Engine
 
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
-from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.sequencer import OutboxSequencer
-from app.bootstrap import Container
+from app.adapters.unit_of_work import SqlUnitOfWork
+from app.bootstrap import Container, outboxing_audit_recorder
 from tests.api_helpers import Api, client_with
 from tests.world import World
 
@@ -27,7 +26,7 @@ class FeedApi(Api):
 @pytest.fixture
 def events_api(container: Container, engine: Engine, world: World, vault: Vault) -> Iterator[FeedApi]:
     session_factory = make_session_factory(engine)
-    outboxing = lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault)  # noqa: E731
+    outboxing = lambda: SqlUnitOfWork(session_factory, audit_factory=outboxing_audit_recorder, vault=vault)  # noqa: E731
     with client_with(container, uow_factory=outboxing, raise_server_exceptions=False) as client:
         yield FeedApi(client, world, engine)
 

@@ -18,8 +18,8 @@ from sqlalchemy import Engine, delete
 
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.event_models import OutboxEventRow
 from app.adapters.events.delivery import DeliveryWorker, HttpSender
+from app.adapters.events.models import OutboxEventRow
 from app.adapters.events.outbox import SqlEventLog
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription

@@ -19,13 +19,13 @@ from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.providers import KeyProvider
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.event_models import DeliveryRow, OutboxEventRow
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DEAD, DELIVERED, DeliveryPolicy, DeliveryWorker, HttpSender
-from app.adapters.events.outbox import OutboxingAuditRecorder
+from app.adapters.events.models import DeliveryRow, OutboxEventRow
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
 from app.adapters.legal_basis_file import packaged_rule_book
+from app.adapters.unit_of_work import SqlUnitOfWork
+from app.bootstrap import outboxing_audit_recorder
 from app.domain.ahvn13 import Ahvn13
 from app.domain.cases import MeasureKind, Segment
 from app.domain.errors import InvariantViolation
@@ -56,7 +56,7 @@ class Clock:
 @pytest.fixture
 def outboxing(engine: Engine, vault: Vault) -> Callable[[], UnitOfWork]:
     session_factory = make_session_factory(engine)
-    return lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault)
+    return lambda: SqlUnitOfWork(session_factory, audit_factory=outboxing_audit_recorder, vault=vault)
 
 
 @pytest.fixture

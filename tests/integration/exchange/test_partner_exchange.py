@@ -22,14 +22,13 @@ from sqlalchemy import Engine
 from app.adapters.crypto.keyring import LocalKeyring
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_session_factory
-from app.adapters.db.unit_of_work import SqlUnitOfWork
 from app.adapters.events.delivery import DeliveryWorker, HttpSender
-from app.adapters.events.outbox import OutboxingAuditRecorder
 from app.adapters.events.sequencer import OutboxSequencer
 from app.adapters.events.subscriptions import add_subscription
 from app.adapters.institutions import FORMATS
 from app.adapters.legal_basis_file import packaged_rule_book
-from app.bootstrap import Container, SystemClock
+from app.adapters.unit_of_work import SqlUnitOfWork
+from app.bootstrap import Container, SystemClock, outboxing_audit_recorder
 from app.domain.categories import DataCategory
 from app.domain.consent import Flow
 from app.domain.exchange import DossierRecord, ImportLimits
@@ -59,7 +58,7 @@ KEYS = LocalKeyring.in_memory()  # seals the webhook secrets of this module
 @pytest.fixture
 def outboxing(engine: Engine, vault: Vault) -> Callable[[], UnitOfWork]:
     session_factory = make_session_factory(engine)
-    return lambda: SqlUnitOfWork(session_factory, audit_factory=OutboxingAuditRecorder, vault=vault)
+    return lambda: SqlUnitOfWork(session_factory, audit_factory=outboxing_audit_recorder, vault=vault)
 
 
 @pytest.fixture

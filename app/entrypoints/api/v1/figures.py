@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.bootstrap import figures_pdf as render_figures_pdf
 from app.domain.figures.records import FigureQuery
 from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_tag
 from app.entrypoints.api.v1.responses import CASE_APPEND_ERRORS, case_response, json_response, problems
@@ -23,8 +20,8 @@ from app.entrypoints.api.v1.schemas.figures import (
     DffIntroductionIn,
     FigureFormat,
     FiguresOut,
-    csv_rows,
 )
+from app.entrypoints.figure_files import figures_csv, figures_pdf
 from app.services import figures as service
 from app.services.figures import FiguresUnitOfWork
 
@@ -55,57 +52,29 @@ def figure_query(
     return FigureQuery(period_start or date(end.year, 1, 1), end, region or None, cohort or None)
 
 
+Filters = Annotated[FigureQuery, Depends(figure_query)]
+
+
 @router.get("/figures", response_model=FiguresOut, responses={**problems(403, 422), **_CSV_RESPONSE})
 def get_figures(
     request: Request,
     uow: Uow,
     ctx: Context,
-    period_start: Annotated[date | None, Query(description="Beginn des Zeitraums (inklusive)")] = None,
-    period_end: Annotated[date | None, Query(description="Ende des Zeitraums (inklusive)")] = None,
-    region: Annotated[str | None, Query(max_length=200, description="Sozialregion (Name)")] = None,
-    cohort: Annotated[
-        str | None, Query(max_length=20, description="Einführungskohorte, z. B. 2026-H1")
-    ] = None,
+    query: Filters,
     format: FigureFormat = FigureFormat.JSON,
 ) -> Response:
     """Kennzahlen der kantonalen Steuerung (nur Rolle «Kantonale Steuerung»). Jede Zelle zählt keine
     oder mindestens k Personen; unterdrückte Zellen sind `null`. Jede Abfrage wird protokolliert."""
-    query = figure_query(ctx, period_start, period_end, region, cohort)
     report = service.figure_report(figures_uow(uow), ctx, query, _k(request))
     if format is FigureFormat.CSV:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(csv_rows(report))
-        return Response(
-            buffer.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": 'attachment; filename="kennzahlen.csv"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return figures_csv(report)
     return json_response(FiguresOut.of(report))
 
 
 @router.get("/figures/report.pdf", responses={**problems(403, 422), **_PDF_RESPONSE})
-def get_figures_pdf(
-    request: Request,
-    uow: Uow,
-    ctx: Context,
-    period_start: Annotated[date | None, Query(description="Beginn des Zeitraums (inklusive)")] = None,
-    period_end: Annotated[date | None, Query(description="Ende des Zeitraums (inklusive)")] = None,
-    region: Annotated[str | None, Query(max_length=200, description="Sozialregion (Name)")] = None,
-    cohort: Annotated[
-        str | None, Query(max_length=20, description="Einführungskohorte, z. B. 2026-H1")
-    ] = None,
-) -> Response:
+def get_figures_pdf(request: Request, uow: Uow, ctx: Context, query: Filters) -> Response:
     """Der Kennzahlenbericht als PDF (Tabellen, Diagramme, Definitionen, Datum und Datengrundlage)."""
-    query = figure_query(ctx, period_start, period_end, region, cohort)
-    report = service.figure_report(figures_uow(uow), ctx, query, _k(request))
-    return Response(
-        render_figures_pdf(report),
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="kennzahlen.pdf"', "Cache-Control": "no-store"},
-    )
+    return figures_pdf(service.figure_report(figures_uow(uow), ctx, query, _k(request)))
 
 
 @router.get("/figures/definitions", response_model=DefinitionsOut)

@@ -1,8 +1,11 @@
-"""The unit of work: one session, one transaction, committed only here."""
+"""The unit of work: one session, one transaction, committed only here.
+
+It joins the repositories of adapters/db and those of adapters/events (outbox, subscriptions) on one
+session, which is why it stands beside both packages rather than in either."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Self
 
@@ -35,7 +38,7 @@ from app.adapters.db.repositories import (
 )
 from app.adapters.db.retention_store import SqlRetentionStore
 from app.adapters.db.supervision import SqlSupervisionQueries
-from app.adapters.events.outbox import SqlEventLog
+from app.adapters.events.outbox import AuditAppender, SqlEventLog
 from app.adapters.events.subscriptions import SqlSubscriptionRepository
 from app.domain.errors import StaleVersion
 
@@ -46,7 +49,7 @@ class SqlUnitOfWork:
     def __init__(
         self,
         session_factory: sessionmaker[Session],
-        audit_factory: type = SqlAuditRecorder,
+        audit_factory: Callable[[Session], AuditAppender] = SqlAuditRecorder,
         *,
         vault: Vault,
         directory: InstitutionDirectory | None = None,

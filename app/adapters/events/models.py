@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.adapters.db.models import Base, SequenceNumber
+from app.adapters.sql_base import Base, SequenceNumber
 
 
 class OutboxEventRow(Base):
@@ -31,7 +31,7 @@ class OutboxEventRow(Base):
 
 class SubscriptionRow(Base):
     """An institution system's webhook endpoint. The secret signs every delivery (HMAC-SHA256); it is
-    stored sealed under the KEK (app/adapters/crypto/sealed_secrets.py)."""
+    stored sealed under the KEK (app/adapters/events/webhook_secrets.py)."""
 
     __tablename__ = "event_subscriptions"
 

@@ -26,8 +26,8 @@ from app.adapters.crypto.vault import Vault, data_key_context, secret_context
 from app.adapters.db.crypto_models import DataKeyRow, KeySecretRow
 from app.adapters.db.key_store import ACTIVE, BUILDING, RETIRED, SqlKeyStore, index_purpose
 from app.adapters.db.models import PersonRow
-from app.adapters.db.sealed_secrets import SEALED_COLUMNS
 from app.adapters.db.sealing import read_person
+from app.adapters.sealed_columns import SEALED_COLUMNS
 from app.domain.errors import DataDestroyed
 
 Progress = Callable[[int], None]

@@ -1,16 +1,16 @@
 """Where sealed secrets live (kind, table, row id, KEK id and sealed columns): for rotation and
-for the check that no secret is left under a KEK about to be retired."""
+for the check that no secret is left under a KEK about to be retired. The tables are those of
+adapters/db (TOTP seeds) and adapters/events (webhook secrets)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from app.adapters.crypto.providers import KeyProvider
-from app.adapters.crypto.sealed_secrets import SecretKind, open_secret, seal_secret
+from app.adapters.crypto.sealed_secrets import SecretKind
 from app.adapters.db.anomaly_reviews import AnomalyReviewRow
-from app.adapters.db.event_models import SubscriptionRow
 from app.adapters.db.identity_models import PendingFormRow, UserCredentialRow
+from app.adapters.events.models import SubscriptionRow
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,3 @@ SEALED_COLUMNS = (
         AnomalyReviewRow.note_sealed,
     ),
 )
-
-
-def seal_webhook_secret(keys: KeyProvider, row: SubscriptionRow, secret: str) -> None:
-    row.secret_kek_id, row.secret_sealed = seal_secret(keys, SecretKind.WEBHOOK, row.id, secret)
-
-
-def webhook_secret(keys: KeyProvider, row: SubscriptionRow) -> str:
-    return open_secret(keys, SecretKind.WEBHOOK, row.id, row.secret_kek_id, row.secret_sealed)
