@@ -30,6 +30,7 @@ from app.services.assignments import assign_opener
 from app.services.authorization import require
 from app.services.case_view import CaseView
 from app.services.changes import UNSET, Unset
+from app.services.consents import ConsentState, consents_naming_caller
 from app.services.context import RequestContext
 from app.services.errors import PersonNotFound
 from app.services.persons import person_is_accessible
@@ -232,20 +233,25 @@ class CasePage:
 
     view: CaseView
     colleagues: tuple[tuple[uuid.UUID, str], ...]
+    consents: tuple[ConsentState, ...]  # naming the caller's institution; read only when data is withheld
 
 
 def get_case_page(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> CasePage:
-    """The case read and the contact-person choices in one transaction."""
+    """The case read, the contact-person choices and why withheld categories are withheld, in one
+    transaction."""
     colleagues: list[tuple[uuid.UUID, str]] = []
+    states: list[ConsentState] = []
 
-    def lead_colleagues(view: CaseView) -> None:
+    def around_the_view(view: CaseView) -> None:
         mine = ctx.principal.institution_id
         if view.case.lead_institution_id == mine:
             users = [u for u in uow.users.list() if u.active and u.institution_id == mine]
             colleagues.extend(sorted(((u.id, u.display_name) for u in users), key=lambda pair: pair[1]))
+        if view.withheld - view.allowed:
+            states.extend(consents_naming_caller(uow, ctx, view.case))
 
-    view = read_case(uow, ctx, case_id, then=lead_colleagues)
-    return CasePage(view, tuple(colleagues))
+    view = read_case(uow, ctx, case_id, then=around_the_view)
+    return CasePage(view, tuple(colleagues), tuple(states))
 
 
 @dataclass(frozen=True)

@@ -311,13 +311,18 @@ def list_consents(uow: UnitOfWork, ctx: RequestContext, case_id: uuid.UUID) -> l
     """The case's consents that name the caller's institution in a flow (what was released, not the data)."""
 
     def work(case: SharedCase) -> tuple[list[ConsentState], CaseAct]:
-        own = ctx.principal.institution_id
-        states = [_state(c, case, ctx.now) for c in uow.consents.for_case(case.id) if c.names(own)]
+        states = consents_naming_caller(uow, ctx, case)
         return states, CaseAct(
             f"{len(states)} Einwilligungen gelesen.", _RECORD_CATEGORIES, tuple(s.consent.id for s in states)
         )
 
     return act_on_case(uow, ctx, case_id, "consents.list", AuditAction.READ, work)
+
+
+def consents_naming_caller(uow: UnitOfWork, ctx: RequestContext, case: SharedCase) -> list[ConsentState]:
+    """The case's consents that name the caller's institution, for a use case that opened the case."""
+    own = ctx.principal.institution_id
+    return [_state(c, case, ctx.now) for c in uow.consents.for_case(case.id) if c.names(own)]
 
 
 def get_consent(

@@ -48,7 +48,6 @@ from app.entrypoints.web.text_readers import chosen_text_category, text_readers
 from app.entrypoints.web.versions import VersionField, rendered_version
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import cases as case_service
-from app.services import consents as consent_service
 from app.services import documents, participants, segmentation
 from app.services.case_view import CaseView
 from app.services.ports import CaseFilter
@@ -258,7 +257,9 @@ def case_page(
     view = opened.view
     names = institution_names(web)
     lead = view.case.lead_institution_id == web.user.institution_id
-    reasons = _withheld_reasons(web, view)
+    reasons = withheld_reasons(
+        list(opened.consents), view.withheld - view.allowed, web.user.institution_id, web.ctx.now
+    )
     shown = sections_of(view, TAB_CATEGORIES.get(tab or "", tuple(DataCategory)), TAB_KINDS.get(tab or ""))
     sections = [replace(s, withheld_reason=reasons.get(s.category)) for s in shown]
     wanted = request.query_params.get("kategorie", "")
@@ -322,19 +323,6 @@ def _documents(web: WebUser, case_id: uuid.UUID) -> list[Document]:
         return read(lambda: documents.list_documents(_uow(web), web.ctx, case_id)).documents
     except PageRefused:
         return []
-
-
-def _withheld_reasons(web: WebUser, view: CaseView) -> dict[DataCategory, str]:
-    """Why each withheld category is withheld (read from the consents naming the caller's institution);
-    nothing is read when nothing is withheld."""
-    withheld = view.withheld - view.allowed
-    if not withheld:
-        return {}
-    try:
-        states = read(lambda: consent_service.list_consents(_uow(web), web.ctx, view.case.id))
-    except PageRefused:
-        states = []
-    return withheld_reasons(states, withheld, web.user.institution_id, web.ctx.now)
 
 
 @router.get("/faelle/{case_id}")
