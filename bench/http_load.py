@@ -243,7 +243,8 @@ def service_requests(base: str, token: str, basic: str) -> list[Request]:
 # -- the run ----------------------------------------------------------------------------------------------
 
 
-def reference_loads(seconds: int, workdir: Path, port: int) -> dict[str, Load]:
+@contextmanager
+def reference_server(workdir: Path, port: int) -> Iterator[str]:
     env = {**os.environ, "REFBENCH_DB": str(workdir / "ref.db")}
     command = [
         str(BIN / "python"),
@@ -256,12 +257,16 @@ def reference_loads(seconds: int, workdir: Path, port: int) -> dict[str, Load]:
         str(port),
     ]
     base = f"http://127.0.0.1:{port}"
-    print(f"reference ({base})", flush=True)
     with running(command, env, f"{base}/plain/7", workdir / "reference.log"):
-        return {
-            "plain": measure(Request("plain", "GET", f"{base}/plain/7"), seconds, workdir),
-            "protected": measure(Request("protected", "GET", f"{base}/protected/7"), seconds, workdir),
-        }
+        yield base
+
+
+def reference_loads(base: str, seconds: int, workdir: Path) -> dict[str, Load]:
+    print(f"reference ({base})", flush=True)
+    return {
+        "plain": measure(Request("plain", "GET", f"{base}/plain/7"), seconds, workdir),
+        "protected": measure(Request("protected", "GET", f"{base}/protected/7"), seconds, workdir),
+    }
 
 
 def service_loads(
@@ -290,7 +295,9 @@ REFERENCE_OF = {
 }
 
 
-def report(reference: dict[str, Load], configs: dict[str, dict[str, Load]], command: str) -> str:
+def report(references: dict[str, dict[str, Load]], configs: dict[str, dict[str, Load]], command: str) -> str:
+    """`references[label]`: the reference measured right before that configuration, so that each
+    ratio compares two measurements minutes apart rather than the first and the last of the run."""
     labels = list(configs)
     lines = [
         START_MARK,
@@ -302,10 +309,15 @@ def report(reference: dict[str, Load], configs: dict[str, dict[str, Load]], comm
         "rate: `hey -c 8 -q` at half the saturation throughput of the same server (p50/p99 in ms).",
         "Ratios are against the reference's `/plain/{id}` (trivial) or `/protected/{id}` (everything else).",
         "",
-        "Reference: "
-        + ", ".join(
-            f"{name} {load.rate:.0f} req/s (p50 {load.p50_ms:.1f} / p99 {load.p99_ms:.1f} ms)"
-            for name, load in reference.items()
+        "Reference, measured right before each configuration:",
+        "",
+        *(
+            f"- {label}: "
+            + ", ".join(
+                f"{name} {load.rate:.0f} req/s (p50 {load.p50_ms:.1f} / p99 {load.p99_ms:.1f} ms)"
+                for name, load in references[label].items()
+            )
+            for label in labels
         ),
         "",
         "| request | " + " | ".join(labels) + " |",
@@ -318,7 +330,7 @@ def report(reference: dict[str, Load], configs: dict[str, dict[str, Load]], comm
             if load is None:
                 cells.append("–")
                 continue
-            ratio = load.rate / reference[REFERENCE_OF[name]].rate
+            ratio = load.rate / references[label][REFERENCE_OF[name]].rate
             errors = f", {load.errors} non-2xx" if load.errors else ""
             cells.append(
                 f"**{ratio:.2f}×** ({load.rate:.0f}/s{errors}); p50 {load.p50_ms:.1f} / p99 {load.p99_ms:.1f}"
@@ -356,25 +368,27 @@ def main() -> None:
     wanted = args.only.split(",")
     with tempfile.TemporaryDirectory() as directory:
         workdir = Path(directory)
-        reference = reference_loads(args.seconds, workdir, args.port)
+        references: dict[str, dict[str, Load]] = {}
         configs: dict[str, dict[str, Load]] = {}
         plans = {
             "sqlite-1": ("sqlite", 1),
             "pg-1": (args.pg, 1),
             "pg-N": (args.pg, args.workers),
         }
-        for key in wanted:
-            backend, processes = plans[key]
-            databases = DatabaseFactory(workdir, backend)
-            label = f"{'PostgreSQL' if databases.postgres else 'SQLite'}, {processes} Prozess(e)"
-            try:
-                configs[label] = service_loads(
-                    key, databases.empty(), processes, args.seconds, workdir, args.port + 1
-                )
-            finally:
-                databases.drop_all()
+        with reference_server(workdir, args.port) as reference_base:
+            for key in wanted:
+                backend, processes = plans[key]
+                databases = DatabaseFactory(workdir, backend)
+                label = f"{'PostgreSQL' if databases.postgres else 'SQLite'}, {processes} Prozess(e)"
+                try:
+                    references[label] = reference_loads(reference_base, args.seconds, workdir)
+                    configs[label] = service_loads(
+                        key, databases.empty(), processes, args.seconds, workdir, args.port + 1
+                    )
+                finally:
+                    databases.drop_all()
     command = "python -m bench.http_load " + " ".join(sys.argv[1:])
-    section = report(reference, configs, command.strip())
+    section = report(references, configs, command.strip())
     print(section)
     if not args.no_write:
         write_results(section)
