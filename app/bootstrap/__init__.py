@@ -64,8 +64,6 @@ from app.services.ports import InstitutionFormat, UnitOfWork
 from app.settings import Environment, Settings
 from app.startup_checks import StartupRefused, refuse_unusable_keys
 
-__all__ = ["Container", "Identity", "StartupRefused", "build_container", "build_identity"]
-
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a path
 OIDC_CALLBACK_PATH = "/anmelden/oidc/antwort"
 
@@ -328,7 +326,12 @@ def build_container(settings: Settings) -> Container:
 
 __all__ = [
     "LOGIN_FAILURES",
+    "Container",
+    "Identity",
+    "StartupRefused",
     "WorkerLoop",
+    "build_container",
+    "build_identity",
     "failure_summary",
     "is_database_unavailable",
     "keys_usable",
