@@ -5,6 +5,7 @@ clearing body (AGS), which decides. The same use cases as `POST /referrals…`."
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated
 
@@ -33,6 +34,8 @@ from app.entrypoints.web.start_pages import _registered
 from app.entrypoints.web.web_auth import SignedIn, SignedInForm, WebUser
 from app.services import persons as person_service
 from app.services import referrals as service
+from app.services.context import RequestContext
+from app.services.ports import UnitOfWork
 
 router = APIRouter(include_in_schema=False)
 CATEGORY_CHOICES = sorted(CONTENT_CATEGORIES, key=lambda c: c.label)
@@ -232,14 +235,8 @@ def decide_admission(
     lead: Annotated[str, Form(max_length=40)] = "",
     local_reference: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    decision = _decision_of(referral_id, outcome, reason, lead, local_reference)
-    if isinstance(decision, FormErrors):
-        return _list_page(request, web, decision, 422, referral_id)
-    try:
-        decided = service.decide_admission(_uow(web), web.ctx, referral_id, decision)
-    except CHANGE_ERRORS as exc:
-        return _refused_or_errors(request, web, exc, _decision_fields(referral_id), referral_id)
-    return _after_decision(decided, web, "entschieden")
+    form = (outcome, reason, lead, local_reference)
+    return _decide(request, web, referral_id, form, service.decide_admission, "entschieden")
 
 
 @router.post("/zuweisungen/{referral_id}/schlichtung")
@@ -261,14 +258,27 @@ def decide_clearing(
     lead: Annotated[str, Form(max_length=40)] = "",
     local_reference: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    decision = _decision_of(referral_id, outcome, reason, lead, local_reference)
+    form = (outcome, reason, lead, local_reference)
+    return _decide(request, web, referral_id, form, service.decide_clearing, "geschlichtet")
+
+
+def _decide(
+    request: Request,
+    web: WebUser,
+    referral_id: uuid.UUID,
+    form: tuple[str, str, str, str],
+    decide: Callable[[UnitOfWork, RequestContext, uuid.UUID, service.Decision], Referral],
+    notice: str,
+) -> Response:
+    """One admission or clearing decision from its form: (outcome, reason, lead, local reference)."""
+    decision = _decision_of(referral_id, *form)
     if isinstance(decision, FormErrors):
         return _list_page(request, web, decision, 422, referral_id)
     try:
-        decided = service.decide_clearing(_uow(web), web.ctx, referral_id, decision)
+        decided = decide(_uow(web), web.ctx, referral_id, decision)
     except CHANGE_ERRORS as exc:
         return _refused_or_errors(request, web, exc, _decision_fields(referral_id), referral_id)
-    return _after_decision(decided, web, "geschlichtet")
+    return _after_decision(decided, web, notice)
 
 
 def _after_decision(referral: Referral, web: WebUser, notice: str) -> Response:
