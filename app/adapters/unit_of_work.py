@@ -27,6 +27,7 @@ from app.adapters.db.figures_queries import SqlFigureStore
 from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.institution_directory import InstitutionDirectory, directory_of
 from app.adapters.db.key_store import SqlKeyStore
+from app.adapters.db.plain_rows import LoadedRows
 from app.adapters.db.referrals import SqlReferralRepository
 from app.adapters.db.repositories import (
     SqlAuditRecorder,
@@ -84,10 +85,11 @@ class SqlUnitOfWork:
             raise RuntimeError("Unit of work is already in use")
         self._session = session = self._session_factory()
         self.institutions = SqlInstitutionRepository(session, self._directory)
-        self.users = SqlUserRepository(session)
+        loaded = LoadedRows()  # what a case load read along, for persons.get and users.get
+        self.users = SqlUserRepository(session, loaded)
         self.keys = SqlKeyStore(session, self._vault)
-        self.persons = SqlPersonRepository(session, self.keys)
-        self.cases = SqlCaseRepository(session, self.keys)
+        self.persons = SqlPersonRepository(session, self.keys, loaded)
+        self.cases = SqlCaseRepository(session, self.keys, loaded)
         self.documents = SqlDocumentRepository(session, self.keys)
         self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)

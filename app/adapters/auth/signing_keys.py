@@ -30,13 +30,26 @@ class SigningKeyStore:
     def __init__(self, directory: Path, *, create_dev_key: bool = False) -> None:
         self.directory = directory
         self.create_dev_key = create_dev_key  # dev and test: a key is made on first use
+        self._parsed: tuple[int, dict[str, ECKey]] | None = None
 
     # -- reading ------------------------------------------------------------------------------------
 
     def by_kid(self) -> dict[str, ECKey]:
+        """Every key in the directory. Parsed once per state of the directory: a rotation or a
+        retirement (also by `cockpit keys` in another process) adds or removes a file, which moves the
+        directory's modification time, so each token check costs one `stat`, not a parse per key."""
+        try:
+            stamp = self.directory.stat().st_mtime_ns
+        except FileNotFoundError:
+            return {}
+        if self._parsed is not None and self._parsed[0] == stamp:
+            return dict(self._parsed[1])
+        found = self._parse()
+        self._parsed = (stamp, found)
+        return dict(found)
+
+    def _parse(self) -> dict[str, ECKey]:
         found: dict[str, ECKey] = {}
-        if not self.directory.is_dir():
-            return found
         for path in sorted(self.directory.glob("*.jwk.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
             key = ECKey.import_key(data)

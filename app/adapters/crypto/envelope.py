@@ -98,7 +98,7 @@ class DataKey:
     def open(self, place: Place, sealed: bytes) -> bytes:
         if len(sealed) < HEADER_BYTES + TAG_BYTES or sealed[0] != FORMAT_VERSION:
             raise DecryptionRefused()
-        if key_id_of(sealed) != self.id or place.person_id != self.person_id:
+        if sealed[1 : 1 + KEY_ID_BYTES] != self.id.bytes or place.person_id != self.person_id:
             raise DecryptionRefused()
         nonce = sealed[1 + KEY_ID_BYTES : 1 + KEY_ID_BYTES + NONCE_BYTES]
         commitment = sealed[1 + KEY_ID_BYTES + NONCE_BYTES : HEADER_BYTES]

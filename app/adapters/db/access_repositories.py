@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -41,11 +42,14 @@ def evidence_place(consent_id: uuid.UUID, person_id: uuid.UUID) -> Place:
 
 
 # The statements of every protected read, built once (building a select costs more than running it).
+# The decision basis of every case request, read as plain rows (no ORM object per row).
+_CONSENTS = ConsentRow.__table__
 _CONSENTS_OF_CASE = (
-    select(ConsentRow).where(ConsentRow.case_id == bindparam("case_id")).order_by(ConsentRow.granted_at)
+    select(_CONSENTS).where(_CONSENTS.c.case_id == bindparam("case_id")).order_by(_CONSENTS.c.granted_at)
 )
-_IS_ASSIGNED = select(CaseAssignmentRow.id).where(
-    CaseAssignmentRow.case_id == bindparam("case_id"), CaseAssignmentRow.user_id == bindparam("user_id")
+_ASSIGNMENTS = CaseAssignmentRow.__table__
+_IS_ASSIGNED = select(_ASSIGNMENTS.c.id).where(
+    _ASSIGNMENTS.c.case_id == bindparam("case_id"), _ASSIGNMENTS.c.user_id == bindparam("user_id")
 )
 
 
@@ -73,7 +77,8 @@ class SqlConsentRepository:
         return _consent(row) if row else None
 
     def for_case(self, case_id: uuid.UUID) -> list[Consent]:
-        return [_consent(row) for row in self._session.scalars(_CONSENTS_OF_CASE, {"case_id": case_id})]
+        rows = self._session.connection().execute(_CONSENTS_OF_CASE, {"case_id": case_id})
+        return [_consent(row) for row in rows]
 
     def for_cases(self, case_ids: Sequence[uuid.UUID]) -> list[Consent]:
         query = (
@@ -178,7 +183,8 @@ def _write(row: ConsentRow, consent: Consent) -> None:
     row.supersedes_id = consent.supersedes_id
 
 
-def _consent(row: ConsentRow) -> Consent:
+def _consent(row: Any) -> Consent:
+    """`row`: a `ConsentRow` or a plain row of its columns."""
     return Consent(
         person_id=row.person_id,
         case_id=row.case_id,
@@ -242,7 +248,9 @@ class SqlAssignmentRepository:
         return True
 
     def is_assigned(self, case_id: uuid.UUID, user_id: uuid.UUID) -> bool:
-        found = self._session.execute(_IS_ASSIGNED, {"case_id": case_id, "user_id": user_id}).first()
+        found = (
+            self._session.connection().execute(_IS_ASSIGNED, {"case_id": case_id, "user_id": user_id}).first()
+        )
         return found is not None
 
     def for_case(self, case_id: uuid.UUID) -> list[CaseAssignment]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.adapters.crypto.envelope import Place
@@ -21,6 +22,26 @@ from app.adapters.db.sealing import open_json, seal_json
 from app.domain.categories import DataCategory
 from app.domain.exchange import DossierReveal, InstitutionDossier
 from app.domain.institutions import InstitutionKind
+
+_DOSSIERS = DossierRow.__table__
+_CASES = CaseRow.__table__
+# Plain rows for the read (no ORM object per dossier): every case page and case read runs it.
+_OF_CASE = (
+    select(
+        _DOSSIERS.c.id,
+        _DOSSIERS.c.case_id,
+        _DOSSIERS.c.institution_id,
+        _DOSSIERS.c.kind,
+        _DOSSIERS.c.category,
+        _DOSSIERS.c.local_reference,
+        _DOSSIERS.c.registered_on,
+        _DOSSIERS.c.sealed_facts,
+        _CASES.c.person_id,
+    )
+    .join(_CASES, _CASES.c.id == _DOSSIERS.c.case_id)
+    .where(_DOSSIERS.c.case_id == bindparam("case_id"))
+    .order_by(_DOSSIERS.c.registered_on)
+)
 
 
 def dossier_place(dossier_id: uuid.UUID, person_id: uuid.UUID) -> Place:
@@ -33,15 +54,10 @@ class SqlDossierRepository:
         self._keys = keys
 
     def of_case(self, case_id: uuid.UUID, reveal: DossierReveal | None = None) -> list[InstitutionDossier]:
-        query = (
-            select(DossierRow, CaseRow.person_id)
-            .join(CaseRow, CaseRow.id == DossierRow.case_id)
-            .where(DossierRow.case_id == case_id)
-            .order_by(DossierRow.registered_on)
-        )
+        rows = self._session.connection().execute(_OF_CASE, {"case_id": case_id})
         return [
-            self._dossier(row, person_id)
-            for row, person_id in self._session.execute(query).all()
+            self._dossier(row, row.person_id)
+            for row in rows
             if reveal is None or reveal(DataCategory(row.category), row.institution_id)
         ]
 
@@ -87,7 +103,8 @@ class SqlDossierRepository:
             )
         )
 
-    def _dossier(self, row: DossierRow, person_id: uuid.UUID) -> InstitutionDossier:
+    def _dossier(self, row: Any, person_id: uuid.UUID) -> InstitutionDossier:
+        """`row`: a `DossierRow` or a plain row of the same columns."""
         facts = open_json(self._keys.data_key(person_id), dossier_place(row.id, person_id), row.sealed_facts)
         return InstitutionDossier(
             case_id=row.case_id,

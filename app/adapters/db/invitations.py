@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.process_models import InvitationRow
 from app.domain.cases import Invitation, InvitationKind, InvitationStatus, SharedCase
 
+_INVITATIONS = InvitationRow.__table__
+_OF_CASE = (
+    select(_INVITATIONS)
+    .where(_INVITATIONS.c.case_id == bindparam("case_id"))
+    .order_by(_INVITATIONS.c.invited_on)
+)
+
 
 def load_invitations(session: Session, case_id: uuid.UUID) -> list[Invitation]:
-    rows = session.scalars(
-        select(InvitationRow).where(InvitationRow.case_id == case_id).order_by(InvitationRow.invited_on)
-    )
-    return [_invitation(row) for row in rows]
+    """Plain rows, no ORM objects: every case load runs this."""
+    return [_invitation(row) for row in session.connection().execute(_OF_CASE, {"case_id": case_id})]
 
 
 def sync_invitations(session: Session, case: SharedCase) -> None:
@@ -47,7 +53,8 @@ def pending_invitation_case_ids(session: Session, institution_id: uuid.UUID) -> 
     return list(dict.fromkeys(session.scalars(query)))
 
 
-def _invitation(row: InvitationRow) -> Invitation:
+def _invitation(row: Any) -> Invitation:
+    """`row`: an `InvitationRow` or a plain row of its columns."""
     return Invitation(
         kind=InvitationKind(row.kind),
         institution_id=row.institution_id,

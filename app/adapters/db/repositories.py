@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
-import copy
 import json
 import uuid
 from collections.abc import Collection, Sequence
@@ -13,10 +12,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, inspect, or_, select
 from sqlalchemy import case as sa_case
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import (
@@ -40,7 +40,8 @@ from app.adapters.db.models import (
     PersonRow,
     UserRow,
 )
-from app.adapters.db.sealed_items import SealedItems
+from app.adapters.db.plain_rows import LoadedRows, PlainRecord
+from app.adapters.db.sealed_items import ItemRecord, SealedItems
 from app.adapters.db.sealing import read_person, write_person
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
@@ -117,11 +118,12 @@ def _institution(row: InstitutionRow) -> Institution:
 
 
 class SqlUserRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, loaded: LoadedRows | None = None) -> None:
         self._session = session
+        self._loaded = loaded or LoadedRows()
 
     def get(self, user_id: uuid.UUID) -> User | None:
-        row = self._session.get(UserRow, user_id)
+        row = self._loaded.users.get(user_id) or self._session.get(UserRow, user_id)
         return _user(row) if row else None
 
     def by_username(self, username: str) -> User | None:
@@ -145,6 +147,7 @@ class SqlUserRepository:
         return [_user(r) for r in self._session.scalars(select(UserRow).order_by(UserRow.username))]
 
     def save(self, user: User) -> None:
+        self._loaded.users.pop(user.id, None)
         row = self._session.get(UserRow, user.id)
         if row is None:
             self.add(user)
@@ -155,7 +158,7 @@ class SqlUserRepository:
         _flush(self._session)
 
 
-def _user(row: UserRow) -> User:
+def _user(row: Any) -> User:  # a UserRow or a plain row of its columns
     return User(
         row.id,
         row.username,
@@ -169,9 +172,10 @@ def _user(row: UserRow) -> User:
 class SqlPersonRepository:
     """Stammdaten sealed under the person's data key; exact lookups through blind indexes only."""
 
-    def __init__(self, session: Session, keys: SqlKeyStore) -> None:
+    def __init__(self, session: Session, keys: SqlKeyStore, loaded: LoadedRows | None = None) -> None:
         self._session = session
         self._keys = keys
+        self._loaded = loaded or LoadedRows()
 
     def add(self, person: Person) -> None:
         now = _utcnow()
@@ -192,7 +196,7 @@ class SqlPersonRepository:
 
     def get(self, person_id: uuid.UUID) -> Person | None:
         """Raises DataDestroyed for a person whose data key was destroyed."""
-        row = self._session.get(PersonRow, person_id)
+        row = self._loaded.persons.get(person_id) or self._session.get(PersonRow, person_id)
         return self._person(row) if row else None
 
     def get_many(self, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Person]:
@@ -286,6 +290,7 @@ class SqlPersonRepository:
         return frozenset(self._session.scalars(query))
 
     def save(self, person: Person) -> None:
+        self._loaded.persons.pop(person.id, None)
         row = self._session.get(PersonRow, person.id)
         if row is None or row.version != person.version:
             raise StaleVersion()
@@ -298,7 +303,7 @@ class SqlPersonRepository:
     def _write(self, row: PersonRow, person: Person) -> None:
         write_person(self._keys, row, person)
 
-    def _person(self, row: PersonRow) -> Person:
+    def _person(self, row: Any) -> Person:  # a PersonRow or a plain row of its columns
         return read_person(self._keys, row)
 
 
@@ -334,17 +339,40 @@ def integrity_conflict(error: IntegrityError) -> Exception:
 
 
 _CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))
-_ContactRow = aliased(UserRow)
-# Built once: the case with its participants (joined), its person and the person's wrapped data key,
-# the user who is its contact person (for the view's name), and its items (one more statement).
+_CASES, _PARTICIPATIONS = CaseRow.__table__, ParticipationRow.__table__
+_PERSONS, _KEYS, _CONTACTS = PersonRow.__table__, DataKeyRow.__table__, UserRow.__table__.alias("contact")
+_CASE = PlainRecord(_CASES, "c_")
+_PARTICIPATION = PlainRecord(_PARTICIPATIONS, "p_")
+_PERSON = PlainRecord(_PERSONS, "s_")
+_KEY = PlainRecord(_KEYS, "k_")
+_CONTACT = PlainRecord(_CONTACTS, "u_")
+# Built once, read as plain rows (a read builds no ORM object; a save loads the case through the
+# ORM): the case with its participants (one row each), its person and the person's wrapped data key,
+# the user who is its contact person (for the view's name); its items are one more statement.
 _CASE_WITH_BASIS = (
-    select(CaseRow, DataKeyRow, PersonRow, _ContactRow)
-    .select_from(CaseRow)
-    .outerjoin(PersonRow, PersonRow.id == CaseRow.person_id)
-    .outerjoin(DataKeyRow, DataKeyRow.person_id == CaseRow.person_id)
-    .outerjoin(_ContactRow, _ContactRow.id == CaseRow.contact_person_user_id)
-    .where(CaseRow.id == bindparam("case_id"))
-    .options(joinedload(CaseRow.participations), selectinload(CaseRow.items))
+    select(*_CASE.columns, *_PARTICIPATION.columns, *_PERSON.columns, *_KEY.columns, *_CONTACT.columns)
+    .select_from(_CASES)
+    .outerjoin(_PARTICIPATIONS, _PARTICIPATIONS.c.case_id == _CASES.c.id)
+    .outerjoin(_PERSONS, _PERSONS.c.id == _CASES.c.person_id)
+    .outerjoin(_KEYS, _KEYS.c.person_id == _CASES.c.person_id)
+    .outerjoin(_CONTACTS, _CONTACTS.c.id == _CASES.c.contact_person_user_id)
+    .where(_CASES.c.id == bindparam("case_id"))
+    .order_by(_PARTICIPATIONS.c.joined_on, _PARTICIPATIONS.c.id)
+)
+_ITEMS = CaseItemRow.__table__
+# The items' headers and sealed content as plain rows: a read builds no ORM object per item; a save
+# loads the items it writes through the ORM (`_items_for_change`).
+_ITEM_RECORDS = (
+    select(
+        _ITEMS.c.id,
+        _ITEMS.c.kind,
+        _ITEMS.c.category,
+        _ITEMS.c.owner_institution_id,
+        _ITEMS.c.sealed_content,
+        _ITEMS.c.version,
+    )
+    .where(_ITEMS.c.case_id == bindparam("case_id"))
+    .order_by(_ITEMS.c.position, _ITEMS.c.id)
 )
 
 
@@ -355,15 +383,14 @@ class SqlCaseRepository:
     wrapped data key in two statements and decrypts nothing; `open` then decrypts the items the
     caller names, and only those."""
 
-    def __init__(self, session: Session, keys: SqlKeyStore) -> None:
+    def __init__(self, session: Session, keys: SqlKeyStore, loaded: LoadedRows | None = None) -> None:
         self._session = session
         self._keys = keys
         self._items = SealedItems(keys)
-        # The session holds its rows weakly: kept here, the case and its person (read along with
-        # it, for persons.get) stay loaded for the unit of work.
-        self._rows: dict[uuid.UUID, tuple[CaseRow, PersonRow | None]] = {}
+        self._loaded = loaded or LoadedRows()
+        self._rows: dict[uuid.UUID, Any] = {}  # the case row as loaded (plain) or added (ORM)
+        self._records: dict[uuid.UUID, Sequence[ItemRecord]] = {}  # as loaded or last saved
         self._cores: dict[uuid.UUID, tuple[object, ...]] = {}  # the core as loaded or last saved
-        self._contacts: list[UserRow] = []
 
     def add(self, case: SharedCase) -> None:
         now = _utcnow()
@@ -372,7 +399,8 @@ class SqlCaseRepository:
         self._items.sync(row, _content_items(case), item_due_dates(case))
         self._session.add(row)
         _flush(self._session)
-        self._rows[row.id] = (row, None)
+        self._rows[row.id] = row
+        self._records[row.id] = row.items
         self._cores[row.id] = _core_of_case(case)
         record_figure_metadata(self._session, case)
         sync_invitations(self._session, case)
@@ -385,12 +413,11 @@ class SqlCaseRepository:
         skeleton = _skeleton(row)
         skeleton.invitations = load_invitations(self._session, skeleton.id)
         self._cores[row.id] = _core_of_row(row, skeleton.invitations)
-        return SealedCase(skeleton, _headers(row))
+        return SealedCase(skeleton, _headers(self._records[row.id]))
 
     def current(self, case: SharedCase) -> SealedCase:
         """The case's headers as loaded or as this unit of work's last save left them (no statement)."""
-        row, _person = self._rows[case.id]
-        return SealedCase(case, _headers(row))
+        return SealedCase(case, _headers(self._records[case.id]))
 
     def version_key(self, case: SharedCase) -> bytes:
         return self._keys.data_key(case.person_id).version_tag_key
@@ -398,9 +425,9 @@ class SqlCaseRepository:
     def touched(self, case: SharedCase) -> frozenset[Part]:
         """The stored parts a save of `case` would change: the core, and the sections of the records
         it would rewrite or delete (a new record touches none)."""
-        row, _person = self._rows[case.id]
-        changed, removed = self._items.changes(row, _content_items(case))
-        parts: set[Part] = {section_of(h) for h in _headers(row) if h.id in changed | removed}
+        records = self._records[case.id]
+        changed, removed = self._items.changes(records, _content_items(case))
+        parts: set[Part] = {section_of(h) for h in _headers(records) if h.id in changed | removed}
         if self._cores.get(case.id) != _core_of_case(case):
             parts.add(CORE)
         return frozenset(parts)
@@ -408,8 +435,8 @@ class SqlCaseRepository:
     def open(self, sealed: SealedCase, item_ids: Collection[uuid.UUID]) -> SharedCase:
         """The loaded case with the named items decrypted; the others stay sealed and absent (a save
         leaves them untouched)."""
-        row, _person = self._rows[sealed.case.id]  # open() follows load() in the same unit of work
-        return _case(row, sealed.case, self._items, set(item_ids))
+        row = self._rows[sealed.case.id]  # open() follows load() in the same unit of work
+        return _case(row.person_id, self._records[row.id], sealed.case, self._items, set(item_ids))
 
     def get(self, case_id: uuid.UUID) -> SharedCase | None:
         """The whole case decrypted: for the system's own work on it (import, retention), never for
@@ -417,17 +444,23 @@ class SqlCaseRepository:
         sealed = self.load(case_id)
         return self.open(sealed, [item.id for item in sealed.items]) if sealed else None
 
-    def _row(self, case_id: uuid.UUID) -> CaseRow | None:
-        found = self._session.execute(_CASE_WITH_BASIS, {"case_id": case_id}).unique().one_or_none()
-        if found is None:
+    def _row(self, case_id: uuid.UUID) -> Any:
+        connection = self._session.connection()
+        found = connection.execute(_CASE_WITH_BASIS, {"case_id": case_id}).mappings().all()
+        if not found:
             return None
-        row, key_row, person_row, contact_row = found
+        first = found[0]
+        row = _CASE.of(first)
+        row.participations = [p for p in map(_PARTICIPATION.of, found) if p is not None]
+        key_row, person_row, contact_row = _KEY.of(first), _PERSON.of(first), _CONTACT.of(first)
         if key_row is not None:
             self._keys.remember(key_row)
-        self._rows[row.id] = (row, person_row)
+        if person_row is not None:
+            self._loaded.persons.setdefault(person_row.id, person_row)
         if contact_row is not None:
-            # Kept so that users.get() of the case's contact person finds it in the identity map.
-            self._contacts.append(contact_row)
+            self._loaded.users.setdefault(contact_row.id, contact_row)
+        self._rows[row.id] = row
+        self._records[row.id] = connection.execute(_ITEM_RECORDS, {"case_id": case_id}).all()
         return row
 
     def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
@@ -447,6 +480,7 @@ class SqlCaseRepository:
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
         if row is None or row.version != case.version:
             raise StaleVersion()
+        self._items_for_change(row)
         core = _core_of_case(case)
         core_changed = self._cores.get(case.id) != core
         now = _utcnow()
@@ -463,6 +497,17 @@ class SqlCaseRepository:
         if core_changed:
             case.version += 1
         self._cores[case.id] = core
+        self._records[case.id] = row.items
+
+    def _items_for_change(self, row: CaseRow) -> None:
+        """The items as ORM rows, for a save: a read loaded them as plain rows only."""
+        if "items" in inspect(row).unloaded:
+            items = self._session.scalars(
+                select(CaseItemRow)
+                .where(CaseItemRow.case_id == row.id)
+                .order_by(CaseItemRow.position, CaseItemRow.id)
+            )
+            set_committed_value(row, "items", list(items))
 
     def page_for_institution(
         self,
@@ -636,7 +681,7 @@ def _core_of_case(case: SharedCase) -> tuple[object, ...]:
         tuple(
             (p.id, p.institution_id, p.local_reference, p.joined_on, p.left_on) for p in case.participations
         ),
-        tuple(copy.deepcopy(case.invitations)),
+        _snapshot(case.invitations),
     )
 
 
@@ -654,14 +699,18 @@ def _core_of_row(row: CaseRow, invitations: list[Invitation]) -> tuple[object, .
         tuple(
             (p.id, p.institution_id, p.local_reference, p.joined_on, p.left_on) for p in row.participations
         ),
-        tuple(copy.deepcopy(invitations)),
+        _snapshot(invitations),
     )
 
 
-def _headers(row: CaseRow) -> tuple[SealedItem, ...]:
+def _snapshot(invitations: list[Invitation]) -> tuple[tuple[object, ...], ...]:
+    """The invitations' values as they are now (their fields are plain values: no deep copy needed)."""
+    return tuple(tuple(vars(invitation).values()) for invitation in invitations)
+
+
+def _headers(records: Sequence[ItemRecord]) -> tuple[SealedItem, ...]:
     return tuple(
-        SealedItem(r.id, r.kind, DataCategory(r.category), r.owner_institution_id, r.version)
-        for r in row.items
+        SealedItem(r.id, r.kind, DataCategory(r.category), r.owner_institution_id, r.version) for r in records
     )
 
 
@@ -697,13 +746,17 @@ def _content_items(case: SharedCase) -> list[Any]:
     ]
 
 
-def _case(row: CaseRow, case: SharedCase, items: SealedItems, item_ids: set[uuid.UUID]) -> SharedCase:
+def _case(
+    person_id: uuid.UUID,
+    records: Sequence[ItemRecord],
+    case: SharedCase,
+    items: SealedItems,
+    item_ids: set[uuid.UUID],
+) -> SharedCase:
     loaded: dict[str, list[Any]] = {}
-    for item_row in row.items:
-        if item_row.id in item_ids:
-            loaded.setdefault(item_row.kind, []).append(items.open(item_row, row.person_id))
-        else:
-            items.withhold(item_row)
+    for record in records:
+        if record.id in item_ids:
+            loaded.setdefault(record.kind, []).append(items.open(record, person_id))
     case.segment_history = loaded.get("segment", [])
     case.goals = loaded.get("goal", [])
     case.measures = loaded.get("measure", [])
