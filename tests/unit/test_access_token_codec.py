@@ -98,3 +98,26 @@ def test_keys_are_written_private(tmp_path: Path) -> None:
     files = list((tmp_path / "keys").iterdir())
     assert files and all(f.stat().st_mode & 0o077 == 0 for f in files)
     assert store.has_dev_keys()
+
+
+def test_a_remembered_signature_still_expires_and_dies_with_its_key(codec: AccessTokenCodec) -> None:
+    token = codec.encode(_claims())
+    assert codec.decode(token, NOW)["client_id"] == "c"  # verified, and its signature remembered
+    with pytest.raises(TokenRejected, match="abgelaufen"):
+        codec.decode(token, NOW + timedelta(minutes=10))
+    kid = codec.store.active_kid()
+    codec.store.rotate()
+    assert kid is not None
+    codec.store.retire(kid)
+    with pytest.raises(TokenRejected, match="unbekannte kid"):
+        codec.decode(token, NOW)
+
+
+def test_a_token_altered_after_an_accepted_one_is_checked_anew(codec: AccessTokenCodec) -> None:
+    token = codec.encode(_claims())
+    codec.decode(token, NOW)
+    header, payload, signature = token.split(".")
+    forged_payload = _b64({"iss": ISSUER, "aud": AUDIENCE, **_claims(sub="admin", client_id="admin")})
+    for forged in (f"{header}.{forged_payload}.{signature}", f"{header}.{payload}.{signature[:-4]}AAAA"):
+        with pytest.raises(TokenRejected, match="Signatur"):
+            codec.decode(forged, NOW)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +26,7 @@ ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
 ASSERTION_ALGORITHMS = ("ES256", "RS256", "PS256")
 CLOCK_SKEW_SECONDS = 30
 MAX_ASSERTION_LIFETIME_SECONDS = 600
+VERIFIED_SIGNATURES_KEPT = 4096
 
 
 class TokenRejected(Exception):
@@ -76,6 +80,7 @@ class AccessTokenCodec:
         self.store = store
         self.issuer = issuer
         self.audience = audience
+        self._verified = _VerifiedSignatures()
 
     def encode(self, claims: dict[str, Any]) -> str:
         key = self.store.active_key()
@@ -89,10 +94,14 @@ class AccessTokenCodec:
             raise TokenRejected("Algorithmus nicht erlaubt")
         if str(header.get("typ", "")).lower() not in (ACCESS_TOKEN_TYPE, "application/" + ACCESS_TOKEN_TYPE):
             raise TokenRejected("falscher typ")
-        key = self.store.by_kid().get(str(header.get("kid")))
+        kid = str(header.get("kid"))
+        key = self.store.by_kid().get(kid)
         if key is None:
             raise TokenRejected("unbekannte kid")
-        claims = _decode(token, key, (SIGNING_ALGORITHM,))
+        claims = self._verified.claims(token, kid)
+        if claims is None:
+            claims = _decode(token, key, (SIGNING_ALGORITHM,))
+            self._verified.keep(token, kid, claims)
         if claims.get("iss") != self.issuer:
             raise TokenRejected("falscher Aussteller")
         if self.audience not in _audiences(claims):
@@ -107,6 +116,33 @@ class AccessTokenCodec:
         self, assertion: str, jwks: dict[str, Any], client_id: str, audiences: tuple[str, ...], now: datetime
     ) -> dict[str, Any]:
         return verify_client_assertion(assertion, jwks, client_id, audiences, now)
+
+
+class _VerifiedSignatures:
+    """Claims of tokens whose signature was already checked, by a hash of the token: a client sends
+    the same token with every request until it expires, and the ES256 check is the costliest step
+    of a request's authentication. Only the signature is remembered: the key must still be in the
+    store (a retired key ends its tokens at once) and every claim is checked again on each use."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[bytes, tuple[str, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def claims(self, token: str, kid: str) -> dict[str, Any] | None:
+        digest = hashlib.sha256(token.encode()).digest()
+        with self._lock:
+            found = self._entries.get(digest)
+            if found is None or found[0] != kid:
+                return None
+            self._entries.move_to_end(digest)
+            return dict(found[1])
+
+    def keep(self, token: str, kid: str, claims: dict[str, Any]) -> None:
+        digest = hashlib.sha256(token.encode()).digest()
+        with self._lock:
+            self._entries[digest] = (kid, dict(claims))
+            while len(self._entries) > VERIFIED_SIGNATURES_KEPT:
+                self._entries.popitem(last=False)
 
 
 def verify_client_assertion(

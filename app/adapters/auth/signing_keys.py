@@ -20,6 +20,7 @@ SIGNING_ALGORITHM = "ES256"  # pinned: the only algorithm we sign with and accep
 _CURVE = "P-256"
 _ACTIVE = "active"
 DEV_PREFIX = "dev-"
+_SUFFIX = ".jwk.json"
 
 
 class SigningKeyError(Exception):
@@ -30,27 +31,27 @@ class SigningKeyStore:
     def __init__(self, directory: Path, *, create_dev_key: bool = False) -> None:
         self.directory = directory
         self.create_dev_key = create_dev_key  # dev and test: a key is made on first use
-        self._parsed: tuple[int, dict[str, ECKey]] | None = None
+        self._parsed: tuple[tuple[str, ...], dict[str, ECKey]] | None = None
 
     # -- reading ------------------------------------------------------------------------------------
 
     def by_kid(self) -> dict[str, ECKey]:
-        """Every key in the directory. Parsed once per state of the directory: a rotation or a
-        retirement (also by `cockpit keys` in another process) adds or removes a file, which moves the
-        directory's modification time, so each token check costs one `stat`, not a parse per key."""
+        """Every key in the directory, parsed once per set of key files: a rotation or a retirement
+        (also by `cockpit keys` in another process) adds or removes a file named after its kid, and a
+        key file is never rewritten, so each token check lists the directory instead of parsing it."""
         try:
-            stamp = self.directory.stat().st_mtime_ns
-        except FileNotFoundError:
+            names = tuple(sorted(name for name in os.listdir(self.directory) if name.endswith(_SUFFIX)))
+        except (FileNotFoundError, NotADirectoryError):
             return {}
-        if self._parsed is not None and self._parsed[0] == stamp:
+        if self._parsed is not None and self._parsed[0] == names:
             return dict(self._parsed[1])
         found = self._parse()
-        self._parsed = (stamp, found)
+        self._parsed = (names, found)
         return dict(found)
 
     def _parse(self) -> dict[str, ECKey]:
         found: dict[str, ECKey] = {}
-        for path in sorted(self.directory.glob("*.jwk.json")):
+        for path in sorted(self.directory.glob("*" + _SUFFIX)):
             data = json.loads(path.read_text(encoding="utf-8"))
             key = ECKey.import_key(data)
             if key.kid is None or key.curve_name != _CURVE:
@@ -92,14 +93,14 @@ class SigningKeyStore:
         stamp = datetime.now(UTC).strftime("%Y%m%d")
         kid = f"{DEV_PREFIX if dev else ''}{stamp}-{secrets.token_hex(4)}"
         key = ECKey.generate_key(_CURVE, parameters={"kid": kid}, private=True)
-        _write_private(self.directory / f"{kid}.jwk.json", json.dumps(key.as_dict(private=True)))
+        _write_private(self.directory / f"{kid}{_SUFFIX}", json.dumps(key.as_dict(private=True)))
         _write_private(self.directory / _ACTIVE, kid)
         return kid
 
     def retire(self, kid: str) -> None:
         if kid == self.active_kid():
             raise SigningKeyError("Der aktive Schlüssel kann nicht zurückgezogen werden; zuerst rotieren.")
-        path = self.directory / f"{kid}.jwk.json"
+        path = self.directory / f"{kid}{_SUFFIX}"
         if kid not in self.by_kid():
             raise SigningKeyError("Unbekannte Schlüssel-ID.")
         path.unlink()
