@@ -77,7 +77,7 @@ class SqlKeyStore:
         missing = person_ids - self._data_keys.keys()
         if not missing:
             return
-        rows = self._session.execute(
+        rows = self._session.connection().execute(
             select(DataKeyRow.id, DataKeyRow.person_id, DataKeyRow.kek_id, DataKeyRow.wrapped).where(
                 DataKeyRow.person_id.in_(missing)
             )

@@ -204,7 +204,7 @@ class SqlPersonRepository:
         if not person_ids:
             return {}
         wanted = set(person_ids)
-        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(wanted)))
+        rows = self._session.connection().execute(select(PersonRow).where(PersonRow.id.in_(wanted))).all()
         self._keys.preload_data_keys(wanted)
         found = {}
         for row in rows:
@@ -557,15 +557,14 @@ class SqlCaseRepository:
             by_id = CaseRow.id.desc() if sort.descending else CaseRow.id.asc()
             query = query.order_by(ordered.nulls_last(), by_id).offset(offset)
         query = query.add_columns(ParticipationRow.local_reference).limit(limit + 1)
-        result: Any = self._session.execute(query)  # (case row, own Dossier-Nr.) after add_columns
-        found: list[tuple[CaseRow, str]] = [(r[0], r[1]) for r in result]
-        has_more = len(found) > limit
-        found = found[:limit]
-        rows = [row for row, _ in found]
+        # Plain rows (the case's columns and the own Dossier-Nr.): a list page builds no ORM object.
+        rows: list[Any] = list(self._session.connection().execute(query))
+        has_more = len(rows) > limit
+        rows = rows[:limit]
         participants = self._active_participants([r.id for r in rows])
         summaries = [
-            replace(_summary(row, participants.get(row.id, frozenset())), own_reference=reference)
-            for row, reference in found
+            replace(_summary(row, participants.get(row.id, frozenset())), own_reference=row.local_reference)
+            for row in rows
         ]
         if not has_more:
             next_cursor = None
@@ -582,7 +581,7 @@ class SqlCaseRepository:
         query = select(ParticipationRow.case_id, ParticipationRow.institution_id).where(
             ParticipationRow.case_id.in_(case_ids), ParticipationRow.left_on.is_(None)
         )
-        for case_id, institution_id in self._session.execute(query):
+        for case_id, institution_id in self._session.connection().execute(query):
             found.setdefault(case_id, set()).add(institution_id)
         return {case_id: frozenset(ids) for case_id, ids in found.items()}
 
@@ -798,7 +797,7 @@ def _skeleton(row: CaseRow) -> SharedCase:
     )
 
 
-def _summary(row: CaseRow, participants: frozenset[uuid.UUID]) -> CaseSummary:
+def _summary(row: Any, participants: frozenset[uuid.UUID]) -> CaseSummary:
     return CaseSummary(
         id=row.id,
         person_id=row.person_id,

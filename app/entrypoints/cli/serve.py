@@ -43,6 +43,7 @@ def serve(
 
     from app.bootstrap import StartupRefused
     from app.entrypoints.api.app import create_app
+    from app.entrypoints.api.asgi import settle_heap
 
     settings = load_settings()
     processes = _process_count(settings, workers)
@@ -56,6 +57,7 @@ def serve(
             typer.echo(str(refusal), err=True)
             raise typer.Exit(2) from None
         configure_json_logging()
+        settle_heap()
         uvicorn.run(
             application,
             host=host,
