@@ -188,6 +188,9 @@ def service_env(database_url: str, workdir: Path) -> dict[str, str]:
         "COCKPIT_AUDIT_SIGNING_KEY_FILE": str(workdir / "audit-key.pem"),
         "COCKPIT_RECEIPT_DIR": str(workdir / "receipts"),
         "COCKPIT_ACCESS_TOKEN_LIFETIME_SECONDS": "3600",
+        # The token request measures issuing, not the per-client throttle (60 a minute by default),
+        # which would answer 429 after the first second.
+        "COCKPIT_TOKEN_REQUESTS_PER_MINUTE": "100000",
         "COCKPIT_PUBLIC_BASE_URL": "http://127.0.0.1:8131",
     }
 

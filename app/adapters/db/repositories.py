@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, insert, inspect, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, insert, inspect, or_, select
 from sqlalchemy import case as sa_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -222,12 +222,11 @@ class SqlPersonRepository:
     def registrations_by_ahvn13(self, ahvn13: Ahvn13) -> list[Person]:
         """Every institution's registration of this AHVN13, earliest first (at most one each)."""
         indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
-        rows = self._session.scalars(
+        return self._plain(
             select(PersonRow)
             .where(PersonRow.ahvn13_index.in_(indexes))
             .order_by(PersonRow.created_at, PersonRow.id)
         )
-        return [self._person(row) for row in rows]
 
     def registrations_related_to(self, ahvn13: Ahvn13, institution_id: uuid.UUID) -> list[Person]:
         """The registrations of this AHVN13 the institution has a relation to: its own, and those of
@@ -250,7 +249,7 @@ class SqlPersonRepository:
             .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
             .where(ParticipationRow.institution_id == institution_id, ParticipationRow.left_on.is_(None))
         )
-        rows = self._session.scalars(
+        return self._plain(
             select(PersonRow)
             .where(
                 match,
@@ -261,7 +260,14 @@ class SqlPersonRepository:
             )
             .order_by(PersonRow.created_at, PersonRow.id)
         )
-        return [self._person(row) for row in rows]
+
+    def _plain(self, query: Select[Any]) -> list[Person]:
+        """The persons of `query`, read as plain rows (kept for `get` in this unit of work)."""
+        found = []
+        for row in self._session.connection().execute(query):
+            self._loaded.persons.setdefault(row.id, row)
+            found.append(self._person(row))
+        return found
 
     def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
         """The ids of the other institutions' registrations of the same AHVN13; nothing is opened."""
