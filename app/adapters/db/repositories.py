@@ -12,11 +12,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, insert, inspect, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy import case as sa_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import (
@@ -41,7 +40,7 @@ from app.adapters.db.models import (
     UserRow,
 )
 from app.adapters.db.plain_rows import LoadedRows, PlainRecord
-from app.adapters.db.sealed_items import ItemRecord, SealedItems
+from app.adapters.db.sealed_items import ITEMS_OF_CASE, ItemRecord, SealedItems
 from app.adapters.db.sealing import read_person, write_person
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
@@ -344,7 +343,7 @@ def integrity_conflict(error: IntegrityError) -> Exception:
     return error
 
 
-_CASE_LOAD = (selectinload(CaseRow.participations), selectinload(CaseRow.items))
+_CASE_LOAD = (selectinload(CaseRow.participations),)
 _CASES, _PARTICIPATIONS = CaseRow.__table__, ParticipationRow.__table__
 _PERSONS, _KEYS, _CONTACTS = PersonRow.__table__, DataKeyRow.__table__, UserRow.__table__.alias("contact")
 _CASE = PlainRecord(_CASES, "c_")
@@ -364,21 +363,6 @@ _CASE_WITH_BASIS = (
     .outerjoin(_CONTACTS, _CONTACTS.c.id == _CASES.c.contact_person_user_id)
     .where(_CASES.c.id == bindparam("case_id"))
     .order_by(_PARTICIPATIONS.c.joined_on, _PARTICIPATIONS.c.id)
-)
-_ITEMS = CaseItemRow.__table__
-# The items' headers and sealed content as plain rows: a read builds no ORM object per item; a save
-# loads the items it writes through the ORM (`_items_for_change`).
-_ITEM_RECORDS = (
-    select(
-        _ITEMS.c.id,
-        _ITEMS.c.kind,
-        _ITEMS.c.category,
-        _ITEMS.c.owner_institution_id,
-        _ITEMS.c.sealed_content,
-        _ITEMS.c.version,
-    )
-    .where(_ITEMS.c.case_id == bindparam("case_id"))
-    .order_by(_ITEMS.c.position, _ITEMS.c.id)
 )
 
 
@@ -400,13 +384,12 @@ class SqlCaseRepository:
 
     def add(self, case: SharedCase) -> None:
         now = _utcnow()
-        row = CaseRow(id=case.id, created_at=now, participations=[], items=[], version=case.version)
+        row = CaseRow(id=case.id, created_at=now, participations=[], version=case.version)
         _write_core(row, case, now)
-        self._items.sync(row, _content_items(case), item_due_dates(case))
         self._session.add(row)
         _flush(self._session)
         self._rows[row.id] = row
-        self._records[row.id] = row.items
+        _wrote, self._records[row.id] = self._sync_items(case, ())
         self._cores[row.id] = _core_of_case(case)
         record_figure_metadata(self._session, case)
         sync_invitations(self._session, case)
@@ -466,7 +449,7 @@ class SqlCaseRepository:
         if contact_row is not None:
             self._loaded.users.setdefault(contact_row.id, contact_row)
         self._rows[row.id] = row
-        self._records[row.id] = connection.execute(_ITEM_RECORDS, {"case_id": case_id}).all()
+        self._records[row.id] = connection.execute(ITEMS_OF_CASE, {"case_id": case_id}).all()
         return row
 
     def with_pending_invitation(self, institution_id: uuid.UUID) -> list[uuid.UUID]:
@@ -486,14 +469,14 @@ class SqlCaseRepository:
         row = self._session.get(CaseRow, case.id, options=_CASE_LOAD)
         if row is None or row.version != case.version:
             raise StaleVersion()
-        self._items_for_change(row)
         core = _core_of_case(case)
         core_changed = self._cores.get(case.id) != core
         now = _utcnow()
         if core_changed:
             _write_core(row, case, now)
             row.version = case.version + 1
-        if self._items.sync(row, _content_items(case), item_due_dates(case)) and not core_changed:
+        wrote, self._records[case.id] = self._sync_items(case, self._records[case.id])
+        if wrote and not core_changed:
             row.updated_at = now  # an UPDATE … WHERE version = the loaded one
         if core_changed:
             sync_invitations(self._session, case)
@@ -503,17 +486,15 @@ class SqlCaseRepository:
         if core_changed:
             case.version += 1
         self._cores[case.id] = core
-        self._records[case.id] = row.items
 
-    def _items_for_change(self, row: CaseRow) -> None:
-        """The items as ORM rows, for a save: a read loaded them as plain rows only."""
-        if "items" in inspect(row).unloaded:
-            items = self._session.scalars(
-                select(CaseItemRow)
-                .where(CaseItemRow.case_id == row.id)
-                .order_by(CaseItemRow.position, CaseItemRow.id)
-            )
-            set_committed_value(row, "items", list(items))
+    def _sync_items(
+        self, case: SharedCase, stored: Sequence[ItemRecord]
+    ) -> tuple[bool, Sequence[ItemRecord]]:
+        """Writes the items that changed: whether any content did, and the records as they are now."""
+        connection = self._session.connection()
+        return self._items.sync(
+            connection, case.id, case.person_id, stored, _content_items(case), item_due_dates(case)
+        )
 
     def page_for_institution(
         self,
