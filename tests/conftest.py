@@ -44,6 +44,20 @@ def database_url(databases: DatabaseFactory) -> Iterator[str]:
     databases.release(url)
 
 
+def filled_by(vault: Vault, fill: Callable[[Callable[[], UnitOfWork]], object]) -> Callable[[str], None]:
+    """A seed for `DatabaseFactory.seeded`: `fill` writes through units of work on the database."""
+
+    def seed(url: str) -> None:
+        engine = make_engine(url)
+        try:
+            session_factory = make_session_factory(engine)
+            fill(lambda: SqlUnitOfWork(session_factory, vault=vault))
+        finally:
+            engine.dispose()
+
+    return seed
+
+
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
