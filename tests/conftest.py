@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container, SystemClock
+from app.demo.seed import seed_demo
 from app.entrypoints.api.app import create_app
 from app.services.ports import UnitOfWork
 from app.settings import Settings
@@ -56,6 +58,16 @@ def filled_by(vault: Vault, fill: Callable[[Callable[[], UnitOfWork]], object]) 
             engine.dispose()
 
     return seed
+
+
+@contextmanager
+def database_with_demo(databases: DatabaseFactory, vault: Vault, now: datetime) -> Iterator[str]:
+    """A database of its own holding the demo seeded at `now`; the seeding runs once per session."""
+    url = databases.seeded(f"demo@{now.isoformat()}", filled_by(vault, lambda uows: seed_demo(uows, now)))
+    try:
+        yield url
+    finally:
+        databases.release(url)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 
 from app.adapters.crypto.vault import Vault
 from app.adapters.legal_basis_file import packaged_rule_book
-from app.demo.seed import seed_demo
 from app.domain.ahvn13 import Ahvn13, ean13_check_digit
 from app.domain.categories import DataCategory
 from app.services.access.case_work import read_case
@@ -21,7 +20,7 @@ from app.services.consents import confirm_consent, list_consents
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound, Forbidden
 from app.services.ports import UnitOfWork
-from tests.conftest import filled_by
+from tests.conftest import database_with_demo
 from tests.databases import DatabaseFactory
 
 pytestmark = pytest.mark.integration
@@ -34,9 +33,8 @@ UowFactory = Callable[[], UnitOfWork]
 @pytest.fixture
 def database_url(databases: DatabaseFactory, vault: Vault) -> Iterator[str]:
     """Every test here starts from the demo seeded at NOW: a copy of its own of one seeded database."""
-    url = databases.seeded("demo", filled_by(vault, lambda uow_factory: seed_demo(uow_factory, NOW)))
-    yield url
-    databases.release(url)
+    with database_with_demo(databases, vault, NOW) as url:
+        yield url
 
 
 @pytest.fixture
