@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from app.adapters.crypto.vault import Vault
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import Container, SystemClock
+from app.demo.seed import seed_demo
 from app.entrypoints.api.app import create_app
 from app.services.ports import UnitOfWork
 from app.settings import Settings
@@ -42,6 +44,30 @@ def database_url(databases: DatabaseFactory) -> Iterator[str]:
     url = databases.migrated()
     yield url
     databases.release(url)
+
+
+def filled_by(vault: Vault, fill: Callable[[Callable[[], UnitOfWork]], object]) -> Callable[[str], None]:
+    """A seed for `DatabaseFactory.seeded`: `fill` writes through units of work on the database."""
+
+    def seed(url: str) -> None:
+        engine = make_engine(url)
+        try:
+            session_factory = make_session_factory(engine)
+            fill(lambda: SqlUnitOfWork(session_factory, vault=vault))
+        finally:
+            engine.dispose()
+
+    return seed
+
+
+@contextmanager
+def database_with_demo(databases: DatabaseFactory, vault: Vault, now: datetime) -> Iterator[str]:
+    """A database of its own holding the demo seeded at `now`; the seeding runs once per session."""
+    url = databases.seeded(f"demo@{now.isoformat()}", filled_by(vault, lambda uows: seed_demo(uows, now)))
+    try:
+        yield url
+    finally:
+        databases.release(url)
 
 
 @pytest.fixture

@@ -126,14 +126,16 @@ def auth_settings(database_url: str, key_dir: Path, **overrides: Any) -> Setting
     return Settings(**values)
 
 
+def cheap_password_hasher() -> Argon2PasswordHasher:
+    """argon2id with the smallest cost: the tests check behaviour, not the cost of guessing."""
+    return Argon2PasswordHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 def build_auth_app(container: Container, settings: Settings) -> AuthApp:
     clock = MovableClock()
     changed = dataclasses.replace(container, settings=settings, clock=clock)
     app = create_app(settings, changed)
-    # argon2id with the smallest cost: the tests check behaviour, not the cost of guessing
-    app.state.identity.hasher = Argon2PasswordHasher(
-        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+    app.state.identity.hasher = cheap_password_hasher()
     client = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
     return AuthApp(client, changed, clock, settings)
 

@@ -1,13 +1,14 @@
 """The thin client in Debian's Chromium: the real app served by uvicorn on a free loopback port.
 
-The server runs on its own SQLite database with the demo data (once per module), started as
-`make run` does it: migrate, seed, serve. Browser tests are marked `browser` and run in the SQLite
-pass of `make test` only.
+The server runs as `make run` starts it: migrate, seed, serve. Migrating and seeding take several
+seconds, so each pytest worker prepares one such home (SQLite database, keyring, keys) once, and each
+module serves a copy of its own: the server writes to its home, and no module sees what another one
+did. Browser tests are marked `browser` and run in the SQLite pass of `make test` only.
 """
 
 from __future__ import annotations
 
-import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.home import home_env, run_cockpit
 from tests.integration.test_serve import _free_port, _wait_for_line
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,25 +31,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home as `make run` prepares it (migrated, demo seeded), built once per worker; never served."""
+    home = tmp_path_factory.mktemp("demo-home")
+    env = home_env(home)
+    run_cockpit(env, "db", "upgrade")
+    run_cockpit(env, "demo", "seed")
+    return home
+
+
 @pytest.fixture(scope="module")
-def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def server_env(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A copy of the demo home for this module's server alone."""
     home = tmp_path_factory.mktemp("thin-client")
-    return {
-        **os.environ,
-        "COCKPIT_DATABASE_URL": f"sqlite:///{home / 'cockpit.db'}",
-        "COCKPIT_KEYRING_PATH": str(home / "keyring.json"),
-        "COCKPIT_AUDIT_SIGNING_KEY_FILE": str(home / "audit-signing-key.pem"),
-        "COCKPIT_AUTH_SIGNING_KEY_DIR": str(home / "signing-keys"),
-        "COCKPIT_RECEIPT_DIR": str(home / "receipts"),
-    }
+    shutil.copytree(demo_home, home, dirs_exist_ok=True)
+    return home_env(home)
 
 
 @pytest.fixture(scope="module")
 def base_url(server_env: dict[str, str]) -> Iterator[str]:
     cockpit = str(Path(sys.executable).with_name("cockpit"))
-    for command in (["db", "upgrade"], ["demo", "seed"]):
-        done = subprocess.run([cockpit, *command], env=server_env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
     port = _free_port()
     server = subprocess.Popen(
         [cockpit, "serve", "--host", "127.0.0.1", "--port", str(port)],

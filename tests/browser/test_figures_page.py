@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.home import run_cockpit
 from tests.browser.pages import PageCheck, sign_in
 from tests.integration.test_serve import _free_port, _wait_for_line
 
@@ -20,9 +21,7 @@ from tests.integration.test_serve import _free_port, _wait_for_line
 def base_url(server_env: dict[str, str]) -> Iterator[str]:
     """The demo seed plus 3,000 synthetic cases of `cockpit demo figures`."""
     cockpit = str(Path(sys.executable).with_name("cockpit"))
-    for command in (["db", "upgrade"], ["demo", "seed"], ["demo", "figures", "--cases", "3000"]):
-        done = subprocess.run([cockpit, *command], env=server_env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
+    run_cockpit(server_env, "demo", "figures", "--cases", "3000")
     port = _free_port()
     server = subprocess.Popen(
         [cockpit, "serve", "--host", "127.0.0.1", "--port", str(port)],

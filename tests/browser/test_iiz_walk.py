@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -39,10 +37,6 @@ def clock() -> Clock:
 def walk_url(server_env: dict[str, str], clock: Clock) -> Iterator[str]:
     import uvicorn
 
-    cockpit = str(Path(sys.executable).with_name("cockpit"))
-    for command in (["db", "upgrade"], ["demo", "seed"]):
-        done = subprocess.run([cockpit, *command], env=server_env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
     settings = Settings(
         database_url=server_env["COCKPIT_DATABASE_URL"],
         keyring_path=Path(server_env["COCKPIT_KEYRING_PATH"]),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
 
+from app.adapters.crypto.vault import Vault
 from app.adapters.legal_basis_file import packaged_rule_book
-from app.demo.seed import seed_demo
 from app.domain.ahvn13 import Ahvn13, ean13_check_digit
 from app.domain.categories import DataCategory
 from app.services.access.case_work import read_case
@@ -20,6 +20,8 @@ from app.services.consents import confirm_consent, list_consents
 from app.services.context import RequestContext
 from app.services.errors import CaseNotFound, Forbidden
 from app.services.ports import UnitOfWork
+from tests.conftest import database_with_demo
+from tests.databases import DatabaseFactory
 
 pytestmark = pytest.mark.integration
 
@@ -29,8 +31,14 @@ UowFactory = Callable[[], UnitOfWork]
 
 
 @pytest.fixture
+def database_url(databases: DatabaseFactory, vault: Vault) -> Iterator[str]:
+    """Every test here starts from the demo seeded at NOW: a copy of its own of one seeded database."""
+    with database_with_demo(databases, vault, NOW) as url:
+        yield url
+
+
+@pytest.fixture
 def demo(uow_factory: UowFactory) -> Callable[[str, str], CaseView]:
-    seed_demo(uow_factory, NOW)
     access = AccessConfig(rules=packaged_rule_book())
 
     def read(username: str, ahvn13_body: str) -> CaseView:
@@ -107,7 +115,6 @@ def test_no_access_looks_like_a_missing_case(
 
 
 def test_the_demo_consents_have_each_status(uow_factory: UowFactory) -> None:
-    seed_demo(uow_factory, NOW)
     with uow_factory() as uow:
         lead = uow.users.by_username("demo-lead")
         assert lead is not None

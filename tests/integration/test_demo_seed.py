@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from app.adapters.crypto.vault import Vault
+from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.models import AuditEventRow, CaseItemRow, CaseRow, PersonRow, UserRow
+from app.adapters.unit_of_work import SqlUnitOfWork
 from app.demo.directory import INSTITUTIONS, PILOT_REGIONS, USERS, WASSERAMT, stable_id
 from app.demo.seed import (
     SeedReport,
@@ -23,6 +26,8 @@ from app.services.cases import list_cases
 from app.services.context import RequestContext
 from app.services.errors import Forbidden
 from app.services.ports import UnitOfWork
+from tests.conftest import database_with_demo
+from tests.databases import DatabaseFactory
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +43,18 @@ PILOT_REGION_NAMES = {
     "Sozialregion Untergäu",
     "Sozialregion Olten",
 }
+
+
+@pytest.fixture
+def seeded_uow_factory(databases: DatabaseFactory, vault: Vault) -> Iterator[UowFactory]:
+    """Units of work on a database of this test's own that holds the demo seeded at NOW."""
+    with database_with_demo(databases, vault, NOW) as url:
+        engine = make_engine(url)
+        session_factory = make_session_factory(engine)
+        try:
+            yield lambda: SqlUnitOfWork(session_factory, vault=vault)
+        finally:
+            engine.dispose()
 
 
 def _institutions(uow_factory: UowFactory) -> dict[uuid.UUID, Institution]:
@@ -104,9 +121,8 @@ def test_seeding_builds_a_dozen_cases_over_all_phases_segments_and_pilot_regions
     assert sum(not case.is_reassessment_due(today) for case in active) >= 2
 
 
-def test_cases_have_consistent_dates_segment_changes_and_follow_ups(uow_factory: UowFactory) -> None:
-    seed_demo(uow_factory, NOW)
-    cases = _all_cases(uow_factory)
+def test_cases_have_consistent_dates_segment_changes_and_follow_ups(seeded_uow_factory: UowFactory) -> None:
+    cases = _all_cases(seeded_uow_factory)
 
     for case in cases:
         dates = [p.joined_on for p in case.participations]
@@ -166,10 +182,9 @@ def test_a_second_run_changes_nothing(uow_factory: UowFactory, engine: Engine) -
     assert "Fälle" in first.summary()
 
 
-def test_demo_users_exist_with_their_roles_and_stable_ids(uow_factory: UowFactory) -> None:
-    seed_demo(uow_factory, NOW)
+def test_demo_users_exist_with_their_roles_and_stable_ids(seeded_uow_factory: UowFactory) -> None:
 
-    with uow_factory() as uow:
+    with seeded_uow_factory() as uow:
         users = {user.username: user for user in uow.users.list()}
         codes = {i.id: i.code for i in uow.institutions.list()}
         wasseramt = uow.institutions.by_code(WASSERAMT)
@@ -195,14 +210,15 @@ def test_demo_users_exist_with_their_roles_and_stable_ids(uow_factory: UowFactor
     assert wasseramt.id == stable_id("institution", WASSERAMT)
 
 
-def test_demo_users_see_their_cases_through_the_services(uow_factory: UowFactory) -> None:
-    seed_demo(uow_factory, NOW)
-    with uow_factory() as uow:
+def test_demo_users_see_their_cases_through_the_services(seeded_uow_factory: UowFactory) -> None:
+    with seeded_uow_factory() as uow:
         users = {user.username: user for user in uow.users.list()}
 
     def visible(username: str) -> list[str | None]:
         ctx = RequestContext(users[username].as_principal(), "test", NOW)
-        return [item.display_name for item in list_cases(uow_factory(), ctx, CaseFilter(), None, 100).items]
+        return [
+            item.display_name for item in list_cases(seeded_uow_factory(), ctx, CaseFilter(), None, 100).items
+        ]
 
     assert len(visible("demo-sd")) >= 4  # the cases assigned to her
     assert len(visible("demo-lead")) > len(visible("demo-sd"))  # the supervisor sees all of Wasseramt
@@ -213,9 +229,8 @@ def test_demo_users_see_their_cases_through_the_services(uow_factory: UowFactory
         visible("demo-dpo")
 
 
-def test_demo_shows_every_state_of_the_iiz_process(uow_factory: UowFactory) -> None:
-    seed_demo(uow_factory, NOW)
-    cases = _all_cases(uow_factory)
+def test_demo_shows_every_state_of_the_iiz_process(seeded_uow_factory: UowFactory) -> None:
+    cases = _all_cases(seeded_uow_factory)
     assert any(c.pending_invitations() for c in cases), "eine offene Einladung"
     assert any(c.is_reassessment_due(TODAY) for c in cases), "eine überfällige Neubeurteilung"
     assert any(
@@ -224,7 +239,7 @@ def test_demo_shows_every_state_of_the_iiz_process(uow_factory: UowFactory) -> N
         for conference in c.conferences
         for item in conference.action_items
     ), "eine Fallkonferenz mit offenen Pendenzen"
-    with uow_factory() as uow:
+    with seeded_uow_factory() as uow:
         body = stable_id("institution", WASSERAMT)
         statuses = {r.status.value for r in uow.referrals.involving(body)}
     assert {"submitted", "at_clearing"} <= statuses, "Zuweisungen wartend und bei der Schlichtungsstelle"

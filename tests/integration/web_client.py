@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.services.identity.login import set_password
 from tests.api_helpers import Api
+from tests.identity_helpers import cheap_password_hasher
 
 PASSWORD = "richtig-geheim-1"
 
@@ -29,7 +30,11 @@ def _version(html: str) -> str:
 
 @pytest.fixture
 def browser_for(api: Api, client: TestClient):  # type: ignore[no-untyped-def]
-    """A separate client (own cookie jar) signed in to the thin client as the given user."""
+    """A separate client (own cookie jar) signed in to the thin client as the given user.
+
+    Passwords are hashed with the cheapest argon2id, as in `build_auth_app`: the production cost
+    (about a quarter of a second to set and check one) bought nothing here but waiting."""
+    client.app.state.identity.hasher = cheap_password_hasher()  # type: ignore[attr-defined]
 
     def sign_in(username: str) -> TestClient:
         hasher = client.app.state.identity.hasher  # type: ignore[attr-defined]
