@@ -110,11 +110,5 @@ class DataKey:
             raise DecryptionRefused() from None
 
 
-def key_id_of(sealed: bytes) -> uuid.UUID:
-    if len(sealed) < 1 + KEY_ID_BYTES or sealed[0] != FORMAT_VERSION:
-        raise DecryptionRefused()
-    return uuid.UUID(bytes=sealed[1 : 1 + KEY_ID_BYTES])
-
-
 def new_data_key_secret() -> bytes:
     return os.urandom(DATA_KEY_BYTES)

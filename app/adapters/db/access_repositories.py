@@ -41,8 +41,8 @@ def evidence_place(consent_id: uuid.UUID, person_id: uuid.UUID) -> Place:
     return Place("consent_evidence_files", "content", consent_id, person_id)
 
 
-# The statements of every protected read, built once (building a select costs more than running it).
-# The decision basis of every case request, read as plain rows (no ORM object per row).
+# The statements of every protected read, built once (building a select costs more than running it),
+# read as plain rows (no ORM object per row).
 _CONSENTS = ConsentRow.__table__
 _CONSENTS_OF_CASE = (
     select(_CONSENTS).where(_CONSENTS.c.case_id == bindparam("case_id")).order_by(_CONSENTS.c.granted_at)

@@ -671,7 +671,7 @@ def _core_of_case(case: SharedCase) -> tuple[object, ...]:
     )
 
 
-def _core_of_row(row: CaseRow, invitations: list[Invitation]) -> tuple[object, ...]:
+def _core_of_row(row: Any, invitations: list[Invitation]) -> tuple[object, ...]:
     return (
         row.person_id,
         row.phase,
@@ -760,7 +760,7 @@ def _case(
     return case
 
 
-def _skeleton(row: CaseRow) -> SharedCase:
+def _skeleton(row: Any) -> SharedCase:  # the plain case row `_row` reads, with its participations
     """The case without content: what the policy needs to decide before anything is decrypted."""
     contact = (
         ContactPerson(row.contact_person_user_id, row.lead_institution_id)

@@ -156,18 +156,14 @@ class SealedItems:
                     next_position += 1
                     new.append(vars(record))
                 else:
-                    record = _with(record, version=record.version + 1, **values)
-                    loaded_version = record.version - 1
-                    changed = connection.execute(
-                        _UPDATE_CONTENT,
-                        {
-                            **values,
-                            "item_id": item.id,
-                            "loaded_version": loaded_version,
-                            "version": record.version,
-                        },
-                    )
-                    if changed.rowcount != 1:
+                    loaded_version = record.version
+                    record = _with(record, version=loaded_version + 1, **values)
+                    parameters = {
+                        "item_id": item.id,
+                        "loaded_version": loaded_version,
+                        "version": record.version,
+                    }
+                    if connection.execute(_UPDATE_CONTENT, {**values, **parameters}).rowcount != 1:
                         raise StaleVersion()
                 self._opened[item.id] = content
                 wrote = True
@@ -178,7 +174,7 @@ class SealedItems:
         if new:
             connection.execute(insert(_ITEMS), new)
         # Never one this unit of work did not open (or one another request added since).
-        removed = [record_id for record_id in existing if record_id in self._opened]
+        removed = {record_id for record_id in existing if record_id in self._opened}
         if removed:
             connection.execute(delete(_ITEMS).where(_ITEMS.c.id.in_(removed)))
             wrote = True
