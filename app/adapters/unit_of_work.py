@@ -89,7 +89,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, loaded)
         self.keys = SqlKeyStore(session, self._vault)
         self.persons = SqlPersonRepository(session, self.keys, loaded)
-        self.cases = SqlCaseRepository(session, self.keys, loaded)
+        self.cases = SqlCaseRepository(session, self.keys, loaded, self.institutions)
         self.documents = SqlDocumentRepository(session, self.keys)
         self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)

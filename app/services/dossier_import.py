@@ -201,6 +201,7 @@ class _Touched:
     record_ids: list[uuid.UUID] = field(default_factory=list)
     dossier_created: bool = False
     case_opened: bool = False
+    person_registered: bool = False  # in this record: the person can have no case and no dossier yet
 
 
 def _apply(
@@ -241,6 +242,7 @@ def _apply(
                 )
             person = _register(uow, ctx, institution, record)
             touched.categories.add(DataCategory.STAMMDATEN)
+            touched.person_registered = True
         elif update_stammdaten(uow, ctx, person, record.person):
             touched.categories.add(DataCategory.STAMMDATEN)
         case = _case_of(uow, ctx, institution, person, record, options, touched)
@@ -303,7 +305,7 @@ def _case_of(
     options: ImportOptions,
     touched: _Touched,
 ) -> SharedCase:
-    case_id = uow.cases.open_case_of_person(person.id)
+    case_id = None if touched.person_registered else uow.cases.open_case_of_person(person.id)
     if case_id is None:
         case = SharedCase.open(
             person_id=person.id,
@@ -368,7 +370,7 @@ def _sync_dossier(
     uow: UnitOfWork, institution: Institution, case: SharedCase, record: DossierRecord, touched: _Touched
 ) -> InstitutionDossier | None:
     """The dossier as stored now; None if the record left it unchanged."""
-    existing = uow.dossiers.get(case.id, institution.id)
+    existing = None if touched.case_opened else uow.dossiers.get(case.id, institution.id)
     dossier = InstitutionDossier(
         case_id=case.id,
         institution_id=institution.id,
@@ -380,7 +382,7 @@ def _sync_dossier(
     )
     if existing is not None and existing.fingerprint() == dossier.fingerprint():
         return None
-    uow.dossiers.save(dossier)
+    uow.dossiers.save(dossier, new=touched.case_opened)
     touched.dossier_created = existing is None
     touched.categories.add(dossier.category)
     touched.record_ids.append(dossier.id)

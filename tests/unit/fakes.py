@@ -559,8 +559,10 @@ class FakeDossiers:
     def get(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> InstitutionDossier | None:
         return self._store.dossiers.get((case_id, institution_id))
 
-    def save(self, dossier: InstitutionDossier) -> None:
-        self._store.dossiers[(dossier.case_id, dossier.institution_id)] = dossier
+    def save(self, dossier: InstitutionDossier, *, new: bool = False) -> None:
+        key = (dossier.case_id, dossier.institution_id)
+        assert not (new and key in self._store.dossiers), "save(new=True) of a dossier that exists"
+        self._store.dossiers[key] = dossier
 
 
 class FakeAudit:

@@ -24,10 +24,10 @@ def load_invitations(session: Session, case_id: uuid.UUID) -> list[Invitation]:
     return [_invitation(row) for row in session.connection().execute(_OF_CASE, {"case_id": case_id})]
 
 
-def sync_invitations(session: Session, case: SharedCase) -> None:
-    existing = {
-        row.id: row for row in session.scalars(select(InvitationRow).where(InvitationRow.case_id == case.id))
-    }
+def sync_invitations(session: Session, case: SharedCase, *, new: bool = False) -> None:
+    """`new`: the case was added in this unit of work and has no stored invitations yet."""
+    query = select(InvitationRow).where(InvitationRow.case_id == case.id)
+    existing = {} if new else {row.id: row for row in session.scalars(query)}
     for invitation in case.invitations:
         row = existing.get(invitation.id)
         if row is None:

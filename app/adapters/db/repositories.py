@@ -7,12 +7,12 @@ import binascii
 import builtins
 import json
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, insert, or_, select
+from sqlalchemy import BindParameter, Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy import case as sa_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -168,6 +168,30 @@ def _user(row: Any) -> User:  # a UserRow or a plain row of its columns
     )
 
 
+def _related_registrations(index: Any) -> Select[Any]:
+    """Persons whose blind `index` is one of `:indexes` and to whom `:institution_id` has a relation:
+    its own registrations and those of cases it actively takes part in (built once, at import: the
+    import runs it twice per record)."""
+    institution_id: BindParameter[uuid.UUID] = bindparam("institution_id")
+    takes_part = (
+        select(CaseRow.person_id)
+        .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
+        .where(ParticipationRow.institution_id == institution_id, ParticipationRow.left_on.is_(None))
+    )
+    return (
+        select(PersonRow)
+        .where(
+            index.in_(bindparam("indexes", expanding=True)),
+            or_(PersonRow.registered_by_institution_id == institution_id, PersonRow.id.in_(takes_part)),
+        )
+        .order_by(PersonRow.created_at, PersonRow.id)
+    )
+
+
+_RELATED_BY_AHVN13 = _related_registrations(PersonRow.ahvn13_index)
+_RELATED_BY_NAME = _related_registrations(PersonRow.name_index)
+
+
 class SqlPersonRepository:
     """Stammdaten sealed under the person's data key; exact lookups through blind indexes only."""
 
@@ -232,7 +256,7 @@ class SqlPersonRepository:
         cases it actively takes part in. One statement whoever else registered the person, and
         another institution's Stammdaten are never opened."""
         indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
-        return self._related(PersonRow.ahvn13_index.in_(indexes), institution_id)
+        return self._plain(_RELATED_BY_AHVN13, {"indexes": indexes, "institution_id": institution_id})
 
     def name_twins_related_to(
         self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID
@@ -240,30 +264,12 @@ class SqlPersonRepository:
         """`by_name_and_birth_date` among the registrations the institution has a relation to."""
         normalised = normalise_name_birth_date(family_name, given_name, birth_date)
         indexes = self._keys.indexes_for_lookup(IndexedColumn.NAME_BIRTH_DATE, normalised)
-        return self._related(PersonRow.name_index.in_(indexes), institution_id)
+        return self._plain(_RELATED_BY_NAME, {"indexes": indexes, "institution_id": institution_id})
 
-    def _related(self, match: ColumnElement[bool], institution_id: uuid.UUID) -> list[Person]:
-        takes_part = (
-            select(CaseRow.person_id)
-            .join(ParticipationRow, ParticipationRow.case_id == CaseRow.id)
-            .where(ParticipationRow.institution_id == institution_id, ParticipationRow.left_on.is_(None))
-        )
-        return self._plain(
-            select(PersonRow)
-            .where(
-                match,
-                or_(
-                    PersonRow.registered_by_institution_id == institution_id,
-                    PersonRow.id.in_(takes_part),
-                ),
-            )
-            .order_by(PersonRow.created_at, PersonRow.id)
-        )
-
-    def _plain(self, query: Select[Any]) -> list[Person]:
+    def _plain(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> list[Person]:
         """The persons of `query`, read as plain rows (kept for `get` in this unit of work)."""
         found = []
-        for row in self._session.connection().execute(query):
+        for row in self._session.connection().execute(query, parameters):
             self._loaded.persons.setdefault(row.id, row)
             found.append(self._person(row))
         return found
@@ -373,9 +379,16 @@ class SqlCaseRepository:
     wrapped data key in two statements and decrypts nothing; `open` then decrypts the items the
     caller names, and only those."""
 
-    def __init__(self, session: Session, keys: SqlKeyStore, loaded: LoadedRows | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        keys: SqlKeyStore,
+        loaded: LoadedRows | None = None,
+        institutions: SqlInstitutionRepository | None = None,
+    ) -> None:
         self._session = session
         self._keys = keys
+        self._institutions = institutions
         self._items = SealedItems(keys)
         self._loaded = loaded or LoadedRows()
         self._rows: dict[uuid.UUID, Any] = {}  # the case row as loaded (plain) or added (ORM)
@@ -391,9 +404,22 @@ class SqlCaseRepository:
         self._rows[row.id] = row
         _wrote, self._records[row.id] = self._sync_items(case, ())
         self._cores[row.id] = _core_of_case(case)
-        record_figure_metadata(self._session, case)
-        sync_invitations(self._session, case)
+        record_figure_metadata(self._session, case, self._kind_of, new=True)
+        sync_invitations(self._session, case, new=True)
         _flush(self._session)
+
+    @property
+    def _kind_of(self) -> Callable[[uuid.UUID], InstitutionKind | None] | None:
+        """The institutions' kinds from the process's directory (None: the figures read them)."""
+        institutions = self._institutions
+        if institutions is None:
+            return None
+
+        def kind_of(institution_id: uuid.UUID) -> InstitutionKind | None:
+            institution = institutions.get(institution_id)
+            return institution.kind if institution else None
+
+        return kind_of
 
     def load(self, case_id: uuid.UUID) -> SealedCase | None:
         row = self._row(case_id)
@@ -481,7 +507,7 @@ class SqlCaseRepository:
         if core_changed:
             sync_invitations(self._session, case)
         _flush(self._session)  # a lost race becomes StaleVersion here, before anything else is written
-        record_figure_metadata(self._session, case)
+        record_figure_metadata(self._session, case, self._kind_of)
         _flush(self._session)
         if core_changed:
             case.version += 1
