@@ -23,6 +23,7 @@ from app.adapters.db.anomaly_reviews import SqlAnomalyReviews
 from app.adapters.db.audit_log import SqlAuditLog
 from app.adapters.db.document_repository import SqlDocumentRepository
 from app.adapters.db.dossiers import SqlDossierRepository
+from app.adapters.db.engine import refresh_planner_statistics
 from app.adapters.db.figures_queries import SqlFigureStore
 from app.adapters.db.identity_repository import SqlIdentityRepository
 from app.adapters.db.institution_directory import InstitutionDirectory, directory_of
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self._directory = directory or directory_of(session_factory.kw["bind"])
         self._session: Session | None = None
         self._batch = False
+        self._statistics_refreshed = False
         self._savepoint: SessionTransaction | None = None
 
     @contextmanager
@@ -73,6 +75,9 @@ class SqlUnitOfWork:
                 yield
             finally:
                 self._batch = False
+        if not self._statistics_refreshed:  # once per import: see refresh_planner_statistics
+            self._statistics_refreshed = True
+            refresh_planner_statistics(self._session_factory.kw["bind"])
 
     def __enter__(self) -> Self:
         if self._batch:

@@ -7,6 +7,7 @@ instead of hanging while the database is frozen or saturated.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -133,3 +136,21 @@ def limits_of(settings: Any) -> DatabaseLimits:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+# The tables a bulk import fills (persons, their keys, cases, participants, dossiers).
+BULK_TABLES = ("persons", "data_keys", "cases", "case_participants", "institution_dossiers")
+
+
+def refresh_planner_statistics(engine: Engine, tables: tuple[str, ...] = BULK_TABLES) -> None:
+    """PostgreSQL plans with the statistics of the last ANALYZE: tables a first import fills from
+    empty look empty to it until autovacuum comes by, and every lookup of the import scans them
+    whole. Called after an import's first batch. Without the right to analyze (not the owner) the
+    server skips the table with a warning; nothing fails."""
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+    except exc.SQLAlchemyError as error:
+        _log.warning("Planerstatistik nicht aufgefrischt: %s", type(error).__name__)

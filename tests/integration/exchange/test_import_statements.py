@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, text
 
 from app.domain.ahvn13 import ean13_check_digit
 from app.services.dossier_import import RecordOutcome
 from app.services.ports import UnitOfWork
+from tests.databases import is_postgres
 from tests.integration.exchange.helpers import Systems, add_systems, run_import
 from tests.statements import Statements, counted
 
@@ -66,3 +68,23 @@ def test_statements_per_new_and_per_unchanged_record(
     assert per_new <= NEW_RECORD, created_twenty[-NEW_RECORD * 2 :]
     assert per_unchanged <= UNCHANGED_RECORD, unchanged_twenty[-UNCHANGED_RECORD * 2 :]
     assert not unchanged_twenty.writes
+
+
+@pytest.mark.skipif(not is_postgres(), reason="Planerstatistik gibt es nur in PostgreSQL")
+def test_an_import_refreshes_the_planner_statistics_of_the_tables_it_fills(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    # Without it, tables a first import fills from empty look empty to the planner, and every lookup
+    # of the rest of the import reads them whole (seen as 0.7 ms instead of 0.05 ms per lookup).
+    systems = add_systems(uow_factory)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_stat_reset()"))
+    _import(uow_factory, engine, systems, _file(500, 3), RecordOutcome.CREATED)
+    with engine.connect() as connection:
+        analyzed = connection.execute(
+            text(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL "
+                "AND relname IN ('persons', 'cases', 'case_participants')"
+            )
+        ).scalars()
+        assert sorted(analyzed) == ["case_participants", "cases", "persons"]
