@@ -32,6 +32,7 @@ _ENABLED_CLIENT = select(_clients.c.id, _clients.c.client_id, _clients.c.institu
 class SqlPrincipalDirectory:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._without_transaction = engine.dialect.name != "sqlite"
 
     def active_user(self, user_id: uuid.UUID) -> Principal | None:
         return self._user(_ACTIVE_USER, {"id": user_id})
@@ -46,8 +47,12 @@ class SqlPrincipalDirectory:
 
     def _connection(self) -> Connection:
         # One SELECT needs no transaction: without BEGIN and ROLLBACK around it, a request's principal
-        # costs PostgreSQL one round trip instead of three.
-        return self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        # costs PostgreSQL one round trip instead of three. SQLite begins no transaction for a SELECT
+        # anyway, and switching its isolation level there and back cost more than the SELECT.
+        connection = self._engine.connect()
+        if self._without_transaction:
+            return connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection
 
     def _user(self, statement: Select[Any], parameters: dict[str, object]) -> Principal | None:
         with self._connection() as connection:
