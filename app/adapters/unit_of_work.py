@@ -62,21 +62,21 @@ class SqlUnitOfWork:
         self._directory = directory or directory_of(session_factory.kw["bind"])
         self._session: Session | None = None
         self._batch = False
-        self._statistics_refreshed = False
         self._savepoint: SessionTransaction | None = None
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, *, more_follow: bool = False) -> Iterator[None]:
         """One transaction for many `with uow:` blocks: each block becomes a savepoint, so a block that
-        fails leaves nothing behind while the others stay; all of them commit together at the end."""
+        fails leaves nothing behind while the others stay; all of them commit together at the end.
+        `more_follow`: further batches of the same import come after this one (their lookups then
+        plan with fresh statistics, see `refresh_planner_statistics`)."""
         with self:
             self._batch = True
             try:
                 yield
             finally:
                 self._batch = False
-        if not self._statistics_refreshed:  # once per import: see refresh_planner_statistics
-            self._statistics_refreshed = True
+        if more_follow:
             refresh_planner_statistics(self._session_factory.kw["bind"])
 
     def __enter__(self) -> Self:

@@ -107,8 +107,9 @@ def import_file(
             )
         return report
     done = 0
-    for batch in _batches(parsed):
-        with _one_transaction(uow):
+    for number, batch in enumerate(_batches(parsed)):
+        more_follow = number == 0 and len(parsed) > BATCH_SIZE and not options.dry_run
+        with _one_transaction(uow, more_follow):
             for record in batch:
                 if isinstance(record, RecordError):
                     report.results.append(RecordResult(record.location, RecordOutcome.ERROR, record.message))
@@ -125,7 +126,7 @@ BATCH_SIZE = 250
 
 @runtime_checkable
 class _BatchingUnitOfWork(Protocol):
-    def batch(self) -> AbstractContextManager[None]: ...
+    def batch(self, *, more_follow: bool = False) -> AbstractContextManager[None]: ...
 
 
 def _batches(
@@ -135,11 +136,14 @@ def _batches(
         yield records[start : start + BATCH_SIZE]
 
 
-def _one_transaction(uow: UnitOfWork) -> AbstractContextManager[None]:
+def _one_transaction(uow: UnitOfWork, more_follow: bool) -> AbstractContextManager[None]:
     """The records of a batch commit together; each keeps its own `with uow:` block, which the
     batch turns into a savepoint: a failing record rolls back alone, with the same result and audit
-    event as on its own. A unit of work without batches (a test fake) applies record by record."""
-    return uow.batch() if isinstance(uow, _BatchingUnitOfWork) else nullcontext()
+    event as on its own. A unit of work without batches (a test fake) applies record by record.
+    `more_follow` is said only of an import's first batch, and only when it writes (no dry run)."""
+    if isinstance(uow, _BatchingUnitOfWork):
+        return uow.batch(more_follow=more_follow)
+    return nullcontext()
 
 
 def _importing_institution(uow: UnitOfWork, ctx: RequestContext, fmt: InstitutionFormat) -> Institution:

@@ -52,9 +52,7 @@ class SqlDossierRepository:
     def __init__(self, session: Session, keys: SqlKeyStore) -> None:
         self._session = session
         self._keys = keys
-        # What `get` found (None: no dossier), taken by the `save` that follows it so the row is not
-        # read twice; only that next save, so nothing outlives a savepoint rolled back in between.
-        self._found: dict[tuple[uuid.UUID, uuid.UUID], DossierRow | None] = {}
+        self._person_of_case: dict[uuid.UUID, uuid.UUID] = {}  # a case's person never changes
 
     def of_case(self, case_id: uuid.UUID, reveal: DossierReveal | None = None) -> list[InstitutionDossier]:
         rows = self._session.connection().execute(_OF_CASE, {"case_id": case_id})
@@ -70,19 +68,20 @@ class SqlDossierRepository:
             .join(CaseRow, CaseRow.id == DossierRow.case_id)
             .where(DossierRow.case_id == case_id, DossierRow.institution_id == institution_id)
         ).first()
-        self._found[(case_id, institution_id)] = found[0] if found else None
-        return self._dossier(*found) if found else None
+        if found is None:
+            return None
+        row, self._person_of_case[case_id] = found
+        return self._dossier(row, self._person_of_case[case_id])
 
     def save(self, dossier: InstitutionDossier, *, new: bool = False) -> None:
         """Insert or replace the institution's dossier on the case; `new`: the caller knows there is
-        none yet (the case was opened in this unit of work), so nothing is looked up."""
-        key = (dossier.case_id, dossier.institution_id)
-        if new:
-            row = None
-        elif key in self._found:
-            row = self._found.pop(key)
-        else:
-            row = self._row(*key)
+        none yet (the case was opened in this unit of work), so nothing is looked up. A dossier `get`
+        read is taken from the session (which also forgets what a rolled-back savepoint added)."""
+        row: DossierRow | None = None
+        if not new:
+            row = self._session.identity_map.get(self._session.identity_key(DossierRow, dossier.id))
+            if row is None or (row.case_id, row.institution_id) != (dossier.case_id, dossier.institution_id):
+                row = self._row(dossier.case_id, dossier.institution_id)
         if row is None:
             row = DossierRow(
                 id=dossier.id, case_id=dossier.case_id, institution_id=dossier.institution_id, version=0
@@ -107,11 +106,15 @@ class SqlDossierRepository:
         return set(self._session.scalars(query))
 
     def _person_of(self, case_id: uuid.UUID) -> uuid.UUID:
+        known = self._person_of_case.get(case_id)
+        if known is not None:
+            return known
         added = self._session.identity_map.get(self._session.identity_key(CaseRow, case_id))
         if added is not None:  # the case was added or loaded in this unit of work: no statement
             return added.person_id
         person_id = self._session.scalar(select(CaseRow.person_id).where(CaseRow.id == case_id))
         assert person_id is not None, "a dossier belongs to a stored case"
+        self._person_of_case[case_id] = person_id
         return person_id
 
     def _row(self, case_id: uuid.UUID, institution_id: uuid.UUID) -> DossierRow | None:

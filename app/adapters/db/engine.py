@@ -145,12 +145,14 @@ BULK_TABLES = ("persons", "data_keys", "cases", "case_participants", "institutio
 def refresh_planner_statistics(engine: Engine, tables: tuple[str, ...] = BULK_TABLES) -> None:
     """PostgreSQL plans with the statistics of the last ANALYZE: tables a first import fills from
     empty look empty to it until autovacuum comes by, and every lookup of the import scans them
-    whole. Called after an import's first batch. Without the right to analyze (not the owner) the
-    server skips the table with a warning; nothing fails."""
+    whole. Called after the first batch of an import that has more. It waits at most a second for
+    its lock (a running VACUUM goes first); without the right to analyze (not the owner) the server
+    skips the table with a warning. Nothing fails the import."""
     if engine.dialect.name != "postgresql":
         return
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '1s'")
             connection.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
     except exc.SQLAlchemyError as error:
         _log.warning("Planerstatistik nicht aufgefrischt: %s", type(error).__name__)
