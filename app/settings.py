@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     # Connections per process: `cockpit serve --workers N` opens up to N × (db_pool_size +
     # db_max_overflow) on PostgreSQL, plus the sequencer's and the worker's.
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # Threads that run the synchronous request work of one process at once (anyio's default limiter).
+    # Fewer threads contend less for the GIL (bench/RESULTS.md: 2 threads served 25 % more reads than
+    # 40), but every long request (an import, a report, a lock wait) holds one: see docs/operations.md.
+    request_threads: int = Field(default=40, ge=2, le=200)
     db_max_overflow: int = Field(default=5, ge=0, le=200)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         docs_url=None,  # our own page, vendored (app/entrypoints/api/api_docs.py)
         redoc_url=None,
         openapi_url="/api/openapi.json" if settings.api_docs_active else None,
-        lifespan=_audit_sequencer,
+        lifespan=_running,
     )
     # The body limit per route rather than around the whole app: a limit around the app replaces
     # every 413 (ours are problem+json in German) by the framework's plain-text one.
@@ -65,9 +66,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
 
 @asynccontextmanager
-async def _audit_sequencer(app: FastAPI) -> AsyncIterator[None]:
-    """Seals audit events in the background while the service runs (not in tests: they seal on demand)."""
+async def _running(app: FastAPI) -> AsyncIterator[None]:
+    """While the service runs: its request threads sized, audit events sealed in the background (not in
+    tests: they seal on demand)."""
     settings: Settings = app.state.container.settings
+    # The limiter belongs to the running event loop, so it is sized here rather than at import.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
     sequencer = None
     if settings.audit_background_sealing and settings.environment is not Environment.TEST:
         sequencer = sequencer_for(app.state.container)
