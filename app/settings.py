@@ -121,15 +121,15 @@ class Settings(BaseSettings):
     # Connections per process: `cockpit serve --workers N` opens up to N × (db_pool_size +
     # db_max_overflow) on PostgreSQL, plus the sequencer's and the worker's.
     db_pool_size: int = Field(default=10, ge=1, le=200)
-    # Threads that run the synchronous request work of one process at once (anyio's default limiter).
-    # Fewer threads contend less for the GIL (bench/RESULTS.md: 2 threads served 25 % more reads than
-    # 40), but every long request (an import, a report, a lock wait) holds one: see docs/operations.md.
-    request_threads: int = Field(default=40, ge=2, le=200)
     db_max_overflow: int = Field(default=5, ge=0, le=200)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     db_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
     db_statement_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     db_lock_timeout_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # Threads that run the synchronous request work of one process at once (anyio's default limiter).
+    # Fewer threads contend less for the GIL (bench/RESULTS.md: 2 threads served 25 % more reads than
+    # 40), but every long request (an import, a report, a lock wait) holds one: see docs/operations.md.
+    request_threads: int = Field(default=40, ge=2, le=200)
     upload_staging_dir: Path | None = None  # spooled uploads beyond 1 MiB; default: the system temp dir
     upload_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
     upload_total_timeout_seconds: float = Field(default=300.0, gt=0, le=3600)

@@ -94,7 +94,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, loaded)
         self.keys = SqlKeyStore(session, self._vault)
         self.persons = SqlPersonRepository(session, self.keys, loaded)
-        self.cases = SqlCaseRepository(session, self.keys, loaded, self.institutions)
+        self.cases = SqlCaseRepository(session, self.keys, self.institutions, loaded)
         self.documents = SqlDocumentRepository(session, self.keys)
         self.retention = SqlRetentionStore(session, self.keys)
         self.audit = self._audit_factory(session)

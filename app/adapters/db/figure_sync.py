@@ -7,22 +7,26 @@ institution, say) must not erase their metadata on save.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.figure_models import FigureCaseRow, FigureMeasureRow, FigureSegmentRow
-from app.adapters.db.models import InstitutionRow
 from app.domain.cases import SharedCase
 from app.domain.institutions import InstitutionKind
 
 
 def record_figure_metadata(
-    session: Session, case: SharedCase, kind_of: KindOf | None = None, *, new: bool = False
+    session: Session,
+    case: SharedCase,
+    kinds: Callable[[], Mapping[uuid.UUID, InstitutionKind]],
+    *,
+    new: bool = False,
 ) -> None:
-    """`kind_of`: the institutions' kinds (the process's directory), else read here; `new`: the case
-    was added in this unit of work, so it has no metadata yet and nothing is looked up."""
+    """`kinds`: the institutions' kinds (the process's directory), asked only for a case whose
+    Sozialregion is not yet recorded; `new`: the case was added in this unit of work, so it has no
+    metadata yet and nothing is looked up."""
     row = None if new else session.get(FigureCaseRow, case.id)
     if row is None:
         row = FigureCaseRow(case_id=case.id, preventive=False)
@@ -30,7 +34,7 @@ def record_figure_metadata(
     row.opened_on = case.opened_on
     row.reassessment_interval_months = case.reassessment_interval_months
     if row.region_institution_id is None:
-        row.region_institution_id = _sozialregion(session, case, kind_of)
+        row.region_institution_id = _sozialregion(case, kinds())
     if case.closure is not None:
         row.closed_on = case.closure.closed_on
         row.closure_reason = case.closure.reason.value
@@ -42,25 +46,15 @@ def record_figure_metadata(
     session.flush()  # the session does not autoflush; a second save in this transaction must see these
 
 
-KindOf = Callable[[uuid.UUID], "InstitutionKind | None"]
-
-
-def _sozialregion(session: Session, case: SharedCase, kind_of: KindOf | None) -> uuid.UUID | None:
+def _sozialregion(case: SharedCase, kinds: Mapping[uuid.UUID, InstitutionKind]) -> uuid.UUID | None:
     """The lead institution if it is a Sozialdienst, else the first participating Sozialdienst."""
     ids = [case.lead_institution_id, *(p.institution_id for p in case.participations)]
-    if kind_of is None:
-        query = select(InstitutionRow.id, InstitutionRow.kind).where(InstitutionRow.id.in_(set(ids)))
-        kinds = {institution_id: InstitutionKind(kind) for institution_id, kind in session.execute(query)}
-        kind_of = kinds.get
-    return next((i for i in ids if kind_of(i) is InstitutionKind.SOZIALDIENST), None)
+    return next((i for i in ids if kinds.get(i) is InstitutionKind.SOZIALDIENST), None)
 
 
 def _sync_segments(session: Session, case: SharedCase, new: bool) -> None:
-    known = (
-        set()
-        if new
-        else set(session.scalars(select(FigureSegmentRow.id).where(FigureSegmentRow.case_id == case.id)))
-    )
+    query = select(FigureSegmentRow.id).where(FigureSegmentRow.case_id == case.id)
+    known = set() if new else set(session.scalars(query))
     for entry in case.segment_history:
         if entry.id not in known:
             session.add(

@@ -7,7 +7,7 @@ import binascii
 import builtins
 import json
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -391,8 +391,8 @@ class SqlCaseRepository:
         self,
         session: Session,
         keys: SqlKeyStore,
+        institutions: SqlInstitutionRepository,
         loaded: LoadedRows | None = None,
-        institutions: SqlInstitutionRepository | None = None,
     ) -> None:
         self._session = session
         self._keys = keys
@@ -412,22 +412,9 @@ class SqlCaseRepository:
         self._rows[row.id] = row
         _wrote, self._records[row.id] = self._sync_items(case, ())
         self._cores[row.id] = _core_of_case(case)
-        record_figure_metadata(self._session, case, self._kind_of, new=True)
+        record_figure_metadata(self._session, case, self._institutions.kinds, new=True)
         sync_invitations(self._session, case, new=True)
         _flush(self._session)
-
-    @property
-    def _kind_of(self) -> Callable[[uuid.UUID], InstitutionKind | None] | None:
-        """The institutions' kinds from the process's directory (None: the figures read them)."""
-        institutions = self._institutions
-        if institutions is None:
-            return None
-
-        def kind_of(institution_id: uuid.UUID) -> InstitutionKind | None:
-            institution = institutions.get(institution_id)
-            return institution.kind if institution else None
-
-        return kind_of
 
     def load(self, case_id: uuid.UUID) -> SealedCase | None:
         row = self._row(case_id)
@@ -515,7 +502,7 @@ class SqlCaseRepository:
         if core_changed:
             sync_invitations(self._session, case)
         _flush(self._session)  # a lost race becomes StaleVersion here, before anything else is written
-        record_figure_metadata(self._session, case, self._kind_of)
+        record_figure_metadata(self._session, case, self._institutions.kinds)
         _flush(self._session)
         if core_changed:
             case.version += 1
