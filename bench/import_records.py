@@ -19,7 +19,7 @@ import os
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,6 @@ from app.adapters.db.models import (
 from app.adapters.events.models import OutboxEventRow
 from app.adapters.institutions import FORMATS
 from app.bootstrap import build_container
-from app.domain.ahvn13 import ean13_check_digit
 from app.domain.exchange import DossierRecord, ImportLimits
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.principal import Principal, PrincipalKind
@@ -46,23 +45,9 @@ from app.services.context import RequestContext
 from app.services.dossier_import import ImportOptions, RecordOutcome, import_file
 from app.settings import Environment, Settings
 from tests.databases import DatabaseFactory
+from tests.integration.exchange.helpers import sozialdienst_file
 
-HEADER = (
-    "Dossiernummer;AHV-Nummer;Name;Vorname;Geburtsdatum;Eröffnet am;Sozialdienst;Unterstützungsstatus\r\n"
-)
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-def sample_file(records: int) -> bytes:
-    lines = [HEADER]
-    for i in range(records):
-        twelve = f"756{i:09d}"
-        ahvn13 = twelve + str(ean13_check_digit(twelve))
-        born = date(1950, 1, 1) + timedelta(days=i % 20_000)
-        lines.append(
-            f"SD-{i:06d};{ahvn13};Name{i};Vorname{i};{born:%d.%m.%Y};05.01.2026;SD-BENCH;laufend\r\n"
-        )
-    return "".join(lines).encode("utf-8")
 
 
 def _fresh(databases: DatabaseFactory) -> tuple[Settings, Institution]:
@@ -249,7 +234,7 @@ def main() -> None:
     parser.add_argument("--backend", default="sqlite", help="sqlite or a PostgreSQL URL")
     parser.add_argument("--records", type=int, default=10_000)
     args = parser.parse_args()
-    payload = sample_file(args.records)
+    payload = sozialdienst_file(args.records, office="SD-BENCH")
     with tempfile.TemporaryDirectory() as workdir:
         databases = DatabaseFactory(Path(workdir), args.backend)
         try:

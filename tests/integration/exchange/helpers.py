@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from app.adapters.institutions import FORMATS
+from app.domain.ahvn13 import ean13_check_digit
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.principal import Principal, PrincipalKind
 from app.services.context import RequestContext
@@ -54,3 +55,22 @@ def run_import(
 ) -> ImportReport:
     fmt = FORMATS[institution.kind]
     return import_file(uow_factory(), system_context(institution), fmt, payload, ImportOptions(**options))  # type: ignore[arg-type]
+
+
+SOZIALDIENST_HEADER = (
+    "Dossiernummer;AHV-Nummer;Name;Vorname;Geburtsdatum;Eröffnet am;Sozialdienst;Unterstützungsstatus\r\n"
+)
+
+
+def sozialdienst_file(count: int, first: int = 0, office: str = "SD-WASSERAMT") -> bytes:
+    """A Sozialdienst CSV of `count` clients numbered from `first`: distinct AHVN13, names and birth
+    dates (the import tests and `bench/import_records.py`)."""
+    lines = [SOZIALDIENST_HEADER]
+    for i in range(first, first + count):
+        twelve = f"756{i:09d}"
+        born = date(1950, 1, 1) + timedelta(days=i % 20_000)
+        lines.append(
+            f"SD-{i:06d};{twelve}{ean13_check_digit(twelve)};Name{i};Vorname{i};{born:%d.%m.%Y};"
+            f"05.01.2026;{office};laufend\r\n"
+        )
+    return "".join(lines).encode("utf-8")

@@ -6,40 +6,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import Engine, insert, text, update
 
 from app.adapters.db.models import ParticipationRow
-from app.domain.ahvn13 import Ahvn13, ean13_check_digit
+from app.domain.ahvn13 import Ahvn13
 from app.services.dossier_import import BATCH_SIZE, RecordOutcome
 from app.services.ports import UnitOfWork
 from tests.databases import is_postgres
-from tests.integration.exchange.helpers import Systems, add_systems, run_import
+from tests.integration.exchange.helpers import Systems, add_systems, run_import, sozialdienst_file
 from tests.statements import Statements, counted
 
-HEADER = (
-    "Dossiernummer;AHV-Nummer;Name;Vorname;Geburtsdatum;Eröffnet am;Sozialdienst;Unterstützungsstatus\r\n"
-)
 # A new record: two person lookups (AHVN13, name + birth date), then person, data key, case,
 # participant, figures row, dossier and audit event (the served process's outbox adds the change event).
 NEW_RECORD = 9
 # An unchanged record: the person, its data key and who takes part in its cases, the open case with
 # its items and invitations, the dossier; nothing written.
 UNCHANGED_RECORD = 9
-
-
-def _file(first: int, count: int) -> bytes:
-    lines = [HEADER]
-    for i in range(first, first + count):
-        twelve = f"756{i:09d}"
-        born = date(1960, 1, 1) + timedelta(days=i)
-        lines.append(
-            f"SD-{i:06d};{twelve}{ean13_check_digit(twelve)};Name{i};Vorname{i};{born:%d.%m.%Y};"
-            "05.01.2026;SD-WASSERAMT;laufend\r\n"
-        )
-    return "".join(lines).encode()
 
 
 def _import(
@@ -59,7 +44,7 @@ def test_statements_per_new_and_per_unchanged_record(
     uow_factory: Callable[[], UnitOfWork], engine: Engine
 ) -> None:
     systems = add_systems(uow_factory)
-    ten, twenty = _file(0, 10), _file(100, 20)
+    ten, twenty = sozialdienst_file(10, 0), sozialdienst_file(20, 100)
     created_ten = _import(uow_factory, engine, systems, ten, RecordOutcome.CREATED)
     created_twenty = _import(uow_factory, engine, systems, twenty, RecordOutcome.CREATED)
     unchanged_ten = _import(uow_factory, engine, systems, ten, RecordOutcome.UNCHANGED)
@@ -94,9 +79,9 @@ def test_an_import_of_several_batches_refreshes_the_planner_statistics_after_its
     systems = add_systems(uow_factory)
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_stat_reset()"))  # the test database's role may
-    _import(uow_factory, engine, systems, _file(500, 3), RecordOutcome.CREATED)
+    _import(uow_factory, engine, systems, sozialdienst_file(3, 500), RecordOutcome.CREATED)
     assert _analyzed(engine) == []
-    _import(uow_factory, engine, systems, _file(1000, BATCH_SIZE + 1), RecordOutcome.CREATED)
+    _import(uow_factory, engine, systems, sozialdienst_file(BATCH_SIZE + 1, 1000), RecordOutcome.CREATED)
     assert _analyzed(engine) == ["case_participants", "cases", "persons"]
 
 
@@ -106,7 +91,7 @@ def test_the_same_ahvn13_twice_in_one_batch_is_one_person_one_case_one_dossier(
     # The second record must find what the first created in the same transaction: the skipped
     # lookups (case of a person just registered, dossier of a case just opened) are per record.
     systems = add_systems(uow_factory)
-    first = _file(700, 1).decode()
+    first = sozialdienst_file(1, 700).decode()
     second = first.splitlines()[1].replace("SD-000700", "SD-000701")
     report = run_import(uow_factory, systems.sozialdienst, (first + second + "\r\n").encode())
     assert [r.outcome for r in report.results] == [RecordOutcome.CREATED, RecordOutcome.CHANGED]
@@ -124,7 +109,7 @@ def test_registrations_related_to_an_institution_leave_out_cases_it_has_left(
     uow_factory: Callable[[], UnitOfWork], engine: Engine
 ) -> None:
     systems = add_systems(uow_factory)
-    payload = _file(800, 1)
+    payload = sozialdienst_file(1, 800)
     created = run_import(uow_factory, systems.sozialdienst, payload).results[0]
     line = payload.decode().splitlines()[1].split(";")
     ahvn13 = Ahvn13.parse(line[1])
