@@ -6,7 +6,7 @@ session, which is why it stands beside both packages rather than in either."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Self
 
 from sqlalchemy.exc import IntegrityError
@@ -36,12 +36,12 @@ from app.adapters.db.repositories import (
     SqlInstitutionRepository,
     SqlPersonRepository,
     SqlUserRepository,
-    integrity_conflict,
 )
 from app.adapters.db.retention_store import SqlRetentionStore
 from app.adapters.db.supervision import SqlSupervisionQueries
 from app.adapters.events.outbox import AuditAppender, SqlEventLog
 from app.adapters.events.subscriptions import SqlSubscriptionRepository
+from app.adapters.row_writer import integrity_conflict, rows_of
 from app.domain.errors import StaleVersion
 
 
@@ -78,6 +78,12 @@ class SqlUnitOfWork:
                 self._batch = False
         if more_follow:
             refresh_planner_statistics(self._session_factory.kw["bind"])
+
+    def inserting_together(self) -> AbstractContextManager[None]:
+        """Inside an open `with uow:` block: what the repositories add is held and written at the end
+        of this block, one statement per table (see adapters/row_writer.py)."""
+        assert self._session is not None, "inside `with uow:` only"
+        return rows_of(self._session).held()
 
     def __enter__(self) -> Self:
         if self._batch:

@@ -9,6 +9,7 @@ rotation, audit export) are in `app/bootstrap/operator.py`.
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -120,6 +121,16 @@ class Identity:
             totp=ThrottleRule(settings.totp_max_failures, totp_window, first, totp_window, hard=True),
             totp_per_login=settings.totp_attempts_per_login,
         )
+
+
+def freeze_startup_objects(settings: Settings) -> None:
+    """What a process built before its work (modules, the container, the app) lives as long as the
+    process: it is taken out of the collector's full passes, which would otherwise walk it again each
+    time a long import or many requests have allocated enough. Not in tests, where many apps come and
+    go in one process."""
+    if settings.environment is not Environment.TEST:
+        gc.collect()
+        gc.freeze()
 
 
 def token_audience(settings: Settings) -> str:

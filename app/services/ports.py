@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, Self
 
@@ -20,7 +21,14 @@ from app.domain.categories import DataCategory
 from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document
 from app.domain.events import ChangeEvent
-from app.domain.exchange import CaseExport, DossierReveal, ImportLimits, InstitutionDossier, ParsedRecord
+from app.domain.exchange import (
+    CaseExport,
+    DossierReveal,
+    ImportLimits,
+    InstitutionDossier,
+    ParsedRecord,
+    PersonFacts,
+)
 from app.domain.identity import WebhookSubscription
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.pendenzen import DueWindow
@@ -71,6 +79,11 @@ class PersonRepository(Protocol):
         self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID
     ) -> list[Person]:
         """Name + birth-date matches among the institution's own and shared registrations only."""
+        ...
+
+    def unknown_to(self, persons: Sequence[PersonFacts], institution_id: uuid.UUID) -> list[bool]:
+        """Per person: True where neither `registrations_related_to` nor `name_twins_related_to` would
+        find anything and no other entry of `persons` has the same AHVN13 or name and birth date."""
         ...
 
     def other_registrations(self, person_id: uuid.UUID) -> list[uuid.UUID]:
@@ -323,6 +336,11 @@ class UnitOfWork(Protocol):
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...
+    def inserting_together(self) -> AbstractContextManager[None]:
+        """Inside `with uow:`: the new rows of the block are written together at its end. The block
+        only adds (persons, cases, dossiers, audit and change events), never reads back what it added;
+        a uniqueness conflict surfaces at the end as ConcurrentConflict."""
+        ...
 
 
 class Clock(Protocol):

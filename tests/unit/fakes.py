@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, Self
@@ -32,7 +34,7 @@ from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document, DocumentTooLarge, sniff_media_type
 from app.domain.errors import StaleVersion
 from app.domain.events import ChangeEvent, event_for
-from app.domain.exchange import DossierReveal, InstitutionDossier
+from app.domain.exchange import DossierReveal, InstitutionDossier, PersonFacts
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
@@ -209,6 +211,21 @@ class FakePersons:
             p
             for p in self.registrations_by_ahvn13(ahvn13)
             if p.registered_by_institution_id == institution_id or p.id in taking_part
+        ]
+
+    def unknown_to(self, persons: Sequence[PersonFacts], institution_id: uuid.UUID) -> list[bool]:
+        def keys(p: PersonFacts) -> tuple[object, ...]:
+            return (
+                p.ahvn13,
+                (p.family_name.strip().casefold(), p.given_name.strip().casefold(), p.birth_date),
+            )
+
+        seen = Counter(key for p in persons for key in keys(p))
+        return [
+            not self.registrations_related_to(p.ahvn13, institution_id)
+            and not self.name_twins_related_to(p.family_name, p.given_name, p.birth_date, institution_id)
+            and all(seen[key] == 1 for key in keys(p))
+            for p in persons
         ]
 
     def ids_by_family_name(self, family_name: str) -> frozenset[uuid.UUID]:
@@ -632,6 +649,9 @@ class FakeUnitOfWork:
         self._snapshot = Store(**{name: copy.copy(getattr(self.store, name)) for name in _FIELDS})
         self._bind()
         return self
+
+    def inserting_together(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         snapshot, self._snapshot = self._snapshot, None

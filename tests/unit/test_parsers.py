@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.adapters.db.repositories import decode_cursor, encode_cursor
+from app.adapters.institutions.common import swiss_date
 from app.domain.errors import InvalidValue, StaleVersion
 from app.entrypoints.api.deps import expected_version
 from app.entrypoints.api.middleware import literal_segments, loggable_path
@@ -81,3 +82,33 @@ def test_logged_path_keeps_only_route_words_and_placeholders(segments: list[str]
     logged = loggable_path("/" + "/".join(s.replace("/", "") for s in segments), KNOWN)
     for part in logged.split("/"):
         assert part in KNOWN or part in ("", "{id}", "{…}")
+
+
+def _strptime_date(text: str) -> date | None:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+swiss_date_texts = st.one_of(
+    st.dates().map(lambda d: f"{d.day}.{d.month}.{d.year:04d}"),
+    st.dates().map(lambda d: f"{d:%d.%m.%Y}"),
+    st.dates().map(lambda d: f" {d.year:04d}-{d.month}-{d.day:02d} "),
+    st.from_regex(r"\A\s?[0-9]{1,3}[.-][0-9]{1,3}[.-][0-9]{2,5}\s?\Z"),
+    st.text(max_size=12),
+)
+
+
+@given(swiss_date_texts)
+def test_swiss_dates_read_as_strptime_reads_them_or_give_the_german_error(text: str) -> None:
+    expected = _strptime_date(text)
+    try:
+        found = swiss_date(text, "Geburtsdatum")
+    except InvalidValue as error:
+        assert expected is None, text
+        assert error.message == "Geburtsdatum: Datum im Format TT.MM.JJJJ erwartet."
+    else:
+        assert found == expected, text

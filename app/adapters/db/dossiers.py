@@ -19,6 +19,7 @@ from app.adapters.db.dossier_models import DossierRow
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.models import CaseRow
 from app.adapters.db.sealing import open_json, seal_json
+from app.adapters.row_writer import rows_of
 from app.domain.categories import DataCategory
 from app.domain.exchange import DossierReveal, InstitutionDossier
 from app.domain.institutions import InstitutionKind
@@ -83,10 +84,13 @@ class SqlDossierRepository:
             if row is None or (row.case_id, row.institution_id) != (dossier.case_id, dossier.institution_id):
                 row = self._row(dossier.case_id, dossier.institution_id)
         if row is None:
-            row = DossierRow(
-                id=dossier.id, case_id=dossier.case_id, institution_id=dossier.institution_id, version=0
+            row = rows_of(self._session).new(
+                DossierRow,
+                id=dossier.id,
+                case_id=dossier.case_id,
+                institution_id=dossier.institution_id,
+                version=0,
             )
-            self._session.add(row)
         person_id = self._person_of(dossier.case_id)
         row.kind = dossier.kind.value
         row.category = dossier.category.value
@@ -97,7 +101,7 @@ class SqlDossierRepository:
         )
         row.updated_at = datetime.now(UTC)
         row.version += 1
-        self._session.flush()
+        rows_of(self._session).flush()
 
     def institutions_with_dossier(self, case_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         if not case_ids:
@@ -109,7 +113,7 @@ class SqlDossierRepository:
         known = self._person_of_case.get(case_id)
         if known is not None:
             return known
-        added = self._session.identity_map.get(self._session.identity_key(CaseRow, case_id))
+        added = rows_of(self._session).added(CaseRow, case_id)
         if added is not None:  # the case was added or loaded in this unit of work: no statement
             return added.person_id
         person_id = self._session.scalar(select(CaseRow.person_id).where(CaseRow.id == case_id))

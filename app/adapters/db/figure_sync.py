@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.figure_models import FigureCaseRow, FigureMeasureRow, FigureSegmentRow
+from app.adapters.row_writer import rows_of
 from app.domain.cases import SharedCase
 from app.domain.institutions import InstitutionKind
 
@@ -27,10 +28,10 @@ def record_figure_metadata(
     """`kinds`: the institutions' kinds (the process's directory), asked only for a case whose
     Sozialregion is not yet recorded; `new`: the case was added in this unit of work, so it has no
     metadata yet and nothing is looked up."""
+    rows = rows_of(session)
     row = None if new else session.get(FigureCaseRow, case.id)
     if row is None:
-        row = FigureCaseRow(case_id=case.id, preventive=False)
-        session.add(row)
+        row = rows.new(FigureCaseRow, case_id=case.id, preventive=False)
     row.opened_on = case.opened_on
     row.reassessment_interval_months = case.reassessment_interval_months
     if row.region_institution_id is None:
@@ -43,7 +44,7 @@ def record_figure_metadata(
         row.follow_up_result = case.follow_up.result.value
     _sync_segments(session, case, new)
     _sync_measures(session, case, new)
-    session.flush()  # the session does not autoflush; a second save in this transaction must see these
+    rows.flush()  # the session does not autoflush; a second save in this transaction must see these
 
 
 def _sozialregion(case: SharedCase, kinds: Mapping[uuid.UUID, InstitutionKind]) -> uuid.UUID | None:
@@ -52,26 +53,29 @@ def _sozialregion(case: SharedCase, kinds: Mapping[uuid.UUID, InstitutionKind]) 
     return next((i for i in ids if kinds.get(i) is InstitutionKind.SOZIALDIENST), None)
 
 
+_SEGMENTS_OF_CASE = select(FigureSegmentRow.id).where(FigureSegmentRow.case_id == bindparam("case_id"))
+_MEASURES_OF_CASE = select(FigureMeasureRow).where(FigureMeasureRow.case_id == bindparam("case_id"))
+
+
 def _sync_segments(session: Session, case: SharedCase, new: bool) -> None:
-    query = select(FigureSegmentRow.id).where(FigureSegmentRow.case_id == case.id)
-    known = set() if new else set(session.scalars(query))
+    known = set() if new else set(session.scalars(_SEGMENTS_OF_CASE, {"case_id": case.id}))
     for entry in case.segment_history:
         if entry.id not in known:
-            session.add(
-                FigureSegmentRow(
-                    id=entry.id, case_id=case.id, assessed_on=entry.assessed_on, segment=entry.segment.value
-                )
+            rows_of(session).new(
+                FigureSegmentRow,
+                id=entry.id,
+                case_id=case.id,
+                assessed_on=entry.assessed_on,
+                segment=entry.segment.value,
             )
 
 
 def _sync_measures(session: Session, case: SharedCase, new: bool) -> None:
-    query = select(FigureMeasureRow).where(FigureMeasureRow.case_id == case.id)
-    rows = {} if new else {r.id: r for r in session.scalars(query)}
+    rows = {} if new else {r.id: r for r in session.scalars(_MEASURES_OF_CASE, {"case_id": case.id})}
     for measure in case.measures:
         row = rows.get(measure.id)
         if row is None:
-            row = FigureMeasureRow(id=measure.id, case_id=case.id)
-            session.add(row)
+            row = rows_of(session).new(FigureMeasureRow, id=measure.id, case_id=case.id)
         row.kind = measure.kind.value
         row.cost_bearer = measure.cost_bearer.value if measure.cost_bearer else None
         row.start_on = measure.start_on

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.process_models import InvitationRow
+from app.adapters.row_writer import rows_of
 from app.domain.cases import Invitation, InvitationKind, InvitationStatus, SharedCase
 
 _INVITATIONS = InvitationRow.__table__
@@ -17,6 +18,7 @@ _OF_CASE = (
     .where(_INVITATIONS.c.case_id == bindparam("case_id"))
     .order_by(_INVITATIONS.c.invited_on)
 )
+_ROWS_OF_CASE = select(InvitationRow).where(InvitationRow.case_id == bindparam("case_id"))
 
 
 def load_invitations(session: Session, case_id: uuid.UUID) -> list[Invitation]:
@@ -26,13 +28,11 @@ def load_invitations(session: Session, case_id: uuid.UUID) -> list[Invitation]:
 
 def sync_invitations(session: Session, case: SharedCase, *, new: bool = False) -> None:
     """`new`: the case was added in this unit of work and has no stored invitations yet."""
-    query = select(InvitationRow).where(InvitationRow.case_id == case.id)
-    existing = {} if new else {row.id: row for row in session.scalars(query)}
+    existing = {} if new else {row.id: row for row in session.scalars(_ROWS_OF_CASE, {"case_id": case.id})}
     for invitation in case.invitations:
         row = existing.get(invitation.id)
         if row is None:
-            row = InvitationRow(id=invitation.id, case_id=case.id)
-            session.add(row)
+            row = rows_of(session).new(InvitationRow, id=invitation.id, case_id=case.id)
         row.kind = invitation.kind.value
         row.institution_id = invitation.institution_id
         row.invited_by_institution_id = invitation.invited_by_institution_id

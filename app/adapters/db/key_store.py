@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -44,11 +45,12 @@ class SqlKeyStore:
 
     # -- data keys --------------------------------------------------------------------------------
 
-    def create_data_key(self, person_id: uuid.UUID) -> DataKeyRow:
-        """A new data key for the person, usable at once; add the returned row after the person's."""
+    def create_data_key(self, person_id: uuid.UUID) -> dict[str, Any]:
+        """A new data key for the person, usable at once: the values of its `DataKeyRow`, to be added
+        after the person's row."""
         key, kek_id, wrapped = self._vault.new_data_key(person_id)
         self._data_keys[person_id] = key
-        return DataKeyRow(
+        return dict(
             id=key.id, person_id=person_id, kek_id=kek_id, wrapped=wrapped, created_at=datetime.now(UTC)
         )
 

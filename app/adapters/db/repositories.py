@@ -7,16 +7,15 @@ import binascii
 import builtins
 import json
 import uuid
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, Table, and_, bindparam, insert, or_, select
+from sqlalchemy import BindParameter, Select, Table, and_, bindparam, or_, select
 from sqlalchemy import case as sa_case
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.adapters.crypto.blind_index import (
     IndexedColumn,
@@ -42,6 +41,8 @@ from app.adapters.db.models import (
 from app.adapters.db.plain_rows import LoadedRows, PlainRecord
 from app.adapters.db.sealed_items import ITEMS_OF_CASE, ItemRecord, SealedItems
 from app.adapters.db.sealing import read_person, write_person
+from app.adapters.row_writer import RowWriter, rows_of
+from app.adapters.row_writer import flush_session as _flush
 from app.domain.ahvn13 import Ahvn13
 from app.domain.audit import AuditEvent
 from app.domain.cases import (
@@ -58,7 +59,8 @@ from app.domain.cases.listing import CaseFilter, CaseSortKey, CaseSummary, Page
 from app.domain.cases.sealed import SealedCase, SealedItem
 from app.domain.cases.versions import CORE, Part, section_of
 from app.domain.categories import DataCategory
-from app.domain.errors import CASE_ALREADY_OPEN, ConcurrentConflict, DataDestroyed, InvalidValue, StaleVersion
+from app.domain.errors import DataDestroyed, InvalidValue, StaleVersion
+from app.domain.exchange import PersonFacts
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.pendenzen import DueWindow, item_due_dates
 from app.domain.persons import Person
@@ -168,7 +170,7 @@ def _user(row: Any) -> User:  # a UserRow or a plain row of its columns
     )
 
 
-def _related_registrations(index: Any) -> Select[Any]:
+def _related_registrations(index: Any, *columns: Any) -> Select[Any]:
     """Persons whose blind `index` is one of `:indexes` and to whom `:institution_id` has a relation:
     its own registrations and those of cases it actively takes part in (built once, at import: the
     import runs it twice per record)."""
@@ -187,7 +189,7 @@ def _related_registrations(index: Any) -> Select[Any]:
         .exists()
     )
     return (
-        select(PersonRow)
+        select(*(columns or (PersonRow,)))
         .where(
             index.in_(bindparam("indexes", expanding=True)),
             or_(PersonRow.registered_by_institution_id == institution_id, takes_part),
@@ -198,6 +200,8 @@ def _related_registrations(index: Any) -> Select[Any]:
 
 _RELATED_BY_AHVN13 = _related_registrations(PersonRow.ahvn13_index)
 _RELATED_BY_NAME = _related_registrations(PersonRow.name_index)
+_RELATED_AHVN13_INDEXES = _related_registrations(PersonRow.ahvn13_index, PersonRow.ahvn13_index)
+_RELATED_NAME_INDEXES = _related_registrations(PersonRow.name_index, PersonRow.name_index)
 
 
 class SqlPersonRepository:
@@ -210,20 +214,21 @@ class SqlPersonRepository:
 
     def add(self, person: Person) -> None:
         now = _utcnow()
-        row = PersonRow(
+        self._keys.prepare_indexes()
+        key_values = self._keys.create_data_key(person.id)
+        rows = rows_of(self._session)
+        row = rows.new(
+            PersonRow,
             id=person.id,
             registered_by_institution_id=person.registered_by_institution_id,
             created_at=now,
             updated_at=now,
             version=person.version,
         )
-        self._keys.prepare_indexes()
-        key_row = self._keys.create_data_key(person.id)
         self._write(row, person)
-        self._session.add(row)
-        _flush(self._session)
-        self._session.add(key_row)
-        _flush(self._session)
+        rows.flush()
+        rows.new(DataKeyRow, **key_values)
+        rows.flush()
 
     def get(self, person_id: uuid.UUID) -> Person | None:
         """Raises DataDestroyed for a person whose data key was destroyed."""
@@ -273,6 +278,38 @@ class SqlPersonRepository:
         normalised = normalise_name_birth_date(family_name, given_name, birth_date)
         indexes = self._keys.indexes_for_lookup(IndexedColumn.NAME_BIRTH_DATE, normalised)
         return self._plain(_RELATED_BY_NAME, {"indexes": indexes, "institution_id": institution_id})
+
+    def unknown_to(self, persons: Sequence[PersonFacts], institution_id: uuid.UUID) -> list[bool]:
+        """Per person: True where the institution has no related registration with the same AHVN13 or
+        the same name and birth date, and no other entry of `persons` shares either. Two statements
+        for the whole list; only blind indexes are compared, nothing is opened."""
+        by_ahvn13 = [
+            self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(p.ahvn13.digits))
+            for p in persons
+        ]
+        by_name = [
+            self._keys.indexes_for_lookup(
+                IndexedColumn.NAME_BIRTH_DATE,
+                normalise_name_birth_date(p.family_name, p.given_name, p.birth_date),
+            )
+            for p in persons
+        ]
+        known = self._related_indexes(_RELATED_AHVN13_INDEXES, by_ahvn13, institution_id)
+        known |= self._related_indexes(_RELATED_NAME_INDEXES, by_name, institution_id)
+        seen = Counter(index for indexes in (*by_ahvn13, *by_name) for index in set(indexes))
+        return [
+            all(index not in known and seen[index] == 1 for index in (*ahvn13, *name))
+            for ahvn13, name in zip(by_ahvn13, by_name, strict=True)
+        ]
+
+    def _related_indexes(
+        self, query: Select[Any], indexes: Sequence[list[bytes]], institution_id: uuid.UUID
+    ) -> set[bytes]:
+        wanted = sorted({index for each in indexes for index in each})
+        if not wanted:
+            return set()
+        parameters = {"indexes": wanted, "institution_id": institution_id}
+        return set(self._session.connection().execute(query, parameters).scalars())
 
     def _plain(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> list[Person]:
         """The persons of `query`, read as plain rows (kept for `get` in this unit of work)."""
@@ -326,37 +363,6 @@ class SqlPersonRepository:
         return read_person(self._keys, row)
 
 
-# Uniqueness rules that two simultaneous requests can both pass in the service before one of them
-# reaches the database; the loser gets the same answer the service check would have given.
-_UNIQUE_RULES = {
-    ("uq_persons_ahvn13", "persons.ahvn13"): (
-        "Ihre Stelle hat diese AHV-Nummer bereits erfasst.",
-        "ahvn13",
-    ),
-    ("uq_cases_person_not_archived", "cases.person_id"): (CASE_ALREADY_OPEN, "person_id"),
-}
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as error:
-        raise StaleVersion() from error
-    except IntegrityError as error:
-        raise integrity_conflict(error) from None
-
-
-def integrity_conflict(error: IntegrityError) -> Exception:
-    """A German conflict for a known uniqueness rule (never the driver's text: it holds the values).
-
-    Any other integrity error is a bug; it stays an error (a 500 whose log names only its type)."""
-    text = str(error.orig)
-    for names, (message, field) in _UNIQUE_RULES.items():
-        if any(name in text for name in names):
-            return ConcurrentConflict(message, field)
-    return error
-
-
 _CASE_LOAD = (selectinload(CaseRow.participations),)
 _CASES, _PARTICIPATIONS = CaseRow.__table__, ParticipationRow.__table__
 _PERSONS, _KEYS, _CONTACTS = PersonRow.__table__, DataKeyRow.__table__, UserRow.__table__.alias("contact")
@@ -405,16 +411,16 @@ class SqlCaseRepository:
 
     def add(self, case: SharedCase) -> None:
         now = _utcnow()
-        row = CaseRow(id=case.id, created_at=now, participations=[], version=case.version)
-        _write_core(row, case, now)
-        self._session.add(row)
-        _flush(self._session)
+        rows = rows_of(self._session)
+        row = rows.new(CaseRow, id=case.id, created_at=now, participations=[], version=case.version)
+        _write_core(row, case, now, rows)
+        rows.flush()
         self._rows[row.id] = row
         _wrote, self._records[row.id] = self._sync_items(case, ())
         self._cores[row.id] = _core_of_case(case)
         record_figure_metadata(self._session, case, self._institutions.kinds, new=True)
         sync_invitations(self._session, case, new=True)
-        _flush(self._session)
+        rows.flush()
 
     def load(self, case_id: uuid.UUID) -> SealedCase | None:
         row = self._row(case_id)
@@ -494,7 +500,7 @@ class SqlCaseRepository:
         core_changed = self._cores.get(case.id) != core
         now = _utcnow()
         if core_changed:
-            _write_core(row, case, now)
+            _write_core(row, case, now, rows_of(self._session))
             row.version = case.version + 1
         wrote, self._records[case.id] = self._sync_items(case, self._records[case.id])
         if wrote and not core_changed:
@@ -514,7 +520,13 @@ class SqlCaseRepository:
         """Writes the items that changed: whether any content did, and the records as they are now."""
         connection = self._session.connection()
         return self._items.sync(
-            connection, case.id, case.person_id, stored, _content_items(case), item_due_dates(case)
+            connection,
+            rows_of(self._session),
+            case.id,
+            case.person_id,
+            stored,
+            _content_items(case),
+            item_due_dates(case),
         )
 
     def page_for_institution(
@@ -659,7 +671,7 @@ def assigned_case_ids(user_id: uuid.UUID) -> Any:
     return select(CaseAssignmentRow.case_id).where(CaseAssignmentRow.user_id == user_id)
 
 
-def _write_core(row: CaseRow, case: SharedCase, now: datetime) -> None:
+def _write_core(row: CaseRow, case: SharedCase, now: datetime, rows: RowWriter) -> None:
     row.person_id = case.person_id
     row.phase = case.phase.value
     row.lead_institution_id = case.lead_institution_id
@@ -670,7 +682,7 @@ def _write_core(row: CaseRow, case: SharedCase, now: datetime) -> None:
     row.reassessment_due_on = case.reassessment_due_on
     row.case_ends_on = case.ends_on
     row.updated_at = now
-    _sync_participations(row, case)
+    _sync_participations(row, case, rows)
 
 
 def _core_of_case(case: SharedCase) -> tuple[object, ...]:
@@ -721,12 +733,12 @@ def _headers(records: Sequence[ItemRecord]) -> tuple[SealedItem, ...]:
     )
 
 
-def _sync_participations(row: CaseRow, case: SharedCase) -> None:
+def _sync_participations(row: CaseRow, case: SharedCase, rows: RowWriter) -> None:
     existing = {p.id: p for p in row.participations}
     for participation in case.participations:
         target = existing.pop(participation.id, None)
         if target is None:
-            target = ParticipationRow(id=participation.id, case_id=case.id)
+            target = rows.child(ParticipationRow, id=participation.id, case_id=case.id)
             row.participations.append(target)
         target.institution_id = participation.institution_id
         target.local_reference = participation.local_reference
@@ -872,28 +884,30 @@ class SqlAuditRecorder:
     def append(self, event: AuditEvent) -> None:
         # A Core INSERT on the session's connection: no unit-of-work bookkeeping for a row that is
         # never read back in the same transaction.
-        self._session.connection().execute(
-            insert(_audit_events),
-            dict(
-                id=event.id,
-                occurred_at=event.occurred_at,
-                actor_id=event.actor_id,
-                actor_kind=event.actor_kind,
-                actor_name=event.actor_name,
-                institution_id=event.institution_id,
-                roles=list(event.roles),
-                action=event.action.value,
-                operation=event.operation,
-                outcome=event.outcome.value,
-                reason=event.reason,
-                correlation_id=event.correlation_id,
-                case_id=event.case_id,
-                person_id=event.person_id,
-                categories=[c.value for c in event.categories],
-                withheld_categories=[c.value for c in event.withheld_categories],
-                bases=list(event.bases),
-                purpose=event.purpose,
-                recipient_institution_id=event.recipient_institution_id,
-                record_ids=[str(r) for r in event.record_ids],
-            ),
+        rows_of(self._session).insert(
+            _audit_events,
+            [
+                dict(
+                    id=event.id,
+                    occurred_at=event.occurred_at,
+                    actor_id=event.actor_id,
+                    actor_kind=event.actor_kind,
+                    actor_name=event.actor_name,
+                    institution_id=event.institution_id,
+                    roles=list(event.roles),
+                    action=event.action.value,
+                    operation=event.operation,
+                    outcome=event.outcome.value,
+                    reason=event.reason,
+                    correlation_id=event.correlation_id,
+                    case_id=event.case_id,
+                    person_id=event.person_id,
+                    categories=[c.value for c in event.categories],
+                    withheld_categories=[c.value for c in event.withheld_categories],
+                    bases=list(event.bases),
+                    purpose=event.purpose,
+                    recipient_institution_id=event.recipient_institution_id,
+                    record_ids=[str(r) for r in event.record_ids],
+                ),
+            ],
         )

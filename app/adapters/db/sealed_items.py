@@ -15,12 +15,13 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from app.adapters.db.key_store import SqlKeyStore
 from app.adapters.db.mapping import dump_item, load_item
 from app.adapters.db.models import CaseItemRow
 from app.adapters.db.sealing import item_place, open_json, seal_json
+from app.adapters.row_writer import RowWriter
 from app.domain.errors import StaleVersion
 from app.domain.pendenzen import PendenzKind
 
@@ -119,6 +120,7 @@ class SealedItems:
     def sync(
         self,
         connection: Connection,
+        rows: RowWriter,
         case_id: uuid.UUID,
         person_id: uuid.UUID,
         stored: Sequence[ItemRecord],
@@ -172,7 +174,7 @@ class SealedItems:
                 record = _with(record, due_on=due_on, due_kind=due_kind)
             now[item.id] = record
         if new:
-            connection.execute(insert(_ITEMS), new)
+            rows.insert(_ITEMS, new)
         # Never one this unit of work did not open (or one another request added since).
         removed = {record_id for record_id in existing if record_id in self._opened}
         if removed:

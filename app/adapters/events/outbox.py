@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.adapters.events.models import OutboxEventRow
+from app.adapters.row_writer import rows_of
 from app.domain.audit import AuditEvent
 from app.domain.categories import DataCategory
 from app.domain.events import ChangeEvent, EventType, event_for
@@ -26,16 +27,15 @@ class SqlEventLog:
         self._session = session
 
     def add(self, event: ChangeEvent, dedupe_key: str | None = None) -> None:
-        self._session.add(
-            OutboxEventRow(
-                id=event.id,
-                type=event.type.value,
-                case_id=event.case_id,
-                source_institution_id=event.source_institution_id,
-                categories=[c.value for c in event.categories],
-                occurred_at=event.occurred_at,
-                dedupe_key=dedupe_key,
-            )
+        rows_of(self._session).new(
+            OutboxEventRow,
+            id=event.id,
+            type=event.type.value,
+            case_id=event.case_id,
+            source_institution_id=event.source_institution_id,
+            categories=[c.value for c in event.categories],
+            occurred_at=event.occurred_at,
+            dedupe_key=dedupe_key,
         )
 
     def after(self, position: int, limit: int) -> list[ChangeEvent]:

@@ -11,7 +11,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.bootstrap import Container, build_container, sequencer_for, watch_database
+from app.bootstrap import Container, build_container, freeze_startup_objects, sequencer_for, watch_database
 from app.entrypoints.api import api_docs, health, metrics, oauth, problem_docs
 from app.entrypoints.api import v1 as api_v1
 from app.entrypoints.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
@@ -72,6 +72,7 @@ async def _running(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.container.settings
     # The limiter belongs to the running event loop, so it is sized here rather than at import.
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+    freeze_startup_objects(settings)
     sequencer = None
     if settings.audit_background_sealing and settings.environment is not Environment.TEST:
         sequencer = sequencer_for(app.state.container)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import typer
 
-from app.bootstrap import Container, build_container, key_provider_error
+from app.bootstrap import Container, build_container, freeze_startup_objects, key_provider_error
 from app.settings import Settings
 
 
@@ -31,6 +31,7 @@ def wired(settings: Settings | None = None) -> Iterator[Container]:
     except key_provider_error as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
+    freeze_startup_objects(container.settings)
     try:
         yield container
     finally:

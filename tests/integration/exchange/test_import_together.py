@@ -1,0 +1,178 @@
+"""Records of persons the importing institution cannot know yet are written together (one statement
+per table and batch); every other record, and every record of a batch where writing together fails,
+goes one by one. The results, rows and audit events are the same either way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from app.adapters.crypto.vault import Vault
+from app.adapters.db.engine import make_session_factory
+from app.adapters.db.repositories import SqlPersonRepository
+from app.adapters.events.models import OutboxEventRow
+from app.adapters.unit_of_work import SqlUnitOfWork
+from app.bootstrap import outboxing_audit_recorder
+from app.domain.institutions import Institution, InstitutionKind
+from app.services.dossier_import import RecordOutcome
+from app.services.ports import UnitOfWork
+from tests.integration.exchange.helpers import SOZIALDIENST_HEADER, add_systems, run_import, sozialdienst_file
+from tests.statements import counted
+
+CREATED, CHANGED, UNCHANGED, ERROR = (
+    RecordOutcome.CREATED,
+    RecordOutcome.CHANGED,
+    RecordOutcome.UNCHANGED,
+    RecordOutcome.ERROR,
+)
+
+
+def _counts(engine: Engine, *tables: str) -> list[int]:
+    with engine.connect() as connection:
+        return [connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in tables]
+
+
+def _lines(payload: bytes) -> list[str]:
+    return payload.decode().splitlines()[1:]
+
+
+def _file(*lines: str) -> bytes:
+    return (SOZIALDIENST_HEADER + "".join(line + "\r\n" for line in lines)).encode()
+
+
+@pytest.fixture
+def claims_every_person_unknown(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As if a simultaneous import registered the persons between the batch's lookup and its write."""
+    monkeypatch.setattr(
+        SqlPersonRepository, "unknown_to", lambda self, persons, institution_id: [True] * len(persons)
+    )
+    yield
+
+
+def test_new_persons_known_persons_and_twins_in_one_file_answer_in_file_order(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems = add_systems(uow_factory)
+    known = _lines(sozialdienst_file(2, 0))
+    run_import(uow_factory, systems.sozialdienst, _file(*known))
+    new = _lines(sozialdienst_file(3, 10))
+    twin = new[0].replace("SD-000010", "SD-000019")  # the same AHVN13 again, another dossier number
+    report = run_import(
+        uow_factory, systems.sozialdienst, _file(new[0], known[0], new[1], twin, known[1], new[2])
+    )
+
+    assert [r.location for r in report.results] == [f"Zeile {n}" for n in range(2, 8)]
+    assert [r.outcome for r in report.results] == [CREATED, UNCHANGED, CREATED, CHANGED, UNCHANGED, CREATED]
+    assert report.results[0].person_id == report.results[3].person_id  # the twin went one by one
+    assert _counts(engine, "persons", "cases", "institution_dossiers", "figure_cases") == [5, 5, 5, 5]
+    # one audit event per record that changed anything, in both imports
+    assert _counts(engine, "audit_events") == [2 + 4]
+
+
+def test_records_written_together_announce_their_change_events_as_one_by_one_would(
+    engine: Engine, vault: Vault
+) -> None:
+    sessions = make_session_factory(engine)
+
+    def served() -> UnitOfWork:
+        return SqlUnitOfWork(sessions, audit_factory=outboxing_audit_recorder, vault=vault)
+
+    systems = add_systems(served)
+    lines = _lines(sozialdienst_file(3, 20))
+    run_import(served, systems.sozialdienst, _file(lines[0], lines[0].replace("SD-000020", "SD-000029")))
+    together = run_import(served, systems.sozialdienst, _file(*lines[1:]))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(OutboxEventRow.type, OutboxEventRow.case_id).order_by(OutboxEventRow.seq)
+        ).all()
+    assert [t for t, _ in rows[:2]] == ["case.created", "case.changed"]  # the twin went one by one
+    assert [tuple(row) for row in rows[2:]] == [("case.created", r.case_id) for r in together.results]
+
+
+def test_a_batch_whose_rows_collide_with_a_simultaneous_registration_goes_one_by_one(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine, claims_every_person_unknown: None
+) -> None:
+    systems = add_systems(uow_factory)
+    payload = sozialdienst_file(6, 30)
+    first = run_import(uow_factory, systems.sozialdienst, _file(*_lines(payload)[:3]))
+    audit_before = _counts(engine, "audit_events")[0]
+
+    report = run_import(uow_factory, systems.sozialdienst, payload)
+
+    assert [r.outcome for r in report.results] == [UNCHANGED] * 3 + [CREATED] * 3
+    assert [r.person_id for r in report.results[:3]] == [r.person_id for r in first.results]
+    assert _counts(engine, "persons", "cases", "institution_dossiers", "data_keys") == [6, 6, 6, 6]
+    assert _counts(engine, "audit_events")[0] - audit_before == 3  # the three created, nothing of the attempt
+
+
+def test_a_record_the_domain_refuses_fails_alone_and_the_rest_of_its_batch_is_created(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems = add_systems(uow_factory)
+    lines = _lines(sozialdienst_file(4, 40))
+    cells = lines[2].split(";")
+    cells[4] = "01.01.2099"  # a birth date in the future: the person cannot be registered
+    report = run_import(uow_factory, systems.sozialdienst, _file(*lines[:2], ";".join(cells), lines[3]))
+
+    assert [r.outcome for r in report.results] == [CREATED, CREATED, ERROR, CREATED]
+    assert report.results[2].message == "Das Geburtsdatum darf nicht in der Zukunft liegen."
+    assert _counts(engine, "persons", "cases", "institution_dossiers") == [3, 3, 3]
+
+
+def test_another_institutions_registrations_change_neither_the_answer_nor_the_statements(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    # Whether another Sozialregion registered the same clients must not show in what the importing
+    # one gets back, nor in how much work its import does.
+    systems = add_systems(uow_factory)
+    other = Institution(InstitutionKind.SOZIALDIENST, "SD-THAL", "Sozialregion Thal")
+    with uow_factory() as uow:
+        uow.institutions.add(other)
+    run_import(uow_factory, other, sozialdienst_file(5, 50, office="SD-THAL"))
+
+    with counted(engine) as known_elsewhere:
+        elsewhere = run_import(uow_factory, systems.sozialdienst, sozialdienst_file(5, 50))
+    with counted(engine) as unknown_anywhere:
+        nowhere = run_import(uow_factory, systems.sozialdienst, sozialdienst_file(5, 60))
+
+    assert [r.outcome for r in elsewhere.results] == [r.outcome for r in nowhere.results] == [CREATED] * 5
+    assert not any(r.candidate_person_ids for r in elsewhere.results)
+    assert len(known_elsewhere) == len(unknown_anywhere)
+    assert _counts(engine, "persons")[0] == 15  # one registration per institution
+
+
+def test_a_name_twin_the_institution_knows_is_still_held_back_for_a_caseworker(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems = add_systems(uow_factory)
+    first = _lines(sozialdienst_file(1, 70))[0]
+    run_import(uow_factory, systems.sozialdienst, _file(first))
+    cells = first.split(";")
+    cells[0], cells[1] = "SD-000071", _lines(sozialdienst_file(1, 71))[0].split(";")[1]  # another AHVN13
+    report = run_import(uow_factory, systems.sozialdienst, _file(";".join(cells)))
+
+    assert report.results[0].outcome is ERROR
+    assert len(report.results[0].candidate_person_ids) == 1
+    assert _counts(engine, "persons")[0] == 1
+
+
+def test_a_dry_run_writes_nothing_and_answers_as_the_import_would(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems = add_systems(uow_factory)
+    payload = sozialdienst_file(4, 90)
+    probe = run_import(uow_factory, systems.sozialdienst, payload, dry_run=True)
+    assert _counts(engine, "persons", "cases", "institution_dossiers") == [0, 0, 0]
+    imported = run_import(uow_factory, systems.sozialdienst, payload)
+    assert [r.outcome for r in probe.results] == [r.outcome for r in imported.results] == [CREATED] * 4
+
+
+def test_birth_dates_of_the_file_reach_the_persons(uow_factory: Callable[[], UnitOfWork]) -> None:
+    systems = add_systems(uow_factory)
+    report = run_import(uow_factory, systems.sozialdienst, sozialdienst_file(2, 95))
+    with uow_factory() as uow:
+        persons = uow.persons.get_many([r.person_id for r in report.results if r.person_id])
+    assert sorted(p.birth_date for p in persons.values()) == [date(1950, 4, 6), date(1950, 4, 7)]
