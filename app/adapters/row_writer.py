@@ -187,7 +187,7 @@ class _HeldRows:
             # executemany needs the same columns in every row; a column left out takes its default
             by_columns: defaultdict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
             for values in rows:
-                by_columns[tuple(sorted(values))].append(values)
+                by_columns[tuple(values)].append(values)  # rows built alike list their columns alike
             for same in by_columns.values():
                 connection.execute(insert(table), same)
 

@@ -123,7 +123,7 @@ def import_file(
     return report
 
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 
 
 @runtime_checkable

@@ -42,6 +42,7 @@ class SqlKeyStore:
         # Secrets as this session read them: a request (or an import batch) asks for the index keys
         # several times per record; the versions in use change only by a rotation in another session.
         self._secrets: dict[str, list[tuple[int, str, bytes]]] = {}
+        self._indexes: dict[tuple[bytes, bytes], bytes] = {}  # (index key, normalised value): index
 
     # -- data keys --------------------------------------------------------------------------------
 
@@ -151,8 +152,15 @@ class SqlKeyStore:
     def index_for_write(self, column: IndexedColumn, normalised: bytes) -> tuple[int, bytes]:
         """The index under the newest key: rows written during a rebuild are already current."""
         version, _state, key = self.secrets(index_purpose(column))[0]
-        return version, blind_index(key, normalised)
+        return version, self._index(key, normalised)
 
     def indexes_for_lookup(self, column: IndexedColumn, normalised: bytes) -> list[bytes]:
         """One index per key version in use, so lookups find rows on either side of a rebuild."""
-        return [blind_index(key, normalised) for _v, _s, key in self.secrets(index_purpose(column))]
+        return [self._index(key, normalised) for _v, _s, key in self.secrets(index_purpose(column))]
+
+    def _index(self, key: bytes, normalised: bytes) -> bytes:
+        # The import asks for the same indexes twice per record (the batch's lookup, then the write).
+        found = self._indexes.get((key, normalised))
+        if found is None:
+            found = self._indexes[key, normalised] = blind_index(key, normalised)
+        return found
