@@ -85,10 +85,11 @@ class RowWriter:
         self._held.add(held)
         return cast(_Row, held)
 
-    def child(self, model: type[_Row], **values: Any) -> _Row:
-        """A new row for a one-to-many relationship of a row from `new`: appended to it, it is written
-        with it."""
-        return model(**values) if self._held is None else cast(_Row, _HeldRow(model, values))
+    @staticmethod
+    def child(parent: Base, model: type[_Row], **values: Any) -> _Row:
+        """A new row for a one-to-many relationship of `parent`: appended to it, it is written with it
+        (a stand-in for a held parent, an ORM object for one in the session)."""
+        return cast(_Row, _HeldRow(model, values)) if isinstance(parent, _HeldRow) else model(**values)
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         """New rows of `table` as column values."""
@@ -113,13 +114,13 @@ class RowWriter:
         return found if isinstance(found, model) else None
 
     @contextmanager
-    def held(self) -> Iterator[None]:
+    def held(self) -> Iterator[HeldBlock]:
         """Raises ConcurrentConflict at the end where a known uniqueness rule stopped the rows."""
         if self._held is not None:
             raise RuntimeError("Rows are already held")
         self._held = held = _HeldRows()
         try:
-            yield
+            yield HeldBlock(held)
         finally:
             self._held = None
         flush_session(self._session)  # what the session took meanwhile comes first
@@ -129,6 +130,23 @@ class RowWriter:
             raise integrity_conflict(error) from None
 
 
+class HeldBlock:
+    """One `held` block: `each()` around the work of one record drops what that record held if it
+    fails, so the others of the block are still written together."""
+
+    def __init__(self, held: _HeldRows) -> None:
+        self._held = held
+
+    @contextmanager
+    def each(self) -> Iterator[None]:
+        mark = self._held.mark()
+        try:
+            yield
+        except BaseException:
+            self._held.back_to(mark)
+            raise
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What writing a model's rows needs of its mapping, looked up once per model."""
@@ -136,6 +154,7 @@ class _Shape:
     table: Table
     columns: tuple[tuple[str, str], ...]  # (attribute, column)
     children: tuple[str, ...]  # one-to-many relationships
+    attributes: frozenset[str]  # every mapped attribute
 
     @staticmethod
     @cache
@@ -145,6 +164,7 @@ class _Shape:
             mapper.local_table,  # type: ignore[arg-type]
             tuple((prop.key, prop.columns[0].key) for prop in mapper.column_attrs),
             tuple(r.key for r in mapper.relationships if r.uselist),
+            frozenset(mapper.attrs.keys()),
         )
 
 
@@ -152,7 +172,10 @@ class _HeldRow:
     _model: type[Base]
 
     def __init__(self, model: type[Base], values: dict[str, Any]) -> None:
-        self.__dict__.update({key: [] for key in _Shape.of(model).children}, **values)
+        shape = _Shape.of(model)
+        if unknown := values.keys() - shape.attributes:  # as the ORM's constructor would refuse them
+            raise TypeError(f"{model.__name__} has no attribute(s) {sorted(unknown)}")
+        self.__dict__.update({key: [] for key in shape.children}, **values)
         self._model = model
 
     def __getattr__(self, name: str) -> None:
@@ -168,7 +191,20 @@ class _HeldRows:
         self._rows: defaultdict[Table, list[dict[str, Any]]] = defaultdict(list)
 
     def add(self, row: _HeldRow) -> None:
-        self._objects[row._model, vars(row).get("id") or id(row)] = row  # by `id`, where set already
+        key = (row._model, vars(row).get("id") or id(row))  # by `id`, where set already
+        if key in self._objects:
+            raise RuntimeError(f"{row._model.__name__} {key[1]} is held twice")  # the session would refuse it
+        self._objects[key] = row
+
+    def mark(self) -> tuple[int, dict[Table, int]]:
+        return len(self._objects), {table: len(rows) for table, rows in self._rows.items()}
+
+    def back_to(self, mark: tuple[int, dict[Table, int]]) -> None:
+        objects, rows = mark
+        while len(self._objects) > objects:
+            self._objects.popitem()
+        for table in list(self._rows):
+            del self._rows[table][rows.get(table, 0) :]
 
     def get(self, model: type[_Row], key: object) -> _Row | None:
         found = self._objects.get((model, key))
@@ -180,6 +216,8 @@ class _HeldRows:
     def write(self, connection: Connection) -> None:
         for row in self._objects.values():
             self._values_of(row)
+        if unknown := [table for table in self._rows if table not in Base.metadata.tables.values()]:
+            raise RuntimeError(f"Rows held for tables outside the schema: {unknown}")  # none may be lost
         for table in Base.metadata.sorted_tables:
             rows = self._rows.get(table)
             if not rows:

@@ -41,7 +41,7 @@ from app.adapters.db.retention_store import SqlRetentionStore
 from app.adapters.db.supervision import SqlSupervisionQueries
 from app.adapters.events.outbox import AuditAppender, SqlEventLog
 from app.adapters.events.subscriptions import SqlSubscriptionRepository
-from app.adapters.row_writer import integrity_conflict, rows_of
+from app.adapters.row_writer import HeldBlock, integrity_conflict, rows_of
 from app.domain.errors import StaleVersion
 
 
@@ -79,7 +79,7 @@ class SqlUnitOfWork:
         if more_follow:
             refresh_planner_statistics(self._session_factory.kw["bind"])
 
-    def inserting_together(self) -> AbstractContextManager[None]:
+    def inserting_together(self) -> AbstractContextManager[HeldBlock]:
         """Inside an open `with uow:` block: what the repositories add is held and written at the end
         of this block, one statement per table (see adapters/row_writer.py)."""
         assert self._session is not None, "inside `with uow:` only"

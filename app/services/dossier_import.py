@@ -19,7 +19,7 @@ from typing import Protocol, runtime_checkable
 from app.domain.audit import AuditAction, AuditOutcome
 from app.domain.cases import Measure, SharedCase
 from app.domain.categories import DataCategory
-from app.domain.errors import DataDestroyed, DomainError, InvariantViolation, StaleVersion
+from app.domain.errors import ConcurrentConflict, DataDestroyed, DomainError, InvariantViolation, StaleVersion
 from app.domain.exchange import DossierRecord, FormatError, ImportLimits, InstitutionDossier, RecordError
 from app.domain.exhaustion import DEFAULT_HORIZON_DAYS
 from app.domain.institutions import Institution
@@ -158,9 +158,10 @@ def _take_over_new_persons(
     """The records of persons the institution cannot know yet (no registration of its own or of a
     case it takes part in with the same AHVN13, or the same name and birth date; neither twice in the
     batch), by position in the batch. Nothing of them needs reading, so they are taken over together:
-    their rows are written with one statement per table. Should one fail (a rule of the domain, or a
-    simultaneous import registering the same person), none is kept here and all of them go one by one
-    like every other record, to the same result."""
+    their rows are written with one statement per table. A record a rule of the domain refuses is left
+    out and goes one by one like every other record, to the same error result and audit event; should
+    the common write fail (a simultaneous import registered one of the persons), none of them is kept
+    here and all of them go one by one."""
     own = {
         position: record
         for position, record in enumerate(batch)
@@ -173,14 +174,21 @@ def _take_over_new_persons(
     new = {position: record for (position, record), fresh in zip(own.items(), unknown, strict=True) if fresh}
     if not new:
         return {}
+    # Inside the block two reads remain, both safe on held rows: the data key of a person registered
+    # there comes from the key store's memory, and a RAV's exhaustion notice looks for its dedupe key,
+    # which names the case just opened (so nothing held can match it).
+    taken: dict[int, RecordResult] = {}
     try:
-        with uow, uow.inserting_together():
-            return {
-                position: _take_over(uow, ctx, institution, record, options, None)
-                for position, record in new.items()
-            }
-    except (DomainError, ServiceError, StaleVersion):
+        with uow, uow.inserting_together() as together:
+            for position, record in new.items():
+                try:
+                    with together.each():
+                        taken[position] = _take_over(uow, ctx, institution, record, options, None)
+                except (DomainError, ServiceError, StaleVersion):
+                    continue
+    except ConcurrentConflict:
         return {}
+    return taken
 
 
 def _importing_institution(uow: UnitOfWork, ctx: RequestContext, fmt: InstitutionFormat) -> Institution:

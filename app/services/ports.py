@@ -336,10 +336,17 @@ class UnitOfWork(Protocol):
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None: ...
-    def inserting_together(self) -> AbstractContextManager[None]:
+    def inserting_together(self) -> AbstractContextManager[Together]:
         """Inside `with uow:`: the new rows of the block are written together at its end. The block
         only adds (persons, cases, dossiers, audit and change events), never reads back what it added;
         a uniqueness conflict surfaces at the end as ConcurrentConflict."""
+        ...
+
+
+class Together(Protocol):
+    def each(self) -> AbstractContextManager[None]:
+        """Around one record's work in `inserting_together`: if it raises, what it added is dropped and
+        the others' rows are still written."""
         ...
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import CaseRow, InstitutionRow, ParticipationRow, PersonRow
 from app.adapters.row_writer import rows_of
 from app.domain.errors import ConcurrentConflict
@@ -21,7 +22,7 @@ NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session:
+    with make_session_factory(engine)() as session:  # as the unit of work's: no autoflush
         institution = InstitutionRow(id=uuid.uuid4(), kind="sozialdienst", code="SD-X", name="Sozialdienst X")
         session.add(institution)
         session.commit()
@@ -50,6 +51,7 @@ def _case_before_its_person(session: Session, ahvn13_index: bytes) -> uuid.UUID:
     case = rows.new(CaseRow, id=case_id, created_at=NOW, participations=[], version=1, person_id=person_id)
     case.participations.append(
         rows.child(
+            case,
             ParticipationRow,
             id=uuid.uuid4(),
             case_id=case_id,
@@ -115,3 +117,31 @@ def test_a_uniqueness_rule_breaking_at_the_write_is_a_concurrent_conflict(sessio
     assert raised.value.message == "Ihre Stelle hat diese AHV-Nummer bereits erfasst."
     session.rollback()
     assert _count(session, PersonRow) == 1
+
+
+def test_a_failing_record_drops_only_its_own_held_rows(session: Session) -> None:
+    with rows_of(session).held() as block:
+        with block.each():
+            _person(session, b"1" * 32)
+        with pytest.raises(ValueError), block.each():
+            _case_before_its_person(session, b"2" * 32)
+            raise ValueError("a rule of the domain")
+        with block.each():
+            _person(session, b"3" * 32)
+    session.commit()
+    indexes = session.scalars(select(PersonRow.ahvn13_index).order_by(PersonRow.ahvn13_index))
+    assert list(indexes) == [b"1" * 32, b"3" * 32]
+    assert _count(session, CaseRow) == 0
+
+
+def test_what_the_session_would_refuse_is_refused_when_held(session: Session) -> None:
+    rows = rows_of(session)
+    person_id = uuid.uuid4()
+    with pytest.raises(RuntimeError, match="held twice"), rows.held():
+        rows.new(PersonRow, id=person_id)
+        rows.new(PersonRow, id=person_id)
+    with pytest.raises(TypeError, match="no attribute"), rows.held():
+        rows.new(PersonRow, id=uuid.uuid4(), shoe_size=44)
+    with pytest.raises(RuntimeError, match="outside the schema"), rows.held():
+        rows.insert(PersonRow.__table__.alias(), [{"id": uuid.uuid4()}])
+    assert _count(session, PersonRow) == 0

@@ -16,7 +16,7 @@ import copy
 import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, Self
@@ -618,6 +618,21 @@ class _NotFaked:
         raise NotImplementedError(f"not faked: {name}")
 
 
+class _FakeTogether:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    @contextmanager
+    def each(self) -> Iterator[None]:
+        kept = {name: copy.copy(getattr(self._store, name)) for name in _FIELDS}
+        try:
+            yield
+        except BaseException:
+            for name, value in kept.items():
+                setattr(self._store, name, value)
+            raise
+
+
 class FakeUnitOfWork:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -650,8 +665,8 @@ class FakeUnitOfWork:
         self._bind()
         return self
 
-    def inserting_together(self) -> AbstractContextManager[None]:
-        return nullcontext()
+    def inserting_together(self) -> AbstractContextManager[_FakeTogether]:
+        return nullcontext(_FakeTogether(self.store))
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         snapshot, self._snapshot = self._snapshot, None

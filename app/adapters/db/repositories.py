@@ -738,7 +738,7 @@ def _sync_participations(row: CaseRow, case: SharedCase, rows: RowWriter) -> Non
     for participation in case.participations:
         target = existing.pop(participation.id, None)
         if target is None:
-            target = rows.child(ParticipationRow, id=participation.id, case_id=case.id)
+            target = rows.child(row, ParticipationRow, id=participation.id, case_id=case.id)
             row.participations.append(target)
         target.institution_id = participation.institution_id
         target.local_reference = participation.local_reference

@@ -74,8 +74,9 @@ def iso_date(text: str, what: str) -> date:
         raise InvalidValue(f"{what}: Datum im Format JJJJ-MM-TT erwartet.") from None
 
 
-# What `strptime` accepts for %d.%m.%Y and %Y-%m-%d (day and month with one digit or two), matched
-# without it: strptime consults the locale on every call, a tenth of an import's parsing.
+# What `strptime` accepted for %d.%m.%Y and %Y-%m-%d (day and month with one digit or two), matched
+# without it: strptime consults the locale on every call, a tenth of an import's parsing. Stricter in
+# two corners: a day or month padded with a space, and digits other than 0-9, are refused.
 _SWISS_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 

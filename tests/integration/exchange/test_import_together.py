@@ -4,22 +4,32 @@ goes one by one. The results, rows and audit events are the same either way."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import Engine, select, text
 
 from app.adapters.crypto.vault import Vault
-from app.adapters.db.engine import make_session_factory
+from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.repositories import SqlPersonRepository
 from app.adapters.events.models import OutboxEventRow
+from app.adapters.sql_base import Base
 from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import outboxing_audit_recorder
 from app.domain.institutions import Institution, InstitutionKind
 from app.services.dossier_import import RecordOutcome
 from app.services.ports import UnitOfWork
-from tests.integration.exchange.helpers import SOZIALDIENST_HEADER, add_systems, run_import, sozialdienst_file
+from tests.databases import DatabaseFactory
+from tests.integration.exchange.helpers import (
+    FIXTURES,
+    SOZIALDIENST_HEADER,
+    add_systems,
+    run_import,
+    sozialdienst_file,
+)
 from tests.statements import counted
 
 CREATED, CHANGED, UNCHANGED, ERROR = (
@@ -115,9 +125,12 @@ def test_a_record_the_domain_refuses_fails_alone_and_the_rest_of_its_batch_is_cr
     lines = _lines(sozialdienst_file(4, 40))
     cells = lines[2].split(";")
     cells[4] = "01.01.2099"  # a birth date in the future: the person cannot be registered
-    report = run_import(uow_factory, systems.sozialdienst, _file(*lines[:2], ";".join(cells), lines[3]))
+    with counted(engine) as statements:
+        report = run_import(uow_factory, systems.sozialdienst, _file(*lines[:2], ";".join(cells), lines[3]))
 
     assert [r.outcome for r in report.results] == [CREATED, CREATED, ERROR, CREATED]
+    # the three others were still written together: one insert of persons for all of them
+    assert len([s for s in statements.writes if s.startswith("INSERT INTO persons")]) == 1
     assert report.results[2].message == "Das Geburtsdatum darf nicht in der Zukunft liegen."
     assert _counts(engine, "persons", "cases", "institution_dossiers") == [3, 3, 3]
 
@@ -176,3 +189,123 @@ def test_birth_dates_of_the_file_reach_the_persons(uow_factory: Callable[[], Uni
     with uow_factory() as uow:
         persons = uow.persons.get_many([r.person_id for r in report.results if r.person_id])
     assert sorted(p.birth_date for p in persons.values()) == [date(1950, 4, 6), date(1950, 4, 7)]
+
+
+# -- the two paths side by side ------------------------------------------------------------------------
+
+_COMPARED = (
+    "persons",
+    "data_keys",
+    "cases",
+    "case_participants",
+    "case_items",
+    "institution_dossiers",
+    "figure_cases",
+    "figure_measures",
+    "case_invitations",
+    "figure_segments",
+    "audit_events",
+    "outbox_events",
+)
+_UUID_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
+_LEFT_OUT = {"seq", "position", "created_at", "updated_at", "occurred_at", "recorded_at"}
+
+
+def _comparable(value: object) -> object:
+    """Ids and times differ between two imports of the same file; their presence and shape do not."""
+    if isinstance(value, uuid.UUID):
+        return "uuid"
+    if isinstance(value, bytes | memoryview):
+        return f"{len(bytes(value))} bytes"
+    if isinstance(value, datetime):
+        return "time"
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, str):
+        return _UUID_TEXT.sub("uuid", value)
+    return value
+
+
+def _everything(engine: Engine) -> dict[str, list[str]]:
+    with engine.connect() as connection:
+        tables = {}
+        for name in _COMPARED:
+            table = Base.metadata.tables[name]
+            columns = [c for c in table.columns if c.name not in _LEFT_OUT]
+            rows = connection.execute(select(*columns)).all()
+            tables[name] = sorted(repr([_comparable(v) for v in row]) for row in rows)
+        return tables
+
+
+def _mixed_sozialdienst_file() -> tuple[bytes, bytes]:
+    """(first import, second import): known persons, new ones, a twin in the batch, a name twin with
+    another AHVN13, a birth date in the future, another office's record and a changed name."""
+    known = _lines(sozialdienst_file(3, 200))
+    new = _lines(sozialdienst_file(6, 210))
+    twin = new[0].replace("SD-000210", "SD-000219")
+    renamed = known[1].replace("Name201", "Name201-Neu")
+    future = new[1].split(";")
+    future[4] = "01.01.2099"
+    name_twin = new[2].split(";")
+    name_twin[0], name_twin[1] = "SD-000229", _lines(sozialdienst_file(1, 229))[0].split(";")[1]
+    elsewhere = new[3].replace("SD-WASSERAMT", "SD-THAL")
+    second = _file(
+        new[0],
+        known[0],
+        ";".join(future),
+        twin,
+        new[2],
+        ";".join(name_twin),
+        renamed,
+        elsewhere,
+        new[4],
+        new[5],
+    )
+    return _file(*known), second
+
+
+def _imported(
+    databases: DatabaseFactory, vault: Vault, monkeypatch: pytest.MonkeyPatch, *, one_by_one: bool
+) -> tuple[list[tuple[object, ...]], dict[str, list[str]]]:
+    engine = make_engine(databases.migrated())
+    sessions = make_session_factory(engine)
+
+    def served() -> UnitOfWork:
+        return SqlUnitOfWork(sessions, audit_factory=outboxing_audit_recorder, vault=vault)
+
+    systems = add_systems(served)
+    first, second = _mixed_sozialdienst_file()
+    results = []
+    with monkeypatch.context() as patch:
+        if one_by_one:
+            patch.setattr(
+                SqlPersonRepository, "unknown_to", lambda self, persons, _id: [False] * len(persons)
+            )
+        for institution, payload in (
+            (systems.sozialdienst, first),
+            (systems.sozialdienst, second),
+            (systems.rav, (FIXTURES / "rav_stellensuchende.xml").read_bytes()),
+            (systems.iv, (FIXTURES / "iv_dossiers.json").read_bytes()),
+        ):
+            report = run_import(served, institution, payload)
+            results += [
+                (r.location, r.outcome, r.message, r.local_reference, len(r.candidate_person_ids))
+                for r in report.results
+            ]
+    everything = _everything(engine)
+    engine.dispose()
+    return results, everything
+
+
+def test_records_written_together_leave_what_one_by_one_leaves(
+    databases: DatabaseFactory, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    together = _imported(databases, vault, monkeypatch, one_by_one=False)
+    one_by_one = _imported(databases, vault, monkeypatch, one_by_one=True)
+
+    assert together[0] == one_by_one[0]
+    assert {outcome for _l, outcome, *_ in together[0]} == {CREATED, CHANGED, UNCHANGED, ERROR}
+    for table, rows in one_by_one[1].items():
+        assert together[1][table] == rows, table
+    assert together[1]["case_items"] and together[1]["figure_measures"]  # the RAV's measures
+    assert any("aussteuerung_droht" in row for row in together[1]["outbox_events"])
