@@ -173,8 +173,10 @@ class _HeldRow:
 
     def __init__(self, model: type[Base], values: dict[str, Any]) -> None:
         shape = _Shape.of(model)
-        if unknown := values.keys() - shape.attributes:  # as the ORM's constructor would refuse them
-            raise TypeError(f"{model.__name__} has no attribute(s) {sorted(unknown)}")
+        if not shape.attributes.issuperset(values):  # as the ORM's constructor would refuse them
+            raise TypeError(
+                f"{model.__name__} has no attribute(s) {sorted(values.keys() - shape.attributes)}"
+            )
         self.__dict__.update({key: [] for key in shape.children}, **values)
         self._model = model
 
@@ -189,6 +191,7 @@ class _HeldRows:
     def __init__(self) -> None:
         self._objects: dict[tuple[type[Base], object], _HeldRow] = {}  # read at the end: columns come later
         self._rows: defaultdict[Table, list[dict[str, Any]]] = defaultdict(list)
+        self._inserted: list[tuple[Table, int]] = []  # (table, rows) per `insert`, for `back_to`
 
     def add(self, row: _HeldRow) -> None:
         key = (row._model, vars(row).get("id") or id(row))  # by `id`, where set already
@@ -196,22 +199,25 @@ class _HeldRows:
             raise RuntimeError(f"{row._model.__name__} {key[1]} is held twice")  # the session would refuse it
         self._objects[key] = row
 
-    def mark(self) -> tuple[int, dict[Table, int]]:
-        return len(self._objects), {table: len(rows) for table, rows in self._rows.items()}
+    def mark(self) -> tuple[int, int]:
+        return len(self._objects), len(self._inserted)
 
-    def back_to(self, mark: tuple[int, dict[Table, int]]) -> None:
-        objects, rows = mark
+    def back_to(self, mark: tuple[int, int]) -> None:
+        objects, inserted = mark
         while len(self._objects) > objects:
             self._objects.popitem()
-        for table in list(self._rows):
-            del self._rows[table][rows.get(table, 0) :]
+        while len(self._inserted) > inserted:
+            table, count = self._inserted.pop()
+            del self._rows[table][-count:]
 
     def get(self, model: type[_Row], key: object) -> _Row | None:
         found = self._objects.get((model, key))
         return cast(_Row, found) if found is not None else None
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        self._rows[table].extend(rows)
+        if rows:  # an empty entry would make `back_to` cut a whole table
+            self._rows[table].extend(rows)
+            self._inserted.append((table, len(rows)))
 
     def write(self, connection: Connection) -> None:
         for row in self._objects.values():

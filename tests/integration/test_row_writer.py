@@ -145,3 +145,20 @@ def test_what_the_session_would_refuse_is_refused_when_held(session: Session) ->
     with pytest.raises(RuntimeError, match="outside the schema"), rows.held():
         rows.insert(PersonRow.__table__.alias(), [{"id": uuid.uuid4()}])
     assert _count(session, PersonRow) == 0
+
+
+def test_dropping_a_record_keeps_the_rows_inserted_before_it(session: Session) -> None:
+    rows = rows_of(session)
+    table = PersonRow.__table__
+    institution_id = session.info["institution_id"]
+    values = dict(registered_by_institution_id=institution_id, sealed_data=b"s", name_index=b"n" * 32)
+    values.update(family_name_index=b"f" * 32, index_version=1, created_at=NOW, updated_at=NOW, version=1)
+    with rows.held() as block:
+        with block.each():
+            rows.insert(table, [dict(values, id=uuid.uuid4(), ahvn13_index=b"1" * 32)])
+        with pytest.raises(ValueError), block.each():
+            rows.insert(table, [])  # nothing: must not count as a step to undo
+            rows.insert(table, [dict(values, id=uuid.uuid4(), ahvn13_index=b"2" * 32)])
+            raise ValueError("refused")
+    session.commit()
+    assert list(session.scalars(select(PersonRow.ahvn13_index))) == [b"1" * 32]
