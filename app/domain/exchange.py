@@ -18,6 +18,7 @@ from app.domain.ahvn13 import Ahvn13
 from app.domain.cases import MeasureKind, MeasureStatus
 from app.domain.categories import DataCategory
 from app.domain.institutions import InstitutionKind
+from app.domain.persons import Person
 from app.domain.shared_data import SharedEntry
 
 # The category an institution's own dossier falls under: what its facts are about.
@@ -116,6 +117,18 @@ class InstitutionDossier:
     def fingerprint(self) -> str:
         content = {"ref": self.local_reference, "on": self.registered_on.isoformat(), "facts": self.facts}
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class KnownClient:
+    """What an institution holds on a client where that is unambiguous (see
+    `DossierRepository.known_clients`): the one registration related to it, the open case it takes
+    part in with its own reference there, and its dossier on the case, if any."""
+
+    person: Person
+    case_id: uuid.UUID
+    local_reference: str
+    dossier: InstitutionDossier | None
 
 
 # reveal(category, owning institution) -> open this dossier? Asked before its facts are decrypted.

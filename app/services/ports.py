@@ -26,6 +26,7 @@ from app.domain.exchange import (
     DossierReveal,
     ImportLimits,
     InstitutionDossier,
+    KnownClient,
     ParsedRecord,
     PersonFacts,
 )
@@ -233,6 +234,15 @@ class DossierRepository(Protocol):
 
     def save(self, dossier: InstitutionDossier, *, new: bool = False) -> None:
         """Insert or replace; `new` promises that the case has no dossier of this institution yet."""
+        ...
+
+    def known_clients(
+        self, persons: Sequence[PersonFacts], institution_id: uuid.UUID
+    ) -> list[KnownClient | None]:
+        """Per person: what the institution holds on it where that is unambiguous — exactly one
+        registration with this AHVN13 related to the institution (`PersonRepository.
+        registrations_related_to`), its open case in which the institution actively takes part, and the
+        institution's dossier there — else None. A handful of statements for the whole list."""
         ...
 
 

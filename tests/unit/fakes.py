@@ -34,7 +34,7 @@ from app.domain.consent import Consent, ConsentEvent
 from app.domain.documents import Document, DocumentTooLarge, sniff_media_type
 from app.domain.errors import StaleVersion
 from app.domain.events import ChangeEvent, event_for
-from app.domain.exchange import DossierReveal, InstitutionDossier, PersonFacts
+from app.domain.exchange import DossierReveal, InstitutionDossier, KnownClient, PersonFacts
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.persons import Person
 from app.domain.users import User
@@ -580,6 +580,25 @@ class FakeDossiers:
         key = (dossier.case_id, dossier.institution_id)
         assert not (new and key in self._store.dossiers), "save(new=True) of a dossier that exists"
         self._store.dossiers[key] = dossier
+
+    def known_clients(
+        self, persons: Sequence[PersonFacts], institution_id: uuid.UUID
+    ) -> list[KnownClient | None]:
+        known: list[KnownClient | None] = []
+        for facts in persons:
+            related = FakePersons(self._store).registrations_related_to(facts.ahvn13, institution_id)
+            cases = [
+                c
+                for c in self._store.cases.values()
+                if len(related) == 1 and c.person_id == related[0].id and c.phase is not CasePhase.ARCHIVED
+            ]
+            participation = cases[0].participation_of(institution_id) if cases else None
+            if participation is None:
+                known.append(None)
+                continue
+            dossier = self._store.dossiers.get((cases[0].id, institution_id))
+            known.append(KnownClient(related[0], cases[0].id, participation.local_reference, dossier))
+        return known
 
 
 class FakeAudit:

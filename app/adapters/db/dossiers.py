@@ -7,6 +7,7 @@ row. `of_case` opens only the dossiers its `reveal` allows; the others stay seal
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -14,14 +15,18 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from app.adapters.crypto.blind_index import IndexedColumn, normalise_ahvn13
 from app.adapters.crypto.envelope import Place
 from app.adapters.db.dossier_models import DossierRow
 from app.adapters.db.key_store import SqlKeyStore
-from app.adapters.db.models import CaseRow
-from app.adapters.db.sealing import open_json, seal_json
+from app.adapters.db.models import CaseRow, ParticipationRow
+from app.adapters.db.repositories import RELATED_BY_AHVN13
+from app.adapters.db.sealing import open_json, read_person, seal_json
 from app.adapters.row_writer import rows_of
+from app.domain.cases import CasePhase
 from app.domain.categories import DataCategory
-from app.domain.exchange import DossierReveal, InstitutionDossier
+from app.domain.errors import DataDestroyed
+from app.domain.exchange import DossierReveal, InstitutionDossier, KnownClient, PersonFacts
 from app.domain.institutions import InstitutionKind
 
 _DOSSIERS = DossierRow.__table__
@@ -42,6 +47,25 @@ _OF_CASE = (
     .join(_CASES, _CASES.c.id == _DOSSIERS.c.case_id)
     .where(_DOSSIERS.c.case_id == bindparam("case_id"))
     .order_by(_DOSSIERS.c.registered_on)
+)
+
+
+_PARTICIPANTS = ParticipationRow.__table__
+# The open case of each person in which the institution actively takes part, with its reference there
+# (a person has at most one case that is not archived).
+_OPEN_CASES_TAKING_PART = (
+    select(_CASES.c.id, _CASES.c.person_id, _PARTICIPANTS.c.local_reference)
+    .join(_PARTICIPANTS, _PARTICIPANTS.c.case_id == _CASES.c.id)
+    .where(
+        _CASES.c.person_id.in_(bindparam("person_ids", expanding=True)),
+        _CASES.c.phase != CasePhase.ARCHIVED.value,
+        _PARTICIPANTS.c.institution_id == bindparam("institution_id"),
+        _PARTICIPANTS.c.left_on.is_(None),
+    )
+)
+_OF_INSTITUTION_ON_CASES = select(_DOSSIERS).where(
+    _DOSSIERS.c.case_id.in_(bindparam("case_ids", expanding=True)),
+    _DOSSIERS.c.institution_id == bindparam("institution_id"),
 )
 
 
@@ -102,6 +126,55 @@ class SqlDossierRepository:
         row.updated_at = datetime.now(UTC)
         row.version += 1
         rows_of(self._session).flush()
+
+    def known_clients(
+        self, persons: Sequence[PersonFacts], institution_id: uuid.UUID
+    ) -> list[KnownClient | None]:
+        """Four statements for the whole list: the related registrations of all AHVN13 (every index
+        key version), the open cases taking part, the data keys, the dossiers."""
+        connection = self._session.connection()
+        lookups = [
+            self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(p.ahvn13.digits))
+            for p in persons
+        ]
+        wanted = sorted({index for indexes in lookups for index in indexes})
+        parameters = {"indexes": wanted, "institution_id": institution_id}
+        by_index: defaultdict[bytes, list[Any]] = defaultdict(list)
+        for row in connection.execute(RELATED_BY_AHVN13, parameters) if wanted else ():
+            by_index[row.ahvn13_index].append(row)
+        registrations = []
+        for indexes in lookups:
+            found = {row.id: row for index in indexes for row in by_index.get(index, ())}
+            registrations.append(next(iter(found.values())) if len(found) == 1 else None)
+        person_ids = {row.id for row in registrations if row is not None}
+        parameters = {"person_ids": sorted(person_ids), "institution_id": institution_id}
+        cases = (
+            {row.person_id: row for row in connection.execute(_OPEN_CASES_TAKING_PART, parameters)}
+            if person_ids
+            else {}
+        )
+        parameters = {"case_ids": sorted(row.id for row in cases.values()), "institution_id": institution_id}
+        dossiers = (
+            {row.case_id: row for row in connection.execute(_OF_INSTITUTION_ON_CASES, parameters)}
+            if cases
+            else {}
+        )
+        self._keys.preload_data_keys({row.person_id for row in cases.values()})
+        known: list[KnownClient | None] = []
+        for registration in registrations:
+            case = cases.get(registration.id) if registration is not None else None
+            if registration is None or case is None:
+                known.append(None)
+                continue
+            try:
+                person = read_person(self._keys, registration)
+                stored = dossiers.get(case.id)
+                dossier = self._dossier(stored, registration.id) if stored is not None else None
+            except DataDestroyed:
+                known.append(None)  # left to the record's own way, which answers it as always
+                continue
+            known.append(KnownClient(person, case.id, case.local_reference, dossier))
+        return known
 
     def institutions_with_dossier(self, case_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         if not case_ids:

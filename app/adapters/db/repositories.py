@@ -198,7 +198,7 @@ def _related_registrations(index: Any, *columns: Any) -> Select[Any]:
     )
 
 
-_RELATED_BY_AHVN13 = _related_registrations(PersonRow.ahvn13_index)
+RELATED_BY_AHVN13 = _related_registrations(PersonRow.ahvn13_index)
 _RELATED_BY_NAME = _related_registrations(PersonRow.name_index)
 _RELATED_AHVN13_INDEXES = _related_registrations(PersonRow.ahvn13_index, PersonRow.ahvn13_index)
 _RELATED_NAME_INDEXES = _related_registrations(PersonRow.name_index, PersonRow.name_index)
@@ -269,7 +269,7 @@ class SqlPersonRepository:
         cases it actively takes part in. One statement whoever else registered the person, and
         another institution's Stammdaten are never opened."""
         indexes = self._keys.indexes_for_lookup(IndexedColumn.AHVN13, normalise_ahvn13(ahvn13.digits))
-        return self._plain(_RELATED_BY_AHVN13, {"indexes": indexes, "institution_id": institution_id})
+        return self._plain(RELATED_BY_AHVN13, {"indexes": indexes, "institution_id": institution_id})
 
     def name_twins_related_to(
         self, family_name: str, given_name: str, birth_date: date, institution_id: uuid.UUID

@@ -13,18 +13,23 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from app.adapters.crypto.vault import Vault
+from app.adapters.db.dossiers import SqlDossierRepository
 from app.adapters.db.engine import make_engine, make_session_factory
 from app.adapters.db.repositories import SqlPersonRepository
 from app.adapters.events.models import OutboxEventRow
+from app.adapters.institutions import FORMATS
 from app.adapters.sql_base import Base
 from app.adapters.unit_of_work import SqlUnitOfWork
 from app.bootstrap import outboxing_audit_recorder
 from app.domain.institutions import Institution, InstitutionKind
-from app.services.dossier_import import RecordOutcome
+from app.domain.principal import Principal, PrincipalKind, Role
+from app.services.context import RequestContext
+from app.services.dossier_import import ImportOptions, RecordOutcome, import_file
 from app.services.ports import UnitOfWork
 from tests.databases import DatabaseFactory
 from tests.integration.exchange.helpers import (
     FIXTURES,
+    NOW,
     SOZIALDIENST_HEADER,
     add_systems,
     run_import,
@@ -281,11 +286,19 @@ def _imported(
             patch.setattr(
                 SqlPersonRepository, "unknown_to", lambda self, persons, _id: [False] * len(persons)
             )
+            patch.setattr(
+                SqlDossierRepository, "known_clients", lambda self, persons, _id: [None] * len(persons)
+            )
+        rav = (FIXTURES / "rav_stellensuchende.xml").read_bytes()
+        iv = (FIXTURES / "iv_dossiers.json").read_bytes()
         for institution, payload in (
             (systems.sozialdienst, first),
             (systems.sozialdienst, second),
-            (systems.rav, (FIXTURES / "rav_stellensuchende.xml").read_bytes()),
-            (systems.iv, (FIXTURES / "iv_dossiers.json").read_bytes()),
+            (systems.rav, rav),
+            (systems.iv, iv),
+            (systems.sozialdienst, second),  # again: what is unchanged now is found for the whole batch
+            (systems.rav, rav),
+            (systems.iv, iv),
         ):
             report = run_import(served, institution, payload)
             results += [
@@ -309,3 +322,34 @@ def test_records_written_together_leave_what_one_by_one_leaves(
         assert together[1][table] == rows, table
     assert together[1]["case_items"] and together[1]["figure_measures"]  # the RAV's measures
     assert any("aussteuerung_droht" in row for row in together[1]["outbox_events"])
+
+
+def test_a_caseworker_who_sees_only_assigned_cases_is_answered_as_one_by_one_would(
+    uow_factory: Callable[[], UnitOfWork], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Which registration a caseworker may use depends on the cases assigned to them: the batch's
+    # check of unchanged clients does not decide that, the record's own way does.
+    systems = add_systems(uow_factory)
+    payload = sozialdienst_file(3, 300)
+    run_import(uow_factory, systems.sozialdienst, payload)
+    caseworker = Principal(
+        uuid.uuid4(),
+        PrincipalKind.USER,
+        "fallfuehrung",
+        systems.sozialdienst.id,
+        frozenset({Role.CASEWORKER}),
+    )
+    ctx = RequestContext(caseworker, correlation_id="cw", now=NOW)
+    fmt = FORMATS[InstitutionKind.SOZIALDIENST]
+
+    def answers() -> list[tuple[object, ...]]:
+        report = import_file(uow_factory(), ctx, fmt, payload, ImportOptions())
+        return [(r.outcome, r.message, r.person_id) for r in report.results]
+
+    asked: list[int] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(SqlDossierRepository, "known_clients", lambda self, persons, _id: asked.append(1) or [])
+        direct = answers()
+    assert asked == []  # not even asked
+    assert answers() == direct
+    assert {outcome for outcome, *_ in direct} == {ERROR}  # no case of theirs: the AHVN13 is taken
