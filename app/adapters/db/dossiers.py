@@ -7,7 +7,7 @@ row. `of_case` opens only the dossiers its `reveal` allows; the others stay seal
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -148,11 +148,11 @@ class SqlDossierRepository:
             registrations.append(next(iter(found.values())) if len(found) == 1 else None)
         person_ids = {row.id for row in registrations if row is not None}
         parameters = {"person_ids": sorted(person_ids), "institution_id": institution_id}
-        cases = (
-            {row.person_id: row for row in connection.execute(_OPEN_CASES_TAKING_PART, parameters)}
-            if person_ids
-            else {}
-        )
+        taking_part = connection.execute(_OPEN_CASES_TAKING_PART, parameters).all() if person_ids else []
+        rows_per_person = Counter(row.person_id for row in taking_part)
+        # Two active participations of one institution in one case only the domain prevents: should
+        # the data say otherwise, the record goes its own way rather than guess which one it reads.
+        cases = {row.person_id: row for row in taking_part if rows_per_person[row.person_id] == 1}
         parameters = {"case_ids": sorted(row.id for row in cases.values()), "institution_id": institution_id}
         dossiers = (
             {row.case_id: row for row in connection.execute(_OF_INSTITUTION_ON_CASES, parameters)}

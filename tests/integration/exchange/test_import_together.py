@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, insert, select, text, update
 
 from app.adapters.crypto.vault import Vault
 from app.adapters.db.dossiers import SqlDossierRepository
 from app.adapters.db.engine import make_engine, make_session_factory
+from app.adapters.db.models import CaseRow, ParticipationRow
 from app.adapters.db.repositories import SqlPersonRepository
 from app.adapters.events.models import OutboxEventRow
 from app.adapters.institutions import FORMATS
@@ -24,13 +25,14 @@ from app.bootstrap import outboxing_audit_recorder
 from app.domain.institutions import Institution, InstitutionKind
 from app.domain.principal import Principal, PrincipalKind, Role
 from app.services.context import RequestContext
-from app.services.dossier_import import ImportOptions, RecordOutcome, import_file
+from app.services.dossier_import import ImportOptions, ImportReport, RecordOutcome, RecordResult, import_file
 from app.services.ports import UnitOfWork
 from tests.databases import DatabaseFactory
 from tests.integration.exchange.helpers import (
     FIXTURES,
     NOW,
     SOZIALDIENST_HEADER,
+    Systems,
     add_systems,
     run_import,
     sozialdienst_file,
@@ -302,10 +304,31 @@ def _imported(
         ):
             report = run_import(served, institution, payload)
             results += [
-                (r.location, r.outcome, r.message, r.local_reference, len(r.candidate_person_ids))
+                (
+                    r.location,
+                    r.outcome,
+                    r.message,
+                    r.local_reference,
+                    r.person_id,
+                    r.case_id,
+                    r.candidate_person_ids,
+                )
                 for r in report.results
             ]
     everything = _everything(engine)
+    # The ids differ between the databases; which answers name the same person or case does not.
+    first_seen: dict[object, int] = {}
+    results = [
+        tuple(
+            [first_seen.setdefault(i, len(first_seen)) for i in value]
+            if isinstance(value, tuple)
+            else first_seen.setdefault(value, len(first_seen))
+            if isinstance(value, uuid.UUID)
+            else value
+            for value in result
+        )
+        for result in results
+    ]
     engine.dispose()
     return results, everything
 
@@ -353,3 +376,115 @@ def test_a_caseworker_who_sees_only_assigned_cases_is_answered_as_one_by_one_wou
     assert asked == []  # not even asked
     assert answers() == direct
     assert {outcome for outcome, *_ in direct} == {ERROR}  # no case of theirs: the AHVN13 is taken
+
+
+# -- what the check of unchanged records must never swallow --------------------------------------------
+
+
+def _known(uow_factory: Callable[[], UnitOfWork], first: int) -> tuple[Systems, bytes, list[RecordResult]]:
+    systems = add_systems(uow_factory)
+    payload = sozialdienst_file(2, first)
+    created = run_import(uow_factory, systems.sozialdienst, payload).results
+    assert [r.outcome for r in created] == [CREATED, CREATED]
+    return systems, payload, created
+
+
+def _outcomes(report: ImportReport) -> list[RecordOutcome]:
+    return [r.outcome for r in report.results]
+
+
+def test_a_change_of_the_dossier_alone_is_written(uow_factory: Callable[[], UnitOfWork]) -> None:
+    systems, payload, _created = _known(uow_factory, 400)
+    changed = payload.replace(b";laufend\r\n", b";sistiert\r\n", 1)  # the first record's support status
+    assert _outcomes(run_import(uow_factory, systems.sozialdienst, changed)) == [CHANGED, UNCHANGED]
+    assert _outcomes(run_import(uow_factory, systems.sozialdienst, changed)) == [UNCHANGED, UNCHANGED]
+
+
+def test_a_reference_changed_in_cockpit_is_set_back_by_the_source_system(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems, payload, created = _known(uow_factory, 410)
+    with engine.begin() as connection:
+        connection.execute(
+            update(ParticipationRow)
+            .where(ParticipationRow.case_id == created[0].case_id)
+            .values(local_reference="VON-HAND")
+        )
+    assert _outcomes(run_import(uow_factory, systems.sozialdienst, payload)) == [CHANGED, UNCHANGED]
+
+
+def test_a_known_clients_record_of_another_office_is_refused(uow_factory: Callable[[], UnitOfWork]) -> None:
+    systems, payload, _created = _known(uow_factory, 420)
+    foreign = payload.replace(b";SD-WASSERAMT;", b";SD-THAL;", 1)
+    report = run_import(uow_factory, systems.sozialdienst, foreign)
+    assert _outcomes(report) == [ERROR, UNCHANGED]
+    assert "SD-THAL" in report.results[0].message
+
+
+def test_a_case_the_institution_left_or_that_was_archived_is_not_unchanged(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    systems, payload, created = _known(uow_factory, 430)
+    with engine.begin() as connection:
+        connection.execute(
+            update(ParticipationRow)
+            .where(ParticipationRow.case_id == created[0].case_id)
+            .values(left_on=date(2026, 6, 30))
+        )
+        connection.execute(update(CaseRow).where(CaseRow.id == created[1].case_id).values(phase="archived"))
+    report = run_import(uow_factory, systems.sozialdienst, payload)
+    assert report.results[0].outcome is ERROR  # its own registration, no case it takes part in
+    assert report.results[1].outcome is CREATED  # a new case for the client
+    assert report.results[1].case_id not in (None, created[1].case_id)
+
+
+def test_a_rav_record_changing_only_a_measure_or_a_fact_is_written(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    systems = add_systems(uow_factory)
+    payload = (FIXTURES / "rav_stellensuchende.xml").read_bytes()
+    run_import(uow_factory, systems.rav, payload)
+    measure = payload.replace(b"<Status>geplant</Status>", b"<Status>laufend</Status>")
+    assert _outcomes(run_import(uow_factory, systems.rav, measure)) == [CHANGED, UNCHANGED]
+    fact = measure.replace(
+        b"<Suchstatus>zwischenverdienst</Suchstatus>", b"<Suchstatus>aktiv_suchend</Suchstatus>"
+    )
+    assert _outcomes(run_import(uow_factory, systems.rav, fact)) == [UNCHANGED, CHANGED]
+
+
+def test_the_registration_of_a_shared_case_is_chosen_before_the_institutions_own(
+    uow_factory: Callable[[], UnitOfWork], engine: Engine
+) -> None:
+    # Wasseramt registers the client first; Thal registers it too and opens its own case, in which
+    # Wasseramt later takes part. The record's own way prefers the shared registration, so must
+    # the check of unchanged records: it may not answer from Wasseramt's own, older one.
+    systems, payload, own = _known(uow_factory, 440)
+    thal = Institution(InstitutionKind.SOZIALDIENST, "SD-THAL", "Sozialregion Thal")
+    with uow_factory() as uow:
+        uow.institutions.add(thal)
+    shared = run_import(uow_factory, thal, payload.replace(b";SD-WASSERAMT;", b";SD-THAL;")).results
+    line = _lines(payload)[0].split(";")
+    with engine.begin() as connection:
+        connection.execute(
+            insert(ParticipationRow).values(
+                id=uuid.uuid4(),
+                case_id=shared[0].case_id,
+                institution_id=systems.sozialdienst.id,
+                local_reference=line[0],
+                joined_on=date(2026, 1, 5),
+            )
+        )
+    first = run_import(uow_factory, systems.sozialdienst, payload).results[0]
+    again = run_import(uow_factory, systems.sozialdienst, payload).results[0]
+
+    assert (first.outcome, first.person_id, first.case_id) == (
+        CREATED,
+        shared[0].person_id,
+        shared[0].case_id,
+    )
+    assert (again.outcome, again.person_id, again.case_id) == (
+        UNCHANGED,
+        shared[0].person_id,
+        shared[0].case_id,
+    )
+    assert own[0].person_id != shared[0].person_id
