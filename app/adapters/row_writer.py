@@ -182,7 +182,7 @@ class _HeldRow:
 
     def __getattr__(self, name: str) -> None:
         """A column not set yet reads as None, as on a new ORM object (and is left to its default)."""
-        if any(attribute == name for attribute, _ in _Shape.of(self._model).columns):
+        if name in _Shape.of(self._model).attributes:  # relationships are set at construction
             return None
         raise AttributeError(name)
 

@@ -176,16 +176,15 @@ def _unchanged_known_clients(
     it finds). Everything else goes its own way, which writes what changed and answers as always."""
     if not (permits(ctx.principal, Permission.CASE_READ) and sees_all_institution_cases(ctx)):
         return {}
-    records = [record for record in batch if isinstance(record, DossierRecord)]
-    seen = Counter(record.person.ahvn13 for record in records)
+    seen = Counter(record.person.ahvn13 for record in batch if isinstance(record, DossierRecord))
     own = {
         position: record
         for position, record in enumerate(batch)
         if isinstance(record, DossierRecord)
         and position not in taken
-        and record.office_code in (None, institution.code)
+        and _names_own(institution, record.office_code)
         and seen[record.person.ahvn13] == 1
-        and not any(planned.owner_code in (None, institution.code) for planned in record.measures)
+        and not any(_names_own(institution, planned.owner_code) for planned in record.measures)
     }
     if not own:
         return {}
@@ -237,7 +236,7 @@ def _take_over_new_persons(
     own = {
         position: record
         for position, record in enumerate(batch)
-        if isinstance(record, DossierRecord) and record.office_code in (None, institution.code)
+        if isinstance(record, DossierRecord) and _names_own(institution, record.office_code)
     }
     if not own:
         return {}
@@ -261,6 +260,12 @@ def _take_over_new_persons(
     except ConcurrentConflict:
         return {}
     return taken
+
+
+def _names_own(institution: Institution, code: str | None) -> bool:
+    """A record's office or a measure's owner: no code, or the importing institution's. The one test
+    for the record's own way and for the batch's shortcuts, so that they cannot drift apart."""
+    return code is None or code == institution.code
 
 
 def _importing_institution(uow: UnitOfWork, ctx: RequestContext, fmt: InstitutionFormat) -> Institution:
@@ -333,7 +338,7 @@ def _apply(
     options: ImportOptions,
 ) -> RecordResult:
     with uow:
-        if record.office_code is not None and record.office_code != institution.code:
+        if not _names_own(institution, record.office_code):
             raise InvariantViolation(
                 f"Der Datensatz gehört zur Stelle «{record.office_code}», nicht zu Ihrer Stelle."
             )
@@ -471,7 +476,7 @@ def _sync_measures(
     """Own measures are matched by title; another institution's measures in the file are ignored."""
     own = {m.title.casefold(): m for m in case.measures if m.owner_institution_id == institution.id}
     for planned in record.measures:
-        if planned.owner_code not in (None, institution.code):
+        if not _names_own(institution, planned.owner_code):
             continue
         existing = own.get(planned.title.casefold())
         if existing is None:
