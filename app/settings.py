@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     # Fewer threads contend less for the GIL (bench/RESULTS.md: 2 threads served 25 % more reads than
     # 40), but every long request (an import, a report, a lock wait) holds one: see docs/operations.md.
     request_threads: int = Field(default=40, ge=2, le=200)
+    # Threads for the short hot reads (case read, case list, AHVN13 lookup, institutions): a few threads
+    # serve them without the GIL contention of many (app/entrypoints/api/short_work.py,
+    # docs/operations.md); every other request keeps the request_threads above.
+    short_request_threads: int = Field(default=1, ge=1, le=16)
     upload_staging_dir: Path | None = None  # spooled uploads beyond 1 MiB; default: the system temp dir
     upload_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
     upload_total_timeout_seconds: float = Field(default=300.0, gt=0, le=3600)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from app.domain.cases import CasePhase, Segment
 from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, container_of, expected_tag
+from app.entrypoints.api.short_work import DeferredContext, short_work
 from app.entrypoints.api.v1.responses import CASE_CHANGE_ERRORS, case_response, json_response, problems
 from app.entrypoints.api.v1.schemas.case_in import CaseIn, CasePatch
 from app.entrypoints.api.v1.schemas.case_list import CaseListItemOut, CasePageOut
@@ -41,9 +42,10 @@ def open_case(body: CaseIn, request: Request, uow: Uow, ctx: Context) -> JSONRes
 
 
 @router.get("", response_model=CasePageOut, responses=problems(422))
-def list_cases(
+async def list_cases(
+    request: Request,
     uow: Uow,
-    ctx: Context,
+    context: DeferredContext,
     segment: Segment | None = None,
     phase: CasePhase | None = None,
     reassessment_due: Annotated[bool, Query(description="Nur Fälle mit fälliger Neubeurteilung")] = False,
@@ -51,18 +53,26 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = 25,
 ) -> JSONResponse:
     """Fälle, an denen die eigene Stelle beteiligt ist, neueste zuerst."""
-    case_filter = CaseFilter(segment, phase, ctx.today if reassessment_due else None)
-    page = service.list_cases(uow, ctx, case_filter, cursor, limit)
-    body = CasePageOut(
-        items=[CaseListItemOut.of(i, ctx.today) for i in page.items], next_cursor=page.next_cursor
-    )
-    return json_response(body)
+
+    def work() -> JSONResponse:
+        ctx = context()
+        case_filter = CaseFilter(segment, phase, ctx.today if reassessment_due else None)
+        page = service.list_cases(uow, ctx, case_filter, cursor, limit)
+        items = [CaseListItemOut.of(i, ctx.today) for i in page.items]
+        return json_response(CasePageOut(items=items, next_cursor=page.next_cursor))
+
+    return await short_work(request, work)
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=problems(404))
-def get_case(case_id: uuid.UUID, request: Request, uow: Uow, ctx: Context) -> JSONResponse:
+async def get_case(case_id: uuid.UUID, request: Request, uow: Uow, context: DeferredContext) -> JSONResponse:
     """Den Fall lesen; nicht freigegebene Kategorien fehlen in der Antwort."""
-    return case_response(request, service.get_case(uow, ctx, case_id), ctx)
+
+    def work() -> JSONResponse:
+        ctx = context()
+        return case_response(request, service.get_case(uow, ctx, case_id), ctx)
+
+    return await short_work(request, work)
 
 
 @router.patch("/{case_id}", response_model=CaseOut, responses=CASE_CHANGE_ERRORS)

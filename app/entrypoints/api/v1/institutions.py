@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.domain.institutions import InstitutionKind
-from app.entrypoints.api.deps import Context, Uow
+from app.entrypoints.api.deps import Uow
+from app.entrypoints.api.short_work import DeferredContext, short_work
 from app.entrypoints.api.v1.responses import json_response
 from app.entrypoints.api.v1.schemas.common import Out
 from app.services.institutions import list_institutions
@@ -29,7 +30,11 @@ class InstitutionListOut(Out):
 
 
 @router.get("", response_model=InstitutionListOut)
-def institutions(uow: Uow, ctx: Context) -> JSONResponse:
+async def institutions(request: Request, uow: Uow, context: DeferredContext) -> JSONResponse:
     """Alle Stellen der IIZ (Sozialdienste, RAV, IV-Stelle, Kanton)."""
-    items = [InstitutionOut.model_validate(i) for i in list_institutions(uow, ctx.principal)]
-    return json_response(InstitutionListOut(items=items))
+
+    def work() -> JSONResponse:
+        items = [InstitutionOut.model_validate(i) for i in list_institutions(uow, context().principal)]
+        return json_response(InstitutionListOut(items=items))
+
+    return await short_work(request, work)

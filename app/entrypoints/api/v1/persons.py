@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from app.domain.ahvn13 import Ahvn13
 from app.entrypoints.api.deps import Context, IfMatchHeader, Uow, expected_version
+from app.entrypoints.api.short_work import DeferredContext, short_work
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.persons import PersonIn, PersonLookupIn, PersonOut, PersonPatch
 from app.services import persons as service
@@ -40,13 +41,19 @@ def register_person(body: PersonIn, request: Request, uow: Uow, ctx: Context) ->
 
 
 @router.post("/lookup", response_model=PersonOut, responses=problems(404, 422))
-def find_person(body: PersonLookupIn, uow: Uow, ctx: Context) -> JSONResponse:
+async def find_person(
+    body: PersonLookupIn, request: Request, uow: Uow, context: DeferredContext
+) -> JSONResponse:
     """Eine Person über die AHV-Nummer finden (nur mit Grundlage, sonst 404).
 
     POST statt GET, damit die AHV-Nummer in keiner URL und damit in keinem Zugriffsprotokoll steht.
     """
-    person = service.find_person_by_ahvn13(uow, ctx, Ahvn13.parse(body.ahvn13))
-    return json_response(PersonOut.of(person), version=person.version)
+
+    def work() -> JSONResponse:
+        person = service.find_person_by_ahvn13(uow, context(), Ahvn13.parse(body.ahvn13))
+        return json_response(PersonOut.of(person), version=person.version)
+
+    return await short_work(request, work)
 
 
 @router.get("/{person_id}", response_model=PersonOut, responses=problems(404))

@@ -1,0 +1,180 @@
+"""The hot reads run on threads of their own (`short_request_threads`), with the same principal checks.
+
+Filling anyio's default limiter stands for long requests holding every request thread; holding the
+short limiter stands for hot reads holding theirs. Waits are bounded (a failing test fails, it does
+not hang) and nothing sleeps: a request that must wait is seen waiting in the limiter's statistics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from anyio import CapacityLimiter
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from app.bootstrap import Container
+from app.entrypoints.api.app import create_app
+from app.entrypoints.api.short_work import short_work_limiter
+from app.services.identity.login import set_password
+from app.settings import Settings
+from tests.api_helpers import Api, new_ahvn13
+from tests.identity_helpers import AuthApp
+from tests.world import World
+
+BOUND_SECONDS = 30  # only a broken build waits this long
+
+
+def _hot_reads(api: Api, user: str = "sd") -> dict[str, Callable[[TestClient], Response]]:
+    case = api.open_case(user)
+    headers = api.headers(user)
+    return {
+        "case read": lambda client: client.get(f"/api/v1/cases/{case['id']}", headers=headers),
+        "case list": lambda client: client.get("/api/v1/cases", headers=headers),
+        "institutions": lambda client: client.get("/api/v1/institutions", headers=headers),
+        "AHVN13 lookup": lambda client: client.post(
+            "/api/v1/persons/lookup", json={"ahvn13": new_ahvn13()}, headers=headers
+        ),
+    }
+
+
+@contextmanager
+def _all_tokens_held(client: TestClient, limiter: Callable[[], CapacityLimiter]) -> Iterator[CapacityLimiter]:
+    """Every token of the limiter (looked up on the app's event loop) taken by someone else."""
+    portal = client.portal
+    assert portal is not None
+    held = portal.call(limiter)
+    borrowers = [object() for _ in range(int(held.total_tokens))]
+    for borrower in borrowers:
+        portal.call(held.acquire_on_behalf_of, borrower)
+    try:
+        yield held
+    finally:
+        for borrower in borrowers:
+            portal.call(held.release_on_behalf_of, borrower)
+
+
+def _waiting(client: TestClient, limiter: CapacityLimiter) -> int:
+    portal = client.portal
+    assert portal is not None
+    return portal.call(lambda: limiter.statistics().tasks_waiting)
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    """Waits for a state (a request queued in a limiter), bounded; no assumption about timing."""
+    deadline = time.monotonic() + BOUND_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, "the state never came"
+        time.sleep(0.005)
+
+
+def test_hot_reads_answer_while_long_requests_hold_every_request_thread(
+    client: TestClient, world: World
+) -> None:
+    reads = _hot_reads(Api(client, world))
+    with (
+        ThreadPoolExecutor(max_workers=1) as sender,
+        _all_tokens_held(client, anyio.to_thread.current_default_thread_limiter),
+    ):
+        for name, read in reads.items():
+            answer = sender.submit(read, client).result(timeout=BOUND_SECONDS)
+            assert answer.status_code in (200, 404), (name, answer.text)
+
+
+def test_other_requests_still_use_the_request_threads(client: TestClient, world: World) -> None:
+    api = Api(client, world)
+    person = api.register_person()
+    with ThreadPoolExecutor(max_workers=1) as sender:
+        with _all_tokens_held(client, anyio.to_thread.current_default_thread_limiter) as limiter:
+            pending: Future[Response] = sender.submit(
+                client.get, f"/api/v1/persons/{person['id']}", headers=api.headers("sd")
+            )
+            _until(lambda: _waiting(client, limiter) >= 1)
+            assert not pending.done()
+        assert pending.result(timeout=BOUND_SECONDS).status_code == 200
+
+
+def test_a_hot_read_waits_for_the_short_threads_not_beside_them(client: TestClient, world: World) -> None:
+    read = _hot_reads(Api(client, world))["case read"]
+    settings = client.app.state.container.settings  # type: ignore[attr-defined]
+    with ThreadPoolExecutor(max_workers=1) as sender:
+        with _all_tokens_held(client, lambda: short_work_limiter(settings)) as limiter:
+            pending = sender.submit(read, client)
+            _until(lambda: _waiting(client, limiter) >= 1)
+            assert not pending.done()
+        assert pending.result(timeout=BOUND_SECONDS).status_code == 200
+
+
+def test_the_setting_sizes_the_short_threads(container: Container) -> None:
+    changed = Settings(database_url=container.settings.database_url, short_request_threads=3)
+    app = create_app(changed, dataclasses.replace(container, settings=changed))
+    with TestClient(app) as client:
+        assert client.get("/health/live").status_code == 200
+        portal = client.portal
+        assert portal is not None
+        assert portal.call(lambda: short_work_limiter(changed).total_tokens) == 3
+
+
+def test_zero_short_threads_are_refused() -> None:
+    with pytest.raises(ValueError, match="short_request_threads"):
+        Settings(environment="test", short_request_threads=0)
+
+
+# -- the principal is checked on the worker thread exactly as elsewhere ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/v1/cases/00000000-0000-4000-8000-000000000000", None),
+        ("GET", "/api/v1/cases", None),
+        ("GET", "/api/v1/institutions", None),
+        ("POST", "/api/v1/persons/lookup", {"ahvn13": "756.1234.5678.97"}),
+    ],
+)
+def test_a_forged_or_missing_credential_is_refused_on_every_hot_read(
+    auth: AuthApp, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    client = auth.client
+    for headers in (
+        {},
+        {"Authorization": "Bearer eyJhbGciOiJub25lIn0.e30."},
+        {"Authorization": "Basic eDp5"},
+    ):
+        answer = client.request(method, path, json=body, headers=headers)
+        assert answer.status_code == 401, (headers, answer.text)
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.headers["www-authenticate"].startswith("Bearer")
+    dev_header = client.request(method, path, json=body, headers={"X-Cockpit-Dev-User": "sd"})
+    assert dev_header.status_code == 401  # the auth app runs without the dev header
+
+
+def test_a_session_lookup_without_the_csrf_token_is_refused(auth: AuthApp) -> None:
+    client = auth.client
+    set_password(auth.uow(), client.app.state.identity.hasher, "sd", "richtig-geheim-1")  # type: ignore[attr-defined]
+    form = client.get("/anmelden")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token is not None
+    login = client.post(
+        "/anmelden",
+        data={"username": "sd", "password": "richtig-geheim-1", "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert login.status_code == 303
+    page = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/start").text)
+    assert page is not None
+    lookup = {"ahvn13": new_ahvn13()}
+    refused = client.post("/api/v1/persons/lookup", json=lookup)
+    assert refused.status_code == 403, refused.text
+    wrong = client.post("/api/v1/persons/lookup", json=lookup, headers={"X-CSRF-Token": "falsch"})
+    assert wrong.status_code == 403
+    allowed = client.post("/api/v1/persons/lookup", json=lookup, headers={"X-CSRF-Token": page.group(1)})
+    assert allowed.status_code == 404, allowed.text  # nobody has this number: the ordinary answer
