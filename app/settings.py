@@ -24,6 +24,7 @@ class KeyProviderKind(StrEnum):
 
 
 DEFAULT_KEYRING = PROJECT_ROOT / "var" / "keyring.json"
+SHORT_REQUEST_THREADS_MAX = 16
 
 
 class Settings(BaseSettings):
@@ -133,7 +134,10 @@ class Settings(BaseSettings):
     # Threads for the short hot reads (case read, case list, AHVN13 lookup, institutions): a few threads
     # serve them without the GIL contention of many (app/entrypoints/api/short_work.py,
     # docs/operations.md); every other request keeps the request_threads above.
-    short_request_threads: int = Field(default=1, ge=1, le=16)
+    short_request_threads: int = Field(default=1, ge=1, le=SHORT_REQUEST_THREADS_MAX)
+    # A hot read waits at most this long for one of those threads (then 503 with Retry-After): behind
+    # a read that waits out a lock, the queue would otherwise grow without bound.
+    short_request_wait_seconds: float = Field(default=5.0, gt=0, le=60)
     upload_staging_dir: Path | None = None  # spooled uploads beyond 1 MiB; default: the system temp dir
     upload_idle_timeout_seconds: float = Field(default=15.0, gt=0, le=600)
     upload_total_timeout_seconds: float = Field(default=300.0, gt=0, le=3600)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +21,7 @@ import pytest
 from anyio import CapacityLimiter
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import Engine
 
 from app.bootstrap import Container
 from app.entrypoints.api.app import create_app
@@ -111,6 +113,43 @@ def test_a_hot_read_waits_for_the_short_threads_not_beside_them(client: TestClie
             _until(lambda: _waiting(client, limiter) >= 1)
             assert not pending.done()
         assert pending.result(timeout=BOUND_SECONDS).status_code == 200
+
+
+def test_a_hot_read_waits_a_bounded_time_for_its_thread(container: Container, world: World) -> None:
+    changed = Settings(
+        database_url=container.settings.database_url, short_request_wait_seconds=0.05, retry_after_seconds=7
+    )
+    app = create_app(changed, dataclasses.replace(container, settings=changed))
+    with TestClient(app) as client, _all_tokens_held(client, lambda: short_work_limiter(changed)):
+        answer = client.get("/api/v1/institutions", headers=world.as_user("sd"))
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.headers["retry-after"] == "7"
+    assert "ausgelastet" in answer.json()["detail"]
+
+
+def test_reads_queued_behind_a_held_write_lock_all_answer_once_it_is_free(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    """SQLite: a read's audit event waits for the one write lock (an import batch, say); the reads
+    behind it wait for the short thread, and all of them answer once the lock is free."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL: a read's audit insert waits for no other writer")
+    read = _hot_reads(Api(client, world))["case read"]
+    settings = client.app.state.container.settings  # type: ignore[attr-defined]
+    writer = sqlite3.connect(str(engine.url.database), isolation_level=None)
+    with ThreadPoolExecutor(max_workers=3) as senders:
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            pending = [senders.submit(read, client) for _ in range(3)]
+            limiter = client.portal.call(short_work_limiter, settings)  # type: ignore[union-attr]
+            _until(lambda: _waiting(client, limiter) >= 2)
+            assert not any(future.done() for future in pending)
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        answers = [future.result(timeout=BOUND_SECONDS) for future in pending]
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
 
 
 def test_the_setting_sizes_the_short_threads(container: Container) -> None:

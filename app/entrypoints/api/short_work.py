@@ -3,11 +3,12 @@
 A synchronous endpoint runs in anyio's default pool (`request_threads`, 40 by default) and its
 principal in another hand-off before it. Many runnable threads take the GIL from each other at every
 database call: measured on the case read at eight connections, ~490 context switches per read and a
-third of the throughput lost (bench/RESULTS.md, "Short reads on their own threads"). The reads below
-are short by construction (a few indexed statements; on PostgreSQL they wait for no row lock, on
-SQLite every writer waits for the one write lock anyway), so they share `short_request_threads`
-(1 by default) instead, and a long request elsewhere (an import, a report, a lock wait) never holds
-one of theirs.
+third of the throughput lost (bench/RESULTS.md, "Short reads on threads of their own"). The reads
+below are short by construction (a few indexed statements; on PostgreSQL they wait for no row lock),
+so they share `short_request_threads` (1 by default) instead, and a long request elsewhere (an
+import, a report) never holds one of theirs. What they can still wait for (a pooled connection; on
+SQLite the one write lock for their audit event) makes the next ones queue behind them, so a read
+waits at most `short_request_wait_seconds` for its thread and is then answered 503 with Retry-After.
 
 An endpoint opts in by being `async def`, taking a `DeferredContext` and handing its whole work to
 `short_work`: the principal is resolved on the same thread, right before the use case.
@@ -18,36 +19,58 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
-from anyio import CapacityLimiter, to_thread
+from anyio import CapacityLimiter, move_on_after, to_thread
 from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 
 from app.bootstrap import Container, Identity
 from app.domain.principal import Principal
 from app.entrypoints.api.deps import current_principal, get_container, get_identity
+from app.entrypoints.api.problems import ProblemError
 from app.services.context import RequestContext
-from app.settings import Settings
+from app.settings import SHORT_REQUEST_THREADS_MAX, Settings
 
 T = TypeVar("T")
 
-# One limiter per event loop, as anyio keeps its default one (a test client may run several loops).
-_LIMITER: RunVar[CapacityLimiter] = RunVar("cockpit_short_work")
+# Per event loop, as anyio keeps its default limiter (a test client may run several loops): the
+# admission, sized by the setting, and the hand-off's own limiter, which admission keeps from ever
+# being full (anyio's run_sync always takes one).
+_ADMISSION: RunVar[CapacityLimiter] = RunVar("cockpit_short_work")
+_HAND_OFF: RunVar[CapacityLimiter] = RunVar("cockpit_short_work_hand_off")
 
 
 def short_work_limiter(settings: Settings) -> CapacityLimiter:
-    """The running event loop's limiter of the short reads (called on that loop)."""
+    """The running event loop's admission to the short reads (called on that loop)."""
+    return _limiter(_ADMISSION, settings.short_request_threads)
+
+
+def _limiter(variable: RunVar[CapacityLimiter], tokens: int) -> CapacityLimiter:
     try:
-        return _LIMITER.get()
+        return variable.get()
     except LookupError:
-        limiter = CapacityLimiter(settings.short_request_threads)
-        _LIMITER.set(limiter)
+        limiter = CapacityLimiter(tokens)
+        variable.set(limiter)
         return limiter
 
 
 async def short_work(request: Request, work: Callable[[], T]) -> T:
-    """Run `work` on the short-read threads; its exceptions (a 401, a 404) propagate unchanged."""
-    limiter = short_work_limiter(request.app.state.container.settings)
-    return await to_thread.run_sync(work, limiter=limiter)
+    """Run `work` on a short-read thread; its exceptions (a 401, a 404) propagate unchanged."""
+    settings: Settings = request.app.state.container.settings
+    admission = short_work_limiter(settings)
+    admitted = False
+    with move_on_after(settings.short_request_wait_seconds):
+        await admission.acquire()
+        admitted = True
+    if not admitted:
+        raise ProblemError(
+            "unavailable",
+            "Der Dienst ist ausgelastet; bitte später erneut versuchen.",
+            headers={"Retry-After": str(settings.retry_after_seconds)},
+        )
+    try:
+        return await to_thread.run_sync(work, limiter=_limiter(_HAND_OFF, SHORT_REQUEST_THREADS_MAX))
+    finally:
+        admission.release()
 
 
 ContextOnDemand = Callable[[], RequestContext]
