@@ -128,6 +128,7 @@ def answer_invitation(
     def work(case: SharedCase) -> tuple[uuid.UUID, ...]:
         if answer.accept:
             contact = resolve_contact_person(uow, answer.contact_person_id)
+            pending = {i.id for i in case.pending_invitations()}
             invitation = case.accept_invitation(
                 invitation_id,
                 by_institution_id=ctx.principal.institution_id,
@@ -136,7 +137,11 @@ def answer_invitation(
                 local_reference=answer.local_reference,
                 contact_person=contact,
             )
-            return (invitation.id,)
+            # taking the lead lets the former lead's other hand-over proposals lapse: recorded too
+            lapsed = [
+                i.id for i in case.invitations if i.id in pending and not i.pending and i is not invitation
+            ]
+            return (invitation.id, *lapsed)
         reason = author_note(uow, ctx, NoteKind.DECLINE, answer.reason, answer.category)
         invitation = case.decline_invitation(
             invitation_id,

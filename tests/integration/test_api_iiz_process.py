@@ -284,3 +284,25 @@ def test_a_consent_about_to_expire_is_a_pendenz_of_who_recorded_it_and_known_to_
     )
     assert ("consent_expiry", "fallfuehrend", "soon") in _of_case(_pendenzen(api, "sd"), case["id"])
     assert ("consent_expiry", "zur_kenntnis", "soon") in _of_case(_pendenzen(api, "rav"), case["id"])
+
+
+def test_a_lead_proposal_lapses_once_another_institution_took_the_lead(api: Api) -> None:
+    """Proposed to the RAV and to the IV-Stelle, the lead goes to whoever accepts first; the other
+    proposal was the former lead's and lapses, so it cannot take the lead from the new one."""
+    world = api.world
+    case = api.open_case("sd")
+    case_id = case["id"]
+    api.add_participant(case_id, world.rav.id)
+    api.add_participant(case_id, world.iv.id)
+    for to in (world.rav.id, world.iv.id):
+        body = api.ok(case_id, "lead-handover", {"institution_id": str(to), "note": "Übergabe"})
+    handed = api.accept_invitation(case_id, body, world.rav.id, "rav-lead")
+    assert handed["fallfuehrung"]["lead_institution_id"] == str(world.rav.id)
+    invitations = handed["fallfuehrung"]["invitations"]
+    lapsed = next(i for i in invitations if i["institution_id"] == str(world.iv.id) and i["kind"] == "lead")
+    assert lapsed["status"] == "withdrawn"
+    late = api.post(case_id, f"invitations/{lapsed['id']}/accept", {}, "iv-lead")
+    assert late.status_code == 422, late.text  # a participant hears why: the invitation is no longer open
+    assert late.json()["errors"][0]["pointer"] == "#/invitation_id"
+    assert api.get_case(case_id, "rav").json()["fallfuehrung"]["lead_institution_id"] == str(world.rav.id)
+    assert ("invitation", "fallfuehrend", "due") not in _of_case(_pendenzen(api, "iv"), case_id)

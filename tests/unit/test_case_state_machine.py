@@ -25,6 +25,7 @@ from app.domain.cases import (
     IntakeOutcome,
     IntakeRecord,
     IntakeStep,
+    Invitation,
     InvitationKind,
     InvitationStatus,
     Measure,
@@ -150,11 +151,14 @@ class SharedCaseMachine(RuleBasedStateMachine):
             and institution != self.case.lead_institution_id
             and (contact_person is None or contact_person.institution_id == institution)
         )
-        accepted = self.attempt(lambda: self.case.hand_over_lead(institution, contact_person))
+        accepted = self.attempt(
+            lambda: self.case.hand_over_lead(institution, contact_person, today=self.today)
+        )
         assert accepted == expected
         if accepted:
             assert self.case.lead_institution_id == institution
             assert self.case.contact_person == contact_person
+            assert not self.lead_proposals()  # the former lead's proposals lapsed
 
     @rule(segment=st.sampled_from(Segment), with_reason=st.booleans(), offset=day_offsets, by=institutions)
     def assess_segment(self, segment: Segment, with_reason: bool, offset: int, by: uuid.UUID) -> None:
@@ -288,6 +292,7 @@ class SharedCaseMachine(RuleBasedStateMachine):
             assert invitation.status is status
             if accept and invitation.kind is InvitationKind.LEAD:
                 assert self.case.lead_institution_id == institution
+                assert not self.lead_proposals()  # any other proposal of the former lead lapsed
             if accept and invitation.kind is InvitationKind.PARTICIPATION:
                 assert self.case.is_participant(institution)
 
@@ -482,6 +487,16 @@ class SharedCaseMachine(RuleBasedStateMachine):
     def at_most_one_open_invitation_per_institution(self) -> None:
         invited = [i.institution_id for i in self.case.pending_invitations()]
         assert len(invited) == len(set(invited))
+
+    @invariant()
+    def a_lead_hand_over_is_proposed_only_by_the_current_lead(self) -> None:
+        # Else accepting a former lead's proposal would move the lead without the current lead's say.
+        assert all(
+            i.invited_by_institution_id == self.case.lead_institution_id for i in self.lead_proposals()
+        )
+
+    def lead_proposals(self) -> list[Invitation]:
+        return [i for i in self.case.pending_invitations() if i.kind is InvitationKind.LEAD]
 
     @invariant()
     def closure_exists_exactly_when_the_case_is_no_longer_open(self) -> None:

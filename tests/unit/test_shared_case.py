@@ -18,6 +18,8 @@ from app.domain.cases import (
     ContactPerson,
     FollowUpResult,
     GoalProgress,
+    InvitationKind,
+    InvitationStatus,
     JournalEntry,
     Measure,
     MeasureStatus,
@@ -207,7 +209,7 @@ def test_a_non_participant_cannot_leave() -> None:
 def test_handing_over_the_lead_requires_a_participant() -> None:
     case = open_case()
     with pytest.raises(InvariantViolation) as refused:
-        case.hand_over_lead(RAV, None)
+        case.hand_over_lead(RAV, None, today=TODAY)
     assert "nicht am Fall beteiligt" in refused.value.message
     assert case.lead_institution_id == SOZIALDIENST
 
@@ -216,13 +218,13 @@ def test_handing_over_the_lead_to_a_former_participant_is_refused() -> None:
     case = with_rav(open_case())
     case.remove_participant(RAV, date(2025, 2, 1), TODAY)
     with pytest.raises(InvariantViolation):
-        case.hand_over_lead(RAV, None)
+        case.hand_over_lead(RAV, None, today=TODAY)
     assert case.lead_institution_id == SOZIALDIENST
 
 
 def test_handing_over_the_lead_clears_the_old_contact_person() -> None:
     case = with_rav(open_case(contact_person=ContactPerson(CASEWORKER_SD, SOZIALDIENST)))
-    case.hand_over_lead(RAV, None)
+    case.hand_over_lead(RAV, None, today=TODAY)
     assert case.lead_institution_id == RAV
     assert case.contact_person is None
     # the former lead stays a participant and may now leave
@@ -232,7 +234,7 @@ def test_handing_over_the_lead_clears_the_old_contact_person() -> None:
 
 def test_handing_over_the_lead_with_a_contact_person_of_the_new_lead() -> None:
     case = with_rav(open_case())
-    case.hand_over_lead(RAV, ContactPerson(CASEWORKER_RAV, RAV))
+    case.hand_over_lead(RAV, ContactPerson(CASEWORKER_RAV, RAV), today=TODAY)
     assert case.lead_institution_id == RAV
     assert case.contact_person == ContactPerson(CASEWORKER_RAV, RAV)
 
@@ -241,16 +243,58 @@ def test_refused_hand_over_with_a_contact_person_of_the_old_lead_leaves_the_case
     contact = ContactPerson(CASEWORKER_SD, SOZIALDIENST)
     case = with_rav(open_case(contact_person=contact))
     with pytest.raises(InvariantViolation):
-        case.hand_over_lead(RAV, contact)
+        case.hand_over_lead(RAV, contact, today=TODAY)
     assert case.lead_institution_id == SOZIALDIENST
     assert case.contact_person == contact
+
+
+def test_a_second_lead_proposal_lapses_when_the_first_is_accepted() -> None:
+    """The Sozialdienst proposes the lead to the RAV and to the IV-Stelle; the RAV accepts. The IV-Stelle
+    must not then take the lead from the RAV by accepting the Sozialdienst's older proposal."""
+    case = with_rav(open_case())
+    case.add_participant(IV_STELLE, "IV-1", date(2025, 1, 21), TODAY)
+    proposals = {
+        to: case.invite(
+            kind=InvitationKind.LEAD,
+            institution_id=to,
+            by_institution_id=SOZIALDIENST,
+            by_user=CASEWORKER_SD,
+            today=TODAY,
+            note=text_note(NoteKind.HANDOVER, "Übergabe", SOZIALDIENST),
+        )
+        for to in (RAV, IV_STELLE)
+    }
+    case.accept_invitation(proposals[RAV].id, by_institution_id=RAV, by_user=CASEWORKER_RAV, today=TODAY)
+    assert proposals[RAV].status is InvitationStatus.ACCEPTED
+    assert (proposals[IV_STELLE].status, proposals[IV_STELLE].answered_on) == (
+        InvitationStatus.WITHDRAWN,
+        TODAY,
+    )
+    with pytest.raises(InvariantViolation):
+        case.accept_invitation(
+            proposals[IV_STELLE].id, by_institution_id=IV_STELLE, by_user=CASEWORKER_RAV, today=TODAY
+        )
+    assert case.lead_institution_id == RAV
+
+
+def test_a_participation_invitation_outlives_a_change_of_the_lead() -> None:
+    case = with_rav(open_case())
+    invited = case.invite(
+        kind=InvitationKind.PARTICIPATION,
+        institution_id=IV_STELLE,
+        by_institution_id=SOZIALDIENST,
+        by_user=CASEWORKER_SD,
+        today=TODAY,
+    )
+    case.hand_over_lead(RAV, None, today=TODAY)
+    assert invited.pending
 
 
 def test_handing_over_the_lead_after_closure_is_a_phase_conflict() -> None:
     case = with_rav(open_case())
     close(case, ClosureReason.WEGZUG, CLOSED_ON)
     with pytest.raises(PhaseConflict):
-        case.hand_over_lead(RAV, None)
+        case.hand_over_lead(RAV, None, today=TODAY)
     assert case.lead_institution_id == SOZIALDIENST
 
 

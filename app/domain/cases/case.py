@@ -199,7 +199,15 @@ class SharedCase:
                 invitation.status = InvitationStatus.WITHDRAWN
                 invitation.answered_on = on
 
-    def hand_over_lead(self, institution_id: uuid.UUID, contact_person: ContactPerson | None) -> None:
+    def hand_over_lead(
+        self, institution_id: uuid.UUID, contact_person: ContactPerson | None, *, today: date
+    ) -> None:
+        """The lead moves; every lead hand-over still proposed lapses (they were the former lead's
+        proposals: accepting one later would move the lead again without the new lead's say)."""
+        self._move_lead(institution_id, contact_person)
+        self._withdraw_lead_proposals(today)
+
+    def _move_lead(self, institution_id: uuid.UUID, contact_person: ContactPerson | None) -> None:
         self._require_phase_open("Die Fallführung")
         self._require_participation(institution_id)
         if institution_id == self.lead_institution_id:
@@ -212,6 +220,12 @@ class SharedCase:
         self.contact_person = None
         if contact_person is not None:
             self.set_contact_person(contact_person)
+
+    def _withdraw_lead_proposals(self, today: date, keeping: Invitation | None = None) -> None:
+        for invitation in self.pending_invitations():
+            if invitation.kind is InvitationKind.LEAD and invitation is not keeping:
+                invitation.status = InvitationStatus.WITHDRAWN
+                invitation.answered_on = today
 
     def set_contact_person(self, contact_person: ContactPerson) -> None:
         self._require_not_archived()
@@ -311,8 +325,8 @@ class SharedCase:
                 raise InvalidValue("Das Aktenzeichen der Stelle fehlt.", "local_reference")
             self.add_participant(by_institution_id, reference, today, today)
         else:
-            self._require_phase_open("Die Fallführung")
-            self.hand_over_lead(by_institution_id, contact_person)
+            self._move_lead(by_institution_id, contact_person)
+            self._withdraw_lead_proposals(today, keeping=invitation)
         invitation.status = InvitationStatus.ACCEPTED
         invitation.answered_on = today
         invitation.answered_by = by_user
