@@ -277,6 +277,26 @@ def test_a_second_lead_proposal_lapses_when_the_first_is_accepted() -> None:
     assert case.lead_institution_id == RAV
 
 
+def test_a_former_leads_proposal_stored_as_open_cannot_move_the_lead() -> None:
+    """Data from before proposals lapsed: the RAV took the lead, the IV-Stelle's older proposal from
+    the Sozialdienst is still open. Accepting it is refused; the RAV stays the lead."""
+    case = with_rav(open_case())
+    case.add_participant(IV_STELLE, "IV-1", date(2025, 1, 21), TODAY)
+    stale = case.invite(
+        kind=InvitationKind.LEAD,
+        institution_id=IV_STELLE,
+        by_institution_id=SOZIALDIENST,
+        by_user=CASEWORKER_SD,
+        today=TODAY,
+        note=text_note(NoteKind.HANDOVER, "Übergabe", SOZIALDIENST),
+    )
+    case.lead_institution_id = RAV  # as such a case was stored
+    with pytest.raises(InvariantViolation, match="verfallen"):
+        case.accept_invitation(stale.id, by_institution_id=IV_STELLE, by_user=CASEWORKER_RAV, today=TODAY)
+    assert case.lead_institution_id == RAV
+    assert stale.pending  # the IV-Stelle may still decline it
+
+
 def test_a_participation_invitation_outlives_a_change_of_the_lead() -> None:
     case = with_rav(open_case())
     invited = case.invite(

@@ -325,6 +325,13 @@ class SharedCase:
                 raise InvalidValue("Das Aktenzeichen der Stelle fehlt.", "local_reference")
             self.add_participant(by_institution_id, reference, today, today)
         else:
+            if invitation.invited_by_institution_id != self.lead_institution_id:
+                # a proposal of a former lead that is still stored as open (from before proposals
+                # lapsed with a change of the lead): only the current lead hands the lead over
+                raise InvariantViolation(
+                    "Diese Übergabe ist verfallen: die Fallführung hat inzwischen gewechselt.",
+                    "invitation_id",
+                )
             self._move_lead(by_institution_id, contact_person)
             self._withdraw_lead_proposals(today, keeping=invitation)
         invitation.status = InvitationStatus.ACCEPTED
