@@ -196,6 +196,17 @@ def test_a_forged_or_missing_credential_is_refused_on_every_hot_read(
     assert dev_header.status_code == 401  # the auth app runs without the dev header
 
 
+def test_a_request_naming_no_credential_is_refused_without_queueing(auth: AuthApp) -> None:
+    """A flood without credentials cannot hold the short-read thread: with every one of its slots
+    taken, such a request still gets its 401 at once, from the event loop."""
+    client = auth.client
+    held = _all_tokens_held(client, lambda: short_work_limiter(auth.settings))
+    with ThreadPoolExecutor(max_workers=1) as sender, held:
+        answer = sender.submit(client.get, "/api/v1/cases").result(timeout=BOUND_SECONDS)
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "Anmeldung erforderlich (Bearer-Zugriffstoken oder Sitzung)."
+
+
 def test_a_session_lookup_without_the_csrf_token_is_refused(auth: AuthApp) -> None:
     client = auth.client
     set_password(auth.uow(), client.app.state.identity.hasher, "sd", "richtig-geheim-1")  # type: ignore[attr-defined]

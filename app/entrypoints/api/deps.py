@@ -87,7 +87,22 @@ def current_principal(
     username = request.headers.get(DEV_USER_HEADER)
     if username is not None:
         return _dev_principal(container, username)
-    raise _unauthenticated("Anmeldung erforderlich (Bearer-Zugriffstoken oder Sitzung).")
+    raise _unauthenticated(NO_CREDENTIAL)
+
+
+NO_CREDENTIAL = "Anmeldung erforderlich (Bearer-Zugriffstoken oder Sitzung)."
+
+
+def require_a_credential(request: Request, settings: Settings) -> None:
+    """Without the database or a thread: a request that names no credential at all (no Authorization
+    header, no session cookie, no dev header) gets the 401 `current_principal` would give it."""
+    named = (
+        request.headers.get("Authorization"),
+        request.cookies.get(session_cookie_name(settings)),
+        request.headers.get(DEV_USER_HEADER),
+    )
+    if all(credential is None for credential in named):
+        raise _unauthenticated(NO_CREDENTIAL)
 
 
 def _dev_principal(container: Container, username: str) -> Principal:

@@ -11,7 +11,8 @@ SQLite the one write lock for their audit event) makes the next ones queue behin
 waits at most `short_request_wait_seconds` for its thread and is then answered 503 with Retry-After.
 
 An endpoint opts in by being `async def`, taking a `DeferredContext` and handing its whole work to
-`short_work`: the principal is resolved on the same thread, right before the use case.
+`short_work`, which resolves the principal on the same thread and passes the context to the work:
+the work cannot run without it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi import Depends, Request
 
 from app.bootstrap import Container, Identity
 from app.domain.principal import Principal
-from app.entrypoints.api.deps import current_principal, get_container, get_identity
+from app.entrypoints.api.deps import current_principal, get_container, get_identity, require_a_credential
 from app.entrypoints.api.problems import ProblemError
 from app.services.context import RequestContext
 from app.settings import SHORT_REQUEST_THREADS_MAX, Settings
@@ -53,8 +54,9 @@ def _limiter(variable: RunVar[CapacityLimiter], tokens: int) -> CapacityLimiter:
         return limiter
 
 
-async def short_work(request: Request, work: Callable[[], T]) -> T:
-    """Run `work` on a short-read thread; its exceptions (a 401, a 404) propagate unchanged."""
+async def short_work(request: Request, context: ContextOnDemand, work: Callable[[RequestContext], T]) -> T:
+    """Run `work` with the caller's context on a short-read thread: the principal is checked there
+    first, so no work runs unauthenticated. Its exceptions (a 401, a 404) propagate unchanged."""
     settings: Settings = request.app.state.container.settings
     admission = short_work_limiter(settings)
     admitted = False
@@ -68,7 +70,9 @@ async def short_work(request: Request, work: Callable[[], T]) -> T:
             headers={"Retry-After": str(settings.retry_after_seconds)},
         )
     try:
-        return await to_thread.run_sync(work, limiter=_limiter(_HAND_OFF, SHORT_REQUEST_THREADS_MAX))
+        return await to_thread.run_sync(
+            lambda: work(context()), limiter=_limiter(_HAND_OFF, SHORT_REQUEST_THREADS_MAX)
+        )
     finally:
         admission.release()
 
@@ -82,7 +86,11 @@ async def deferred_context(
     identity: Annotated[Identity, Depends(get_identity)],
 ) -> ContextOnDemand:
     """The request context, built when called (on the worker thread): the same principal checks as
-    every other endpoint (Bearer token, session cookie with CSRF, the dev header where allowed)."""
+    every other endpoint (Bearer token, session cookie with CSRF, the dev header where allowed). A
+    request naming no credential at all is refused here, on the event loop, before it can queue for
+    a short-read thread."""
+    if current_principal not in request.app.dependency_overrides:
+        require_a_credential(request, container.settings)
 
     def context() -> RequestContext:
         principal = _principal(request, container, identity)

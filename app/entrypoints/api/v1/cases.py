@@ -17,6 +17,7 @@ from app.entrypoints.api.v1.schemas.case_list import CaseListItemOut, CasePageOu
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
 from app.services import cases as service
 from app.services import closure, segmentation
+from app.services.context import RequestContext
 from app.services.ports import CaseFilter
 
 router = APIRouter(prefix="/cases", tags=["Fälle"])
@@ -54,25 +55,23 @@ async def list_cases(
 ) -> JSONResponse:
     """Fälle, an denen die eigene Stelle beteiligt ist, neueste zuerst."""
 
-    def work() -> JSONResponse:
-        ctx = context()
+    def work(ctx: RequestContext) -> JSONResponse:
         case_filter = CaseFilter(segment, phase, ctx.today if reassessment_due else None)
         page = service.list_cases(uow, ctx, case_filter, cursor, limit)
         items = [CaseListItemOut.of(i, ctx.today) for i in page.items]
         return json_response(CasePageOut(items=items, next_cursor=page.next_cursor))
 
-    return await short_work(request, work)
+    return await short_work(request, context, work)
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=problems(404))
 async def get_case(case_id: uuid.UUID, request: Request, uow: Uow, context: DeferredContext) -> JSONResponse:
     """Den Fall lesen; nicht freigegebene Kategorien fehlen in der Antwort."""
 
-    def work() -> JSONResponse:
-        ctx = context()
+    def work(ctx: RequestContext) -> JSONResponse:
         return case_response(request, service.get_case(uow, ctx, case_id), ctx)
 
-    return await short_work(request, work)
+    return await short_work(request, context, work)
 
 
 @router.patch("/{case_id}", response_model=CaseOut, responses=CASE_CHANGE_ERRORS)

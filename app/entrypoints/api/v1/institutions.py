@@ -12,6 +12,7 @@ from app.entrypoints.api.deps import Uow
 from app.entrypoints.api.short_work import DeferredContext, short_work
 from app.entrypoints.api.v1.responses import json_response
 from app.entrypoints.api.v1.schemas.common import Out
+from app.services.context import RequestContext
 from app.services.institutions import list_institutions
 
 router = APIRouter(prefix="/institutions", tags=["Stellen"])
@@ -33,8 +34,8 @@ class InstitutionListOut(Out):
 async def institutions(request: Request, uow: Uow, context: DeferredContext) -> JSONResponse:
     """Alle Stellen der IIZ (Sozialdienste, RAV, IV-Stelle, Kanton)."""
 
-    def work() -> JSONResponse:
-        items = [InstitutionOut.model_validate(i) for i in list_institutions(uow, context().principal)]
+    def work(ctx: RequestContext) -> JSONResponse:
+        items = [InstitutionOut.model_validate(i) for i in list_institutions(uow, ctx.principal)]
         return json_response(InstitutionListOut(items=items))
 
-    return await short_work(request, work)
+    return await short_work(request, context, work)

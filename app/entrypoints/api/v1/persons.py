@@ -13,6 +13,7 @@ from app.entrypoints.api.short_work import DeferredContext, short_work
 from app.entrypoints.api.v1.responses import json_response, problems
 from app.entrypoints.api.v1.schemas.persons import PersonIn, PersonLookupIn, PersonOut, PersonPatch
 from app.services import persons as service
+from app.services.context import RequestContext
 
 router = APIRouter(prefix="/persons", tags=["Personen"])
 
@@ -49,11 +50,11 @@ async def find_person(
     POST statt GET, damit die AHV-Nummer in keiner URL und damit in keinem Zugriffsprotokoll steht.
     """
 
-    def work() -> JSONResponse:
-        person = service.find_person_by_ahvn13(uow, context(), Ahvn13.parse(body.ahvn13))
+    def work(ctx: RequestContext) -> JSONResponse:
+        person = service.find_person_by_ahvn13(uow, ctx, Ahvn13.parse(body.ahvn13))
         return json_response(PersonOut.of(person), version=person.version)
 
-    return await short_work(request, work)
+    return await short_work(request, context, work)
 
 
 @router.get("/{person_id}", response_model=PersonOut, responses=problems(404))
