@@ -18,6 +18,7 @@ from app.domain.cases import (
     ContactPerson,
     FollowUpResult,
     GoalProgress,
+    Invitation,
     InvitationKind,
     InvitationStatus,
     JournalEntry,
@@ -248,22 +249,28 @@ def test_refused_hand_over_with_a_contact_person_of_the_old_lead_leaves_the_case
     assert case.contact_person == contact
 
 
+def _with_rav_and_iv() -> SharedCase:
+    case = with_rav(open_case())
+    case.add_participant(IV_STELLE, "IV-1", date(2025, 1, 21), TODAY)
+    return case
+
+
+def _lead_offered_by_the_sozialdienst(case: SharedCase, to: uuid.UUID) -> Invitation:
+    return case.invite(
+        kind=InvitationKind.LEAD,
+        institution_id=to,
+        by_institution_id=SOZIALDIENST,
+        by_user=CASEWORKER_SD,
+        today=TODAY,
+        note=text_note(NoteKind.HANDOVER, "Übergabe", SOZIALDIENST),
+    )
+
+
 def test_a_second_lead_proposal_lapses_when_the_first_is_accepted() -> None:
     """The Sozialdienst proposes the lead to the RAV and to the IV-Stelle; the RAV accepts. The IV-Stelle
     must not then take the lead from the RAV by accepting the Sozialdienst's older proposal."""
-    case = with_rav(open_case())
-    case.add_participant(IV_STELLE, "IV-1", date(2025, 1, 21), TODAY)
-    proposals = {
-        to: case.invite(
-            kind=InvitationKind.LEAD,
-            institution_id=to,
-            by_institution_id=SOZIALDIENST,
-            by_user=CASEWORKER_SD,
-            today=TODAY,
-            note=text_note(NoteKind.HANDOVER, "Übergabe", SOZIALDIENST),
-        )
-        for to in (RAV, IV_STELLE)
-    }
+    case = _with_rav_and_iv()
+    proposals = {to: _lead_offered_by_the_sozialdienst(case, to) for to in (RAV, IV_STELLE)}
     case.accept_invitation(proposals[RAV].id, by_institution_id=RAV, by_user=CASEWORKER_RAV, today=TODAY)
     assert proposals[RAV].status is InvitationStatus.ACCEPTED
     assert (proposals[IV_STELLE].status, proposals[IV_STELLE].answered_on) == (
@@ -280,16 +287,8 @@ def test_a_second_lead_proposal_lapses_when_the_first_is_accepted() -> None:
 def test_a_former_leads_proposal_stored_as_open_cannot_move_the_lead() -> None:
     """Data from before proposals lapsed: the RAV took the lead, the IV-Stelle's older proposal from
     the Sozialdienst is still open. Accepting it is refused; the RAV stays the lead."""
-    case = with_rav(open_case())
-    case.add_participant(IV_STELLE, "IV-1", date(2025, 1, 21), TODAY)
-    stale = case.invite(
-        kind=InvitationKind.LEAD,
-        institution_id=IV_STELLE,
-        by_institution_id=SOZIALDIENST,
-        by_user=CASEWORKER_SD,
-        today=TODAY,
-        note=text_note(NoteKind.HANDOVER, "Übergabe", SOZIALDIENST),
-    )
+    case = _with_rav_and_iv()
+    stale = _lead_offered_by_the_sozialdienst(case, IV_STELLE)
     case.lead_institution_id = RAV  # as such a case was stored
     with pytest.raises(InvariantViolation, match="verfallen"):
         case.accept_invitation(stale.id, by_institution_id=IV_STELLE, by_user=CASEWORKER_RAV, today=TODAY)
