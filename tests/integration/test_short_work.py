@@ -8,7 +8,6 @@ not hang) and nothing sleeps: a request that must wait is seen waiting in the li
 from __future__ import annotations
 
 import dataclasses
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from typing import Any
 import anyio.to_thread
 import pytest
 from anyio import CapacityLimiter
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
@@ -26,10 +26,10 @@ from sqlalchemy import Engine
 from app.bootstrap import Container
 from app.entrypoints.api.app import create_app
 from app.entrypoints.api.short_work import short_work_limiter
-from app.services.identity.login import set_password
 from app.settings import Settings
 from tests.api_helpers import Api, new_ahvn13
 from tests.identity_helpers import AuthApp
+from tests.integration.web_client import _csrf
 from tests.world import World
 
 BOUND_SECONDS = 30  # only a broken build waits this long
@@ -115,11 +115,13 @@ def test_a_hot_read_waits_for_the_short_threads_not_beside_them(client: TestClie
         assert pending.result(timeout=BOUND_SECONDS).status_code == 200
 
 
+def _app_with(container: Container, **changes: Any) -> tuple[FastAPI, Settings]:
+    changed = Settings(database_url=container.settings.database_url, **changes)
+    return create_app(changed, dataclasses.replace(container, settings=changed)), changed
+
+
 def test_a_hot_read_waits_a_bounded_time_for_its_thread(container: Container, world: World) -> None:
-    changed = Settings(
-        database_url=container.settings.database_url, short_request_wait_seconds=0.05, retry_after_seconds=7
-    )
-    app = create_app(changed, dataclasses.replace(container, settings=changed))
+    app, changed = _app_with(container, short_request_wait_seconds=0.05, retry_after_seconds=7)
     with TestClient(app) as client, _all_tokens_held(client, lambda: short_work_limiter(changed)):
         answer = client.get("/api/v1/institutions", headers=world.as_user("sd"))
     assert answer.status_code == 503, answer.text
@@ -153,8 +155,7 @@ def test_reads_queued_behind_a_held_write_lock_all_answer_once_it_is_free(
 
 
 def test_the_setting_sizes_the_short_threads(container: Container) -> None:
-    changed = Settings(database_url=container.settings.database_url, short_request_threads=3)
-    app = create_app(changed, dataclasses.replace(container, settings=changed))
+    app, changed = _app_with(container, short_request_threads=3)
     with TestClient(app) as client:
         assert client.get("/health/live").status_code == 200
         portal = client.portal
@@ -207,24 +208,15 @@ def test_a_request_naming_no_credential_is_refused_without_queueing(auth: AuthAp
     assert answer.json()["detail"] == "Anmeldung erforderlich (Bearer-Zugriffstoken oder Sitzung)."
 
 
-def test_a_session_lookup_without_the_csrf_token_is_refused(auth: AuthApp) -> None:
-    client = auth.client
-    set_password(auth.uow(), client.app.state.identity.hasher, "sd", "richtig-geheim-1")  # type: ignore[attr-defined]
-    form = client.get("/anmelden")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token is not None
-    login = client.post(
-        "/anmelden",
-        data={"username": "sd", "password": "richtig-geheim-1", "csrf_token": token.group(1)},
-        follow_redirects=False,
-    )
-    assert login.status_code == 303
-    page = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/start").text)
-    assert page is not None
+def test_a_session_lookup_without_the_csrf_token_is_refused(
+    browser_for: Callable[[str], TestClient],
+) -> None:
+    web = browser_for("sd")  # a session cookie, no other credential
+    token = _csrf(web.get("/start").text)
     lookup = {"ahvn13": new_ahvn13()}
-    refused = client.post("/api/v1/persons/lookup", json=lookup)
+    refused = web.post("/api/v1/persons/lookup", json=lookup)
     assert refused.status_code == 403, refused.text
-    wrong = client.post("/api/v1/persons/lookup", json=lookup, headers={"X-CSRF-Token": "falsch"})
+    wrong = web.post("/api/v1/persons/lookup", json=lookup, headers={"X-CSRF-Token": "falsch"})
     assert wrong.status_code == 403
-    allowed = client.post("/api/v1/persons/lookup", json=lookup, headers={"X-CSRF-Token": page.group(1)})
+    allowed = web.post("/api/v1/persons/lookup", json=lookup, headers={"X-CSRF-Token": token})
     assert allowed.status_code == 404, allowed.text  # nobody has this number: the ordinary answer

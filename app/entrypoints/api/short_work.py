@@ -89,25 +89,18 @@ async def deferred_context(
     every other endpoint (Bearer token, session cookie with CSRF, the dev header where allowed). A
     request naming no credential at all is refused here, on the event loop, before it can queue for
     a short-read thread."""
-    if current_principal not in request.app.dependency_overrides:
+    # FastAPI applies a dependency override only to what it resolves itself; current_principal is
+    # called below on the worker thread, so an override of it (the tests' one seam for acting as a
+    # principal, tests/acting.py: a function without arguments) is honoured here as well.
+    override: Callable[[], Principal] | None = request.app.dependency_overrides.get(current_principal)
+    if override is None:
         require_a_credential(request, container.settings)
 
     def context() -> RequestContext:
-        principal = _principal(request, container, identity)
+        principal = override() if override is not None else current_principal(request, container, identity)
         return container.context_for(principal, request.state.correlation_id)
 
     return context
-
-
-def _principal(request: Request, container: Container, identity: Identity) -> Principal:
-    # FastAPI applies a dependency override only to what it resolves itself; current_principal is
-    # called here on the worker thread, so an override of it (the tests' one seam for acting as a
-    # principal, tests/acting.py: a function without arguments) is honoured here as well.
-    override = request.app.dependency_overrides.get(current_principal)
-    if override is not None:
-        principal: Principal = override()
-        return principal
-    return current_principal(request, container, identity)
 
 
 DeferredContext = Annotated[ContextOnDemand, Depends(deferred_context)]
