@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.bootstrap import Container, build_container, freeze_startup_objects, sequencer_for, watch_database
-from app.entrypoints.api import api_docs, health, metrics, oauth, problem_docs
-from app.entrypoints.api import v1 as api_v1
-from app.entrypoints.api.middleware import STREAMED_BODY_BACKSTOP, install_middleware
+from app.entrypoints.api import problem_docs
+from app.entrypoints.api.middleware import install_middleware
 from app.entrypoints.api.problems import install_problem_handlers
+from app.entrypoints.api.route_table import service_routes
 from app.entrypoints.web import install_web
 from app.settings import Environment, Settings
 
@@ -43,9 +43,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         openapi_url="/api/openapi.json" if settings.api_docs_active else None,
         lifespan=_running,
     )
-    # The body limit per route rather than around the whole app: a limit around the app replaces
-    # every 413 (ours are problem+json in German) by the framework's plain-text one.
-    app.router.max_body_size = STREAMED_BODY_BACKSTOP
     app.state.container = container
     watch_database(container.engine)
     # Built now, so a configuration production refuses stops the start, not the first request.
@@ -53,13 +50,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.state.audit_ledger = container.audit_ledger
     install_problem_handlers(app)
     install_middleware(app)
-    app.include_router(health.router)
-    app.include_router(metrics.router)
-    app.include_router(problem_docs.router)
-    app.include_router(api_v1.router)
-    app.include_router(oauth.router)
-    if settings.api_docs_active:
-        app.include_router(api_docs.router)
+    # Built once per process (route_table.py): the body limit is set per route there rather than
+    # around the whole app, as a limit around the app replaces every 413 (ours are problem+json in
+    # German) by the framework's plain-text one.
+    app.router.routes.extend(service_routes(settings.api_docs_active))
     install_web(app)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from contextvars import ContextVar
 from typing import Any
 
 from starlette.requests import Request
@@ -29,6 +30,10 @@ MAX_BODY_BYTES = 1_000_000  # JSON bodies; documents get their own limit
 STREAMED_BODY_BACKSTOP = 2 * MAX_BODY_BYTES
 _UUID = _VALID_CORRELATION
 _ROUTE_WORDS: frozenset[str] | None = None
+
+# The app serving the current request: the routes are shared by every app of the process
+# (app/entrypoints/api/route_table.py) and find an app's dependency overrides through it.
+serving_app: ContextVar[Any] = ContextVar("cockpit_serving_app", default=None)
 
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
 _NO_REFERRER = (b"referrer-policy", b"no-referrer")
@@ -83,6 +88,7 @@ class RequestEnvelope:
                 declared = value
         correlation_id = supplied if _VALID_CORRELATION.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["correlation_id"] = correlation_id
+        serving_app.set(scope.get("app"))
         path: str = scope["path"]
         extra_headers = [(b"x-correlation-id", correlation_id.encode("latin-1"))]
         api = path.startswith("/api/")

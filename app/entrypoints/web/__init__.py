@@ -7,30 +7,9 @@ from fastapi.responses import HTMLResponse, Response
 
 
 def install_web(app: FastAPI) -> None:
-    from app.entrypoints.web import (
-        assessment_pages,
-        case_facts_pages,
-        case_pages,
-        consent_pages,
-        document_pages,
-        dpo_pages,
-        figures_pages,
-        login,
-        oidc,
-        pending_forms,
-        phase_pages,
-        plan_pages,
-        plan_print,
-        process_pages,
-        record_pages,
-        referral_pages,
-        return_to,
-        search_pages,
-        start_pages,
-        static_files,
-        supervisor_pages,
-        team_pages,
-    )
+    """The thin client's answers to a lapsed login and a failed CSRF check (its pages are among the
+    service's routes, app/entrypoints/api/route_table.py)."""
+    from app.entrypoints.web import login, pending_forms, return_to
     from app.entrypoints.web.pages import page, redirect
     from app.entrypoints.web.web_auth import CsrfFailed, LoginRequired
 
@@ -49,23 +28,3 @@ def install_web(app: FastAPI) -> None:
 
     app.add_exception_handler(LoginRequired, to_login)
     app.add_exception_handler(CsrfFailed, csrf_failed)
-    app.include_router(static_files.router)
-    app.include_router(login.router)
-    app.include_router(oidc.router)
-    app.include_router(search_pages.router)
-    app.include_router(start_pages.router)
-    app.include_router(case_pages.router)
-    app.include_router(figures_pages.router)
-    app.include_router(case_facts_pages.router)
-    app.include_router(consent_pages.router)
-    app.include_router(supervisor_pages.router)
-    app.include_router(record_pages.router)
-    app.include_router(plan_print.router)
-    app.include_router(plan_pages.router)
-    app.include_router(assessment_pages.router)
-    app.include_router(team_pages.router)
-    app.include_router(phase_pages.router)
-    app.include_router(document_pages.router)
-    app.include_router(process_pages.router)
-    app.include_router(referral_pages.router)
-    app.include_router(dpo_pages.router)
