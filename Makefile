@@ -60,6 +60,8 @@ bench: export COCKPIT_ENVIRONMENT ?= dev
 bench: $(STAMP)
 	$(BIN)/python -m bench.case_read
 	$(BIN)/python -m bench.case_read --backend $(PG_URL)
+	$(BIN)/python -m bench.read_floor
+	$(BIN)/python -m bench.read_floor --backend $(PG_URL)
 	$(BIN)/python -m bench.audit_append --backend $(PG_URL)
 	$(BIN)/python -m bench.crypto_share
 	$(BIN)/python -m bench.crypto_share --backend $(PG_URL)
