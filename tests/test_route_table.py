@@ -26,7 +26,18 @@ def _included_the_framework_way() -> FastAPI:
     """The app as `include_router` builds it: what the flat table must equal."""
     app = FastAPI(title="Cockpit IIZ Solothurn", version="1.0.0")
     app.router.max_body_size = STREAMED_BODY_BACKSTOP
-    v1 = APIRouter(prefix=api_v1.router.prefix, responses=api_v1.router.responses)
+    template = api_v1.router  # everything including it adds, so that a new setting shows up here
+    v1 = APIRouter(
+        prefix=template.prefix,
+        tags=template.tags,
+        dependencies=template.dependencies,
+        default_response_class=template.default_response_class,
+        responses=template.responses,
+        callbacks=template.callbacks,
+        deprecated=template.deprecated,
+        include_in_schema=template.include_in_schema,
+        generate_unique_id_function=template.generate_unique_id_function,
+    )
     for topic in api_v1.topics:
         v1.include_router(topic)
     for router in (health.router, metrics.router, problem_docs.router, v1, oauth.router, api_docs.router):

@@ -61,7 +61,8 @@ def loggable_path(path: str, known: frozenset[str]) -> str:
 
 def route_template(scope: Scope) -> str | None:
     """The matched route's full template (`/api/v1/cases/{case_id}`), None when nothing matched.
-    FastAPI keeps included routers' routes as they were and notes the prefixed path in its scope."""
+    The service's routes carry their full path (route_table.py); a router included the framework's
+    way would note its prefixed path in the scope's effective route context instead."""
     context = scope.get("fastapi", {}).get("effective_route_context")
     template = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
     return template or None
@@ -88,7 +89,7 @@ class RequestEnvelope:
                 declared = value
         correlation_id = supplied if _VALID_CORRELATION.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["correlation_id"] = correlation_id
-        serving_app.set(scope.get("app"))
+        serving = serving_app.set(scope.get("app"))
         path: str = scope["path"]
         extra_headers = [(b"x-correlation-id", correlation_id.encode("latin-1"))]
         api = path.startswith("/api/")
@@ -140,6 +141,7 @@ class RequestEnvelope:
             if not response_started:
                 await response(scope, receive, send_tracking)
         finally:
+            serving_app.reset(serving)
             template = route_template(scope)
             observe_request(
                 scope["method"],

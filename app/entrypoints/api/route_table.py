@@ -19,7 +19,6 @@ from functools import cache
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi._body_limit import get_body_size_limit
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
@@ -71,11 +70,11 @@ def _flat(route: APIRoute, under: APIRouter = _NOTHING_ADDED) -> APIRoute:
         include_in_schema=route.include_in_schema and under.include_in_schema,
         response_class=route.response_class,
         dependency_overrides_provider=_OVERRIDES,
-        callbacks=route.callbacks,
+        callbacks=[*under.callbacks, *(route.callbacks or [])],
         openapi_extra=route.openapi_extra,
         generate_unique_id_function=route.generate_unique_id_function,
         strict_content_type=route.strict_content_type,
-        max_body_size=get_body_size_limit(route.max_body_size, STREAMED_BODY_BACKSTOP),
+        max_body_size=STREAMED_BODY_BACKSTOP if route.max_body_size is None else route.max_body_size,
         form_limits=route.form_limits,
     )
 
@@ -91,9 +90,12 @@ def _api_routes(api_docs_active: bool) -> list[APIRoute]:
 
 
 def _api_routes_of(router: APIRouter) -> list[APIRoute]:
-    routes = [route for route in router.routes if isinstance(route, APIRoute)]
-    assert len(routes) == len(router.routes), "a router of the service holds only APIRoutes"
-    return routes
+    """A router's routes; any other kind (a mount, an included router) would need its own flattening
+    and is refused rather than left out."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            raise TypeError(f"{route!r}: the route table takes only APIRoutes")
+    return list(router.routes)  # type: ignore[arg-type]
 
 
 def web_routers() -> tuple[APIRouter, ...]:
