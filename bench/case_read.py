@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,8 +27,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.adapters.db.models import CaseItemRow, CaseRow, ParticipationRow, PersonRow
-from app.bootstrap import build_container
+from app.bootstrap import Container, build_container
 from app.demo.seed import seed_demo
+from app.domain.users import User
 from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import DEV_USER_HEADER
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
@@ -37,7 +39,7 @@ from app.settings import Environment, Settings
 from tests.databases import DatabaseFactory
 
 
-def _timed(action: Callable[[], object], rounds: int) -> float:
+def timed(action: Callable[[], object], rounds: int) -> float:
     """Median seconds per call over `rounds` calls, after a warm-up."""
     for _ in range(20):
         action()
@@ -49,7 +51,7 @@ def _timed(action: Callable[[], object], rounds: int) -> float:
     return statistics.median(samples)
 
 
-def _richest_case(session: Session, institution_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+def richest_case(session: Session, institution_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
     """The demo case of the institution with the most recorded items, and its person."""
     query = (
         select(CaseRow.id, CaseRow.person_id)
@@ -64,15 +66,33 @@ def _richest_case(session: Session, institution_id: uuid.UUID) -> tuple[uuid.UUI
     return case_id, person_id
 
 
-def run(database_url: str, rounds: int) -> dict[str, float]:
+@dataclass(frozen=True)
+class DemoRead:
+    """A container on a freshly seeded demo database, a demo user and the richest case of its
+    institution: what the read benchmarks measure."""
+
+    settings: Settings
+    container: Container
+    user: User
+    case_id: uuid.UUID
+    person_id: uuid.UUID
+
+
+def demo_read(database_url: str, username: str) -> DemoRead:
     settings = Settings(environment=Environment.TEST, database_url=database_url)
     container = build_container(settings)
     seed_demo(container.uow_factory, datetime.now(UTC))
     with container.uow_factory() as uow:
-        user = uow.users.by_username("demo-lead")
+        user = uow.users.by_username(username)
         assert user is not None
     with Session(container.engine) as session:
-        case_id, person_id = _richest_case(session, user.institution_id)
+        case_id, person_id = richest_case(session, user.institution_id)
+    return DemoRead(settings, container, user, case_id, person_id)
+
+
+def run(database_url: str, rounds: int) -> dict[str, float]:
+    demo = demo_read(database_url, "demo-lead")
+    settings, container, case_id, person_id = demo.settings, demo.container, demo.case_id, demo.person_id
 
     def raw_rows() -> None:
         with container.engine.connect() as connection:
@@ -106,11 +126,11 @@ def run(database_url: str, rounds: int) -> dict[str, float]:
         assert client.get(f"/api/v1/cases/{case_id}", headers=headers).status_code == 200
 
     results = {
-        "raw_rows": _timed(raw_rows, rounds),
-        "repository": _timed(repository, rounds),
-        "service_read": _timed(service_read, rounds),
-        "api_live": _timed(api_live, rounds),
-        "api_read": _timed(api_read, rounds),
+        "raw_rows": timed(raw_rows, rounds),
+        "repository": timed(repository, rounds),
+        "service_read": timed(service_read, rounds),
+        "api_live": timed(api_live, rounds),
+        "api_read": timed(api_read, rounds),
     }
     container.engine.dispose()
     return results

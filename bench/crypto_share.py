@@ -1,6 +1,7 @@
 """Share of request CPU spent in cryptography on a protected case read.
 
-Two measures of `GET /api/v1/cases/{id}` (demo-sd reading its richest demo case):
+Two measures of `GET /api/v1/cases/{id}` (demo-lead, the Wasseramt supervisor, reading the richest
+case of its institution; demo-sd is not assigned to it since case assignments exist):
 
 profile    cProfile over many reads of the use case (principal lookup, `get_case`, JSON; no HTTP,
            since the test client serves requests on another thread the profiler does not see):
@@ -38,18 +39,15 @@ from app.adapters.db.engine import make_session_factory
 from app.adapters.db.models import CaseItemRow, PersonRow
 from app.adapters.db.sealing import item_place, person_place
 from app.adapters.unit_of_work import SqlUnitOfWork
-from app.bootstrap import build_container
-from app.demo.seed import seed_demo
 from app.entrypoints.api.app import create_app
 from app.entrypoints.api.deps import DEV_USER_HEADER
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
 from app.services.cases import get_case
 from app.services.context import RequestContext
-from app.settings import Environment, Settings
-from bench.case_read import _richest_case
+from bench.case_read import demo_read
 from tests.databases import DatabaseFactory
 
-HEADERS = {DEV_USER_HEADER: "demo-sd"}
+HEADERS = {DEV_USER_HEADER: "demo-lead"}
 CRYPTO_FILES = ("app/adapters/crypto/", "/cryptography/", "/hmac.py", "hashlib", "_hashlib", "openssl")
 
 
@@ -82,14 +80,9 @@ def _profile_share(action: Callable[[], object], rounds: int) -> float:
 
 
 def run(database_url: str, rounds: int) -> dict[str, float]:
-    settings = Settings(environment=Environment.TEST, database_url=database_url)
-    container = build_container(settings)
-    seed_demo(container.uow_factory, datetime.now(UTC))
-    with container.uow_factory() as uow:
-        user = uow.users.by_username("demo-sd")
-        assert user is not None
+    demo = demo_read(database_url, "demo-lead")
+    settings, container, case_id, person_id = demo.settings, demo.container, demo.case_id, demo.person_id
     with Session(container.engine) as session:
-        case_id, person_id = _richest_case(session, user.institution_id)
         person_row = session.get(PersonRow, person_id)
         items = list(session.scalars(select(CaseItemRow).where(CaseItemRow.case_id == case_id)))
         key_row = session.scalar(select(DataKeyRow).where(DataKeyRow.person_id == person_id))
@@ -108,7 +101,7 @@ def run(database_url: str, rounds: int) -> dict[str, float]:
 
         def service_read(read_vault: Vault = read_vault) -> None:
             with container.uow_factory() as uow:
-                found = uow.users.by_username("demo-sd")
+                found = uow.users.by_username("demo-lead")
             assert found is not None
             ctx = RequestContext(found.as_principal(), "bench", datetime.now(UTC))
             view = get_case(container.uow_factory(), ctx, case_id)

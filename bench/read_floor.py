@@ -31,16 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from app.adapters.db.sealing import item_place, open_json
-from app.bootstrap import build_container
-from app.demo.seed import seed_demo
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
 from app.services.cases import get_case
 from app.services.context import RequestContext
-from app.settings import Environment, Settings
-from bench.case_read import _richest_case, _timed
+from bench.case_read import demo_read, timed
 from tests.databases import DatabaseFactory
 
 Captured = list[tuple[str, Any, bool]]
@@ -57,14 +53,8 @@ def _with_new_id(parameters: Any) -> Any:
 
 
 def run(database_url: str, rounds: int) -> tuple[dict[str, float], dict[str, int]]:
-    settings = Settings(environment=Environment.TEST, database_url=database_url)
-    container = build_container(settings)
-    seed_demo(container.uow_factory, datetime.now(UTC))
-    with container.uow_factory() as uow:
-        user = uow.users.by_username("demo-lead")
-        assert user is not None
-    with Session(container.engine) as session:
-        case_id, person_id = _richest_case(session, user.institution_id)
+    demo = demo_read(database_url, "demo-lead")
+    container, user, case_id, person_id = demo.container, demo.user, demo.case_id, demo.person_id
 
     def service() -> bytes:
         principal = container.principal_directory.active_user(user.id)
@@ -117,10 +107,10 @@ def run(database_url: str, rounds: int) -> tuple[dict[str, float], dict[str, int
         json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
 
     results = {
-        "statements": _timed(replay, rounds),
-        "decrypt": _timed(decrypt, rounds),
-        "render": _timed(render, rounds),
-        "service": _timed(service, rounds),
+        "statements": timed(replay, rounds),
+        "decrypt": timed(decrypt, rounds),
+        "render": timed(render, rounds),
+        "service": timed(service, rounds),
     }
     results["floor"] = results["statements"] + results["decrypt"] + results["render"]
     sizes = {"statements": len(statements), "records": len(records), "bytes": len(body)}
