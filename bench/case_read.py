@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -37,6 +38,8 @@ from app.services.cases import get_case
 from app.services.context import RequestContext
 from app.settings import Environment, Settings
 from tests.databases import DatabaseFactory
+
+T = TypeVar("T")
 
 
 def timed(action: Callable[[], object], rounds: int) -> float:
@@ -136,8 +139,19 @@ def run(database_url: str, rounds: int) -> dict[str, float]:
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+@dataclass(frozen=True)
+class Measured(Generic[T]):
+    results: T
+    database: str  # sqlite or postgresql
+    rounds: int
+
+
+def measure_from_command_line(description: str, run: Callable[[str, int], T]) -> Measured[T]:
+    """`--backend` and `--rounds` from the command line; `run` gets a throw-away migrated database's
+    URL and the rounds."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
         "--backend", default="sqlite", help="sqlite or a PostgreSQL URL (throw-away DB beside it)"
     )
@@ -149,8 +163,14 @@ def main() -> None:
             results = run(databases.migrated(), args.rounds)
         finally:
             databases.drop_all()
+    return Measured(results, "postgresql" if databases.postgres else "sqlite", args.rounds)
+
+
+def main() -> None:
+    measured = measure_from_command_line(__doc__ or "", run)
+    results = measured.results
     base = results["raw_rows"]
-    print(f"database: {'postgresql' if databases.postgres else 'sqlite'}, rounds: {args.rounds}, median")
+    print(f"database: {measured.database}, rounds: {measured.rounds}, median")
     for name, seconds in results.items():
         print(f"{name:12s} {seconds * 1000:8.3f} ms   {seconds / base:6.2f}× raw_rows")
 

@@ -19,15 +19,12 @@ Run: `make bench` (or `.venv/bin/python -m bench.crypto_share [--backend URL]`).
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import pstats
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -44,8 +41,7 @@ from app.entrypoints.api.deps import DEV_USER_HEADER
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
 from app.services.cases import get_case
 from app.services.context import RequestContext
-from bench.case_read import demo_read
-from tests.databases import DatabaseFactory
+from bench.case_read import demo_read, measure_from_command_line
 
 HEADERS = {DEV_USER_HEADER: "demo-lead"}
 CRYPTO_FILES = ("app/adapters/crypto/", "/cryptography/", "/hmac.py", "hashlib", "_hashlib", "openssl")
@@ -125,20 +121,10 @@ def run(database_url: str, rounds: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--backend", default="sqlite", help="sqlite or a PostgreSQL URL (throw-away DB beside it)"
-    )
-    parser.add_argument("--rounds", type=int, default=300)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        databases = DatabaseFactory(Path(workdir), args.backend)
-        try:
-            results = run(databases.migrated(), args.rounds)
-        finally:
-            databases.drop_all()
+    measured = measure_from_command_line(__doc__ or "", run)
+    results = measured.results
     print(
-        f"database: {'postgresql' if databases.postgres else 'sqlite'}, rounds: {args.rounds}, "
+        f"database: {measured.database}, rounds: {measured.rounds}, "
         f"items opened per read: {int(results['items'])} + Stammdaten"
     )
     for label in ("warm", "cold"):

@@ -22,12 +22,9 @@ Run: `.venv/bin/python -m bench.read_floor [--backend URL] [--rounds N]`.
 
 from __future__ import annotations
 
-import argparse
 import json
-import tempfile
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -36,8 +33,7 @@ from app.adapters.db.sealing import item_place, open_json
 from app.entrypoints.api.v1.schemas.case_out import CaseOut
 from app.services.cases import get_case
 from app.services.context import RequestContext
-from bench.case_read import demo_read, timed
-from tests.databases import DatabaseFactory
+from bench.case_read import demo_read, measure_from_command_line, timed
 
 Captured = list[tuple[str, Any, bool]]
 
@@ -120,22 +116,10 @@ def run(database_url: str, rounds: int) -> tuple[dict[str, float], dict[str, int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--backend", default="sqlite", help="sqlite or a PostgreSQL URL (throw-away DB beside it)"
-    )
-    parser.add_argument("--rounds", type=int, default=300)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        databases = DatabaseFactory(Path(workdir), args.backend)
-        try:
-            results, sizes = run(databases.migrated(), args.rounds)
-        finally:
-            databases.drop_all()
+    measured = measure_from_command_line(__doc__ or "", run)
+    results, sizes = measured.results
     print(
-        f"database: {'postgresql' if databases.postgres else 'sqlite'}, rounds: {args.rounds}, median; "
+        f"database: {measured.database}, rounds: {measured.rounds}, median; "
         f"{sizes['statements']} statements, {sizes['records']} records, {sizes['bytes']} bytes of JSON"
     )
     for name, seconds in results.items():
