@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import pytest
 from anyio import CapacityLimiter
@@ -28,6 +30,7 @@ from app.entrypoints.api.app import create_app
 from app.entrypoints.api.short_work import short_work_limiter
 from app.settings import Settings
 from tests.api_helpers import Api, new_ahvn13
+from tests.audit_log import audit_events
 from tests.identity_helpers import AuthApp
 from tests.integration.web_client import _csrf
 from tests.world import World
@@ -113,6 +116,76 @@ def test_a_hot_read_waits_for_the_short_threads_not_beside_them(client: TestClie
             _until(lambda: _waiting(client, limiter) >= 1)
             assert not pending.done()
         assert pending.result(timeout=BOUND_SECONDS).status_code == 200
+
+
+def _read_by_a_client_that_hangs_up(
+    client: TestClient, path: str, headers: dict[str, str], hung_up: threading.Event
+) -> Future[list[dict[str, Any]]]:
+    """The read sent straight to the app on its event loop, as a server hands it over, and what the
+    app sends back. Once `hung_up` is set, the server reports the client gone (ASGI's
+    `http.disconnect`); before that, its (empty) request body and then nothing more."""
+    portal = client.portal
+    assert portal is not None
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    body_sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal body_sent
+        if hung_up.is_set():
+            return {"type": "http.disconnect"}
+        if not body_sent:
+            body_sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def served() -> list[dict[str, Any]]:
+        await client.app(scope, receive, send)  # type: ignore[arg-type]
+        return sent
+
+    return portal.start_task_soon(served)
+
+
+def _reads_of(engine: Engine, case_id: str) -> int:
+    return sum(1 for e in audit_events(engine) if e.operation == "cases.read" and str(e.case_id) == case_id)
+
+
+def test_a_read_whose_client_hung_up_while_it_waited_is_not_done(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    """Its turn passes on: nothing is read, nothing audited, the log notes 499. A client still there
+    is served as before."""
+    case = Api(client, world).open_case("sd")
+    path = f"/api/v1/cases/{case['id']}"
+    settings = client.app.state.container.settings  # type: ignore[attr-defined]
+    gone, staying = threading.Event(), threading.Event()
+    with _all_tokens_held(client, lambda: short_work_limiter(settings)) as limiter:
+        leaving = _read_by_a_client_that_hangs_up(client, path, world.as_user("sd"), gone)
+        waiting = _read_by_a_client_that_hangs_up(client, path, world.as_user("sd"), staying)
+        _until(lambda: _waiting(client, limiter) >= 2)
+        gone.set()
+    assert leaving.result(timeout=BOUND_SECONDS)[0]["status"] == 499
+    assert waiting.result(timeout=BOUND_SECONDS)[0]["status"] == 200
+    assert _reads_of(engine, case["id"]) == 1
 
 
 def _app_with(container: Container, **changes: Any) -> tuple[FastAPI, Settings]:

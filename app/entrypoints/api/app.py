@@ -16,6 +16,7 @@ from app.entrypoints.api import problem_docs
 from app.entrypoints.api.middleware import install_middleware
 from app.entrypoints.api.problems import install_problem_handlers
 from app.entrypoints.api.route_table import service_routes
+from app.entrypoints.api.short_work import ClientClosedRequest, nobody_to_answer
 from app.entrypoints.web import install_web
 from app.settings import Environment, Settings
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.state.identity = container.identity
     app.state.audit_ledger = container.audit_ledger
     install_problem_handlers(app)
+    app.add_exception_handler(ClientClosedRequest, nobody_to_answer)
     install_middleware(app)
     # Built once per process (route_table.py): the body limit is set per route there rather than
     # around the whole app, as a limit around the app replaces every 413 (ours are problem+json in

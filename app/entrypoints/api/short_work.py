@@ -9,6 +9,8 @@ so they share `short_request_threads` (1 by default) instead, and a long request
 import, a report) never holds one of theirs. What they can still wait for (a pooled connection; on
 SQLite the one write lock for their audit event) makes the next ones queue behind them, so a read
 waits at most `short_request_wait_seconds` for its thread and is then answered 503 with Retry-After.
+A client that hung up while its read waited is not served: its turn is passed on, nothing is read and
+nothing audited, and the access log notes 499 (the client closed the request).
 
 An endpoint opts in by being `async def`, taking a `DeferredContext` and handing its whole work to
 `short_work`, which resolves the principal on the same thread and passes the context to the work:
@@ -22,7 +24,7 @@ from typing import Annotated, TypeVar
 
 from anyio import CapacityLimiter, move_on_after, to_thread
 from anyio.lowlevel import RunVar
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from app.bootstrap import Container, Identity
 from app.domain.principal import Principal
@@ -70,11 +72,26 @@ async def short_work(request: Request, context: ContextOnDemand, work: Callable[
             headers={"Retry-After": str(settings.retry_after_seconds)},
         )
     try:
+        # Answers at once: whatever the server has heard from the client so far (its request body,
+        # or that it is gone), never waiting for more.
+        if await request.is_disconnected():
+            raise ClientClosedRequest()
         return await to_thread.run_sync(
             lambda: work(context()), limiter=_limiter(_HAND_OFF, SHORT_REQUEST_THREADS_MAX)
         )
     finally:
         admission.release()
+
+
+class ClientClosedRequest(Exception):
+    """The client hung up before its hot read had a thread; nobody is left to answer."""
+
+
+async def nobody_to_answer(_request: Request, _error: Exception) -> Response:
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
+CLIENT_CLOSED_REQUEST = 499  # the status servers log for a request its client gave up on
 
 
 ContextOnDemand = Callable[[], RequestContext]
