@@ -60,12 +60,9 @@ def loggable_path(path: str, known: frozenset[str]) -> str:
 
 
 def route_template(scope: Scope) -> str | None:
-    """The matched route's full template (`/api/v1/cases/{case_id}`), None when nothing matched.
-    The service's routes carry their full path (route_table.py); a router included the framework's
-    way would note its prefixed path in the scope's effective route context instead."""
-    context = scope.get("fastapi", {}).get("effective_route_context")
-    template = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
-    return template or None
+    """The matched route's full template (`/api/v1/cases/{case_id}`), None when nothing matched: the
+    service's routes carry their full path (route_table.py)."""
+    return getattr(scope.get("route"), "path", None) or None
 
 
 class RequestEnvelope:

@@ -15,6 +15,7 @@ principal) are looked up through the app serving the request.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -79,14 +80,8 @@ def _flat(route: APIRoute, under: APIRouter = _NOTHING_ADDED) -> APIRoute:
     )
 
 
-def _api_routes(api_docs_active: bool) -> list[APIRoute]:
-    top = [health.router, metrics.router, problem_docs.router]
-    after = [oauth.router, *((api_docs.router,) if api_docs_active else ())]
-    return [
-        *(_flat(route) for router in top for route in _api_routes_of(router)),
-        *(_flat(route, api_v1.router) for topic in api_v1.topics for route in _api_routes_of(topic)),
-        *(_flat(route) for router in after for route in _api_routes_of(router)),
-    ]
+def _flat_routes(routers: Iterable[APIRouter], under: APIRouter = _NOTHING_ADDED) -> list[APIRoute]:
+    return [_flat(route, under) for router in routers for route in _api_routes_of(router)]
 
 
 def _api_routes_of(router: APIRouter) -> list[APIRoute]:
@@ -153,5 +148,10 @@ def web_routers() -> tuple[APIRouter, ...]:
 def service_routes(api_docs_active: bool) -> tuple[BaseRoute, ...]:
     """The service's routes in the order a request is matched against them: the API, its
     documentation where it is served, the thin client."""
-    web = [_flat(route) for router in web_routers() for route in _api_routes_of(router)]
-    return (*_api_routes(api_docs_active), *web)
+    docs = (api_docs.router,) if api_docs_active else ()
+    return (
+        *_flat_routes((health.router, metrics.router, problem_docs.router)),
+        *_flat_routes(api_v1.topics, api_v1.router),
+        *_flat_routes((oauth.router, *docs)),
+        *_flat_routes(web_routers()),
+    )
